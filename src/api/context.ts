@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, Store } from '../store/db.js';
+
+/** What every service may use: built once in main.ts. */
+export interface Deps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  /** Wakes the background workers after a commit that gave them work. */
+  notify(topic: 'deliveries' | 'jobs'): void;
+  /** Absolute base of this server's public URLs (hosted page links). */
+  publicUrl(): string;
+}
+
+/** One request's (or one job's) view: its account, its transaction, its ids. */
+export interface Ctx {
+  deps: Deps;
+  db: Db;
+  account: string;
+  requestId: string | null;
+  idempotencyKey: string | null;
+  /** Callbacks run once the request's transaction has committed. */
+  afterCommit: Array<() => void>;
+}
+
+export function makeCtx(deps: Deps, account: string, db: Db, requestId: string | null = null, idempotencyKey: string | null = null): Ctx {
+  return { deps, db, account, requestId, idempotencyKey, afterCommit: [] };
+}
+
+/** Runs fn in a transaction with a context bound to it, then the after-commit callbacks. */
+export async function inTransaction<T>(deps: Deps, account: string, fn: (ctx: Ctx) => Promise<T>, requestId: string | null = null): Promise<T> {
+  const hooks: Array<() => void> = [];
+  const result = await deps.store.transaction((tx) => {
+    const ctx = makeCtx(deps, account, tx, requestId);
+    ctx.afterCommit = hooks;
+    return fn(ctx);
+  });
+  for (const hook of hooks) hook();
+  return result;
+}

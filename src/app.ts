@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Deps } from './api/context.js';
+import { createApiHandler, type PathHandler } from './api/server.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { routes } from './resources/index.js';
+import { openStore, type Store } from './store/db.js';
+
+export interface App {
+  deps: Deps;
+  server: http.Server;
+  /** The address actually bound (PORT=0 picks a free port). */
+  url: string;
+  /** Emits 'deliveries' and 'jobs' after commits that gave the workers work. */
+  signals: EventEmitter;
+  /** Things to stop on shutdown, last registered first. */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  store?: Store;
+  /** Extra handlers for paths outside /v1 (hosted pages, admin). */
+  pathHandlers?: (deps: Deps) => PathHandler[];
+}
+
+/** Wires config -> store -> HTTP server. Workers attach through `signals` and `onClose`. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config, log } = opts;
+  const store = opts.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }));
+  const signals = new EventEmitter();
+  let boundUrl = '';
+  const deps: Deps = {
+    store,
+    config,
+    clock: opts.clock ?? systemClock,
+    log,
+    notify: (topic) => signals.emit(topic),
+    publicUrl: () => config.publicUrl ?? boundUrl,
+  };
+  const handler = createApiHandler(deps, routes, opts.pathHandlers?.(deps) ?? []);
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  boundUrl = `http://${host}:${addr.port}`;
+
+  const closers: Array<() => Promise<void> | void> = [];
+  return {
+    deps,
+    server,
+    url: boundUrl,
+    signals,
+    onClose: (fn) => closers.push(fn),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      for (const fn of closers.reverse()) await fn();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Ctx } from '../api/context.js';
+import { newId } from '../api/ids.js';
+import { CURRENT_API_VERSION } from '../api/version.js';
+import { unixNow } from '../clock.js';
+import { ObjectTable } from '../store/objects.js';
+
+export interface StripeEvent {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  data: { object: object; previous_attributes?: Record<string, unknown> };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: string;
+}
+
+export const events = new ObjectTable<StripeEvent>('events');
+
+/** Does an endpoint's `enabled_events` list take this event type? */
+export function endpointWants(enabled: readonly string[], type: string): boolean {
+  return enabled.includes('*') || enabled.includes(type);
+}
+
+/**
+ * Writes an Event and one outbox row per webhook endpoint that wants it, in the caller's
+ * transaction: the change, its event and its deliveries commit together (DESIGN: one write path).
+ */
+export async function emit(
+  ctx: Ctx,
+  type: string,
+  object: object,
+  previousAttributes?: Record<string, unknown>,
+  created: number = unixNow(ctx.deps.clock),
+): Promise<StripeEvent> {
+  const endpoints = await ctx.db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'data'])
+    .where('account_id', '=', ctx.account)
+    .where('status', '=', 'enabled')
+    .execute();
+  const targets = endpoints.filter((e) => endpointWants((JSON.parse(e.data) as { enabled_events: string[] }).enabled_events, type));
+  const event: StripeEvent = {
+    id: newId('evt_'),
+    object: 'event',
+    api_version: CURRENT_API_VERSION,
+    created,
+    data: previousAttributes ? { object, previous_attributes: previousAttributes } : { object },
+    livemode: false,
+    pending_webhooks: targets.length,
+    request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
+    type,
+  };
+  await events.insert(ctx.db, ctx.account, event, { type, pending_webhooks: targets.length });
+  if (targets.length > 0) {
+    const nowMs = ctx.deps.clock.now();
+    await ctx.db
+      .insertInto('deliveries')
+      .values(
+        targets.map((t) => ({
+          account_id: ctx.account,
+          event_id: event.id,
+          endpoint_id: t.id,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: nowMs,
+          claimed_until: 0,
+          created: Math.floor(nowMs / 1000),
+        })),
+      )
+      .execute();
+    ctx.afterCommit.push(() => ctx.deps.notify('deliveries'));
+  }
+  return event;
+}
+
+/**
+ * The attributes of `before` that differ in `after`, with their old values: Stripe's
+ * `data.previous_attributes` on `*.updated` events.
+ */
+export function previousAttributes(before: object, after: object): Record<string, unknown> {
+  const prev: Record<string, unknown> = {};
+  const b = before as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (JSON.stringify(b[key]) !== JSON.stringify(a[key])) prev[key] = b[key] ?? null;
+  }
+  return prev;
+}

@@ -1,0 +1,170 @@
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import { newId, randomToken } from '../../api/ids.js';
+import { listObject, listParams, toPage } from '../../api/list.js';
+import { arr, int, mergeMetadata, metadata, nullableObj, nullableStr, obj, oneOf, parseParams, str, type InferShape } from '../../api/params.js';
+import type { FormObject } from '../../api/form.js';
+import { emit, previousAttributes } from '../../events/emit.js';
+import { ObjectTable } from '../../store/objects.js';
+import { businessNow } from '../../time.js';
+import { addressParam, emailParam, shippingParam, toAddress, toShipping } from '../shared/params.js';
+import type { Customer, DeletedCustomer } from './shape.js';
+
+export const customers = new ObjectTable<Customer | DeletedCustomer>('customers');
+
+const writable = {
+  address: addressParam(),
+  description: nullableStr({ max: 350 }),
+  email: emailParam(),
+  name: nullableStr({ max: 256 }),
+  phone: nullableStr({ max: 20 }),
+  shipping: shippingParam(),
+  metadata: metadata(),
+  invoice_settings: obj({ default_payment_method: nullableStr({ max: 5000 }), footer: nullableStr({ max: 5000 }) }),
+  preferred_locales: arr(str({ max: 20 })),
+  tax_exempt: oneOf(['none', 'exempt', 'reverse']),
+  balance: int(),
+  invoice_prefix: str({ pattern: /^[A-Z0-9]{3,12}$/, patternMessage: 'Invalid invoice_prefix: must be 3-12 uppercase letters or numbers' }),
+};
+const createShape = { ...writable, payment_method: str({ max: 5000 }), test_clock: str({ max: 5000 }) };
+const updateShape = { ...writable, default_source: nullableStr() };
+const listShape = { ...listParams, email: str({ max: 512 }), test_clock: str() };
+
+/** Hooks other resources give the customer service (attach a payment method on create, ...). */
+export interface CustomerHooks {
+  attachPaymentMethod(ctx: Ctx, pmId: string, customer: Customer, param: string): Promise<void>;
+  requireAttached(ctx: Ctx, pmId: string, customerId: string, param: string): Promise<void>;
+}
+let hooks: CustomerHooks | undefined;
+export function setCustomerHooks(h: CustomerHooks): void {
+  hooks = h;
+}
+
+function isDeleted(c: Customer | DeletedCustomer): c is DeletedCustomer {
+  return 'deleted' in c;
+}
+
+/** Retrieve: a deleted customer answers `{id, object, deleted: true}` (SPEC §9). */
+export async function retrieveCustomer(ctx: Ctx, id: string): Promise<Customer | DeletedCustomer> {
+  const c = await customers.get(ctx.db, ctx.account, id);
+  if (!c) throw errors.missingResource('customer', id);
+  return c;
+}
+
+/** A live customer that other objects may reference; deleted or unknown -> 404 naming `param`. */
+export async function requireCustomer(ctx: Ctx, id: string, param = 'customer'): Promise<Customer> {
+  const c = await customers.get(ctx.db, ctx.account, id);
+  if (!c || isDeleted(c)) throw errors.missingResource('customer', id, param);
+  return c;
+}
+
+async function requireTestClock(ctx: Ctx, id: string): Promise<void> {
+  const row = await ctx.db.selectFrom('test_clocks').select('id').where('account_id', '=', ctx.account).where('id', '=', id).executeTakeFirst();
+  if (!row) throw errors.missingResource('test_clock', id, 'test_clock');
+}
+
+function apply(c: Customer, p: InferShape<typeof writable>): Customer {
+  const next: Customer = { ...c, invoice_settings: { ...c.invoice_settings } };
+  if (p.address !== undefined) next.address = p.address === null ? null : toAddress(p.address, c.address ?? undefined);
+  if (p.description !== undefined) next.description = p.description;
+  if (p.email !== undefined) next.email = p.email;
+  if (p.name !== undefined) next.name = p.name;
+  if (p.phone !== undefined) next.phone = p.phone;
+  if (p.shipping !== undefined) next.shipping = p.shipping === null ? null : toShipping(p.shipping);
+  if (p.preferred_locales !== undefined) next.preferred_locales = p.preferred_locales;
+  if (p.tax_exempt !== undefined) next.tax_exempt = p.tax_exempt;
+  if (p.balance !== undefined) next.balance = p.balance;
+  if (p.invoice_prefix !== undefined) next.invoice_prefix = p.invoice_prefix;
+  if (p.invoice_settings?.footer !== undefined) next.invoice_settings.footer = p.invoice_settings.footer;
+  next.metadata = mergeMetadata(c.metadata, p.metadata);
+  return next;
+}
+
+function columns(c: Customer) {
+  return { email: c.email, test_clock: c.test_clock, deleted: 0 };
+}
+
+export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Customer> {
+  const p = parseParams(createShape, params);
+  if (p.test_clock) await requireTestClock(ctx, p.test_clock);
+  const blank: Customer = {
+    id: newId('cus_'),
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: await businessNow(ctx, p.test_clock),
+    currency: null,
+    customer_account: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email: null,
+    invoice_prefix: randomToken(8).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: {},
+    name: null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: p.test_clock ?? null,
+  };
+  const customer = apply(blank, p);
+  await customers.insert(ctx.db, ctx.account, customer, columns(customer));
+  if (p.payment_method) await hooks?.attachPaymentMethod(ctx, p.payment_method, customer, 'payment_method');
+  const dpm = p.invoice_settings?.default_payment_method;
+  if (dpm) {
+    await hooks?.requireAttached(ctx, dpm, customer.id, 'invoice_settings[default_payment_method]');
+    customer.invoice_settings.default_payment_method = dpm;
+    await customers.update(ctx.db, ctx.account, customer, columns(customer));
+  }
+  await emit(ctx, 'customer.created', customer, undefined, customer.created);
+  return customer;
+}
+
+export async function updateCustomer(ctx: Ctx, id: string, params: FormObject): Promise<Customer> {
+  const p = parseParams(updateShape, params);
+  const current = await requireCustomer(ctx, id, 'id');
+  const next = apply(current, p);
+  const dpm = p.invoice_settings?.default_payment_method;
+  if (dpm !== undefined) {
+    if (dpm !== null) await hooks?.requireAttached(ctx, dpm, id, 'invoice_settings[default_payment_method]');
+    next.invoice_settings.default_payment_method = dpm;
+  }
+  await customers.update(ctx.db, ctx.account, next, columns(next));
+  const prev = previousAttributes(current, next);
+  if (Object.keys(prev).length > 0) await emit(ctx, 'customer.updated', next, prev);
+  return next;
+}
+
+/** Writes a customer changed by another service (attach/detach clears the default, ...). */
+export async function saveCustomer(ctx: Ctx, before: Customer, after: Customer): Promise<void> {
+  await customers.update(ctx.db, ctx.account, after, columns(after));
+  const prev = previousAttributes(before, after);
+  if (Object.keys(prev).length > 0) await emit(ctx, 'customer.updated', after, prev);
+}
+
+export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
+  const current = await requireCustomer(ctx, id, 'id');
+  const stub: DeletedCustomer = { id, object: 'customer', deleted: true };
+  await ctx.db
+    .updateTable('customers')
+    .set({ data: JSON.stringify(stub), deleted: 1 })
+    .where('account_id', '=', ctx.account)
+    .where('id', '=', id)
+    .execute();
+  await emit(ctx, 'customer.deleted', current);
+  return stub;
+}
+
+export async function listCustomers(ctx: Ctx, params: FormObject, url: string) {
+  const p = parseParams(listShape, params);
+  const page = toPage(p);
+  const filter: Record<string, string | number> = { deleted: 0 };
+  if (p.email !== undefined) filter.email = p.email;
+  if (p.test_clock !== undefined) filter.test_clock = p.test_clock;
+  return listObject(url, await customers.list(ctx.db, ctx.account, filter, page), 'customer', page);
+}

@@ -1,0 +1,5 @@
+import type { Route } from '../api/router.js';
+import { customerRoutes } from './customers/routes.js';
+
+/** Every /v1 route the server serves. */
+export const routes: Route[] = [...customerRoutes];

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.js';
+import * as m001 from './migrations/001_initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+/** A query handle: the database, or a transaction on it (Kysely's Transaction is a Kysely). */
+export type Db = Kysely<Database>;
+
+export interface Store {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  /** Runs fn in one transaction: every write a request makes commits together or not at all. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Numbered migrations, run at start, never edited once landed. */
+const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
+  '001_initial': m001,
+};
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(); Kysely prepares each query it runs.
+ * Caching prepared statements by SQL text removes that cost from every request.
+ */
+function cachingDatabase(raw: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = raw.prepare(sql);
+        if (cache.size > 2000) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+function openSqlite(dataDir: string): Kysely<Database> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const raw = new BetterSqlite3(path.join(dataDir, 'opencheckout.db'));
+  // WAL + synchronous=NORMAL: a committed transaction survives a process crash (kill -9); only an
+  // OS crash or power loss can drop the last transactions. bench/README.md has the trade-off.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
+}
+
+function openPostgres(url: string): Kysely<Database> {
+  // int8 (bigint) columns hold unix times and sequence numbers, all well inside 2^53.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
+  const db = opts.databaseUrl ? openPostgres(opts.databaseUrl) : openSqlite(opts.dataDir);
+  await migrate(db, dialect);
+  return {
+    db,
+    dialect,
+    transaction: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+}
+
+async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, mig] of Object.entries(MIGRATIONS)) out[name] = { up: (d) => mig.up(d, dialect) };
+      return out;
+    },
+  };
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error;
+}
+
+/**
+ * A per-installation secret (fingerprint key, page tokens), created once and kept in the database
+ * so every instance uses the same one.
+ */
+export async function installationSecret(db: Db, name: string): Promise<string> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', name).executeTakeFirst();
+  if (row) return row.value;
+  await db
+    .insertInto('settings')
+    .values({ key: name, value: randomBytes(32).toString('hex') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const stored = await db.selectFrom('settings').select('value').where('key', '=', name).executeTakeFirstOrThrow();
+  return stored.value;
+}
+
+/** True for a unique-constraint violation on either store. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,132 @@
+import type { CreateTableBuilder, Kysely } from 'kysely';
+import type { Dialect } from '../db.js';
+
+type Extra = [name: string, type: 'text' | 'bigint' | 'integer', nullable?: 'null'];
+
+/** A Stripe object table: seq, account, id, created, data, plus the queried columns. */
+async function objectTable(db: Kysely<unknown>, dialect: Dialect, name: string, extra: Extra[], indexes: string[][]) {
+  let t: CreateTableBuilder<string, string> = db.schema.createTable(name);
+  t = seqColumn(t, dialect)
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('id', 'text', (c) => c.notNull())
+    .addColumn('created', 'bigint', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull());
+  for (const [col, type, nullable] of extra) t = t.addColumn(col, type, (c) => (nullable ? c : c.notNull()));
+  await t.execute();
+  await db.schema.createIndex(`${name}_id`).unique().on(name).columns(['account_id', 'id']).execute();
+  await db.schema.createIndex(`${name}_created`).on(name).columns(['account_id', 'created desc', 'seq desc']).execute();
+  for (const cols of indexes) {
+    await db.schema
+      .createIndex(`${name}_${cols.join('_')}`)
+      .on(name)
+      .columns(['account_id', ...cols, 'created desc', 'seq desc'])
+      .execute();
+  }
+}
+
+export function seqColumn(t: CreateTableBuilder<string, string>, dialect: Dialect): CreateTableBuilder<string, string> {
+  return dialect === 'postgres'
+    ? t.addColumn('seq', 'bigserial', (c) => c.primaryKey())
+    : t.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await objectTable(db, dialect, 'customers', [['email', 'text', 'null'], ['test_clock', 'text', 'null'], ['deleted', 'integer']], [['email']]);
+  await objectTable(
+    db,
+    dialect,
+    'payment_methods',
+    [['customer_id', 'text', 'null'], ['type', 'text'], ['allow_redisplay', 'text']],
+    [['customer_id']],
+  );
+  await objectTable(db, dialect, 'products', [['active', 'integer']], []);
+  await objectTable(
+    db,
+    dialect,
+    'prices',
+    [['product_id', 'text'], ['active', 'integer'], ['lookup_key', 'text', 'null'], ['type', 'text']],
+    [['product_id'], ['lookup_key']],
+  );
+  await objectTable(
+    db,
+    dialect,
+    'checkout_sessions',
+    [
+      ['customer_id', 'text', 'null'],
+      ['status', 'text'],
+      ['payment_intent_id', 'text', 'null'],
+      ['subscription_id', 'text', 'null'],
+      ['expires_at', 'bigint'],
+      ['line_items', 'text'],
+    ],
+    [['customer_id'], ['payment_intent_id'], ['subscription_id'], ['status']],
+  );
+  for (const name of ['payment_intents', 'setup_intents', 'subscriptions']) {
+    await objectTable(db, dialect, name, [['customer_id', 'text', 'null'], ['status', 'text']], [['customer_id']]);
+  }
+  await objectTable(
+    db,
+    dialect,
+    'invoices',
+    [['customer_id', 'text', 'null'], ['status', 'text'], ['subscription_id', 'text', 'null']],
+    [['customer_id'], ['subscription_id']],
+  );
+  await objectTable(db, dialect, 'test_clocks', [['status', 'text'], ['frozen_time', 'bigint']], []);
+  await objectTable(db, dialect, 'events', [['type', 'text'], ['pending_webhooks', 'integer']], [['type']]);
+  await objectTable(db, dialect, 'webhook_endpoints', [['status', 'text'], ['secret', 'text']], []);
+
+  await seqColumn(db.schema.createTable('deliveries'), dialect)
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('endpoint_id', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+    .addColumn('claimed_until', 'bigint', (c) => c.notNull())
+    .addColumn('created', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('deliveries_due').on('deliveries').columns(['status', 'next_attempt_at']).execute();
+  await db.schema.createIndex('deliveries_event').on('deliveries').columns(['account_id', 'event_id']).execute();
+
+  await seqColumn(db.schema.createTable('delivery_attempts'), dialect)
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('delivery_seq', 'bigint', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('endpoint_id', 'text', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('status_code', 'integer')
+    .addColumn('latency_ms', 'integer', (c) => c.notNull())
+    .addColumn('error', 'text')
+    .execute();
+  await db.schema.createIndex('delivery_attempts_event').on('delivery_attempts').columns(['account_id', 'event_id']).execute();
+
+  await seqColumn(db.schema.createTable('jobs'), dialect)
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject_id', 'text', (c) => c.notNull())
+    .addColumn('due_at', 'bigint', (c) => c.notNull())
+    .addColumn('test_clock', 'text')
+    .addColumn('claimed_until', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('jobs_subject').unique().on('jobs').columns(['kind', 'subject_id']).execute();
+  await db.schema.createIndex('jobs_due').on('jobs').columns(['test_clock', 'due_at']).execute();
+
+  await db.schema
+    .createTable('idempotency_keys')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('status_code', 'integer', (c) => c.notNull())
+    .addColumn('response_body', 'text', (c) => c.notNull())
+    .addColumn('request_id', 'text', (c) => c.notNull())
+    .addColumn('created', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['account_id', 'key'])
+    .execute();
+  await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created').execute();
+
+  await db.schema
+    .createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+}

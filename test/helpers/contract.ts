@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/**
+ * Validates response bodies against Stripe's OpenAPI schemas (API 2024-04-10, test/contract/),
+ * adjusted for what changed since: fields Stripe removed (field-drift.json) are not required, and
+ * OpenAPI's `nullable` is rewritten into JSON Schema.
+ */
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'contract');
+type Node = Record<string, unknown>;
+
+const NESTED_REMOVED: Record<string, string[]> = { line_item: ['proration', 'type'], discount: ['coupon'] };
+
+function rewrite(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewrite);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Node = {};
+  for (const [k, v] of Object.entries(node as Node)) out[k] = rewrite(v);
+  if (out.nullable === true) {
+    delete out.nullable;
+    if (Array.isArray(out.anyOf)) out.anyOf = [...(out.anyOf as unknown[]), { type: 'null' }];
+    else if (typeof out.type === 'string') {
+      out.type = [out.type, 'null'];
+      if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
+    } else return { anyOf: [out, { type: 'null' }] };
+  }
+  return out;
+}
+
+let cache: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+function ajv(): Ajv {
+  if (cache) return cache;
+  const spec = JSON.parse(fs.readFileSync(path.join(dir, 'openapi-subset.json'), 'utf8')) as { components: { schemas: Record<string, Node> } };
+  const drift = JSON.parse(fs.readFileSync(path.join(dir, 'field-drift.json'), 'utf8')) as {
+    objects: Record<string, { fields_removed_since_subset: string[] }>;
+  };
+  const removed: Record<string, string[]> = { ...NESTED_REMOVED };
+  for (const [name, info] of Object.entries(drift.objects)) removed[name] = info.fields_removed_since_subset;
+  const schemas = rewrite(spec.components.schemas) as Record<string, Node>;
+  for (const [name, fields] of Object.entries(removed)) {
+    const schema = schemas[name];
+    if (schema && Array.isArray(schema.required)) schema.required = (schema.required as string[]).filter((f) => !fields.includes(f));
+  }
+  cache = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  cache.addSchema({ $id: 'stripe', components: { schemas } });
+  return cache;
+}
+
+/** Throws with every violation when `body` does not match Stripe's schema `name` (e.g. `customer`). */
+export function assertMatchesSchema(name: string, body: unknown): void {
+  let validate = validators.get(name);
+  if (!validate) {
+    validate = ajv().compile({ $ref: `stripe#/components/schemas/${name}` });
+    validators.set(name, validate);
+  }
+  if (!validate(body)) {
+    const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    throw new Error(`response does not match Stripe's ${name} schema:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Stripe's error body schema. */
+export function assertStripeError(body: unknown): void {
+  assertMatchesSchema('error', body);
+}
