@@ -7,6 +7,7 @@ import { createApiHandler, type PathHandler } from './api/server.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { routes } from './resources/index.js';
+import { startScheduler } from './scheduler/scheduler.js';
 import { openStore, type Store } from './store/db.js';
 
 export interface App {
@@ -55,6 +56,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   boundUrl = `http://${host}:${addr.port}`;
 
   const closers: Array<() => Promise<void> | void> = [];
+  const scheduler = startScheduler(deps, signals);
+  closers.push(() => scheduler.stop());
   return {
     deps,
     server,

@@ -1,0 +1,139 @@
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { newId } from '../../api/ids.js';
+import { listObject, listParams, toPage } from '../../api/list.js';
+import { int, parseParams, required, str } from '../../api/params.js';
+import { unixNow } from '../../clock.js';
+import { emit } from '../../events/emit.js';
+import { claimAndRun, registerJob, schedule } from '../../scheduler/jobs.js';
+import { ObjectTable } from '../../store/objects.js';
+
+/** Stripe's test clock (stripe-node `TestHelpers.TestClock`). */
+export interface TestClock {
+  id: string;
+  object: 'test_helpers.test_clock';
+  created: number;
+  deletes_after: number;
+  frozen_time: number;
+  livemode: false;
+  name: string | null;
+  status: 'advancing' | 'internal_failure' | 'ready';
+  status_details: { advancing?: { target_frozen_time: number } };
+}
+
+export const testClocks = new ObjectTable<TestClock>('test_clocks');
+const ADVANCE_JOB = 'test_clock.advance';
+/** Stripe deletes a test clock 30 days after creation. */
+const LIFETIME_SECONDS = 30 * 24 * 3600;
+/** Runaway guard: an advance runs at most this many due jobs. */
+const MAX_JOBS_PER_ADVANCE = 100_000;
+
+const columns = (c: TestClock) => ({ status: c.status, frozen_time: c.frozen_time });
+
+async function requireClock(ctx: Ctx, id: string): Promise<TestClock> {
+  const clock = await testClocks.get(ctx.db, ctx.account, id);
+  if (!clock) throw errors.missingResource('test_helpers.test_clock', id);
+  return clock;
+}
+
+export async function createTestClock(ctx: Ctx, params: FormObject): Promise<TestClock> {
+  const p = parseParams({ frozen_time: required(int({ min: 0 })), name: str({ max: 300 }) }, params);
+  const created = unixNow(ctx.deps.clock);
+  const clock: TestClock = {
+    id: newId('clock_'),
+    object: 'test_helpers.test_clock',
+    created,
+    deletes_after: created + LIFETIME_SECONDS,
+    frozen_time: p.frozen_time,
+    livemode: false,
+    name: p.name ?? null,
+    status: 'ready',
+    status_details: {},
+  };
+  await testClocks.insert(ctx.db, ctx.account, clock, columns(clock));
+  await emit(ctx, 'test_helpers.test_clock.created', clock);
+  return clock;
+}
+
+export async function retrieveTestClock(ctx: Ctx, id: string): Promise<TestClock> {
+  return requireClock(ctx, id);
+}
+
+export async function listTestClocks(ctx: Ctx, params: FormObject, url: string) {
+  const p = parseParams(listParams, params);
+  const page = toPage(p);
+  return listObject(url, await testClocks.list(ctx.db, ctx.account, {}, page), 'test_helpers.test_clock', page);
+}
+
+/**
+ * Starts moving the clock to `frozen_time`: answers `advancing` at once; the scheduler then runs
+ * every job of the clock due by then, in order, and marks the clock `ready` (SPEC §5b).
+ */
+export async function advanceTestClock(ctx: Ctx, id: string, params: FormObject): Promise<TestClock> {
+  const p = parseParams({ frozen_time: required(int({ min: 0 })) }, params);
+  const clock = await requireClock(ctx, id);
+  if (clock.status !== 'ready') {
+    throw errors.invalid('The test clock is currently advancing. Wait until it is ready before advancing it again.', undefined, 'test_clock_advancing');
+  }
+  if (p.frozen_time <= clock.frozen_time) {
+    throw errors.invalid('The frozen_time must be after the current frozen_time of the test clock.', 'frozen_time');
+  }
+  const next: TestClock = { ...clock, status: 'advancing', status_details: { advancing: { target_frozen_time: p.frozen_time } } };
+  await testClocks.update(ctx.db, ctx.account, next, columns(next));
+  await schedule(ctx, ADVANCE_JOB, id, 0, null);
+  await emit(ctx, 'test_helpers.test_clock.advancing', next);
+  return next;
+}
+
+/** The advance itself, one transaction: due jobs run at their own due time, then the clock is ready. */
+async function runAdvance(ctx: Ctx, clockId: string): Promise<void> {
+  const clock = await testClocks.get(ctx.db, ctx.account, clockId);
+  const target = clock?.status_details.advancing?.target_frozen_time;
+  if (!clock || target === undefined) return;
+  for (let ran = 0; ran < MAX_JOBS_PER_ADVANCE; ran++) {
+    const job = await ctx.db
+      .selectFrom('jobs')
+      .select(['seq', 'due_at'])
+      .where('test_clock', '=', clockId)
+      .where('due_at', '<=', target)
+      .orderBy('due_at')
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    if (!job) break;
+    // Handlers read business time from the clock: let them see the moment the job fell due.
+    const at = Math.max(job.due_at, clock.frozen_time);
+    await ctx.db.updateTable('test_clocks').set({ frozen_time: at }).where('account_id', '=', ctx.account).where('id', '=', clockId).execute();
+    await claimAndRun(ctx, job.seq);
+  }
+  const ready: TestClock = { ...clock, frozen_time: target, status: 'ready', status_details: {} };
+  await testClocks.update(ctx.db, ctx.account, ready, columns(ready));
+  await emit(ctx, 'test_helpers.test_clock.ready', ready);
+}
+
+registerJob(ADVANCE_JOB, (ctx, job) => runAdvance(ctx, job.subject_id));
+
+/** Deleting a clock deletes the customers that live on it, as Stripe does. */
+export async function deleteTestClock(ctx: Ctx, id: string) {
+  const clock = await requireClock(ctx, id);
+  await testClocks.delete(ctx.db, ctx.account, id);
+  await ctx.db.deleteFrom('jobs').where('test_clock', '=', id).where('account_id', '=', ctx.account).execute();
+  const onClock = await ctx.db
+    .selectFrom('customers')
+    .select('id')
+    .where('account_id', '=', ctx.account)
+    .where('test_clock', '=', id)
+    .where('deleted', '=', 0)
+    .execute();
+  for (const { id: customerId } of onClock) {
+    await ctx.db
+      .updateTable('customers')
+      .set({ deleted: 1, data: JSON.stringify({ id: customerId, object: 'customer', deleted: true }) })
+      .where('account_id', '=', ctx.account)
+      .where('id', '=', customerId)
+      .execute();
+  }
+  await emit(ctx, 'test_helpers.test_clock.deleted', clock);
+  return { id, object: 'test_helpers.test_clock', deleted: true };
+}
