@@ -47,12 +47,17 @@ export class StripeError extends Error {
 
 const DOCS = 'https://stripe.com/docs/error-codes/';
 
+/** Stripe's error schema bounds `param` (5000) and `message` (40000); a hostile param name must not break them. */
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
 function invalid(status: number, code: string | undefined, message: string, param?: string): StripeError {
   return new StripeError(status, {
     type: 'invalid_request_error',
     ...(code ? { code, doc_url: DOCS + code.replaceAll('_', '-') } : {}),
-    message,
-    ...(param !== undefined ? { param } : {}),
+    message: clip(message, 2000),
+    ...(param !== undefined ? { param: clip(param, 500) } : {}),
   });
 }
 

@@ -53,7 +53,7 @@ async function expandPath(ctx: Ctx, node: unknown, segments: string[], path: str
   const virtualLoader = typeof obj.object === 'string' ? virtual.get(obj.object)?.get(head) : undefined;
   if (virtualLoader) {
     if (obj[head] === undefined || obj[head] === null || typeof obj[head] === 'string') obj[head] = await virtualLoader(ctx, obj);
-  } else if (!(head in obj)) {
+  } else if (!Object.hasOwn(obj, head)) {
     throw errors.invalid(`This property cannot be expanded (${head}).`, 'expand');
   } else if (typeof obj[head] === 'string') {
     const id = obj[head] as string;

@@ -149,21 +149,35 @@ export function nullableObj<S extends Shape>(shape: S): Field<InferShape<S> | nu
   };
 }
 
+const INDEX = /^(0|[1-9]\d{0,5})$/;
+
+/**
+ * The elements of an array param in index order. The form parser keeps `a[0]=x&a[1]=y` (and
+ * `a[]=x`) as a hash of indices; any other key means the client did not send an array.
+ */
+function arrayItems(value: FormValue, param: string): Array<[string, FormValue]> {
+  const notArray = () => errors.invalid(`Invalid array: ${param} must be an array`, param, 'parameter_invalid_array');
+  if (Array.isArray(value)) return value.map((v, i) => [String(i), v]);
+  if (!isObject(value)) throw notArray();
+  const keys = Object.keys(value);
+  for (const k of keys) if (!INDEX.test(k)) throw notArray();
+  return keys.sort((a, b) => Number(a) - Number(b)).map((k) => [k, value[k] as FormValue]);
+}
+
 /** An array param (`a[0]=x` or `a[]=x`). */
 export function arr<T>(item: Field<T | undefined>, opts: { max?: number } = {}): Field<T[] | undefined> {
   return {
     parse(value, param) {
       if (value === undefined) return undefined;
-      // `a=` sends an empty list; qs turns `a[0][k]=v` into an object only past its array limit.
+      // `a=` sends an empty list.
       if (value === '') return [];
-      const items = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : undefined;
-      if (!items) throw errors.invalid(`Invalid array: ${param} must be an array`, param, 'parameter_invalid_array');
+      const items = arrayItems(value, param);
       if (opts.max !== undefined && items.length > opts.max) {
         throw errors.invalid(`Invalid ${param}: must have at most ${opts.max} elements`, param);
       }
-      return items.map((v, i) => {
-        const parsed = item.parse(v, `${param}[${i}]`);
-        if (parsed === undefined) throw errors.missingParam(`${param}[${i}]`);
+      return items.map(([index, v]) => {
+        const parsed = item.parse(v, `${param}[${index}]`);
+        if (parsed === undefined) throw errors.missingParam(`${param}[${index}]`);
         return parsed;
       });
     },
@@ -182,6 +196,11 @@ export function required<T>(field: Field<T | undefined>): Field<NonNullable<T>> 
 }
 
 export type Metadata = Record<string, string>;
+
+/** A plain map without a prototype, so every key (`__proto__`, `constructor`) is stored as data. */
+function dict<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
 /** Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500. */
 export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
 
@@ -195,7 +214,7 @@ export function metadata(): Field<Record<string, string | null> | null | undefin
       if (value === undefined) return undefined;
       if (value === '') return null;
       if (!isObject(value)) throw errors.invalid(`Invalid object: ${param} must be a hash`, param, 'parameter_invalid_object');
-      const out: Record<string, string | null> = {};
+      const out = dict<string | null>();
       const keys = Object.keys(value);
       if (keys.length > METADATA_LIMITS.keys) {
         throw errors.invalid(`Invalid ${param}: metadata can have up to ${METADATA_LIMITS.keys} keys`, param);
@@ -220,7 +239,7 @@ export function metadata(): Field<Record<string, string | null> | null | undefin
 export function mergeMetadata(current: Metadata, update: Record<string, string | null> | null | undefined): Metadata {
   if (update === undefined) return current;
   if (update === null) return {};
-  const next: Metadata = { ...current };
+  const next: Metadata = Object.assign(dict<string>(), current);
   for (const [k, v] of Object.entries(update)) {
     if (v === null) delete next[k];
     else next[k] = v;

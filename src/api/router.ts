@@ -57,6 +57,8 @@ export class Router {
           } catch {
             continue outer;
           }
+          // No id holds a NUL (PostgreSQL text cannot): such a URL names nothing.
+          if (value.includes('\u0000')) continue outer;
           params[seg.slice(1)] = value;
         } else if (seg !== part) continue outer;
       }

@@ -61,7 +61,8 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
         body = await readBody(req);
       } catch (err) {
         if (err instanceof BodyTooLarge) throw errors.tooLarge();
-        throw err;
+        // The client went away mid-body: nobody reads the answer, but it is not a server fault.
+        throw errors.invalid('Invalid request: the request body could not be read.');
       }
     } else req.resume();
 
@@ -161,7 +162,13 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     } catch (err) {
       response = errorResponse(err, requestId, deps);
     }
-    send(res, requestId, response, req);
+    try {
+      send(res, requestId, response, req);
+    } catch (err) {
+      // The socket is gone or a header was refused: nothing more can be said to this client.
+      deps.log.warn({ err, requestId }, 'response not sent');
+      res.destroy();
+    }
     if (deps.log.isLevelEnabled('info')) {
       deps.log.info(
         { requestId, method: req.method, path, status: response.status, ms: Math.round((performance.now() - started) * 100) / 100 },
@@ -177,12 +184,16 @@ function errorResponse(err: unknown, requestId: string, deps: Deps): Response {
   return { status: 500, body: JSON.stringify(errors.internal().toJSON()) };
 }
 
+const VERSION_HEADER = /^[0-9A-Za-z._-]{1,64}$/;
+
 function send(res: ServerResponse, requestId: string, response: Response, req: IncomingMessage): void {
+  const asked = req.headers['stripe-version'];
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(response.body)),
     'Request-Id': requestId,
-    'Stripe-Version': (req.headers['stripe-version'] as string | undefined) ?? CURRENT_API_VERSION,
+    // Echo the client's version only when it looks like one: the value goes back out as a header.
+    'Stripe-Version': typeof asked === 'string' && VERSION_HEADER.test(asked) ? asked : CURRENT_API_VERSION,
     'Cache-Control': 'no-cache, no-store',
   };
   if (response.replayed) {
