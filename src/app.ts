@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { createAdminHandler } from './admin/handler.js';
 import type { Deps } from './api/context.js';
 import { createApiHandler, type PathHandler } from './api/server.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { startDeliveryWorker } from './events/worker.js';
 import { routes } from './resources/index.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { openStore, type Store } from './store/db.js';
@@ -29,6 +31,8 @@ export interface AppOptions {
   store?: Store;
   /** Extra handlers for paths outside /v1 (hosted pages, admin). */
   pathHandlers?: (deps: Deps) => PathHandler[];
+  /** false: no webhook delivery worker in this process (an API-only instance, benchmarks). */
+  deliveries?: boolean;
 }
 
 /** Wires config -> store -> HTTP server. Workers attach through `signals` and `onClose`. */
@@ -45,7 +49,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     notify: (topic) => signals.emit(topic),
     publicUrl: () => config.publicUrl ?? boundUrl,
   };
-  const handler = createApiHandler(deps, routes, opts.pathHandlers?.(deps) ?? []);
+  const handler = createApiHandler(deps, routes, [createAdminHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,6 +62,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const closers: Array<() => Promise<void> | void> = [];
   const scheduler = startScheduler(deps, signals);
   closers.push(() => scheduler.stop());
+  if (opts.deliveries !== false) {
+    const worker = await startDeliveryWorker(deps, signals);
+    closers.push(() => worker.stop());
+  }
   return {
     deps,
     server,

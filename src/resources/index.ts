@@ -1,6 +1,8 @@
 import type { Route } from '../api/router.js';
 import { customerRoutes } from './customers/routes.js';
+import { eventRoutes } from './events/routes.js';
 import { testClockRoutes } from './test-clocks/routes.js';
+import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 
 /** Every /v1 route the server serves. */
-export const routes: Route[] = [...customerRoutes, ...testClockRoutes];
+export const routes: Route[] = [...customerRoutes, ...testClockRoutes, ...eventRoutes, ...webhookEndpointRoutes];

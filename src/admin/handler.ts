@@ -1,0 +1,93 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate } from '../api/auth.js';
+import type { Deps } from '../api/context.js';
+import { StripeError, errors } from '../api/errors.js';
+import type { PathHandler } from '../api/server.js';
+import { loadEvent } from '../events/read.js';
+import { eventAttempts } from './attempts.js';
+import { resetAccount } from './reset.js';
+
+/** Header that carries OPENCHECKOUT_ADMIN_TOKEN when one is configured. */
+export const ADMIN_TOKEN_HEADER = 'opencheckout-admin-token';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function send(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Request-Id': requestId,
+    'Cache-Control': 'no-cache, no-store',
+  });
+  res.end(text);
+}
+
+/**
+ * `/_admin/*`, outside the Stripe API: `GET /_admin/events/:id/attempts` (an event's delivery
+ * attempts) and `POST /_admin/reset` (delete every object of the calling account). Authenticated
+ * like /v1 with the account's secret key, plus the `OpenCheckout-Admin-Token` header when
+ * OPENCHECKOUT_ADMIN_TOKEN is set.
+ */
+export function createAdminHandler(deps: Deps): PathHandler {
+  const allowedKeys = deps.config.apiKeys ? new Set(deps.config.apiKeys) : undefined;
+
+  function account(req: IncomingMessage): string {
+    const { account } = authenticate(req.headers.authorization, allowedKeys);
+    const required = deps.config.adminToken;
+    if (required !== undefined) {
+      const given = req.headers[ADMIN_TOKEN_HEADER];
+      if (typeof given !== 'string' || !sameSecret(given, required)) {
+        throw new StripeError(403, {
+          type: 'invalid_request_error',
+          message: 'Admin routes need the OpenCheckout-Admin-Token header with the value of OPENCHECKOUT_ADMIN_TOKEN.',
+        });
+      }
+    }
+    return account;
+  }
+
+  return async function admin(req, res, requestId) {
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0] ?? '/';
+    if (path !== '/_admin' && !path.startsWith('/_admin/')) return false;
+    req.resume();
+    const method = req.method ?? 'GET';
+    try {
+      const attempts = /^\/_admin\/events\/([^/]+)\/attempts$/.exec(path);
+      if (attempts && method === 'GET') {
+        const acct = account(req);
+        const eventId = decodeURIComponent(attempts[1] as string);
+        const result = await eventAttempts(deps.store.db, acct, eventId);
+        if (result.attempts.length === 0 && result.deliveries.length === 0 && !(await loadEvent(deps.store.db, acct, eventId))) {
+          throw errors.missingResource('event', eventId);
+        }
+        send(res, requestId, 200, { object: 'list', url: path, has_more: false, data: result.attempts, deliveries: result.deliveries });
+        return true;
+      }
+      if (path === '/_admin/reset' && method === 'POST') {
+        const acct = account(req);
+        const deleted = await resetAccount(deps.store, acct);
+        deps.log.info({ account: acct, deleted, requestId }, 'account reset');
+        send(res, requestId, 200, { object: 'reset', account: acct, deleted });
+        return true;
+      }
+      throw errors.notFoundUrl(method, path);
+    } catch (err) {
+      if (err instanceof StripeError) {
+        send(res, requestId, err.status, err.toJSON());
+        return true;
+      }
+      if (err instanceof URIError) {
+        send(res, requestId, 400, errors.invalid('Invalid request path: bad percent-encoding.').toJSON());
+        return true;
+      }
+      throw err;
+    }
+  };
+}

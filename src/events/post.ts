@@ -1,0 +1,89 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** What one delivery attempt observed: the status code (null when no response), latency, error. */
+export interface PostResult {
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+/** Response bodies are read only to free the connection; a receiver's chatter is not kept. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Keep-alive agents for webhook POSTs: a merchant's receiver gets many events in a row, and a fresh
+ * TCP (and TLS) handshake per event would dominate the event-to-delivered latency.
+ */
+export class WebhookTransport {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
+
+  /**
+   * POSTs `body` to `url`. Never throws: network errors, a timeout (whole exchange, headers and
+   * body) and an abort all come back as `error`. Redirects are not followed, as Stripe does not.
+   */
+  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<PostResult> {
+    const started = performance.now();
+    const done = (statusCode: number | null, error: string | null): PostResult => ({
+      statusCode,
+      error,
+      latencyMs: Math.max(0, Math.round(performance.now() - started)),
+    });
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return Promise.resolve(done(null, `invalid URL: ${url}`));
+    }
+    const secure = target.protocol === 'https:';
+    const requestFn = secure ? https.request : http.request;
+    return new Promise<PostResult>((resolve) => {
+      let settled = false;
+      const finish = (result: PostResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const req = requestFn(target, {
+        method: 'POST',
+        agent: secure ? this.httpsAgent : this.httpAgent,
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      });
+      const timer = setTimeout(() => {
+        finish(done(null, `timed out after ${timeoutMs} ms`));
+        req.destroy();
+      }, timeoutMs);
+      const onAbort = () => {
+        finish(done(null, 'aborted: server shutting down'));
+        req.destroy();
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('response', (res) => {
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          // Enough of a reply: the status is what counts. Drop the rest with the connection.
+          if (size > MAX_RESPONSE_BYTES) {
+            finish(done(res.statusCode ?? null, null));
+            res.destroy();
+          }
+        });
+        res.on('end', () => finish(done(res.statusCode ?? null, null)));
+        res.on('error', (err) => finish(done(res.statusCode ?? null, err.message)));
+        res.on('close', () => finish(done(res.statusCode ?? null, res.complete ? null : 'connection closed before the response ended')));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => finish(done(null, err.message || err.code || 'request failed')));
+      req.end(body);
+    });
+  }
+
+  /** Closes pooled connections (worker shutdown). */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
