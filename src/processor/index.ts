@@ -1,0 +1,15 @@
+/**
+ * The processor: the one place that knows Stripe's test card numbers and bank accounts, and decides
+ * what creating, attaching and charging them does (DESIGN.md "Processor"). Resources call it; it
+ * calls nothing above the store.
+ */
+export { tokenizeCard, testCardDetails, isTestCardPaymentMethodId, isTestCardToken } from './cards.js';
+export type { TypedCard, BillingHints, CardDetails, CheckResult, TokenizeResult, CardInputError } from './cards.js';
+export { describeBankAccount, testBankDetails, isTestBankPaymentMethodId } from './banks.js';
+export type { BankDetails, BankResult, BankInputError } from './banks.js';
+export { chargeOutcome, attachOutcome } from './outcomes.js';
+export type { ChargeOutcome, AttachOutcome, ChargeOptions, ChargeablePaymentMethod } from './outcomes.js';
+export { cardFingerprint, bankAccountFingerprint } from './fingerprint.js';
+export { luhnValid, detectBrand, displayBrand, normalizeNumber, isExpired, fullExpiryYear, checkExpiry } from './card-rules.js';
+export { DECLINES, BANK_FAILURES, type Decline, type BankFailure } from './declines.js';
+export type { CardBrand, CardFunding } from './test-cards.js';
