@@ -1,8 +1,17 @@
 import type { Route } from '../api/router.js';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
+import { priceRoutes } from './prices/routes.js';
+import { productRoutes } from './products/routes.js';
 import { testClockRoutes } from './test-clocks/routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 
 /** Every /v1 route the server serves. */
-export const routes: Route[] = [...customerRoutes, ...testClockRoutes, ...eventRoutes, ...webhookEndpointRoutes];
+export const routes: Route[] = [
+  ...customerRoutes,
+  ...productRoutes,
+  ...priceRoutes,
+  ...testClockRoutes,
+  ...eventRoutes,
+  ...webhookEndpointRoutes,
+];

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_price_filters.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** A query handle: the database, or a transaction on it (Kysely's Transaction is a Kysely). */
@@ -22,6 +23,7 @@ export interface Store {
 /** Numbered migrations, run at start, never edited once landed. */
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001_initial': m001,
+  '002_price_filters': m002,
 };
 
 /**

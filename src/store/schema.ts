@@ -30,6 +30,10 @@ export interface PriceTable extends ObjectColumns {
   active: number;
   lookup_key: string | null;
   type: string;
+  currency: string | null;
+  recurring_interval: string | null;
+  /** 1 for prices created inline (`price_data`): retrievable, never listed. */
+  is_inline: Generated<number>;
 }
 export interface CheckoutSessionTable extends ObjectColumns {
   customer_id: string | null;

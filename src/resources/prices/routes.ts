@@ -1,0 +1,22 @@
+import { registerExpandable } from '../../api/expand.js';
+import { parseParams } from '../../api/params.js';
+import type { Route } from '../../api/router.js';
+import { createPrice, listPrices, prices, requirePrice, updatePrice } from './service.js';
+
+registerExpandable('price_', (ctx, id) => prices.get(ctx.db, ctx.account, id));
+
+const id = (path: Record<string, string>) => path.id as string;
+
+export const priceRoutes: Route[] = [
+  { method: 'POST', path: '/v1/prices', handler: (ctx, req) => createPrice(ctx, req.params) },
+  { method: 'GET', path: '/v1/prices', handler: (ctx, req) => listPrices(ctx, req.params, req.url) },
+  {
+    method: 'GET',
+    path: '/v1/prices/:id',
+    handler: (ctx, req) => {
+      parseParams({}, req.params);
+      return requirePrice(ctx, id(req.path));
+    },
+  },
+  { method: 'POST', path: '/v1/prices/:id', handler: (ctx, req) => updatePrice(ctx, id(req.path), req.params) },
+];
