@@ -1,6 +1,7 @@
 import type { Route } from '../api/router.js';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
+import { paymentMethodRoutes } from './payment-methods/routes.js';
 import { priceRoutes } from './prices/routes.js';
 import { productRoutes } from './products/routes.js';
 import { testClockRoutes } from './test-clocks/routes.js';
@@ -9,6 +10,7 @@ import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 /** Every /v1 route the server serves. */
 export const routes: Route[] = [
   ...customerRoutes,
+  ...paymentMethodRoutes,
   ...productRoutes,
   ...priceRoutes,
   ...testClockRoutes,

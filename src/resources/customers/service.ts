@@ -32,7 +32,8 @@ const listShape = { ...listParams, email: str({ max: 512 }), test_clock: str() }
 
 /** Hooks other resources give the customer service (attach a payment method on create, ...). */
 export interface CustomerHooks {
-  attachPaymentMethod(ctx: Ctx, pmId: string, customer: Customer, param: string): Promise<void>;
+  /** Returns the attached method's id: a ready-made test id (`pm_card_visa`) attaches a new copy. */
+  attachPaymentMethod(ctx: Ctx, pmId: string, customer: Customer, param: string): Promise<string>;
   requireAttached(ctx: Ctx, pmId: string, customerId: string, param: string): Promise<void>;
 }
 let hooks: CustomerHooks | undefined;
@@ -114,8 +115,10 @@ export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Cust
   };
   const customer = apply(blank, p);
   await customers.insert(ctx.db, ctx.account, customer, columns(customer));
-  if (p.payment_method) await hooks?.attachPaymentMethod(ctx, p.payment_method, customer, 'payment_method');
-  const dpm = p.invoice_settings?.default_payment_method;
+  const attached = p.payment_method ? await hooks?.attachPaymentMethod(ctx, p.payment_method, customer, 'payment_method') : undefined;
+  // `payment_method=pm_card_visa` with the same id as default means the copy that was just attached.
+  const dpmParam = p.invoice_settings?.default_payment_method;
+  const dpm = attached && dpmParam === p.payment_method ? attached : dpmParam;
   if (dpm) {
     await hooks?.requireAttached(ctx, dpm, customer.id, 'invoice_settings[default_payment_method]');
     customer.invoice_settings.default_payment_method = dpm;

@@ -1,0 +1,19 @@
+/**
+ * The PaymentMethods service: what the API routes, the customer service and the hosted page call.
+ * Every card rule lives behind it (and the processor): callers never see a card number again.
+ */
+export {
+  buildTestPaymentMethod,
+  cardInputError,
+  createCardPaymentMethod,
+  createPaymentMethod,
+  createUsBankAccountPaymentMethod,
+  requirePaymentMethod,
+  type NewBankAccount,
+  type NewPaymentMethodOptions,
+} from './create.js';
+export { attachById, attachPaymentMethod, attachToCustomer, declineError, detachPaymentMethod, installCustomerHooks, type AttachOptions } from './attach.js';
+export { listCustomerPaymentMethods, listPaymentMethods, retrieveCustomerPaymentMethod } from './read.js';
+export { updatePaymentMethod } from './update.js';
+export { paymentMethods } from './store.js';
+export type { BillingDetailsInput } from './params.js';
