@@ -9,6 +9,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { routes } from './resources/index.js';
+// Registers the delayed-payment settlement job with the scheduler.
+import './checkout/settle.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { openStore, type Store } from './store/db.js';
 

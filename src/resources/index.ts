@@ -1,6 +1,8 @@
 import type { Route } from '../api/router.js';
+import { checkoutSessionRoutes } from './checkout-sessions/routes.js';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
+import { checkoutObjectRoutes } from './intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods/routes.js';
 import { priceRoutes } from './prices/routes.js';
 import { productRoutes } from './products/routes.js';
@@ -13,6 +15,8 @@ export const routes: Route[] = [
   ...paymentMethodRoutes,
   ...productRoutes,
   ...priceRoutes,
+  ...checkoutSessionRoutes,
+  ...checkoutObjectRoutes,
   ...testClockRoutes,
   ...eventRoutes,
   ...webhookEndpointRoutes,

@@ -12,6 +12,8 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'contr
 type Node = Record<string, unknown>;
 
 const NESTED_REMOVED: Record<string, string[]> = { line_item: ['proration', 'type'], discount: ['coupon'] };
+/** Enum values renamed since 2024-04-10, per stripe-node 23's types (`Checkout.Session.UiMode`). */
+const ENUM_ADDED: Array<[schema: string, property: string, values: string[]]> = [['checkout.session', 'ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form']]];
 
 function rewrite(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewrite);
@@ -45,13 +47,29 @@ function ajv(): Ajv {
     const schema = schemas[name];
     if (schema && Array.isArray(schema.required)) schema.required = (schema.required as string[]).filter((f) => !fields.includes(f));
   }
+  for (const [name, prop, values] of ENUM_ADDED) {
+    const node = (schemas[name]?.properties as Record<string, Node> | undefined)?.[prop];
+    if (node && Array.isArray(node.enum)) node.enum = [...(node.enum as unknown[]), ...values];
+  }
   cache = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   cache.addSchema({ $id: 'stripe', components: { schemas } });
   return cache;
 }
 
+/**
+ * The SDK turns decimal strings (`unit_amount_decimal`) into Decimal objects; the wire carries
+ * strings. Turn them back so SDK results can be checked against the wire schema.
+ */
+function wireForm(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(wireForm);
+  if (value === null || typeof value !== 'object') return value;
+  if (value.constructor?.name?.includes('Decimal')) return String(value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wireForm(v)]));
+}
+
 /** Throws with every violation when `body` does not match Stripe's schema `name` (e.g. `customer`). */
-export function assertMatchesSchema(name: string, body: unknown): void {
+export function assertMatchesSchema(name: string, rawBody: unknown): void {
+  const body = wireForm(rawBody);
   let validate = validators.get(name);
   if (!validate) {
     validate = ajv().compile({ $ref: `stripe#/components/schemas/${name}` });

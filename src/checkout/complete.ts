@@ -1,0 +1,136 @@
+/**
+ * Completing a Checkout Session from the hosted page (SPEC §3, §6): one transaction that takes
+ * the buyer's payment method, charges it per the test numbers, creates what the mode calls for
+ * (PaymentIntent | Subscription + first Invoice | SetupIntent), saves the card when the rules say
+ * so, marks the session complete and writes `checkout.session.completed`. The session row is
+ * locked first, so concurrent submits of one session produce exactly one payment.
+ */
+import type { Ctx } from '../api/context.js';
+import { StripeError } from '../api/errors.js';
+import { emit } from '../events/emit.js';
+import { attachOutcome, chargeOutcome, type ChargeOutcome } from '../processor/index.js';
+import { requireCustomer } from '../resources/customers/service.js';
+import type { Customer } from '../resources/customers/shape.js';
+import { present, type RedisplayValue, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
+import { loadLineItems, lockSession, saveSession } from '../resources/checkout-sessions/store.js';
+import { cancel } from '../scheduler/jobs.js';
+import { businessNow } from '../time.js';
+import type { CompletionForm, CompletionResult } from './contract.js';
+import { createCustomerFromCheckout } from './customer.js';
+import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
+import { payForSession, recordDecline } from './pay.js';
+import { recheckSavedCard } from './prefill.js';
+
+export const EXPIRE_JOB = 'checkout_session.expire';
+
+function refuse(message: string, code: string, field?: string): CompletionResult {
+  return { ok: false, message, code, ...(field ? { field } : {}) };
+}
+
+/** success_url with `{CHECKOUT_SESSION_ID}` replaced by the session id. */
+export function successRedirect(s: Session): string | null {
+  return s.success_url ? s.success_url.replaceAll('{CHECKOUT_SESSION_ID}', s.id) : null;
+}
+
+/**
+ * The `allow_redisplay` a card saved by this session gets (SPEC §9): the session's
+ * payment_method_data override, else `always` when the buyer ticked "save" or in setup mode,
+ * else `limited` (subscription-mode and setup_future_usage saves).
+ */
+export function redisplayFor(s: StoredSession, tickedSave: boolean): RedisplayValue {
+  const override = s._internal.payment_method_data.allow_redisplay;
+  if (override) return override;
+  return tickedSave || s.mode === 'setup' ? 'always' : 'limited';
+}
+
+/** Whether completing this session saves the buyer's payment method to the customer. */
+export function savesPaymentMethod(s: StoredSession, tickedSave: boolean): boolean {
+  if (s.mode !== 'payment') return true;
+  if (s._internal.payment_intent_data.setup_future_usage) return true;
+  return tickedSave && s.saved_payment_method_options?.payment_method_save === 'enabled';
+}
+
+export async function completeSession(ctx: Ctx, sessionId: string, form: CompletionForm): Promise<CompletionResult> {
+  const s = await lockSession(ctx, sessionId);
+  if (s.status === 'complete') return refuse('This Checkout Session is already complete.', 'checkout_session_complete');
+  if (s.status === 'expired') return refuse('This Checkout Session has expired.', 'checkout_session_expired');
+  const now = await businessNow(ctx, s._internal.test_clock);
+  if (now >= s.expires_at) return refuse('This Checkout Session has expired.', 'checkout_session_expired');
+  if (!s.payment_method_types.includes(form.payment.kind === 'us_bank_account' ? 'us_bank_account' : 'card')) {
+    return refuse('This payment method is not available for this payment.', 'payment_method_unavailable');
+  }
+
+  let customer: Customer | undefined = s.customer ? await requireCustomer(ctx, s.customer) : undefined;
+  if (form.payment.kind === 'saved_card') {
+    if (!customer) return refuse('Saved cards are only available to a signed-in customer.', 'saved_card_unavailable');
+    const why = recheckSavedCard(
+      { session: s, customer, paymentMethods: await paymentMethodsForPrefill(ctx, customer.id), now },
+      form.payment.paymentMethod,
+    );
+    if (why) return refuse('This saved card can no longer be used here. Please enter your card details again.', `saved_card_${why}`);
+  }
+
+  let prepared: PreparedPaymentMethod;
+  try {
+    prepared = await preparePaymentMethod(ctx, form, now);
+  } catch (err) {
+    if (err instanceof StripeError && err.status < 500) return declineOf(err);
+    throw err;
+  }
+
+  const tickedSave = form.payment.kind === 'new_card' && form.payment.save;
+  const saving = prepared.isNew && savesPaymentMethod(s, tickedSave);
+  const outcome: ChargeOutcome =
+    s.mode === 'setup' ? await attachOutcome(ctx.db, prepared.pm, { now }) : await chargeOutcome(ctx.db, prepared.pm, s.amount_total ?? 0, { now, setUp: saving });
+  if (outcome.status === 'declined') {
+    if (s.mode === 'payment') await recordDecline(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form });
+    return { ok: false, message: outcome.message, code: outcome.code, ...(outcome.decline_code ? { declineCode: outcome.decline_code } : {}) };
+  }
+
+  // A customer is needed to save a card, and always in subscription and setup mode.
+  if (!customer && (s.mode !== 'payment' || saving || s.customer_creation === 'always')) {
+    customer = await createCustomerFromCheckout(ctx, form, now);
+  }
+  const fields = await payForSession(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form, items: await loadLineItems(ctx, s.id) });
+  if (customer && saving) await saveToCustomer(ctx, prepared.pm.id, customer, redisplayFor(s, tickedSave), now);
+  const complete = await finish(ctx, s, fields, customer, form, now);
+  return { ok: true, session: present(complete), redirectTo: successRedirect(complete) };
+}
+
+function declineOf(err: StripeError): CompletionResult {
+  const b = err.body;
+  return { ok: false, message: b.message, code: b.code ?? 'invalid', ...(b.decline_code ? { declineCode: b.decline_code } : {}), ...(b.param ? { field: b.param } : {}) };
+}
+
+/** Marks the session complete with what the buyer gave and what payment created. */
+async function finish(
+  ctx: Ctx,
+  s: StoredSession,
+  fields: Partial<Pick<Session, 'payment_intent' | 'subscription' | 'setup_intent' | 'invoice' | 'payment_status'>>,
+  customer: Customer | undefined,
+  form: CompletionForm,
+  now: number,
+): Promise<StoredSession> {
+  const next: StoredSession = {
+    ...s,
+    ...fields,
+    status: 'complete',
+    url: null,
+    customer: customer?.id ?? s.customer,
+    customer_details: {
+      address: s.mode === 'setup' ? null : form.billing.address,
+      business_name: null,
+      email: customer?.email ?? form.email,
+      individual_name: null,
+      name: form.billing.name,
+      phone: form.phone,
+      tax_exempt: customer?.tax_exempt ?? 'none',
+      tax_ids: [],
+    },
+    collected_information: { business_name: null, individual_name: null, shipping_details: form.shipping },
+  };
+  await saveSession(ctx, next);
+  await cancel(ctx, EXPIRE_JOB, s.id);
+  await emit(ctx, 'checkout.session.completed', present(next), undefined, now);
+  return next;
+}

@@ -1,0 +1,326 @@
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { newId, newSessionId } from '../../api/ids.js';
+import { listObject, listParams, toPage } from '../../api/list.js';
+import { mergeMetadata, metadata, parseParams, str, type InferShape } from '../../api/params.js';
+import { emit } from '../../events/emit.js';
+import { cancel, registerJob, schedule } from '../../scheduler/jobs.js';
+import { businessNow } from '../../time.js';
+import { requireCustomer } from '../customers/service.js';
+import type { Customer } from '../customers/shape.js';
+import { createInlinePrice, requirePrice } from '../prices/service.js';
+import { products } from '../products/service.js';
+import { createShape } from './params.js';
+import { present, type LineItem, type Session, type StoredSession } from './shape.js';
+import { loadLineItems, loadSession, lockSession, saveSession, sessionColumns, sessions } from './store.js';
+
+const EXPIRE_JOB = 'checkout_session.expire';
+const MIN_EXPIRY = 30 * 60;
+const MAX_EXPIRY = 24 * 60 * 60;
+
+type CreateParams = InferShape<typeof createShape>;
+
+/** The fields of a Price that Checkout reads. */
+interface PriceFields {
+  id: string;
+  active: boolean;
+  currency: string;
+  unit_amount: number | null;
+  product: string | { id: string };
+  recurring: { interval: string; interval_count: number } | null;
+}
+
+async function resolveLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
+  const items = p.line_items ?? [];
+  const out: LineItem[] = [];
+  for (const [i, item] of items.entries()) {
+    const param = `line_items[${i}]`;
+    if (item.price !== undefined && item.price_data !== undefined) {
+      throw errors.invalid(`You may only specify one of these parameters: price, price_data.`, `${param}[price]`);
+    }
+    let price: PriceFields;
+    if (item.price !== undefined) {
+      price = (await requirePrice(ctx, item.price, `${param}[price]`)) as PriceFields;
+      if (!price.active) throw errors.invalid(`The price specified is inactive. This field only accepts active prices.`, `${param}[price]`);
+    } else if (item.price_data !== undefined) {
+      price = (await createInlinePrice(ctx, item.price_data, `${param}[price_data]`)) as PriceFields;
+    } else {
+      throw errors.missingParam(`${param}[price]`);
+    }
+    if (item.quantity === undefined) throw errors.missingParam(`${param}[quantity]`);
+    if (price.unit_amount === null) throw errors.invalid('The price must have a unit_amount to be used in Checkout.', `${param}[price]`);
+    const productId = typeof price.product === 'string' ? price.product : price.product.id;
+    const product = await products.get(ctx.db, ctx.account, productId);
+    const amount = price.unit_amount * item.quantity;
+    out.push({
+      id: newId('li_'),
+      object: 'item',
+      adjustable_quantity: null,
+      amount_discount: 0,
+      amount_subtotal: amount,
+      amount_tax: 0,
+      amount_total: amount,
+      currency: price.currency,
+      description: (product as { name?: string } | undefined)?.name ?? null,
+      metadata: mergeMetadata({}, item.metadata),
+      price,
+      quantity: item.quantity,
+    });
+  }
+  return out;
+}
+
+function checkModeRules(p: CreateParams, items: LineItem[]): void {
+  const recurring = (li: LineItem) => (li.price as PriceFields).recurring !== null;
+  if (p.mode === 'setup') {
+    if (p.line_items?.length) throw errors.invalid('You cannot pass `line_items` in `setup` mode.', 'line_items');
+    return;
+  }
+  if (items.length === 0) throw errors.missingParam('line_items');
+  const currency = items[0]?.currency;
+  items.forEach((li, i) => {
+    if (li.currency !== currency) {
+      throw errors.invalid('All line items must use the same currency.', `line_items[${i}][price]`);
+    }
+  });
+  if (p.mode === 'payment') {
+    const at = items.findIndex(recurring);
+    if (at !== -1) {
+      throw errors.invalid(
+        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+        `line_items[${at}][price]`,
+      );
+    }
+  } else {
+    const first = items.find(recurring);
+    if (!first) throw errors.invalid('You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
+    const interval = (first.price as PriceFields).recurring;
+    items.forEach((li, i) => {
+      const r = (li.price as PriceFields).recurring;
+      if (r && (r.interval !== interval?.interval || r.interval_count !== interval.interval_count)) {
+        throw errors.invalid('All recurring prices in a subscription must have the same `recurring.interval` and `recurring.interval_count`.', `line_items[${i}][price]`);
+      }
+    });
+  }
+}
+
+function checkParamModes(p: CreateParams): void {
+  const only = (field: keyof CreateParams, mode: string) => {
+    if (p[field] !== undefined && p.mode !== mode) throw errors.invalid(`You can only specify \`${field}\` in \`${mode}\` mode.`, field);
+  };
+  only('payment_intent_data', 'payment');
+  only('subscription_data', 'subscription');
+  only('setup_intent_data', 'setup');
+  only('customer_creation', 'payment');
+  only('submit_type', 'payment');
+  if (p.customer !== undefined && p.customer_email) {
+    throw errors.invalid('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+  }
+  if (p.customer !== undefined && p.customer_creation !== undefined) {
+    throw errors.invalid('You may only specify one of these parameters: customer, customer_creation.', 'customer_creation');
+  }
+  if (p.payment_method_types !== undefined && p.allowed_payment_method_types !== undefined) {
+    throw errors.invalid('You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.', 'payment_method_types');
+  }
+  if (p.mode === 'setup' && p.saved_payment_method_options !== undefined) {
+    throw errors.invalid('`saved_payment_method_options` is only available in `payment` and `subscription` mode.', 'saved_payment_method_options');
+  }
+}
+
+/** Creates a Checkout Session (SPEC §3): validates like Stripe, prices the items, schedules expiry. */
+export async function createSession(ctx: Ctx, params: FormObject): Promise<Session> {
+  const p = parseParams(createShape, params);
+  checkParamModes(p);
+  const customer: Customer | undefined = p.customer !== undefined ? await requireCustomer(ctx, p.customer) : undefined;
+  const testClock = customer?.test_clock ?? null;
+  const now = await businessNow(ctx, testClock);
+  const items = await resolveLineItems(ctx, p);
+  checkModeRules(p, items);
+
+  const pmTypes = p.allowed_payment_method_types ?? p.payment_method_types ?? ['card'];
+  const currency = items[0]?.currency ?? p.currency ?? null;
+  if (p.mode === 'setup' && currency === null && p.allowed_payment_method_types === undefined && p.payment_method_types === undefined) {
+    throw errors.invalid('`currency` is required in `setup` mode when `payment_method_types` is not set.', 'currency');
+  }
+  if (pmTypes.includes('us_bank_account') && currency !== null && currency !== 'usd') {
+    throw errors.invalid('The payment method `us_bank_account` only supports `usd`.', 'payment_method_types');
+  }
+  if (p.mode !== 'setup' && p.currency !== undefined && p.currency !== currency) {
+    throw errors.invalid('The `currency` must match the currency of the line items.', 'currency');
+  }
+  const expiresAt = p.expires_at ?? now + MAX_EXPIRY;
+  if (expiresAt < now + MIN_EXPIRY) {
+    throw errors.invalid('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
+  }
+  if (expiresAt > now + MAX_EXPIRY) {
+    throw errors.invalid('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
+  }
+
+  const subtotal = p.mode === 'setup' ? null : items.reduce((sum, li) => sum + li.amount_subtotal, 0);
+  const id = newSessionId();
+  const spmo = p.saved_payment_method_options;
+  const session: StoredSession = {
+    id,
+    object: 'checkout.session',
+    adaptive_pricing: p.mode === 'setup' ? null : { enabled: false },
+    after_expiration: null,
+    allow_promotion_codes: p.allow_promotion_codes ?? null,
+    allowed_payment_method_types: pmTypes,
+    amount_subtotal: subtotal,
+    amount_total: subtotal,
+    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+    billing_address_collection: p.billing_address_collection ?? null,
+    cancel_url: p.cancel_url ?? null,
+    client_reference_id: p.client_reference_id ?? null,
+    client_secret: null,
+    collected_information: null,
+    consent: null,
+    consent_collection: null,
+    created: now,
+    currency,
+    currency_conversion: null,
+    custom_fields: [],
+    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    customer: customer?.id ?? null,
+    customer_account: null,
+    customer_creation: p.mode === 'payment' && !customer ? p.customer_creation ?? 'if_required' : null,
+    customer_details: customer || p.customer_email ? customerDetails(customer?.email ?? p.customer_email ?? null) : null,
+    customer_email: p.customer_email ?? null,
+    discounts: [],
+    expires_at: expiresAt,
+    integration_identifier: null,
+    invoice: null,
+    invoice_creation:
+      p.mode === 'payment'
+        ? {
+            enabled: p.invoice_creation?.enabled ?? false,
+            invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null },
+          }
+        : null,
+    livemode: false,
+    locale: p.locale ?? null,
+    managed_payments: null,
+    metadata: mergeMetadata({}, p.metadata),
+    mode: p.mode,
+    origin_context: null,
+    payment_intent: null,
+    payment_link: null,
+    payment_method_collection: p.mode === 'payment' ? null : p.payment_method_collection ?? 'always',
+    payment_method_configuration_details: null,
+    payment_method_options: {},
+    payment_method_types: pmTypes,
+    payment_status: p.mode === 'setup' ? 'no_payment_required' : 'unpaid',
+    permissions: null,
+    phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },
+    recovered_from: null,
+    saved_payment_method_options:
+      p.mode === 'setup'
+        ? null
+        : {
+            allow_redisplay_filters: spmo?.allow_redisplay_filters ?? ['always'],
+            payment_method_remove: spmo?.payment_method_remove ?? 'disabled',
+            payment_method_save: spmo?.payment_method_save ?? 'disabled',
+          },
+    setup_intent: null,
+    shipping_address_collection: p.shipping_address_collection ? { allowed_countries: p.shipping_address_collection.allowed_countries } : null,
+    shipping_cost: null,
+    shipping_options: [],
+    status: 'open',
+    submit_type: p.submit_type ?? null,
+    subscription: null,
+    success_url: p.success_url ?? p.return_url ?? null,
+    total_details: p.mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    ui_mode: 'hosted_page',
+    url: `${ctx.deps.publicUrl()}/c/pay/${id}`,
+    wallet_options: null,
+    _internal: {
+      payment_intent_data: {
+        setup_future_usage: p.payment_intent_data?.setup_future_usage ?? null,
+        metadata: mergeMetadata({}, p.payment_intent_data?.metadata),
+        description: p.payment_intent_data?.description ?? null,
+      },
+      subscription_data: { metadata: mergeMetadata({}, p.subscription_data?.metadata), description: p.subscription_data?.description ?? null },
+      setup_intent_data: { metadata: mergeMetadata({}, p.setup_intent_data?.metadata), description: p.setup_intent_data?.description ?? null },
+      payment_method_data: { allow_redisplay: p.payment_method_data?.allow_redisplay ?? null },
+      test_clock: testClock,
+    },
+  };
+  await sessions.insert(ctx.db, ctx.account, session, { ...sessionColumns(session), line_items: JSON.stringify(items) });
+  await schedule(ctx, EXPIRE_JOB, id, expiresAt, testClock);
+  return present(session);
+}
+
+export function customerDetails(email: string | null): NonNullable<Session['customer_details']> {
+  return { address: null, business_name: null, email, individual_name: null, name: null, phone: null, tax_exempt: 'none', tax_ids: [] };
+}
+
+export async function retrieveSession(ctx: Ctx, id: string): Promise<Session> {
+  return present(await loadSession(ctx, id, 'session'));
+}
+
+export async function updateSession(ctx: Ctx, id: string, params: FormObject): Promise<Session> {
+  const p = parseParams({ metadata: metadata() }, params);
+  const s = await lockSession(ctx, id);
+  const next: StoredSession = { ...s, metadata: mergeMetadata(s.metadata, p.metadata) };
+  await saveSession(ctx, next);
+  return present(next);
+}
+
+const listShape = { ...listParams, customer: str(), payment_intent: str(), subscription: str(), status: str() };
+
+export async function listSessions(ctx: Ctx, params: FormObject, url: string) {
+  const p = parseParams(listShape, params);
+  const page = toPage(p);
+  const filter: Record<string, string> = {};
+  if (p.customer !== undefined) filter.customer_id = p.customer;
+  if (p.payment_intent !== undefined) filter.payment_intent_id = p.payment_intent;
+  if (p.subscription !== undefined) filter.subscription_id = p.subscription;
+  if (p.status !== undefined) filter.status = p.status;
+  const result = await sessions.list(ctx.db, ctx.account, filter, page);
+  return listObject(url, { ...result, data: result.data.map(present) }, 'checkout.session', page);
+}
+
+/** Expires an open session (endpoint or the expiry job) and writes `checkout.session.expired`. */
+async function expire(ctx: Ctx, s: StoredSession): Promise<StoredSession> {
+  const next: StoredSession = { ...s, status: 'expired', url: null };
+  await saveSession(ctx, next);
+  await cancel(ctx, EXPIRE_JOB, s.id);
+  await emit(ctx, 'checkout.session.expired', present(next), undefined, await businessNow(ctx, s._internal.test_clock));
+  return next;
+}
+
+export async function expireSession(ctx: Ctx, id: string, params: FormObject): Promise<Session> {
+  parseParams({}, params);
+  const s = await lockSession(ctx, id);
+  if (s.status !== 'open') {
+    throw errors.invalid(`Only Checkout Sessions with a status of \`open\` can be expired. This Checkout Session has a status of \`${s.status}\`.`, undefined, 'checkout_session_not_open');
+  }
+  return present(await expire(ctx, s));
+}
+
+registerJob(EXPIRE_JOB, async (ctx, job) => {
+  const s = await lockSession(ctx, job.subject_id);
+  if (s.status === 'open') await expire(ctx, s);
+});
+
+export async function listLineItems(ctx: Ctx, id: string, params: FormObject, url: string) {
+  const p = parseParams(listParams, params);
+  const page = toPage(p);
+  await loadSession(ctx, id, 'session');
+  const items = await loadLineItems(ctx, id);
+  let start = 0;
+  let end = items.length;
+  if (page.startingAfter !== undefined) {
+    const at = items.findIndex((li) => li.id === page.startingAfter);
+    if (at === -1) throw errors.missingResource('line item', page.startingAfter, 'starting_after');
+    start = at + 1;
+  } else if (page.endingBefore !== undefined) {
+    const at = items.findIndex((li) => li.id === page.endingBefore);
+    if (at === -1) throw errors.missingResource('line item', page.endingBefore, 'ending_before');
+    end = at;
+    start = Math.max(0, end - page.limit);
+  }
+  const data = items.slice(start, Math.min(end, start + page.limit));
+  return { object: 'list' as const, data, has_more: start + data.length < end, url };
+}

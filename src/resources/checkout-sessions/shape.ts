@@ -1,0 +1,130 @@
+import type { Metadata } from '../../api/params.js';
+import type { Address } from '../shared/params.js';
+
+export type Mode = 'payment' | 'subscription' | 'setup';
+export type SessionStatus = 'open' | 'complete' | 'expired';
+export type PaymentStatus = 'paid' | 'unpaid' | 'no_payment_required';
+export type RedisplayValue = 'always' | 'limited' | 'unspecified';
+
+export interface CustomerDetails {
+  address: Address | null;
+  business_name: string | null;
+  email: string | null;
+  individual_name: string | null;
+  name: string | null;
+  phone: string | null;
+  tax_exempt: 'none' | 'exempt' | 'reverse' | null;
+  tax_ids: unknown[] | null;
+}
+
+export interface ShippingDetails {
+  address: Address;
+  name: string;
+}
+
+/** A Checkout line item (`item`), as the line_items endpoint serves it. */
+export interface LineItem {
+  id: string;
+  object: 'item';
+  adjustable_quantity: null;
+  amount_discount: number;
+  amount_subtotal: number;
+  amount_tax: number;
+  amount_total: number;
+  currency: string;
+  description: string | null;
+  metadata: Metadata;
+  price: unknown;
+  quantity: number;
+}
+
+/** A Checkout Session at the current API version (stripe-node 23 `Checkout.Session`). */
+export interface Session {
+  id: string;
+  object: 'checkout.session';
+  adaptive_pricing: { enabled: boolean } | null;
+  after_expiration: null;
+  allow_promotion_codes: boolean | null;
+  allowed_payment_method_types: string[];
+  amount_subtotal: number | null;
+  amount_total: number | null;
+  automatic_tax: { enabled: false; liability: null; provider: null; status: null };
+  billing_address_collection: 'auto' | 'required' | null;
+  cancel_url: string | null;
+  client_reference_id: string | null;
+  client_secret: null;
+  collected_information: { business_name: null; individual_name: null; shipping_details: ShippingDetails | null } | null;
+  consent: null;
+  consent_collection: null;
+  created: number;
+  currency: string | null;
+  currency_conversion: null;
+  custom_fields: [];
+  custom_text: { after_submit: null; shipping_address: null; submit: null; terms_of_service_acceptance: null };
+  customer: string | null;
+  customer_account: null;
+  customer_creation: 'always' | 'if_required' | null;
+  customer_details: CustomerDetails | null;
+  customer_email: string | null;
+  discounts: [];
+  expires_at: number;
+  integration_identifier: null;
+  invoice: string | null;
+  invoice_creation: {
+    enabled: boolean;
+    invoice_data: { account_tax_ids: null; custom_fields: null; description: null; footer: null; issuer: null; metadata: Metadata; rendering_options: null };
+  } | null;
+  livemode: false;
+  locale: string | null;
+  managed_payments: null;
+  metadata: Metadata;
+  mode: Mode;
+  origin_context: null;
+  payment_intent: string | null;
+  payment_link: null;
+  payment_method_collection: 'always' | 'if_required' | null;
+  payment_method_configuration_details: null;
+  payment_method_options: Record<string, unknown>;
+  payment_method_types: string[];
+  payment_status: PaymentStatus;
+  permissions: null;
+  phone_number_collection: { enabled: boolean };
+  recovered_from: null;
+  saved_payment_method_options: {
+    allow_redisplay_filters: RedisplayValue[] | null;
+    payment_method_remove: 'enabled' | 'disabled' | null;
+    payment_method_save: 'enabled' | 'disabled' | null;
+  } | null;
+  setup_intent: string | null;
+  shipping_address_collection: { allowed_countries: string[] } | null;
+  shipping_cost: null;
+  shipping_options: [];
+  status: SessionStatus;
+  submit_type: string | null;
+  subscription: string | null;
+  success_url: string | null;
+  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number } | null;
+  ui_mode: 'hosted_page';
+  url: string | null;
+  wallet_options: null;
+}
+
+/**
+ * What the session keeps beside its served shape: options that steer completion but that
+ * Stripe does not echo on the Session object. Stored in `data` under this key, stripped on output.
+ */
+export interface SessionInternals {
+  payment_intent_data: { setup_future_usage: 'on_session' | 'off_session' | null; metadata: Metadata; description: string | null };
+  subscription_data: { metadata: Metadata; description: string | null };
+  setup_intent_data: { metadata: Metadata; description: string | null };
+  payment_method_data: { allow_redisplay: RedisplayValue | null };
+  test_clock: string | null;
+}
+
+export type StoredSession = Session & { _internal: SessionInternals };
+
+/** The session as served: internals removed, `url` only while open. */
+export function present(stored: StoredSession): Session {
+  const { _internal: _omit, ...session } = stored;
+  return session;
+}

@@ -1,0 +1,48 @@
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import { ObjectTable } from '../../store/objects.js';
+import type { LineItem, StoredSession } from './shape.js';
+
+export const sessions = new ObjectTable<StoredSession>('checkout_sessions');
+
+export function sessionColumns(s: StoredSession) {
+  return {
+    customer_id: s.customer,
+    status: s.status,
+    payment_intent_id: s.payment_intent,
+    subscription_id: s.subscription,
+    expires_at: s.expires_at,
+  };
+}
+
+export async function loadSession(ctx: Ctx, id: string, param = 'session'): Promise<StoredSession> {
+  const s = await sessions.get(ctx.db, ctx.account, id);
+  if (!s) throw errors.missingResource('checkout.session', id, param);
+  return s;
+}
+
+export async function saveSession(ctx: Ctx, s: StoredSession): Promise<void> {
+  await sessions.update(ctx.db, ctx.account, s, sessionColumns(s));
+}
+
+export async function loadLineItems(ctx: Ctx, id: string): Promise<LineItem[]> {
+  const row = await ctx.db
+    .selectFrom('checkout_sessions')
+    .select('line_items')
+    .where('account_id', '=', ctx.account)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.line_items) as LineItem[]) : [];
+}
+
+/**
+ * Locks the session row for the rest of the transaction (PostgreSQL `FOR UPDATE`; SQLite has one
+ * writer), so concurrent submits of one session serialise and the second sees it complete.
+ */
+export async function lockSession(ctx: Ctx, id: string): Promise<StoredSession> {
+  let q = ctx.db.selectFrom('checkout_sessions').select('data').where('account_id', '=', ctx.account).where('id', '=', id);
+  if (ctx.deps.store.dialect === 'postgres') q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw errors.missingResource('checkout.session', id);
+  return JSON.parse(row.data) as StoredSession;
+}

@@ -1,0 +1,55 @@
+import { registerExpandable } from '../../api/expand.js';
+import { errors } from '../../api/errors.js';
+import { listObject, listParams, toPage } from '../../api/list.js';
+import { parseParams, str } from '../../api/params.js';
+import type { Route } from '../../api/router.js';
+import type { ObjectTable } from '../../store/objects.js';
+
+interface ReadOptions {
+  /** `/v1/payment_intents` */
+  base: string;
+  table: ObjectTable<{ id: string }>;
+  /** The object name in "No such ..." messages. */
+  kind: string;
+  /** The id prefix expansion resolves through this table. */
+  prefix: string;
+  /** List filter param -> column (every one of these takes an id or a status). */
+  filters: Record<string, string>;
+}
+
+/**
+ * Retrieve and list for objects that Checkout creates and the API only reads (PaymentIntents,
+ * SetupIntents, Subscriptions, Invoices), plus their expansion.
+ */
+export function readRoutes(o: ReadOptions): Route[] {
+  registerExpandable(o.prefix, (ctx, id) => o.table.get(ctx.db, ctx.account, id));
+  const filterShape = Object.fromEntries(Object.keys(o.filters).map((k) => [k, str({ max: 5000 })]));
+  const listShape = { ...listParams, ...filterShape };
+  return [
+    {
+      method: 'GET',
+      path: `${o.base}/:id`,
+      async handler(ctx, req) {
+        parseParams({ client_secret: str() }, req.params);
+        const id = req.path.id as string;
+        const obj = await o.table.get(ctx.db, ctx.account, id);
+        if (!obj) throw errors.missingResource(o.kind, id);
+        return obj;
+      },
+    },
+    {
+      method: 'GET',
+      path: o.base,
+      async handler(ctx, req) {
+        const p = parseParams(listShape, req.params) as Record<string, unknown>;
+        const page = toPage(p);
+        const filter: Record<string, string> = {};
+        for (const [param, column] of Object.entries(o.filters)) {
+          const v = p[param];
+          if (typeof v === 'string') filter[column] = v;
+        }
+        return listObject(req.url, await o.table.list(ctx.db, ctx.account, filter, page), o.kind, page);
+      },
+    },
+  ];
+}

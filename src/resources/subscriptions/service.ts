@@ -1,0 +1,176 @@
+import type { Ctx } from '../../api/context.js';
+import { newId } from '../../api/ids.js';
+import type { Metadata } from '../../api/params.js';
+import { emit } from '../../events/emit.js';
+import { ObjectTable } from '../../store/objects.js';
+
+interface RecurringPrice {
+  id: string;
+  recurring: { interval: 'day' | 'week' | 'month' | 'year'; interval_count: number } | null;
+}
+
+export interface SubscriptionItem {
+  id: string;
+  object: 'subscription_item';
+  billing_thresholds: null;
+  created: number;
+  current_period_end: number;
+  current_period_start: number;
+  discounts: [];
+  metadata: Metadata;
+  price: unknown;
+  quantity: number;
+  subscription: string;
+  tax_rates: [];
+}
+
+/** A Subscription at the current API version (periods live on its items since 2025). */
+export interface Subscription {
+  id: string;
+  object: 'subscription';
+  application: null;
+  application_fee_percent: null;
+  automatic_tax: { disabled_reason: null; enabled: false; liability: null };
+  billing_cycle_anchor: number;
+  billing_cycle_anchor_config: null;
+  billing_mode: { flexible: null; type: 'classic' };
+  billing_schedules: [];
+  billing_thresholds: null;
+  cancel_at: null;
+  cancel_at_period_end: false;
+  canceled_at: null;
+  cancellation_details: { comment: null; feedback: null; reason: null };
+  collection_method: 'charge_automatically';
+  created: number;
+  currency: string;
+  customer: string;
+  customer_account: null;
+  days_until_due: null;
+  default_payment_method: string | null;
+  default_source: null;
+  default_tax_rates: [];
+  description: string | null;
+  discounts: [];
+  ended_at: null;
+  invoice_settings: { account_tax_ids: null; issuer: { type: 'self' } };
+  items: { object: 'list'; data: SubscriptionItem[]; has_more: false; total_count: number; url: string };
+  latest_invoice: string | null;
+  livemode: false;
+  managed_payments: null;
+  metadata: Metadata;
+  next_pending_invoice_item_invoice: null;
+  on_behalf_of: null;
+  pause_collection: null;
+  payment_settings: { payment_method_options: null; payment_method_types: null; save_default_payment_method: 'off' };
+  pending_invoice_item_interval: null;
+  pending_setup_intent: null;
+  pending_update: null;
+  schedule: null;
+  start_date: number;
+  status: 'active' | 'incomplete' | 'canceled';
+  test_clock: string | null;
+  transfer_data: null;
+  trial_end: null;
+  trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } };
+  trial_start: null;
+}
+
+export const subscriptions = new ObjectTable<Subscription>('subscriptions');
+
+/** The end of one billing period that starts at `start` (unix seconds), in UTC calendar terms. */
+export function periodEnd(start: number, interval: 'day' | 'week' | 'month' | 'year', count: number): number {
+  const d = new Date(start * 1000);
+  if (interval === 'day') d.setUTCDate(d.getUTCDate() + count);
+  else if (interval === 'week') d.setUTCDate(d.getUTCDate() + 7 * count);
+  else if (interval === 'month') d.setUTCMonth(d.getUTCMonth() + count);
+  else d.setUTCFullYear(d.getUTCFullYear() + count);
+  return Math.floor(d.getTime() / 1000);
+}
+
+export interface NewSubscription {
+  customer: string;
+  currency: string;
+  items: Array<{ price: RecurringPrice; quantity: number }>;
+  defaultPaymentMethod: string;
+  metadata: Metadata;
+  description: string | null;
+  testClock: string | null;
+  created: number;
+}
+
+/** Builds an active Subscription starting now (its first Invoice is created by the caller). */
+export function buildSubscription(n: NewSubscription): Subscription {
+  const id = newId('sub_');
+  const recurring = n.items.find((i) => i.price.recurring)?.price.recurring ?? { interval: 'month' as const, interval_count: 1 };
+  const end = periodEnd(n.created, recurring.interval, recurring.interval_count);
+  const items = n.items.map(
+    (i): SubscriptionItem => ({
+      id: newId('si_'),
+      object: 'subscription_item',
+      billing_thresholds: null,
+      created: n.created,
+      current_period_end: end,
+      current_period_start: n.created,
+      discounts: [],
+      metadata: {},
+      price: i.price,
+      quantity: i.quantity,
+      subscription: id,
+      tax_rates: [],
+    }),
+  );
+  return {
+    id,
+    object: 'subscription',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: n.created,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    billing_schedules: [],
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, reason: null },
+    collection_method: 'charge_automatically',
+    created: n.created,
+    currency: n.currency,
+    customer: n.customer,
+    customer_account: null,
+    days_until_due: null,
+    default_payment_method: n.defaultPaymentMethod,
+    default_source: null,
+    default_tax_rates: [],
+    description: n.description,
+    discounts: [],
+    ended_at: null,
+    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    items: { object: 'list', data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${id}` },
+    latest_invoice: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: n.metadata,
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: n.created,
+    status: 'active',
+    test_clock: n.testClock,
+    transfer_data: null,
+    trial_end: null,
+    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_start: null,
+  };
+}
+
+export async function insertSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
+  await subscriptions.insert(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
+  await emit(ctx, 'customer.subscription.created', sub, undefined, sub.created);
+}
