@@ -146,6 +146,10 @@ export async function createSession(ctx: Ctx, params: FormObject): Promise<Sessi
   if (pmTypes.includes('us_bank_account') && currency !== null && currency !== 'usd') {
     throw errors.invalid('The payment method `us_bank_account` only supports `usd`.', 'payment_method_types');
   }
+  if (p.mode === 'subscription' && pmTypes.includes('us_bank_account')) {
+    // Bank debits settle later; a subscription's first invoice would have to wait on them.
+    throw errors.invalid('OpenCheckout takes `us_bank_account` in `payment` and `setup` mode; subscriptions are paid by card.', 'payment_method_types');
+  }
   if (p.mode !== 'setup' && p.currency !== undefined && p.currency !== currency) {
     throw errors.invalid('The `currency` must match the currency of the line items.', 'currency');
   }
