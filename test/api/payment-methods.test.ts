@@ -128,6 +128,15 @@ for (const store of STORES) {
       assert.equal((await stripe.paymentMethods.list()).data.length, 0);
     });
 
+    it('does not remember a card input error under an idempotency key, so the corrected retry runs', async () => {
+      const stripe = server.stripe();
+      await assert.rejects(stripe.paymentMethods.create(card('4242424242424241'), { idempotencyKey: 'typo' }), { code: 'incorrect_number' });
+      const fixed = await stripe.paymentMethods.create(card('4242424242424242'), { idempotencyKey: 'typo' });
+      assert.equal(fixed.card?.last4, '4242');
+      const replay = await stripe.paymentMethods.create(card('4242424242424242'), { idempotencyKey: 'typo' });
+      assert.equal(replay.id, fixed.id);
+    });
+
     it('answers Stripe’s ready-made ids such as pm_card_visa with a fresh PaymentMethod each time', async () => {
       const stripe = server.stripe();
       const first = await stripe.paymentMethods.retrieve('pm_card_visa');

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../api/context.js';
-import { errors, type StripeError } from '../../api/errors.js';
+import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
@@ -37,9 +37,13 @@ export interface NewBankAccount {
   account_type?: 'checking' | 'savings' | undefined;
 }
 
-/** A card input problem as Stripe answers it: 402 card_error naming the field. */
+/**
+ * A card input problem as Stripe answers it: 402 card_error naming the field. It is a validation
+ * failure, so an idempotent retry with corrected data is not answered with it (SPEC §9).
+ */
 export function cardInputError(e: CardInputError, prefix = 'card'): StripeError {
-  return errors.card(e.code, e.message, { param: `${prefix}[${e.field}]` });
+  const { status, body } = errors.card(e.code, e.message, { param: `${prefix}[${e.field}]` });
+  return new StripeError(status, body, false);
 }
 
 function bankInputError(e: BankInputError, prefix = 'us_bank_account'): StripeError {
