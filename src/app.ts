@@ -8,6 +8,7 @@ import { createApiHandler, type PathHandler } from './api/server.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
+import { createPageHandler } from './pages/handler.js';
 import { routes } from './resources/index.js';
 // Registers the delayed-payment settlement job with the scheduler.
 import './checkout/settle.js';
@@ -51,7 +52,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     notify: (topic) => signals.emit(topic),
     publicUrl: () => config.publicUrl ?? boundUrl,
   };
-  const handler = createApiHandler(deps, routes, [createAdminHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, routes, [createAdminHandler(deps), createPageHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_price_filters.js';
+import * as m003 from './migrations/003_checkout_session_id.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** A query handle: the database, or a transaction on it (Kysely's Transaction is a Kysely). */
@@ -24,6 +25,7 @@ export interface Store {
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001_initial': m001,
   '002_price_filters': m002,
+  '003_checkout_session_id': m003,
 };
 
 /**

@@ -1,0 +1,185 @@
+/**
+ * `GET /c/pay/:id` and `POST /c/pay/:id`: the hosted payment page. The session id is a bearer
+ * link: the session is found by id across accounts, and everything after acts within its account.
+ * Load = the prefill rules (load.ts); submit = Checkout completion in one transaction.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inTransaction, makeCtx, type Deps } from '../api/context.js';
+import { StripeError } from '../api/errors.js';
+import { readBody, type PathHandler } from '../api/server.js';
+import { completeSession } from '../checkout/complete.js';
+import type { CompletionResult } from '../checkout/contract.js';
+import { checkCsrf, csrfToken } from './csrf.js';
+import { initialValues, keptValues, parseSubmission, type FormError, type Values } from './form.js';
+import { noticeHtml, type Notice } from './layout.js';
+import { findSessionAccount, loadPageView, type PageView } from './load.js';
+import { closedNotice, NOTICES } from './notices.js';
+import { renderPaymentPage } from './template.js';
+
+const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
+const MAX_FORM_BYTES = 64 * 1024;
+
+/** Codes of card errors (HTTP 402 on Stripe); other refusals are validation errors (400). */
+const CARD_ERROR_CODES = new Set([
+  'card_declined', 'expired_card', 'incorrect_cvc', 'incorrect_number', 'incorrect_zip', 'invalid_cvc', 'invalid_expiry_month',
+  'invalid_expiry_year', 'invalid_number', 'processing_error', 'authentication_required', 'card_decline_rate_limit_exceeded',
+]);
+
+/** Completion names card params as the API does (`card[number]`); the page's fields are Stripe's ids. */
+const FIELD_OF_PARAM: Record<string, string> = {
+  'card[number]': 'cardNumber', 'card[exp_month]': 'cardExpiry', 'card[exp_year]': 'cardExpiry', 'card[cvc]': 'cardCvc',
+  'us_bank_account[routing_number]': 'routingNumber', 'us_bank_account[account_number]': 'accountNumber',
+  'us_bank_account[account_holder_name]': 'accountHolderName',
+};
+
+interface Reply {
+  status: number;
+  html: string;
+  nonce: string;
+  /** Origins the page's form may lead to (success_url after the 303, cancel_url). */
+  formOrigins?: string[];
+  location?: string;
+}
+
+function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url.replaceAll('{CHECKOUT_SESSION_ID}', 'x'));
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Security headers of every page response (strict CSP with a per-response nonce). */
+export function pageHeaders(nonce: string, formOrigins: string[] = []): Record<string, string> {
+  const formAction = ["'self'", ...new Set(formOrigins)].join(' ');
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy':
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; ` +
+      `form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+}
+
+function send(res: ServerResponse, requestId: string, r: Reply, head: boolean): void {
+  const headers: Record<string, string> = { ...pageHeaders(r.nonce, r.formOrigins), 'Request-Id': requestId };
+  if (r.location) headers.Location = r.location;
+  // An oversized body was not read to its end: close rather than drain it.
+  if (r.status === 413) headers.Connection = 'close';
+  headers['Content-Length'] = String(Buffer.byteLength(r.html));
+  res.writeHead(r.status, headers);
+  res.end(head ? undefined : r.html);
+}
+
+const newNonce = (): string => randomBytes(16).toString('base64');
+
+function notice(status: number, n: Notice): Reply {
+  const nonce = newNonce();
+  return { status, html: noticeHtml(n, nonce), nonce };
+}
+
+function origins(view: PageView): string[] {
+  return [originOf(view.session.success_url), originOf(view.session.cancel_url)].filter((o): o is string => o !== null);
+}
+
+async function paymentPage(deps: Deps, view: PageView, status: number, values: Values, error?: FormError): Promise<Reply> {
+  const nonce = newNonce();
+  const csrf = await csrfToken(deps.store.db, view.session.id);
+  return { status, nonce, formOrigins: origins(view), html: renderPaymentPage(view, { values, csrf, nonce, error }) };
+}
+
+/** The hosted payment page handler, registered beside the API in app.ts. */
+export function createPageHandler(deps: Deps): PathHandler {
+  async function view(account: string, id: string, requestId: string): Promise<PageView | null> {
+    return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id);
+  }
+
+  async function show(id: string, requestId: string): Promise<Reply> {
+    const account = await findSessionAccount(deps.store.db, id);
+    const v = account ? await view(account, id, requestId) : null;
+    if (!v) return notice(404, NOTICES.notFound);
+    if (v.state !== 'open') return notice(200, closedNotice(v));
+    return paymentPage(deps, v, 200, initialValues(v));
+  }
+
+  async function submit(req: IncomingMessage, id: string, requestId: string): Promise<Reply> {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_FORM_BYTES);
+    } catch {
+      return notice(413, NOTICES.tooLarge);
+    }
+    const body = new URLSearchParams(raw.toString('utf8'));
+    const account = await findSessionAccount(deps.store.db, id);
+    if (!account) return notice(404, NOTICES.notFound);
+    if (!(await checkCsrf(deps.store.db, id, body.get('csrf_token')))) {
+      deps.log.warn({ requestId, session: id }, 'hosted page post refused: bad CSRF token');
+      return notice(403, NOTICES.forbidden);
+    }
+    const v = await view(account, id, requestId);
+    if (!v) return notice(404, NOTICES.notFound);
+    if (v.state !== 'open') return notice(409, closedNotice(v));
+
+    const parsed = parseSubmission(body, v);
+    if ('error' in parsed) return paymentPage(deps, v, 400, keptValues(body, v), parsed.error);
+
+    let result: CompletionResult;
+    try {
+      result = await inTransaction(deps, account, (ctx) => completeSession(ctx, id, parsed.form), requestId);
+    } catch (err) {
+      if (!(err instanceof StripeError) || err.status >= 500) throw err;
+      const b = err.body;
+      result = { ok: false, message: b.message, code: b.code ?? 'invalid', ...(b.param ? { field: b.param } : {}) };
+    }
+    if (result.ok) {
+      deps.log.info({ requestId, session: id }, 'checkout session completed on the hosted page');
+      if (result.redirectTo) return { status: 303, nonce: newNonce(), html: '', location: result.redirectTo };
+      return notice(200, NOTICES.paid(result.session.mode));
+    }
+    // Refused: the session may have been completed or expired meanwhile (a concurrent submit).
+    const after = await view(account, id, requestId);
+    if (!after) return notice(404, NOTICES.notFound);
+    if (after.state !== 'open') return notice(409, closedNotice(after));
+    const card = CARD_ERROR_CODES.has(result.code) || result.declineCode !== undefined;
+    const field = result.field ? FIELD_OF_PARAM[result.field] ?? result.field : undefined;
+    return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: result.message, field });
+  }
+
+  return async function hostedPage(req, res, requestId) {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const m = PATH.exec(path);
+    if (!m) return false;
+    let id: string;
+    try {
+      id = decodeURIComponent(m[1] as string);
+    } catch {
+      id = '';
+    }
+    const method = req.method ?? 'GET';
+    let reply: Reply;
+    try {
+      if (method === 'GET' || method === 'HEAD') {
+        req.resume();
+        reply = await show(id, requestId);
+      } else if (method === 'POST') {
+        reply = await submit(req, id, requestId);
+      } else {
+        req.resume();
+        reply = notice(405, NOTICES.method);
+      }
+    } catch (err) {
+      deps.log.error({ err, requestId, path: '/c/pay/:id' }, 'hosted page failed');
+      reply = notice(500, NOTICES.failed(requestId));
+    }
+    if (reply.status === 405) res.setHeader('Allow', 'GET, HEAD, POST');
+    send(res, requestId, reply, method === 'HEAD');
+    return true;
+  };
+}

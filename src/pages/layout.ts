@@ -1,0 +1,47 @@
+/**
+ * The HTML document around every hosted page: head, inline stylesheet and script under the
+ * response's CSP nonce, and the notice pages (complete, expired, not found, refused).
+ */
+import { esc } from './escape.js';
+import { SCRIPT } from './script.js';
+import { CSS } from './styles.js';
+
+/** A whole document. `body` is already-escaped HTML. */
+export function documentHtml(title: string, nonce: string, body: string, withScript: boolean): string {
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width,initial-scale=1">' +
+    '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex,nofollow"><link rel="icon" href="data:,">' +
+    `<title>${esc(title)}</title><style nonce="${nonce}">${CSS}</style></head><body>${body}` +
+    (withScript ? `<script nonce="${nonce}">${SCRIPT}</script>` : '') +
+    '</body></html>'
+  );
+}
+
+/** Only http(s) links are ever rendered as hrefs (the API validates them; this is the second lock). */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  return /^https?:\/\//i.test(url) ? url : null;
+}
+
+export interface Notice {
+  title: string;
+  heading: string;
+  text: string;
+  tone: 'ok' | 'warn';
+  link?: { href: string | null; label: string } | undefined;
+  /** Marks the notice for tests and assistive tech: `complete`, `expired`, ... */
+  kind: string;
+}
+
+/** A centred one-message page: payment complete, session expired, link not valid. */
+export function noticeHtml(n: Notice, nonce: string): string {
+  const href = safeHref(n.link?.href);
+  const body =
+    `<main class="notice" data-testid="checkout-notice" data-kind="${esc(n.kind)}">` +
+    `<div class="icon${n.tone === 'warn' ? ' warn' : ''}" aria-hidden="true">${n.tone === 'warn' ? '!' : '&#10003;'}</div>` +
+    `<h1>${esc(n.heading)}</h1><p>${esc(n.text)}</p>` +
+    (href && n.link ? `<a class="btn" href="${esc(href)}">${esc(n.link.label)}</a>` : '') +
+    '<p class="foot">Powered by OpenCheckout</p></main>';
+  return documentHtml(n.title, nonce, body, false);
+}

@@ -1,0 +1,38 @@
+/**
+ * The page's only script, inlined under the CSP nonce. It is a convenience: the form, the
+ * accordion and the saved-card choice all work without it (CSS `:has`, native radios, server-side
+ * parsing). It spaces the card number as typed, formats the expiry as `MM / YY`, keeps
+ * `aria-checked` / `aria-expanded` in step with the radios, and marks the button busy on submit.
+ */
+export const SCRIPT = `
+(function(){
+var d=document,f=d.getElementById('payment-form');if(!f)return;
+function digits(v){return v.replace(/\\D/g,'')}
+var num=d.getElementById('cardNumber');
+if(num)num.addEventListener('input',function(){
+var v=digits(num.value).slice(0,19),amex=/^3[47]/.test(v),out='';
+if(amex){out=[v.slice(0,4),v.slice(4,10),v.slice(10,15)].filter(Boolean).join(' ')}
+else{out=v.replace(/(\\d{4})(?=\\d)/g,'$1 ')}
+var atEnd=num.selectionStart===num.value.length;num.value=out;if(atEnd)num.setSelectionRange(out.length,out.length)});
+var exp=d.getElementById('cardExpiry');
+if(exp)exp.addEventListener('input',function(e){
+var v=digits(exp.value).slice(0,4);
+if(v.length===1&&v>'1')v='0'+v;
+var del=e.inputType&&e.inputType.indexOf('delete')===0;
+exp.value=v.length>2||(v.length===2&&!del)?v.slice(0,2)+' / '+v.slice(2):v});
+var cvc=d.getElementById('cardCvc');
+if(cvc)cvc.addEventListener('input',function(){cvc.value=digits(cvc.value).slice(0,4)});
+function sync(){
+var rs=f.querySelectorAll('input[name=paymentMethod]');
+for(var i=0;i<rs.length;i++){var r=rs[i],h=r.closest('[role=radio],.acc-head');
+if(!h)continue;if(h.getAttribute('role')==='radio')h.setAttribute('aria-checked',r.checked?'true':'false');else h.setAttribute('aria-expanded',r.checked?'true':'false')}}
+f.addEventListener('change',function(e){if(e.target.name==='paymentMethod')sync()});
+sync();
+f.addEventListener('submit',function(e){
+var b=f.querySelector('.SubmitButton');
+if(b.getAttribute('aria-busy')==='true'){e.preventDefault();return}
+b.setAttribute('aria-busy','true');var l=b.querySelector('.lbl-text');if(l)l.textContent='Processing\\u2026'});
+})();
+`
+  .replace(/\n/g, '')
+  .trim();

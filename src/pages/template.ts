@@ -1,0 +1,268 @@
+/**
+ * The hosted payment page (SPEC §5): order summary on the left, payment form on the right. Keeps
+ * Stripe's element ids and test ids so end-to-end tests written against Stripe's page run here.
+ * Plain template literals: every value that is not this module's own text goes through `esc`.
+ */
+import { COUNTRIES } from '../checkout/address-form.js';
+import type { SavedPaymentMethod } from '../checkout/prefill.js';
+import type { LineItem } from '../resources/checkout-sessions/shape.js';
+import { esc } from './escape.js';
+import { lockedEmail, methodTypes, type Field, type FormError, type Values } from './form.js';
+import { documentHtml, safeHref } from './layout.js';
+import type { PageView } from './load.js';
+import { formatAmount } from './money.js';
+
+export interface RenderOptions {
+  values: Values;
+  csrf: string;
+  nonce: string;
+  error?: FormError | undefined;
+}
+
+const COUNTRY_NAMES = new Map(COUNTRIES);
+const COUNTRY_OPTIONS = COUNTRIES.map(([code, name]) => `<option value="${code}">${esc(name)}</option>`).join('');
+
+function countryOptions(selected: string): string {
+  if (selected === '') return COUNTRY_OPTIONS;
+  if (COUNTRY_NAMES.has(selected)) return COUNTRY_OPTIONS.replace(`<option value="${selected}">`, `<option value="${selected}" selected>`);
+  // A prefilled country outside the list stays what it is rather than silently becoming another.
+  return /^[A-Z]{2}$/.test(selected) ? `<option value="${selected}" selected>${selected}</option>${COUNTRY_OPTIONS}` : COUNTRY_OPTIONS;
+}
+
+function allowedCountryOptions(allowed: string[], selected: string): string {
+  return allowed
+    .map((c) => `<option value="${esc(c)}"${c === selected ? ' selected' : ''}>${esc(COUNTRY_NAMES.get(c) ?? c)}</option>`)
+    .join('');
+}
+
+const BRANDS: Record<string, string> = {
+  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club',
+  jcb: 'JCB', unionpay: 'UnionPay', cartes_bancaires: 'Cartes Bancaires', eftpos_au: 'eftpos', link: 'Link',
+};
+
+function itemName(item: LineItem): string {
+  return item.description ?? 'Item';
+}
+
+interface Recurring {
+  interval: string;
+  interval_count: number;
+}
+
+function recurringOf(item: LineItem): Recurring | null {
+  const price = item.price as { recurring?: Recurring | null; unit_amount?: number | null } | null;
+  return price?.recurring ?? null;
+}
+
+function per(r: Recurring): string {
+  return r.interval_count > 1 ? `every ${r.interval_count} ${r.interval}s` : `per ${r.interval}`;
+}
+
+const ADVERB: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', year: 'yearly' };
+
+function billed(r: Recurring): string {
+  return r.interval_count > 1 ? `Billed every ${r.interval_count} ${r.interval}s` : `Billed ${ADVERB[r.interval] ?? `every ${r.interval}`}`;
+}
+
+function itemHtml(item: LineItem): string {
+  const rec = recurringOf(item);
+  const unit = (item.price as { unit_amount?: number | null } | null)?.unit_amount;
+  const meta: string[] = [];
+  if (item.quantity !== 1) meta.push(`Qty ${item.quantity}`);
+  if (item.quantity !== 1 && typeof unit === 'number') meta.push(`${formatAmount(unit, item.currency)} each`);
+  if (rec) meta.push(billed(rec));
+  const name = itemName(item);
+  return (
+    `<li class="item" data-testid="line-item"><div class="thumb" aria-hidden="true">${esc(name.trim().charAt(0).toUpperCase() || '·')}</div>` +
+    `<div class="item-main"><div class="item-name">${esc(name)}</div>` +
+    (meta.length ? `<div class="item-meta">${esc(meta.join(' · '))}</div>` : '') +
+    `</div><div class="item-amt">${esc(formatAmount(item.amount_total, item.currency))}</div></li>`
+  );
+}
+
+function summaryHtml(view: PageView): string {
+  const s = view.session;
+  const cur = s.currency ?? 'usd';
+  const back = safeHref(s.cancel_url);
+  const top =
+    '<div class="top">' +
+    (back ? `<a class="back" href="${esc(back)}" data-testid="business-link">&#8592; Back</a>` : '') +
+    '<span class="badge">Test mode</span></div>';
+  if (s.mode === 'setup') {
+    return `${top}<p class="caption">Set up payment details</p><p class="sub">Save a payment method for future payments. You will not be charged now.</p>`;
+  }
+  const items = view.lineItems;
+  const first = items[0];
+  const rec = items.map(recurringOf).find((r) => r !== null) ?? null;
+  const total = s.amount_total ?? items.reduce((n, i) => n + i.amount_total, 0);
+  const caption = s.mode === 'subscription' && first ? `Subscribe to ${itemName(first)}` : items.length === 1 && first ? itemName(first) : 'Pay';
+  const subtotal = s.amount_subtotal ?? total;
+  return (
+    top +
+    `<p class="caption">${esc(caption)}</p>` +
+    `<p class="total-big" data-testid="product-summary-total-amount">${esc(formatAmount(total, cur))}</p>` +
+    `<p class="sub">${rec ? esc(`${per(rec)}`) : '&nbsp;'}</p>` +
+    `<ul class="items">${items.map(itemHtml).join('')}</ul>` +
+    '<div class="totals">' +
+    `<div class="row"><span>Subtotal</span><span>${esc(formatAmount(subtotal, cur))}</span></div>` +
+    `<div class="row grand"><span>${rec ? 'Total due today' : 'Total due'}</span><span data-testid="total-amount">${esc(formatAmount(total, cur))}</span></div>` +
+    '</div>'
+  );
+}
+
+/** One labelled text input; `extra` is this module's own attribute text. */
+function input(id: Field | 'cardNumber' | 'cardCvc' | 'accountNumber', value: string | undefined, extra: string, o: RenderOptions, label?: string): string {
+  const invalid = o.error?.field === id ? ' aria-invalid="true" aria-describedby="payment-error"' : '';
+  const lbl = label ? `<label for="${id}">${label}</label>` : '';
+  return `${lbl}<input class="in" id="${id}" name="${id}" value="${esc(value)}" ${extra}${invalid}>`;
+}
+
+function stateAndPostal(prefix: 'billing' | 'shipping', o: RenderOptions, full: boolean): string {
+  const v = o.values;
+  const postal = input(`${prefix}PostalCode`, v[`${prefix}PostalCode`], `autocomplete="${prefix} postal-code" placeholder="${full ? 'Postal code' : 'ZIP / Postal code'}" aria-label="Postal code"`, o);
+  const state = input(`${prefix}AdministrativeArea`, v[`${prefix}AdministrativeArea`], `autocomplete="${prefix} address-level1" placeholder="State / Province" aria-label="State"`, o);
+  return full ? `<div class="split"><div class="f-postal">${postal}</div><div class="f-state">${state}</div></div>` : `<div class="f-postal">${postal}</div>`;
+}
+
+function countrySelect(prefix: 'billing' | 'shipping', options: string, o: RenderOptions): string {
+  const invalid = o.error?.field === `${prefix}Country` ? ' aria-invalid="true"' : '';
+  return `<select class="in" id="${prefix}Country" name="${prefix}Country" autocomplete="${prefix} country" aria-label="Country or region"${invalid}>${options}</select>`;
+}
+
+/** A full address block (name, country, lines, city, postal, state) in one bordered group. */
+function fullAddress(prefix: 'billing' | 'shipping', options: string, o: RenderOptions): string {
+  const v = o.values;
+  return (
+    `<div class="grp addr-${prefix} full">` +
+    input(`${prefix}Name`, v[`${prefix}Name`], `autocomplete="${prefix} name" placeholder="Full name" aria-label="Full name"`, o) +
+    countrySelect(prefix, options, o) +
+    input(`${prefix}AddressLine1`, v[`${prefix}AddressLine1`], `autocomplete="${prefix} address-line1" placeholder="Address line 1" aria-label="Address line 1"`, o) +
+    input(`${prefix}AddressLine2`, v[`${prefix}AddressLine2`], `autocomplete="${prefix} address-line2" placeholder="Address line 2 (optional)" aria-label="Address line 2"`, o) +
+    input(`${prefix}Locality`, v[`${prefix}Locality`], `autocomplete="${prefix} address-level2" placeholder="City" aria-label="City"`, o) +
+    stateAndPostal(prefix, o, true) +
+    '</div>'
+  );
+}
+
+function billingHtml(view: PageView, o: RenderOptions): string {
+  const options = countryOptions(o.values.billingCountry ?? '');
+  if (view.session.billing_address_collection === 'required') {
+    return `<section><h3>Billing address</h3>${fullAddress('billing', options, o)}</section>`;
+  }
+  return (
+    `<section><div class="f">${input('billingName', o.values.billingName, 'autocomplete="billing name" placeholder="Full name on card"', o, 'Cardholder name')}</div>` +
+    `<div class="f"><span class="lbl">Country or region</span><div class="grp addr-billing auto">${countrySelect('billing', options, o)}${stateAndPostal('billing', o, false)}</div></div></section>`
+  );
+}
+
+function shippingHtml(view: PageView, o: RenderOptions): string {
+  const allowed = view.session.shipping_address_collection?.allowed_countries;
+  if (!allowed) return '';
+  return `<section><h2>Shipping information</h2>${fullAddress('shipping', allowedCountryOptions(allowed, o.values.shippingCountry ?? ''), o)}</section>`;
+}
+
+function savedCardHtml(pm: SavedPaymentMethod, checked: boolean): string {
+  const card = pm.card;
+  const brand = card ? BRANDS[card.brand] ?? card.brand : pm.type;
+  const exp = card ? `${String(card.exp_month).padStart(2, '0')}/${String(card.exp_year % 100).padStart(2, '0')}` : '';
+  return (
+    `<label class="saved" role="radio" aria-checked="${checked}" data-testid="saved-payment-method" data-payment-method="${esc(pm.id)}">` +
+    `<input class="sr" type="radio" name="paymentMethod" value="${esc(pm.id)}"${checked ? ' checked' : ''}>` +
+    `<span class="dot" aria-hidden="true"></span><span class="brand">${esc(brand)}</span>` +
+    `<span><span class="sr">${esc(brand)} ending in </span><span aria-hidden="true">&bull;&bull;&bull;&bull; </span>${esc(card?.last4 ?? '')}</span>` +
+    (exp ? `<span class="exp">Expires ${esc(exp)}</span>` : '') +
+    '</label>'
+  );
+}
+
+function cardBody(view: PageView, o: RenderOptions): string {
+  const v = o.values;
+  const opts = view.session.saved_payment_method_options;
+  const offerSave = opts?.payment_method_save === 'enabled' && view.session.customer !== null && view.session.mode !== 'setup';
+  return (
+    '<span class="lbl">Card information</span><div class="grp">' +
+    `<div class="cardrow">${input('cardNumber', '', 'type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" aria-label="Card number" maxlength="23"', o)}` +
+    '<span class="brands" aria-hidden="true"><span class="brand">Visa</span><span class="brand">MC</span><span class="brand">Amex</span></span></div>' +
+    '<div class="split">' +
+    input('cardExpiry', v.cardExpiry, 'type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" aria-label="Expiration" maxlength="9"', o) +
+    input('cardCvc', '', 'type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" aria-label="CVC" maxlength="4"', o) +
+    '</div></div>' +
+    (offerSave
+      ? `<label class="check"><input type="checkbox" id="savePaymentMethod" name="savePaymentMethod" value="on" data-testid="save-payment-method-checkbox"${v.savePaymentMethod === 'on' ? ' checked' : ''}>` +
+        '<span>Save my card for future purchases</span></label>'
+      : '')
+  );
+}
+
+function bankBody(o: RenderOptions): string {
+  const v = o.values;
+  const company = v.accountHolderType === 'company';
+  return (
+    `<div class="f">${input('accountHolderName', v.accountHolderName, 'autocomplete="name" placeholder="Full name"', o, 'Account holder name')}</div>` +
+    `<div class="f"><label for="accountHolderType">Account type</label><select class="in" id="accountHolderType" name="accountHolderType">` +
+    `<option value="individual"${company ? '' : ' selected'}>Individual</option><option value="company"${company ? ' selected' : ''}>Company</option></select></div>` +
+    `<div class="two"><div class="f">${input('routingNumber', v.routingNumber, 'inputmode="numeric" autocomplete="off" placeholder="110000000" maxlength="9"', o, 'Routing number')}</div>` +
+    `<div class="f">${input('accountNumber', '', 'inputmode="numeric" autocomplete="off" placeholder="000123456789" maxlength="17"', o, 'Account number')}</div></div>` +
+    '<p class="fine">By paying with your bank account you authorise a debit from it for this payment (ACH direct debit).</p>'
+  );
+}
+
+const METHOD_LABELS: Record<string, string> = { card: 'Card', us_bank_account: 'US bank account' };
+
+function methodsHtml(view: PageView, o: RenderOptions): string {
+  const saved = view.prefill.savedCards;
+  const chosen = o.values.paymentMethod ?? '';
+  const savedHtml = saved.length
+    ? `<div class="saved-list" role="radiogroup" aria-label="Saved cards">${saved.map((pm) => savedCardHtml(pm, pm.id === chosen)).join('')}</div>`
+    : '';
+  const items = methodTypes(view)
+    .map((type) => {
+      const checked = type === chosen;
+      const label = type === 'card' && saved.length ? 'New card' : METHOD_LABELS[type] ?? type;
+      const body = type === 'card' ? cardBody(view, o) : type === 'us_bank_account' ? bankBody(o) : '';
+      return (
+        `<div class="acc-item" data-testid="${esc(type)}-accordion-item">` +
+        `<label class="acc-head" data-testid="${esc(type)}-accordion-item-button" aria-expanded="${checked}">` +
+        `<input class="sr" type="radio" name="paymentMethod" value="${esc(type)}"${checked ? ' checked' : ''}>` +
+        `<span class="dot" aria-hidden="true"></span>${esc(label)}</label>` +
+        `<div class="acc-body">${body}</div></div>`
+      );
+    })
+    .join('');
+  return `<section><h2>Payment method</h2>${savedHtml}<div class="acc">${items}</div></section>`;
+}
+
+function submitLabel(view: PageView): string {
+  const s = view.session;
+  if (s.mode === 'setup') return 'Save payment details';
+  if (s.mode === 'subscription') return 'Subscribe';
+  const total = formatAmount(s.amount_total ?? view.lineItems.reduce((n, i) => n + i.amount_total, 0), s.currency ?? 'usd');
+  const verb = s.submit_type === 'donate' ? 'Donate' : s.submit_type === 'book' ? 'Book' : 'Pay';
+  return `${verb} ${total}`;
+}
+
+/** The whole payment page of an open session. */
+export function renderPaymentPage(view: PageView, o: RenderOptions): string {
+  const s = view.session;
+  const email = lockedEmail(view) !== null;
+  const v = o.values;
+  const alert = o.error ? `<div class="alert" role="alert" id="payment-error" data-testid="payment-error">${esc(o.error.message)}</div>` : '';
+  const phone = s.phone_number_collection?.enabled
+    ? `<div class="f">${input('phoneNumber', v.phoneNumber, 'type="tel" autocomplete="tel" placeholder="(201) 555-0123"', o, 'Phone number')}</div>`
+    : '';
+  const form =
+    `<form id="payment-form" method="post" action="/c/pay/${esc(s.id)}" novalidate>` +
+    `<input type="hidden" name="csrf_token" value="${esc(o.csrf)}">` +
+    `<section><h2>Contact information</h2><div class="f">${input('email', v.email, `type="email" autocomplete="email" placeholder="email@example.com"${email ? ' readonly' : ''}`, o, 'Email')}</div>${phone}</section>` +
+    shippingHtml(view, o) +
+    methodsHtml(view, o) +
+    billingHtml(view, o) +
+    alert +
+    `<button class="SubmitButton" type="submit" data-testid="hosted-payment-submit-button"><span class="lbl-text">${esc(submitLabel(view))}</span></button>` +
+    (s.mode === 'subscription' || s.mode === 'setup'
+      ? '<p class="fine">By confirming, you allow this business to charge your payment method for future payments in accordance with their terms.</p>'
+      : '') +
+    '</form><p class="foot">Powered by OpenCheckout</p>';
+  const body = `<div class="wrap"><aside class="summary"><div class="col">${summaryHtml(view)}</div></aside><main class="pay"><div class="col">${form}</div></main></div>`;
+  return documentHtml(s.mode === 'setup' ? 'Set up payment details' : 'Checkout', o.nonce, body, true);
+}
