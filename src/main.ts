@@ -1,9 +1,10 @@
+import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 
 /** `npm start`: serve the API and hosted pages until SIGTERM/SIGINT, then shut down gracefully. */
-async function main(): Promise<void> {
+export async function serve(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const app = await createApp({ config, log });
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`OpenCheckout failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+/** Exits with a readable message when the server cannot start (bad config, port taken, ...). */
+export function failedToStart(err: unknown): never {
+  process.stderr.write(`OpenCheckout failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
-});
+}
+
+// Run when started as a program (`node dist/main.js`), not when imported by the CLI.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) serve().catch(failedToStart);
