@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { createAdminHandler } from './admin/handler.js';
 import type { Deps } from './api/context.js';
-import { createApiHandler, type PathHandler } from './api/server.js';
+import { answerClientError, createApiHandler, type PathHandler } from './api/server.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
@@ -54,6 +54,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
   const handler = createApiHandler(deps, routes, [createAdminHandler(deps), createPageHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { unixNow } from '../clock.js';
 import { isUniqueViolation } from '../store/db.js';
 import { authenticate } from './auth.js';
@@ -204,4 +205,26 @@ function send(res: ServerResponse, requestId: string, response: Response, req: I
   if (response.status === 413) headers.Connection = 'close';
   res.writeHead(response.status, headers);
   res.end(response.body);
+}
+
+/**
+ * Answers requests Node's HTTP parser refuses before any handler runs (raw bytes outside ASCII
+ * in the URL, malformed headers, oversized header blocks) with a Stripe error body rather than
+ * Node's bare `400 Bad Request`. Attach with `server.on('clientError', answerClientError)`.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    errors.invalid(tooLarge ? 'Request headers are too large.' : 'Invalid request: the HTTP request could not be parsed.').toJSON(),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Request-Id: ${newId('req_')}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
