@@ -54,7 +54,8 @@ export async function emit(
   };
   await events.insert(ctx.db, ctx.account, event, { type, pending_webhooks: targets.length });
   if (targets.length > 0) {
-    const nowMs = ctx.deps.clock.now();
+    // Delivery runs in real time (SPEC §9), whatever clock the business objects follow.
+    const nowMs = Date.now();
     await ctx.db
       .insertInto('deliveries')
       .values(

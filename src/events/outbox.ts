@@ -36,7 +36,9 @@ export async function claimDue(
         .where('next_attempt_at', '<=', nowMs)
         .where('claimed_until', '<', nowMs);
       if (skipEndpoints.length > 0) due = due.where('endpoint_id', 'not in', skipEndpoints);
-      due = due.orderBy('next_attempt_at').orderBy('seq').limit(limit);
+      // Ordered by the index alone (status, next_attempt_at): a second sort key would make every
+      // claim sort the whole backlog.
+      due = due.orderBy('next_attempt_at').limit(limit);
       return store.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
     })
     .returning(['seq', 'account_id', 'event_id', 'endpoint_id', 'attempts'])
@@ -90,48 +92,41 @@ export function retryDelayMs(schedule: readonly number[], attempt: number, rando
 export type Outcome = { kind: 'delivered' } | { kind: 'retry'; nextAttemptAt: number } | { kind: 'failed' };
 
 /**
- * Records one attempt and its consequence in one transaction: the attempt row, the delivery's new
- * state, and, once delivered, one less pending webhook on the event. The update is conditional on
- * the delivery still being pending, so a late duplicate (lost lease) cannot count twice.
+ * Records one attempt and its consequence inside the caller's transaction: the attempt row, the
+ * delivery's new state, and, once delivered, one less pending webhook on the event. The update is
+ * conditional on the delivery still being pending, so a late duplicate (lost lease) cannot count
+ * twice. False when there was nothing to record.
  */
-export async function recordAttempt(
-  store: Store,
-  d: ClaimedDelivery,
-  result: PostResult,
-  outcome: Outcome,
-  atMs: number,
-): Promise<boolean> {
-  return store.transaction(async (tx) => {
-    const state =
-      outcome.kind === 'delivered'
-        ? { status: 'delivered', claimed_until: 0 }
-        : outcome.kind === 'failed'
-          ? { status: 'failed', claimed_until: 0 }
-          : { status: 'pending', claimed_until: 0, next_attempt_at: outcome.nextAttemptAt };
-    const res = await tx
-      .updateTable('deliveries')
-      .set((eb) => ({ ...state, attempts: eb('attempts', '+', 1) }))
-      .where('seq', '=', d.seq)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    // Gone (account reset, endpoint deleted) or finished by another instance: nothing to record.
-    if (Number(res.numUpdatedRows) === 0) return false;
-    await tx
-      .insertInto('delivery_attempts')
-      .values({
-        account_id: d.account_id,
-        delivery_seq: d.seq,
-        event_id: d.event_id,
-        endpoint_id: d.endpoint_id,
-        at: atMs,
-        status_code: result.statusCode,
-        latency_ms: result.latencyMs,
-        error: result.error,
-      })
-      .execute();
-    if (outcome.kind === 'delivered') await decrementPending(tx, d.account_id, d.event_id);
-    return true;
-  });
+export async function recordAttempt(tx: Db, d: ClaimedDelivery, result: PostResult, outcome: Outcome, atMs: number): Promise<boolean> {
+  const state =
+    outcome.kind === 'delivered'
+      ? { status: 'delivered', claimed_until: 0 }
+      : outcome.kind === 'failed'
+        ? { status: 'failed', claimed_until: 0 }
+        : { status: 'pending', claimed_until: 0, next_attempt_at: outcome.nextAttemptAt };
+  const res = await tx
+    .updateTable('deliveries')
+    .set((eb) => ({ ...state, attempts: eb('attempts', '+', 1) }))
+    .where('seq', '=', d.seq)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  // Gone (account reset, endpoint deleted) or finished by another instance: nothing to record.
+  if (Number(res.numUpdatedRows) === 0) return false;
+  await tx
+    .insertInto('delivery_attempts')
+    .values({
+      account_id: d.account_id,
+      delivery_seq: d.seq,
+      event_id: d.event_id,
+      endpoint_id: d.endpoint_id,
+      at: atMs,
+      status_code: result.statusCode,
+      latency_ms: result.latencyMs,
+      error: result.error,
+    })
+    .execute();
+  if (outcome.kind === 'delivered') await decrementPending(tx, d.account_id, d.event_id);
+  return true;
 }
 
 /**

@@ -52,6 +52,9 @@ export class WebhookTransport {
         agent: secure ? this.httpsAgent : this.httpAgent,
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
       });
+      // Headers and body may go out as two small writes: without NODELAY, Nagle holds the second
+      // until the receiver's delayed ACK (~40 ms) on a reused keep-alive connection.
+      req.setNoDelay(true);
       const timer = setTimeout(() => {
         finish(done(null, `timed out after ${timeoutMs} ms`));
         req.destroy();

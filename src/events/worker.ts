@@ -1,10 +1,20 @@
 import type { EventEmitter } from 'node:events';
 import type { Deps } from '../api/context.js';
-import { abandon, claimDue, recordAttempt, releaseClaims, releaseStaleClaims, renewClaim, retryDelayMs, type ClaimedDelivery, type Outcome } from './outbox.js';
+import { abandon, claimDue, releaseClaims, releaseStaleClaims, renewClaim, retryDelayMs, type ClaimedDelivery, type Outcome } from './outbox.js';
 import { WebhookTransport, type PostResult } from './post.js';
 import { pruneOnce } from './prune.js';
-import { loadEvent } from './read.js';
+import { AttemptRecorder } from './recorder.js';
 import { signatureHeader } from './signer.js';
+import { loadTargets, targetKey, type Targets } from './targets.js';
+
+/** A claimed delivery with what was loaded for it at claim time. */
+interface Job extends ClaimedDelivery {
+  targets?: Targets;
+  loadedAt?: number;
+}
+
+/** Data loaded at claim time is used if the attempt starts within this long; else it is reloaded. */
+const FRESH_MS = 1000;
 
 /** Tuning of the delivery worker; the defaults suit one instance and a handful of endpoints. */
 export interface DeliveryWorkerOptions {
@@ -34,6 +44,7 @@ const HEADERS = {
  */
 export class DeliveryWorker {
   private readonly transport = new WebhookTransport();
+  private readonly recorder: AttemptRecorder;
   private readonly concurrency: number;
   private readonly perEndpoint: number;
   private readonly now: () => number;
@@ -42,12 +53,15 @@ export class DeliveryWorker {
   private readonly claimBatch: number;
   private readonly active = new Map<number, { endpoint: string; abort: AbortController; done: Promise<void> }>();
   private readonly activeByEndpoint = new Map<string, number>();
-  private readonly queues = new Map<string, ClaimedDelivery[]>();
+  private readonly queues = new Map<string, Job[]>();
   private queued = 0;
   /** More work may be due than was claimed last time. */
   private dirty = true;
-  /** The last claim skipped busy endpoints: their work is claimed as their queues drain. */
-  private blocked = false;
+  /**
+   * The busy endpoints the last claim skipped while it found less than it asked for: their due
+   * rows wait until one of them drains, and claiming again before then would find nothing.
+   */
+  private skippedBusy: string | undefined;
   private pumping: Promise<void> | undefined;
   private stopped = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -64,6 +78,7 @@ export class DeliveryWorker {
     // The lease must outlive an attempt (timeout) with margin; ~30 s with the default 10 s timeout.
     this.leaseMs = 2 * deps.config.webhookTimeoutMs + 10_000;
     this.claimBatch = Math.max(1, Math.floor(this.concurrency / 4));
+    this.recorder = new AttemptRecorder(deps.store);
   }
 
   /** Starts delivering: frees stale SQLite leases, subscribes to `signals`, starts poll and pruning. */
@@ -115,9 +130,15 @@ export class DeliveryWorker {
       // Full: completions pump again (dirty stays set).
       if (free <= 0) return;
       this.dirty = false;
-      // Endpoints with a full batch already waiting here are left to other instances (or later).
-      const skip = [...this.queues].filter(([, q]) => q.length >= this.perEndpoint).map(([ep]) => ep);
-      const claimed = await claimDue(this.deps.store, { limit: free, nowMs: this.now(), leaseMs: this.leaseMs, skipEndpoints: skip });
+      // Endpoints with a full batch already waiting here are left to other instances (or later),
+      // so one slow receiver cannot fill every slot while other endpoints' events wait.
+      const skip = this.busyEndpoints();
+      const claimed: Job[] = await claimDue(this.deps.store, { limit: free, nowMs: this.now(), leaseMs: this.leaseMs, skipEndpoints: skip });
+      if (claimed.length > 0 && !this.stopped) {
+        const targets = await loadTargets(this.deps.store.db, claimed);
+        const loadedAt = this.now();
+        for (const c of claimed) Object.assign(c, { targets, loadedAt });
+      }
       if (this.stopped) {
         await releaseClaims(this.deps.store, claimed.map((c) => c.seq));
         return;
@@ -130,15 +151,22 @@ export class DeliveryWorker {
       }
       for (const ep of new Set(claimed.map((c) => c.endpoint_id))) this.dispatch(ep);
       if (claimed.length === free) this.dirty = true;
-      else if (skip.length > 0) this.blocked = true;
+      this.skippedBusy = claimed.length < free && skip.length > 0 ? skip.join(' ') : undefined;
     }
+  }
+
+  private busyEndpoints(): string[] {
+    return [...this.queues]
+      .filter(([, q]) => q.length >= this.perEndpoint)
+      .map(([ep]) => ep)
+      .sort();
   }
 
   /** Starts queued attempts of one endpoint up to its concurrency limit. */
   private dispatch(endpoint: string): void {
     const q = this.queues.get(endpoint);
     while (q && q.length > 0 && (this.activeByEndpoint.get(endpoint) ?? 0) < this.perEndpoint && !this.stopped) {
-      const c = q.shift() as ClaimedDelivery;
+      const c = q.shift() as Job;
       this.queued--;
       this.activeByEndpoint.set(endpoint, (this.activeByEndpoint.get(endpoint) ?? 0) + 1);
       const abort = new AbortController();
@@ -160,37 +188,33 @@ export class DeliveryWorker {
     else this.activeByEndpoint.set(c.endpoint_id, n);
     if (this.stopped) return;
     this.dispatch(c.endpoint_id);
-    if ((this.dirty || this.blocked) && (this.free() >= this.claimBatch || this.active.size === 0)) {
-      this.dirty = true;
-      this.blocked = false;
-      this.pump();
-    }
+    if (this.free() < this.claimBatch && this.active.size > 0) return;
+    if (this.skippedBusy !== undefined && this.busyEndpoints().join(' ') !== this.skippedBusy) this.dirty = true;
+    if (this.dirty) this.pump();
   }
 
   /** One attempt of one claimed delivery, start to record. */
-  private async attempt(c: ClaimedDelivery, signal: AbortSignal): Promise<void> {
+  private async attempt(c: Job, signal: AbortSignal): Promise<void> {
     const { store, config, log } = this.deps;
     const timeoutMs = config.webhookTimeoutMs;
     // A claim that waited in the queue gets a lease that covers the attempt about to start.
     if (c.claimedUntil - this.now() < timeoutMs + 5_000 && !(await renewClaim(store, c, this.now() + this.leaseMs))) return;
 
-    const endpoint = await store.db
-      .selectFrom('webhook_endpoints')
-      .select(['data', 'secret', 'status'])
-      .where('account_id', '=', c.account_id)
-      .where('id', '=', c.endpoint_id)
-      .executeTakeFirst();
+    const fresh = c.targets && c.loadedAt !== undefined && this.now() - c.loadedAt < FRESH_MS;
+    const targets = fresh && c.targets ? c.targets : await loadTargets(store.db, [c]);
+    c.targets = undefined;
+    const endpoint = targets.endpoints.get(targetKey(c.account_id, c.endpoint_id));
     if (!endpoint || endpoint.status !== 'enabled') {
       // Deleted: nothing left to deliver to. Disabled: Stripe stops sending; it stays undelivered.
       await abandon(store, c, !endpoint);
       return;
     }
-    const event = await loadEvent(store.db, c.account_id, c.event_id);
+    const event = targets.events.get(targetKey(c.account_id, c.event_id));
     if (!event) {
       await abandon(store, c, false);
       return;
     }
-    const { url } = JSON.parse(endpoint.data) as { url: string };
+    const { url } = endpoint;
     // Stripe sends the event pretty-printed; the signature covers these exact bytes.
     const body = JSON.stringify(event, null, 2);
     const sentAt = this.now();
@@ -201,7 +225,7 @@ export class DeliveryWorker {
       return;
     }
     const outcome = this.outcome(c, result);
-    const recorded = await recordAttempt(store, c, result, outcome, sentAt);
+    const recorded = await this.recorder.record(c, result, outcome, sentAt);
     if (recorded && outcome.kind === 'retry') this.wakeAt(outcome.nextAttemptAt);
     if (log.isLevelEnabled('debug') || outcome.kind === 'failed') {
       log[outcome.kind === 'failed' ? 'warn' : 'debug'](

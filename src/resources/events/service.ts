@@ -105,7 +105,8 @@ export async function retryEvent(ctx: Ctx, id: string, params: FormObject): Prom
       throw errors.invalid(`No enabled webhook endpoint receives ${event.type} events: pass webhook_endpoint to choose one.`, 'webhook_endpoint');
     }
   }
-  const nowMs = ctx.deps.clock.now();
+  // Delivery runs in real time (SPEC §9).
+  const nowMs = Date.now();
   await ctx.db
     .insertInto('deliveries')
     .values(

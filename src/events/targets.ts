@@ -1,0 +1,54 @@
+import type { Db } from '../store/db.js';
+import type { StripeEvent } from './emit.js';
+import type { ClaimedDelivery } from './outbox.js';
+import { servedEvent } from './read.js';
+
+/** Where and how to send: an endpoint's URL, signing secret and status. */
+export interface Endpoint {
+  url: string;
+  secret: string;
+  status: string;
+}
+
+/** What a batch of claimed deliveries needs, keyed by `account_id + ' ' + id`. */
+export interface Targets {
+  events: Map<string, StripeEvent>;
+  endpoints: Map<string, Endpoint>;
+}
+
+export const targetKey = (account: string, id: string): string => `${account} ${id}`;
+
+/**
+ * Loads the events (as served, with current pending_webhooks) and endpoints of a batch of claimed
+ * deliveries with two queries per account, instead of two per delivery.
+ */
+export async function loadTargets(db: Db, batch: readonly ClaimedDelivery[]): Promise<Targets> {
+  const byAccount = new Map<string, { events: Set<string>; endpoints: Set<string> }>();
+  for (const d of batch) {
+    const a = byAccount.get(d.account_id) ?? { events: new Set<string>(), endpoints: new Set<string>() };
+    a.events.add(d.event_id);
+    a.endpoints.add(d.endpoint_id);
+    byAccount.set(d.account_id, a);
+  }
+  const targets: Targets = { events: new Map(), endpoints: new Map() };
+  for (const [account, ids] of byAccount) {
+    const events = await db
+      .selectFrom('events')
+      .select(['id', 'data', 'pending_webhooks'])
+      .where('account_id', '=', account)
+      .where('id', 'in', [...ids.events])
+      .execute();
+    for (const row of events) targets.events.set(targetKey(account, row.id), servedEvent(row));
+    const endpoints = await db
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'data', 'secret', 'status'])
+      .where('account_id', '=', account)
+      .where('id', 'in', [...ids.endpoints])
+      .execute();
+    for (const row of endpoints) {
+      const { url } = JSON.parse(row.data) as { url: string };
+      targets.endpoints.set(targetKey(account, row.id), { url, secret: row.secret, status: row.status });
+    }
+  }
+  return targets;
+}
