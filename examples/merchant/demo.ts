@@ -72,9 +72,10 @@ async function startOpenCheckout(dataDir: string, extraEnv: Record<string, strin
       }
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output(`[opencheckout] ${chunk.trimEnd()}`));
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`OpenCheckout exited with code ${code} before listening`));
+      if (signal !== 'SIGTERM') output(`[opencheckout] exited (code ${code}, signal ${signal})`);
     });
   });
   return { url, child };
