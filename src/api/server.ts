@@ -122,11 +122,13 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
       for (const hook of hooks) hook();
       return response;
     } catch (err) {
-      if (key && isUniqueViolation(err)) {
-        // A concurrent request with the same key committed first: answer with its response.
+      if (key) {
+        // A concurrent request with the same key (another instance, on PostgreSQL) committed first:
+        // answer with its response. That is the unique violation on the key, but also any error its
+        // effect caused here (the session it expired or paid is no longer open).
         const replay = await findReplay(deps.store.db, account, key, hash, now);
         if (replay) return replayOf(replay);
-        throw errors.idempotencyInProgress();
+        if (isUniqueViolation(err)) throw errors.idempotencyInProgress();
       }
       if (key && err instanceof StripeError && err.remember) {
         const stored = { status: err.status, body: JSON.stringify(err.toJSON()), requestId };

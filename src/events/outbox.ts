@@ -91,42 +91,93 @@ export function retryDelayMs(schedule: readonly number[], attempt: number, rando
 
 export type Outcome = { kind: 'delivered' } | { kind: 'retry'; nextAttemptAt: number } | { kind: 'failed' };
 
+/** One finished attempt to record. */
+export interface AttemptRecord {
+  d: ClaimedDelivery;
+  result: PostResult;
+  outcome: Outcome;
+  atMs: number;
+}
+
 /**
- * Records one attempt and its consequence inside the caller's transaction: the attempt row, the
- * delivery's new state, and, once delivered, one less pending webhook on the event. The update is
- * conditional on the delivery still being pending, so a late duplicate (lost lease) cannot count
- * twice. False when there was nothing to record.
+ * Records finished attempts and their consequences inside the caller's transaction: each
+ * delivery's new state, the attempt rows, and one less pending webhook per delivered event. Each
+ * delivery update is conditional on it still being pending, so a late duplicate (lost lease)
+ * counts nothing. Set-based, so a batch costs a handful of statements whatever its size (on
+ * PostgreSQL each statement is a round trip). Returns, per record, whether it was recorded.
  */
-export async function recordAttempt(tx: Db, d: ClaimedDelivery, result: PostResult, outcome: Outcome, atMs: number): Promise<boolean> {
-  const state =
-    outcome.kind === 'delivered'
-      ? { status: 'delivered', claimed_until: 0 }
-      : outcome.kind === 'failed'
-        ? { status: 'failed', claimed_until: 0 }
-        : { status: 'pending', claimed_until: 0, next_attempt_at: outcome.nextAttemptAt };
-  const res = await tx
-    .updateTable('deliveries')
-    .set((eb) => ({ ...state, attempts: eb('attempts', '+', 1) }))
-    .where('seq', '=', d.seq)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
+export async function recordAttempts(tx: Db, records: readonly AttemptRecord[]): Promise<boolean[]> {
+  const updated = new Set<number>();
+  for (const kind of ['delivered', 'failed'] as const) {
+    const seqs = records.filter((r) => r.outcome.kind === kind).map((r) => r.d.seq);
+    if (seqs.length === 0) continue;
+    const rows = await tx
+      .updateTable('deliveries')
+      .set((eb) => ({ status: kind, claimed_until: 0, attempts: eb('attempts', '+', 1) }))
+      .where('seq', 'in', seqs)
+      .where('status', '=', 'pending')
+      .returning('seq')
+      .execute();
+    for (const row of rows) updated.add(Number(row.seq));
+  }
+  for (const r of records) {
+    if (r.outcome.kind !== 'retry') continue;
+    const res = await tx
+      .updateTable('deliveries')
+      .set((eb) => ({ claimed_until: 0, next_attempt_at: (r.outcome as { nextAttemptAt: number }).nextAttemptAt, attempts: eb('attempts', '+', 1) }))
+      .where('seq', '=', r.d.seq)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) > 0) updated.add(r.d.seq);
+  }
   // Gone (account reset, endpoint deleted) or finished by another instance: nothing to record.
-  if (Number(res.numUpdatedRows) === 0) return false;
-  await tx
-    .insertInto('delivery_attempts')
-    .values({
-      account_id: d.account_id,
-      delivery_seq: d.seq,
-      event_id: d.event_id,
-      endpoint_id: d.endpoint_id,
-      at: atMs,
-      status_code: result.statusCode,
-      latency_ms: result.latencyMs,
-      error: result.error,
-    })
-    .execute();
-  if (outcome.kind === 'delivered') await decrementPending(tx, d.account_id, d.event_id);
-  return true;
+  const kept = records.filter((r) => updated.has(r.d.seq));
+  if (kept.length > 0) {
+    await tx
+      .insertInto('delivery_attempts')
+      .values(
+        kept.map((r) => ({
+          account_id: r.d.account_id,
+          delivery_seq: r.d.seq,
+          event_id: r.d.event_id,
+          endpoint_id: r.d.endpoint_id,
+          at: r.atMs,
+          status_code: r.result.statusCode,
+          latency_ms: r.result.latencyMs,
+          error: r.result.error,
+        })),
+      )
+      .execute();
+  }
+  const delivered = kept.filter((r) => r.outcome.kind === 'delivered').map((r) => [r.d.account_id, r.d.event_id] as const);
+  await decrementEvents(tx, delivered);
+  return records.map((r) => updated.has(r.d.seq));
+}
+
+/** One less pending webhook per (account, event) pair listed; a pair listed twice counts twice. */
+async function decrementEvents(tx: Db, pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  let rest = [...pairs];
+  while (rest.length > 0) {
+    // One statement per round of distinct events: usually one round.
+    const seen = new Set<string>();
+    const round: Array<readonly [string, string]> = [];
+    const later: Array<readonly [string, string]> = [];
+    for (const p of rest) {
+      const k = `${p[0]} ${p[1]}`;
+      if (seen.has(k)) later.push(p);
+      else {
+        seen.add(k);
+        round.push(p);
+      }
+    }
+    await tx
+      .updateTable('events')
+      .set((eb) => ({ pending_webhooks: eb('pending_webhooks', '-', 1) }))
+      .where(({ eb, refTuple, tuple }) => eb(refTuple('account_id', 'id'), 'in', round.map(([a, id]) => tuple(a, id))))
+      .where('pending_webhooks', '>', 0)
+      .execute();
+    rest = later;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Store } from '../store/db.js';
-import { recordAttempt, type ClaimedDelivery, type Outcome } from './outbox.js';
+import { recordAttempts, type ClaimedDelivery, type Outcome } from './outbox.js';
 import type { PostResult } from './post.js';
 
 interface Item {
@@ -45,11 +45,7 @@ export class AttemptRecorder {
     this.flushing = true;
     const batch = this.queue.splice(0, MAX_BATCH);
     this.store
-      .transaction(async (tx) => {
-        const out: boolean[] = [];
-        for (const item of batch) out.push(await recordAttempt(tx, item.d, item.result, item.outcome, item.atMs));
-        return out;
-      })
+      .transaction((tx) => recordAttempts(tx, batch))
       .then(
         (out) => batch.forEach((item, i) => item.resolve(out[i] ?? false)),
         // None of the batch is recorded: their leases run out and they are attempted again.

@@ -67,6 +67,7 @@ export class DeliveryWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly onSignal = () => this.wake();
+  private unsubscribe: () => void = () => undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -100,8 +101,6 @@ export class DeliveryWorker {
     this.timers.push(first, every);
     this.wake();
   }
-
-  private unsubscribe: () => void = () => undefined;
 
   /** Claims and sends whatever is due now (signals and the poll call it; so may callers). */
   wake(): void {
