@@ -5,6 +5,9 @@ import type { LineItem, StoredSession } from './shape.js';
 
 export const sessions = new ObjectTable<StoredSession>('checkout_sessions');
 
+/** The job kind that expires a session (scheduled by service.ts, cancelled by completion). */
+const EXPIRE_JOB_KIND = 'checkout_session.expire';
+
 export function sessionColumns(s: StoredSession) {
   return {
     customer_id: s.customer,
@@ -41,7 +44,13 @@ export async function loadLineItems(ctx: Ctx, id: string): Promise<LineItem[]> {
  */
 export async function lockSession(ctx: Ctx, id: string): Promise<StoredSession> {
   let q = ctx.db.selectFrom('checkout_sessions').select('data').where('account_id', '=', ctx.account).where('id', '=', id);
-  if (ctx.deps.store.dialect === 'postgres') q = q.forUpdate();
+  if (ctx.deps.store.dialect === 'postgres') {
+    // Lock order: the session's expiry job row first, then the session. The expiry job takes them
+    // in that order (its claim deletes the job row, then it locks the session); a payment or an
+    // expire that locked the session first and then cancelled the job would deadlock against it.
+    await ctx.db.selectFrom('jobs').select('seq').where('kind', '=', EXPIRE_JOB_KIND).where('subject_id', '=', id).forUpdate().execute();
+    q = q.forUpdate();
+  }
   const row = await q.executeTakeFirst();
   if (!row) throw errors.missingResource('checkout.session', id);
   return JSON.parse(row.data) as StoredSession;
