@@ -62,7 +62,20 @@ function openSqlite(dataDir: string): Kysely<Database> {
 function openPostgres(url: string): Kysely<Database> {
   // int8 (bigint) columns hold unix times and sequence numbers, all well inside 2^53.
   pg.types.setTypeParser(20, (v) => Number(v));
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_POOL_SIZE ?? 10),
+    // A transaction holds its claims (a job row it deleted, a locked session) until it ends. A
+    // killed instance's connections close and PostgreSQL rolls back at once; an instance that
+    // hangs or whose host vanishes leaves its transaction idle, and this ends it so another
+    // instance can take the work over. Our transactions never wait on anything but the database.
+    idle_in_transaction_session_timeout: Number(process.env.OPENCHECKOUT_PG_IDLE_TX_TIMEOUT_MS ?? 60_000),
+  });
+  // PostgreSQL ends connections on its own (restart, failover, pg_terminate_backend, the timeout
+  // above). That must cost the queries on them, not the process: without listeners the 'error'
+  // event is unhandled and Node exits. The failed query still rejects; the pool drops the client.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
