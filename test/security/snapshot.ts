@@ -1,0 +1,36 @@
+/**
+ * Whole-database views for the security tests: row counts of every table (to prove a refused
+ * request stored nothing) and every row of every table as text (to scan for secrets).
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../src/store/db.js';
+
+/** Every table of the store, Kysely's own migration bookkeeping excepted. */
+export async function tableNames(db: Db): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+}
+
+/** Row count and highest seq (rows written then deleted move it) of every table. */
+export async function rowCounts(db: Db, tables?: string[]): Promise<Record<string, string>> {
+  const names = tables ?? (await tableNames(db));
+  const all = await db.introspection.getTables();
+  const parts = names.map((t) => {
+    const hasSeq = all.find((x) => x.name === t)?.columns.some((c) => c.name === 'seq');
+    return hasSeq
+      ? sql`select ${sql.lit(t)} as t, count(*) as n, coalesce(max(seq), 0) as m from ${sql.table(t)}`
+      : sql`select ${sql.lit(t)} as t, count(*) as n, 0 as m from ${sql.table(t)}`;
+  });
+  const { rows } = await sql<{ t: string; n: number | string; m: number | string }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.t, `${Number(r.n)}/${Number(r.m)}`]));
+}
+
+/** Every row of every table, one JSON line per row, prefixed with its table. */
+export async function dumpAll(db: Db): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of await tableNames(db)) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(db);
+    for (const r of rows) out.push(`${t} ${JSON.stringify(r)}`);
+  }
+  return out;
+}
