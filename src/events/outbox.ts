@@ -1,4 +1,4 @@
-import type { Db, Store } from '../store/db.js';
+import type { Db, Dialect, Store } from '../store/db.js';
 import type { PostResult } from './post.js';
 
 /** A `deliveries` row claimed by this worker, with the lease it holds. */
@@ -19,13 +19,14 @@ export interface ClaimedDelivery {
  * delivery). SQLite has one instance and one writer, so the conditional update is enough.
  */
 export async function claimDue(
-  store: Store,
+  db: Db,
+  dialect: Dialect,
   opts: { limit: number; nowMs: number; leaseMs: number; skipEndpoints: string[] },
 ): Promise<ClaimedDelivery[]> {
   const { limit, nowMs, leaseMs, skipEndpoints } = opts;
   if (limit <= 0) return [];
   const claimedUntil = nowMs + leaseMs;
-  const rows = await store.db
+  const rows = await db
     .updateTable('deliveries')
     .set({ claimed_until: claimedUntil })
     .where('seq', 'in', (eb) => {
@@ -39,7 +40,7 @@ export async function claimDue(
       // Ordered by the index alone (status, next_attempt_at): a second sort key would make every
       // claim sort the whole backlog.
       due = due.orderBy('next_attempt_at').limit(limit);
-      return store.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
     })
     .returning(['seq', 'account_id', 'event_id', 'endpoint_id', 'attempts'])
     .execute();

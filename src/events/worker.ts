@@ -132,12 +132,17 @@ export class DeliveryWorker {
       // Endpoints with a full batch already waiting here are left to other instances (or later),
       // so one slow receiver cannot fill every slot while other endpoints' events wait.
       const skip = this.busyEndpoints();
-      const claimed: Job[] = await claimDue(this.deps.store, { limit: free, nowMs: this.now(), leaseMs: this.leaseMs, skipEndpoints: skip });
-      if (claimed.length > 0 && !this.stopped) {
-        const targets = await loadTargets(this.deps.store.db, claimed);
-        const loadedAt = this.now();
-        for (const c of claimed) Object.assign(c, { targets, loadedAt });
-      }
+      const { store } = this.deps;
+      // One transaction: one wait for a pooled connection (API requests queue for the same pool).
+      const claimed: Job[] = await store.transaction(async (tx) => {
+        const jobs: Job[] = await claimDue(tx, store.dialect, { limit: free, nowMs: this.now(), leaseMs: this.leaseMs, skipEndpoints: skip });
+        if (jobs.length > 0) {
+          const targets = await loadTargets(tx, jobs);
+          const loadedAt = this.now();
+          for (const c of jobs) Object.assign(c, { targets, loadedAt });
+        }
+        return jobs;
+      });
       if (this.stopped) {
         await releaseClaims(this.deps.store, claimed.map((c) => c.seq));
         return;
