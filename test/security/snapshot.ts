@@ -12,17 +12,24 @@ export async function tableNames(db: Db): Promise<string[]> {
 }
 
 /** Row count and highest seq (rows written then deleted move it) of every table. */
-export async function rowCounts(db: Db, tables?: string[]): Promise<Record<string, string>> {
-  const names = tables ?? (await tableNames(db));
+export async function rowCounts(db: Db): Promise<Record<string, string>> {
+  return (await rowCounter(db))();
+}
+
+/** A reusable rowCounts for one database: the tables are looked up once, each call is one query. */
+export async function rowCounter(db: Db): Promise<() => Promise<Record<string, string>>> {
   const all = await db.introspection.getTables();
-  const parts = names.map((t) => {
-    const hasSeq = all.find((x) => x.name === t)?.columns.some((c) => c.name === 'seq');
-    return hasSeq
+  const names = all.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+  const parts = names.map((t) =>
+    all.find((x) => x.name === t)?.columns.some((c) => c.name === 'seq')
       ? sql`select ${sql.lit(t)} as t, count(*) as n, coalesce(max(seq), 0) as m from ${sql.table(t)}`
-      : sql`select ${sql.lit(t)} as t, count(*) as n, 0 as m from ${sql.table(t)}`;
-  });
-  const { rows } = await sql<{ t: string; n: number | string; m: number | string }>`${sql.join(parts, sql` union all `)}`.execute(db);
-  return Object.fromEntries(rows.map((r) => [r.t, `${Number(r.n)}/${Number(r.m)}`]));
+      : sql`select ${sql.lit(t)} as t, count(*) as n, 0 as m from ${sql.table(t)}`,
+  );
+  const query = sql<{ t: string; n: number | string; m: number | string }>`${sql.join(parts, sql` union all `)}`;
+  return async () => {
+    const { rows } = await query.execute(db);
+    return Object.fromEntries(rows.map((r) => [r.t, `${Number(r.n)}/${Number(r.m)}`]));
+  };
 }
 
 /** Every row of every table, one JSON line per row, prefixed with its table. */
