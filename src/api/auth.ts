@@ -4,9 +4,18 @@ import { errors } from './errors.js';
 const SECRET_KEY = /^sk_test_[A-Za-z0-9_]{1,247}$/;
 const PUBLISHABLE_KEY = /^pk_(test|live)_/;
 
+const accounts = new Map<string, string>();
+
 /** The account a secret key opens. Deterministic, so every instance agrees without a lookup. */
 export function accountForKey(key: string): string {
-  return 'acct_' + createHash('sha256').update(key).digest('base64url').replace(/[-_]/g, '').slice(0, 16);
+  let account = accounts.get(key);
+  if (account === undefined) {
+    account = 'acct_' + createHash('sha256').update(key).digest('base64url').replace(/[-_]/g, '').slice(0, 16);
+    // Every request hashes its key: remember the answer (bounded: dev mode accepts any key).
+    if (accounts.size >= 10_000) accounts.clear();
+    accounts.set(key, account);
+  }
+  return account;
 }
 
 function mask(key: string): string {

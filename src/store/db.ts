@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { startCheckpointer } from './checkpointer.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_price_filters.js';
@@ -48,15 +49,22 @@ function cachingDatabase(raw: BetterSqlite3.Database) {
   };
 }
 
-function openSqlite(dataDir: string): Kysely<Database> {
+function openSqlite(dataDir: string): { db: Kysely<Database>; stop(): Promise<void> } {
   fs.mkdirSync(dataDir, { recursive: true });
-  const raw = new BetterSqlite3(path.join(dataDir, 'opencheckout.db'));
+  const file = path.join(dataDir, 'opencheckout.db');
+  const raw = new BetterSqlite3(file);
   // WAL + synchronous=NORMAL: a committed transaction survives a process crash (kill -9); only an
   // OS crash or power loss can drop the last transactions. bench/README.md has the trade-off.
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
+  // Checkpoints (and their fsyncs) run in a worker thread (checkpointer.ts); this threshold
+  // (~40 MB of WAL) is only the backstop, and the WAL file is cut back to 64 MB after a reset.
+  raw.pragma('wal_autocheckpoint = 10000');
+  raw.pragma('journal_size_limit = 67108864');
+  const checkpointer = startCheckpointer(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
+  return { db, stop: () => checkpointer.stop() };
 }
 
 function openPostgres(url: string): Kysely<Database> {
@@ -86,13 +94,17 @@ export interface StoreOptions {
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  const db = opts.databaseUrl ? openPostgres(opts.databaseUrl) : openSqlite(opts.dataDir);
+  const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir);
+  const db = sqlite?.db ?? openPostgres(opts.databaseUrl as string);
   await migrate(db, dialect);
   return {
     db,
     dialect,
     transaction: (fn) => db.transaction().execute(fn),
-    close: () => db.destroy(),
+    close: async () => {
+      await sqlite?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from './db.js';
 import type { ObjectTableName } from './schema.js';
 
@@ -26,100 +26,158 @@ export interface PageResult<T> {
   missingCursor?: 'starting_after' | 'ending_before';
 }
 
+type Placeholder = (n: number) => string;
+
+/** Per-dialect SQL text of the hot queries, built once per shape (see {@link ObjectTable}). */
+const sqlCache = new Map<string, string>();
+const dialects = new WeakMap<object, 'pg' | 'sqlite'>();
+
+function dialectOf(db: Db): 'pg' | 'sqlite' {
+  const adapter = db.getExecutor().adapter;
+  let d = dialects.get(adapter);
+  if (!d) dialects.set(adapter, (d = adapter instanceof PostgresAdapter ? 'pg' : 'sqlite'));
+  return d;
+}
+
+/** Runs the SQL `build` makes (cached by `key` and dialect) with positional params. */
+function exec<R>(db: Db, key: string, build: (p: Placeholder) => string, params: unknown[]): Promise<QueryResult<R>> {
+  const dialect = dialectOf(db);
+  const cacheKey = `${dialect} ${key}`;
+  let text = sqlCache.get(cacheKey);
+  if (text === undefined) {
+    text = build(dialect === 'pg' ? (n) => `$${n}` : () => '?');
+    sqlCache.set(cacheKey, text);
+  }
+  return db.executeQuery<R>(CompiledQuery.raw(text, params));
+}
+
+const q = (name: string) => `"${name}"`;
+
 /**
  * Generic reads and writes on a Stripe object table. The table name and columns come from code,
- * never from a request, so the loose typing here (Kysely<any>) cannot be reached by user input.
+ * never from a request (values are always bound parameters).
+ *
+ * These are the queries every API request runs, so they skip Kysely's query builder: each
+ * query's SQL text is built once per table, column set and dialect and then only re-bound
+ * (building and compiling a Kysely query cost more than SQLite executing it).
  */
 export class ObjectTable<T extends { id: string }> {
   constructor(readonly name: ObjectTableName) {}
 
-  private q(db: Db): Kysely<any> {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- table chosen by code, see class comment
-    return db as unknown as Kysely<any>;
-  }
-
   async insert(db: Db, account: string, object: T & { created: number }, columns: Filter = {}): Promise<void> {
-    await this.q(db)
-      .insertInto(this.name)
-      .values({ account_id: account, id: object.id, created: object.created, data: JSON.stringify(object), ...columns })
-      .execute();
+    const extra = Object.keys(columns);
+    await exec(
+      db,
+      `insert ${this.name} ${extra.join(',')}`,
+      (p) => {
+        const cols = ['account_id', 'id', 'created', 'data', ...extra];
+        return `insert into ${q(this.name)} (${cols.map(q).join(', ')}) values (${cols.map((_, i) => p(i + 1)).join(', ')})`;
+      },
+      [account, object.id, object.created, JSON.stringify(object), ...extra.map((c) => columns[c])],
+    );
   }
 
   /** Overwrites the object's data (and queried columns); returns false when it does not exist. */
   async update(db: Db, account: string, object: T, columns: Filter = {}): Promise<boolean> {
-    const res = await this.q(db)
-      .updateTable(this.name)
-      .set({ data: JSON.stringify(object), ...columns })
-      .where('account_id', '=', account)
-      .where('id', '=', object.id)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+    const extra = Object.keys(columns);
+    const res = await exec(
+      db,
+      `update ${this.name} ${extra.join(',')}`,
+      (p) => {
+        const sets = ['data', ...extra].map((c, i) => `${q(c)} = ${p(i + 1)}`);
+        return `update ${q(this.name)} set ${sets.join(', ')} where "account_id" = ${p(extra.length + 2)} and "id" = ${p(extra.length + 3)}`;
+      },
+      [JSON.stringify(object), ...extra.map((c) => columns[c]), account, object.id],
+    );
+    return Number(res.numAffectedRows ?? 0) > 0;
   }
 
   async get(db: Db, account: string, id: string): Promise<T | undefined> {
-    const row = await this.q(db)
-      .selectFrom(this.name)
-      .select('data')
-      .where('account_id', '=', account)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? (JSON.parse(row.data as string) as T) : undefined;
+    const { rows } = await exec<{ data: string }>(
+      db,
+      `get ${this.name}`,
+      (p) => `select "data" from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`,
+      [account, id],
+    );
+    const row = rows[0];
+    return row ? (JSON.parse(row.data) as T) : undefined;
   }
 
   /** Reads one row with its queried columns (for rules that need them without parsing data). */
   async row(db: Db, account: string, id: string, columns: string[]): Promise<Record<string, unknown> | undefined> {
-    return this.q(db)
-      .selectFrom(this.name)
-      .select(columns)
-      .where('account_id', '=', account)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const { rows } = await exec<Record<string, unknown>>(
+      db,
+      `row ${this.name} ${columns.join(',')}`,
+      (p) => `select ${columns.map(q).join(', ')} from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`,
+      [account, id],
+    );
+    return rows[0];
   }
 
   async delete(db: Db, account: string, id: string): Promise<void> {
-    await this.q(db).deleteFrom(this.name).where('account_id', '=', account).where('id', '=', id).execute();
+    await exec(db, `delete ${this.name}`, (p) => `delete from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`, [account, id]);
   }
 
   /** Newest first (created, then insertion order), with Stripe's cursor pagination. */
   async list(db: Db, account: string, filter: Filter, page: Page): Promise<PageResult<T>> {
-    const k = this.q(db);
-    let query = k.selectFrom(this.name).select('data').where('account_id', '=', account);
-    for (const [col, value] of Object.entries(filter)) {
-      query = value === null ? query.where(col, 'is', null) : query.where(col, '=', value);
-    }
-    const c = page.created;
-    if (c?.gt !== undefined) query = query.where('created', '>', c.gt);
-    if (c?.gte !== undefined) query = query.where('created', '>=', c.gte);
-    if (c?.lt !== undefined) query = query.where('created', '<', c.lt);
-    if (c?.lte !== undefined) query = query.where('created', '<=', c.lte);
-
     const cursorId = page.startingAfter ?? page.endingBefore;
     const backwards = page.startingAfter === undefined && page.endingBefore !== undefined;
+    let cursor: { created: number; seq: number } | undefined;
     if (cursorId !== undefined) {
-      const cursor = await k
-        .selectFrom(this.name)
-        .select(['created', 'seq'])
-        .where('account_id', '=', account)
-        .where('id', '=', cursorId)
-        .executeTakeFirst();
-      if (!cursor) return { data: [], hasMore: false, missingCursor: backwards ? 'ending_before' : 'starting_after' };
-      const op = backwards ? '>' : '<';
-      query = query.where((eb) =>
-        eb.or([
-          eb('created', op, cursor.created),
-          eb.and([eb('created', '=', cursor.created), eb('seq', op, cursor.seq)]),
-        ]),
+      const found = await exec<{ created: number; seq: number }>(
+        db,
+        `cursor ${this.name}`,
+        (p) => `select "created", "seq" from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`,
+        [account, cursorId],
       );
+      cursor = found.rows[0];
+      if (!cursor) return { data: [], hasMore: false, missingCursor: backwards ? 'ending_before' : 'starting_after' };
     }
+
+    // The shape of the query (which filters, bounds and cursor) is the cache key; values are params.
+    const params: unknown[] = [account];
+    const shape: string[] = [];
+    const conds: Array<(p: Placeholder, n: () => number) => string> = [];
+    for (const [col, value] of Object.entries(filter)) {
+      if (value === null) {
+        shape.push(`${col} null`);
+        conds.push(() => `${q(col)} is null`);
+      } else {
+        shape.push(`${col} =`);
+        params.push(value);
+        conds.push((p, n) => `${q(col)} = ${p(n())}`);
+      }
+    }
+    const c = page.created;
+    for (const [key, op] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+      const bound = c?.[key];
+      if (bound === undefined) continue;
+      shape.push(`created ${op}`);
+      params.push(bound);
+      conds.push((p, n) => `"created" ${op} ${p(n())}`);
+    }
+    const op = backwards ? '>' : '<';
+    if (cursor) {
+      shape.push(`cursor ${op}`);
+      params.push(cursor.created, cursor.created, cursor.seq);
+      conds.push((p, n) => `("created" ${op} ${p(n())} or ("created" = ${p(n())} and "seq" ${op} ${p(n())}))`);
+    }
+    params.push(page.limit + 1);
     const dir = backwards ? 'asc' : 'desc';
-    const rows = await query
-      .orderBy('created', dir)
-      .orderBy('seq', dir)
-      .limit(page.limit + 1)
-      .execute();
+    const { rows } = await exec<{ data: string }>(
+      db,
+      `list ${this.name} ${dir} ${shape.join(';')}`,
+      (p) => {
+        let i = 1;
+        const n = () => ++i;
+        const where = ['"account_id" = ' + p(1), ...conds.map((f) => f(p, n))].join(' and ');
+        return `select "data" from ${q(this.name)} where ${where} order by "created" ${dir}, "seq" ${dir} limit ${p(n())}`;
+      },
+      params,
+    );
     const hasMore = rows.length > page.limit;
     const slice = rows.slice(0, page.limit);
     if (backwards) slice.reverse();
-    return { data: slice.map((r) => JSON.parse(r.data as string) as T), hasMore };
+    return { data: slice.map((r) => JSON.parse(r.data) as T), hasMore };
   }
 }
