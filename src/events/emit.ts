@@ -53,27 +53,34 @@ export async function emit(
     type,
   };
   await events.insert(ctx.db, ctx.account, event, { type, pending_webhooks: targets.length });
-  if (targets.length > 0) {
-    // Delivery runs in real time (SPEC §9), whatever clock the business objects follow.
-    const nowMs = Date.now();
-    await ctx.db
-      .insertInto('deliveries')
-      .values(
-        targets.map((t) => ({
-          account_id: ctx.account,
-          event_id: event.id,
-          endpoint_id: t.id,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: nowMs,
-          claimed_until: 0,
-          created: Math.floor(nowMs / 1000),
-        })),
-      )
-      .execute();
-    ctx.afterCommit.push(() => ctx.deps.notify('deliveries'));
-  }
+  await enqueueDeliveries(ctx, event.id, targets.map((t) => t.id));
   return event;
+}
+
+/**
+ * One pending outbox row per endpoint for an event, in the caller's transaction, and a wake-up of
+ * the delivery worker once it commits. Delivery runs in real time (SPEC §9), whatever clock the
+ * business objects follow.
+ */
+export async function enqueueDeliveries(ctx: Ctx, eventId: string, endpointIds: readonly string[]): Promise<void> {
+  if (endpointIds.length === 0) return;
+  const nowMs = Date.now();
+  await ctx.db
+    .insertInto('deliveries')
+    .values(
+      endpointIds.map((endpointId) => ({
+        account_id: ctx.account,
+        event_id: eventId,
+        endpoint_id: endpointId,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: nowMs,
+        claimed_until: 0,
+        created: Math.floor(nowMs / 1000),
+      })),
+    )
+    .execute();
+  ctx.afterCommit.push(() => ctx.deps.notify('deliveries'));
 }
 
 /**

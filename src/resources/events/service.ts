@@ -4,7 +4,7 @@ import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
 import { arr, bool, parseParams, str } from '../../api/params.js';
-import { endpointWants, type StripeEvent } from '../../events/emit.js';
+import { endpointWants, enqueueDeliveries, type StripeEvent } from '../../events/emit.js';
 import { loadEvent, servedEvent } from '../../events/read.js';
 import type { PageResult } from '../../store/objects.js';
 import { webhookEndpoints } from '../webhook-endpoints/service.js';
@@ -105,29 +105,12 @@ export async function retryEvent(ctx: Ctx, id: string, params: FormObject): Prom
       throw errors.invalid(`No enabled webhook endpoint receives ${event.type} events: pass webhook_endpoint to choose one.`, 'webhook_endpoint');
     }
   }
-  // Delivery runs in real time (SPEC §9).
-  const nowMs = Date.now();
-  await ctx.db
-    .insertInto('deliveries')
-    .values(
-      targets.map((endpointId) => ({
-        account_id: ctx.account,
-        event_id: event.id,
-        endpoint_id: endpointId,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: nowMs,
-        claimed_until: 0,
-        created: Math.floor(nowMs / 1000),
-      })),
-    )
-    .execute();
+  await enqueueDeliveries(ctx, event.id, targets);
   await ctx.db
     .updateTable('events')
     .set((eb) => ({ pending_webhooks: eb('pending_webhooks', '+', targets.length) }))
     .where('account_id', '=', ctx.account)
     .where('id', '=', event.id)
     .execute();
-  ctx.afterCommit.push(() => ctx.deps.notify('deliveries'));
   return { ...event, pending_webhooks: event.pending_webhooks + targets.length };
 }
