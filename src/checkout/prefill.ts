@@ -7,19 +7,14 @@
  * CARD_RULES the conditions on each saved card, BILLING_REQUIREMENTS the billing details each
  * `billing_address_collection` value needs, and choose() the prioritisation among several cards.
  */
+import type { Address } from '../resources/shared/params.js';
 import { addressFormFor, AUTO_POSTAL_COUNTRIES } from './address-form.js';
 
 /** The prefilled payment method displays for 30 minutes after the session was created. */
 export const PREFILL_WINDOW_SECONDS = 30 * 60;
 
-export interface PrefillAddress {
-  city: string | null;
-  country: string | null;
-  line1: string | null;
-  line2: string | null;
-  postal_code: string | null;
-  state: string | null;
-}
+/** An address as Stripe serves it (billing details, customer shipping). */
+export type PrefillAddress = Address;
 
 export interface SavedPaymentMethod {
   id: string;
