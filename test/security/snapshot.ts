@@ -11,7 +11,11 @@ export async function tableNames(db: Db): Promise<string[]> {
   return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
 }
 
-/** Row count and highest seq (rows written then deleted move it) of every table. */
+/**
+ * Row count and highest seq (rows written then deleted move it) of every table but `settings`:
+ * installation secrets and the pruner's marks live there, written by background maintenance at
+ * any moment, never by a request on behalf of its caller.
+ */
 export async function rowCounts(db: Db): Promise<Record<string, string>> {
   return (await rowCounter(db))();
 }
@@ -19,7 +23,7 @@ export async function rowCounts(db: Db): Promise<Record<string, string>> {
 /** A reusable rowCounts for one database: the tables are looked up once, each call is one query. */
 export async function rowCounter(db: Db): Promise<() => Promise<Record<string, string>>> {
   const all = await db.introspection.getTables();
-  const names = all.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+  const names = all.map((t) => t.name).filter((n) => !n.startsWith('kysely_') && n !== 'settings').sort();
   const parts = names.map((t) =>
     all.find((x) => x.name === t)?.columns.some((c) => c.name === 'seq')
       ? sql`select ${sql.lit(t)} as t, count(*) as n, coalesce(max(seq), 0) as m from ${sql.table(t)}`
