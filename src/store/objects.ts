@@ -103,6 +103,23 @@ export class ObjectTable<T extends { id: string }> {
     return row ? (JSON.parse(row.data) as T) : undefined;
   }
 
+  /**
+   * Reads an object a write is about to change and locks its row until the transaction ends
+   * (PostgreSQL `FOR UPDATE`; SQLite has one writer). Concurrent read-modify-writes of one object,
+   * on one instance or several, then apply one after the other instead of losing each other's
+   * changes. Only for the object being changed: a lock on a row merely read serialises writers.
+   */
+  async getForUpdate(db: Db, account: string, id: string): Promise<T | undefined> {
+    const { rows } = await exec<{ data: string }>(
+      db,
+      `lock ${this.name}`,
+      (p) => `select "data" from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}${dialectOf(db) === 'pg' ? ' for update' : ''}`,
+      [account, id],
+    );
+    const row = rows[0];
+    return row ? (JSON.parse(row.data) as T) : undefined;
+  }
+
   /** Reads one row with its queried columns (for rules that need them without parsing data). */
   async row(db: Db, account: string, id: string, columns: string[]): Promise<Record<string, unknown> | undefined> {
     const { rows } = await exec<Record<string, unknown>>(

@@ -128,9 +128,16 @@ export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Cust
   return customer;
 }
 
+/** The live customer a write changes, its row locked until commit (concurrent writes apply in turn). */
+async function lockCustomer(ctx: Ctx, id: string): Promise<Customer> {
+  const c = await customers.getForUpdate(ctx.db, ctx.account, id);
+  if (!c || isDeleted(c)) throw errors.missingResource('customer', id, 'id');
+  return c;
+}
+
 export async function updateCustomer(ctx: Ctx, id: string, params: FormObject): Promise<Customer> {
   const p = parseParams(updateShape, params);
-  const current = await requireCustomer(ctx, id, 'id');
+  const current = await lockCustomer(ctx, id);
   const next = apply(current, p);
   const dpm = p.invoice_settings?.default_payment_method;
   if (dpm !== undefined) {
@@ -151,7 +158,7 @@ export async function saveCustomer(ctx: Ctx, before: Customer, after: Customer):
 }
 
 export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
-  const current = await requireCustomer(ctx, id, 'id');
+  const current = await lockCustomer(ctx, id);
   const stub: DeletedCustomer = { id, object: 'customer', deleted: true };
   await ctx.db
     .updateTable('customers')

@@ -58,7 +58,8 @@ export async function attachToCustomer(ctx: Ctx, pm: PaymentMethod, customer: Cu
  * id, as Stripe does; the ready-made id itself stays reusable.
  */
 export async function attachById(ctx: Ctx, id: string, customer: Customer, opts: AttachOptions = {}): Promise<PaymentMethod> {
-  const pm = (await paymentMethods.get(ctx.db, ctx.account, id)) ?? (await buildTestPaymentMethod(ctx, id));
+  // Locked: two attaches of one method (two instances) must not both find it free.
+  const pm = (await paymentMethods.getForUpdate(ctx.db, ctx.account, id)) ?? (await buildTestPaymentMethod(ctx, id));
   if (!pm) throw errors.missingResource('PaymentMethod', id, opts.param ?? 'payment_method');
   return attachToCustomer(ctx, pm, customer, opts);
 }
@@ -75,12 +76,12 @@ export async function attachPaymentMethod(ctx: Ctx, id: string, params: FormObje
  * `payment_method.detached`; the customer's default payment method is cleared if it was this one.
  */
 export async function detachPaymentMethod(ctx: Ctx, id: string): Promise<PaymentMethod> {
-  const pm = await paymentMethods.get(ctx.db, ctx.account, id);
+  const pm = await paymentMethods.getForUpdate(ctx.db, ctx.account, id);
   if (!pm || pm.customer === null) {
     if (!pm && !(await buildTestPaymentMethod(ctx, id))) throw errors.missingResource('PaymentMethod', id, 'payment_method');
     throw errors.invalid('The payment method you provided is not attached to a customer so detachment is impossible.', 'payment_method');
   }
-  const owner = await customers.get(ctx.db, ctx.account, pm.customer);
+  const owner = await customers.getForUpdate(ctx.db, ctx.account, pm.customer);
   if (owner && !('deleted' in owner) && owner.invoice_settings.default_payment_method === id) {
     await saveCustomer(ctx, owner, { ...owner, invoice_settings: { ...owner.invoice_settings, default_payment_method: null } });
   }

@@ -48,7 +48,7 @@ function applyBank(pm: PaymentMethod, p: UpdateParams): PaymentMethod['us_bank_a
  */
 export async function updatePaymentMethod(ctx: Ctx, id: string, params: FormObject): Promise<PaymentMethod> {
   const p = parseParams(updateShape, params);
-  const current = await paymentMethods.get(ctx.db, ctx.account, id);
+  const current = await paymentMethods.getForUpdate(ctx.db, ctx.account, id);
   if (!current) {
     if (await buildTestPaymentMethod(ctx, id)) throw mustBeSaved();
     throw errors.missingResource('PaymentMethod', id, 'payment_method');

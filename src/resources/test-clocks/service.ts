@@ -31,8 +31,8 @@ const MAX_JOBS_PER_ADVANCE = 100_000;
 
 const columns = (c: TestClock) => ({ status: c.status, frozen_time: c.frozen_time });
 
-async function requireClock(ctx: Ctx, id: string): Promise<TestClock> {
-  const clock = await testClocks.get(ctx.db, ctx.account, id);
+async function requireClock(ctx: Ctx, id: string, lock = false): Promise<TestClock> {
+  const clock = lock ? await testClocks.getForUpdate(ctx.db, ctx.account, id) : await testClocks.get(ctx.db, ctx.account, id);
   if (!clock) throw errors.missingResource('test_helpers.test_clock', id);
   return clock;
 }
@@ -72,7 +72,8 @@ export async function listTestClocks(ctx: Ctx, params: FormObject, url: string) 
  */
 export async function advanceTestClock(ctx: Ctx, id: string, params: FormObject): Promise<TestClock> {
   const p = parseParams({ frozen_time: required(int({ min: 0 })) }, params);
-  const clock = await requireClock(ctx, id);
+  // Locked: of two advances at once (two instances), the second sees `advancing` and is refused.
+  const clock = await requireClock(ctx, id, true);
   if (clock.status !== 'ready') {
     throw errors.invalid('The test clock is currently advancing. Wait until it is ready before advancing it again.', undefined, 'test_clock_advancing');
   }
@@ -116,7 +117,7 @@ registerJob(ADVANCE_JOB, (ctx, job) => runAdvance(ctx, job.subject_id));
 
 /** Deleting a clock deletes the customers that live on it, as Stripe does. */
 export async function deleteTestClock(ctx: Ctx, id: string) {
-  const clock = await requireClock(ctx, id);
+  const clock = await requireClock(ctx, id, true);
   await testClocks.delete(ctx.db, ctx.account, id);
   await ctx.db.deleteFrom('jobs').where('test_clock', '=', id).where('account_id', '=', ctx.account).execute();
   const onClock = await ctx.db

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import type Stripe from 'stripe';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { pgAdminUrl } from '../helpers/pg.js';
+import { freshKey, sdk, startServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * Read-modify-writes of one object sent to two instances at the same moment (PostgreSQL). Each
+ * write reads the object, changes it and writes it back; without a row lock the later write
+ * would silently drop the earlier one's change, or two writes would both find a payment method
+ * free or a clock ready.
+ */
+describe('concurrent writes to one object through two instances (postgres)', { skip: pgAdminUrl() ? false : 'needs PostgreSQL (npm test starts it)' }, () => {
+  let one: TestServer;
+  let two: App;
+  let a: Stripe;
+  let b: Stripe;
+  before(async () => {
+    one = await startServer('postgres');
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: one.dataDir, DATABASE_URL: one.app.deps.config.databaseUrl as string });
+    two = await createApp({ config, log: pino({ level: 'silent' }) });
+    const key = freshKey();
+    [a, b] = [sdk(one.url, key), sdk(two.url, key)];
+  });
+  after(async () => {
+    await two.close();
+    await one.close();
+  });
+
+  it('applies every one of several concurrent updates to one customer', async () => {
+    for (let trial = 0; trial < 15; trial++) {
+      const c = await a.customers.create({ email: `t${trial}@example.com` });
+      await Promise.all([
+        a.customers.update(c.id, { name: 'Jenny Rosen' }),
+        b.customers.update(c.id, { phone: '+15555550100' }),
+        a.customers.update(c.id, { metadata: { order: '42' } }),
+        b.customers.update(c.id, { description: 'VIP' }),
+      ]);
+      const after = (await a.customers.retrieve(c.id)) as Stripe.Customer;
+      assert.deepEqual(
+        { name: after.name, phone: after.phone, metadata: after.metadata, description: after.description },
+        { name: 'Jenny Rosen', phone: '+15555550100', metadata: { order: '42' }, description: 'VIP' },
+        `trial ${trial}: an update was lost`,
+      );
+      const updated = await a.events.list({ type: 'customer.updated', limit: 100 });
+      assert.equal(updated.data.filter((e) => (e.data.object as Stripe.Customer).id === c.id).length, 4, 'one customer.updated per update');
+    }
+  });
+
+  it('attaches a payment method to one customer only when two instances attach it to two at once', async () => {
+    for (let trial = 0; trial < 10; trial++) {
+      const [c1, c2] = [await a.customers.create({}), await a.customers.create({})];
+      const pm = await a.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } });
+      const results = await Promise.allSettled([a.paymentMethods.attach(pm.id, { customer: c1.id }), b.paymentMethods.attach(pm.id, { customer: c2.id })]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `trial ${trial}: attached once`);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.match(String((refused.reason as Error).message), /already been attached/);
+      const owner = (await a.paymentMethods.retrieve(pm.id)).customer;
+      const events = (await a.events.list({ type: 'payment_method.attached', limit: 100 })).data.filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id);
+      assert.equal(events.length, 1, 'one payment_method.attached');
+      assert.equal((events[0]?.data.object as Stripe.PaymentMethod).customer, owner);
+    }
+  });
+
+  it('accepts one of several concurrent advances of a test clock and refuses the others', async () => {
+    const start = Math.floor(Date.now() / 1000);
+    const clock = await a.testHelpers.testClocks.create({ frozen_time: start });
+    const targets = [1, 2, 3, 4].map((h) => start + h * 3600);
+    const results = await Promise.allSettled(targets.map((t, i) => (i % 2 ? b : a).testHelpers.testClocks.advance(clock.id, { frozen_time: t })));
+    const accepted = results.flatMap((r, i) => (r.status === 'fulfilled' ? [targets[i]] : []));
+    assert.equal(accepted.length, 1, 'one advance accepted');
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as Stripe.errors.StripeError).code, 'test_clock_advancing');
+    const ready = await waitFor(async () => {
+      const c = await a.testHelpers.testClocks.retrieve(clock.id);
+      return c.status === 'ready' ? c : undefined;
+    }, 10_000, 'the clock to be ready');
+    assert.equal(ready.frozen_time, accepted[0], 'the clock went where the accepted advance asked');
+    const advancing = (await a.events.list({ type: 'test_helpers.test_clock.advancing', limit: 100 })).data.filter((e) => (e.data.object as { id: string }).id === clock.id);
+    assert.equal(advancing.length, 1);
+  });
+});
