@@ -51,6 +51,27 @@ describe('concurrent writes to one object through two instances (postgres)', { s
     }
   });
 
+  it('applies every one of concurrent updates to one product, price and webhook endpoint', async () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const product = await a.products.create({ name: 'Mug' });
+      const price = await a.prices.create({ product: product.id, currency: 'usd', unit_amount: 500 });
+      const endpoint = await a.webhookEndpoints.create({ url: 'https://shop.example/hook', enabled_events: ['*'] });
+      await Promise.all([
+        a.products.update(product.id, { name: 'Big Mug' }),
+        b.products.update(product.id, { description: 'Ceramic' }),
+        a.products.update(product.id, { metadata: { sku: 'M1' } }),
+        b.prices.update(price.id, { nickname: 'Launch' }),
+        a.prices.update(price.id, { metadata: { tier: 'a' } }),
+        b.webhookEndpoints.update(endpoint.id, { description: 'Orders' }),
+        a.webhookEndpoints.update(endpoint.id, { metadata: { team: 'shop' } }),
+      ]);
+      const [p, pr, we] = [await a.products.retrieve(product.id), await a.prices.retrieve(price.id), await a.webhookEndpoints.retrieve(endpoint.id)];
+      assert.deepEqual([p.name, p.description, p.metadata], ['Big Mug', 'Ceramic', { sku: 'M1' }], `trial ${trial}: product`);
+      assert.deepEqual([pr.nickname, pr.metadata], ['Launch', { tier: 'a' }], `trial ${trial}: price`);
+      assert.deepEqual([we.description, we.metadata], ['Orders', { team: 'shop' }], `trial ${trial}: webhook endpoint`);
+    }
+  });
+
   it('attaches a payment method to one customer only when two instances attach it to two at once', async () => {
     for (let trial = 0; trial < 10; trial++) {
       const [c1, c2] = [await a.customers.create({}), await a.customers.create({})];

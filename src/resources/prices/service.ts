@@ -177,7 +177,8 @@ export async function createDefaultPrice(ctx: Ctx, productId: string, raw: FormV
 /** POST /v1/prices/:id */
 export async function updatePrice(ctx: Ctx, id: string, params: FormObject): Promise<Price> {
   const p = parseParams(priceUpdateShape, params);
-  const current = await requirePrice(ctx, id);
+  // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
+  const current = (await prices.getForUpdate(ctx.db, ctx.account, id)) ?? (await requirePrice(ctx, id));
   const next: Price = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
   if (p.active !== undefined) next.active = p.active;
   if (p.nickname !== undefined) next.nickname = p.nickname;

@@ -41,7 +41,8 @@ export async function retrieveProduct(ctx: Ctx, id: string): Promise<Product> {
 /** POST /v1/products/:id; `default_price` must be an active price of this product. */
 export async function updateProduct(ctx: Ctx, id: string, params: FormObject): Promise<Product> {
   const p = parseParams(productUpdateShape, params);
-  const current = await requireProduct(ctx, id, 'id');
+  // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
+  const current = (await products.getForUpdate(ctx.db, ctx.account, id)) ?? (await requireProduct(ctx, id, 'id'));
   const next: Product = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
   if (p.active !== undefined) next.active = p.active;
   if (p.name !== undefined) next.name = p.name;
@@ -70,7 +71,8 @@ export async function updateProduct(ctx: Ctx, id: string, params: FormObject): P
 
 /** DELETE /v1/products/:id: refused while the product has prices of its own (inline ones aside). */
 export async function deleteProduct(ctx: Ctx, id: string): Promise<DeletedProduct> {
-  const current = await requireProduct(ctx, id, 'id');
+  // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
+  const current = (await products.getForUpdate(ctx.db, ctx.account, id)) ?? (await requireProduct(ctx, id, 'id'));
   const priced = await prices.list(ctx.db, ctx.account, { product_id: id, is_inline: 0 }, { limit: 1 });
   if (priced.data.length > 0) {
     throw errors.invalid('This product cannot be deleted because it has one or more user-created prices.', 'id');

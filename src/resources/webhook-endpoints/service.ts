@@ -115,7 +115,8 @@ export async function retrieveWebhookEndpoint(ctx: Ctx, id: string): Promise<Web
 
 export async function updateWebhookEndpoint(ctx: Ctx, id: string, params: FormObject): Promise<WebhookEndpoint> {
   const p = parseParams(updateShape, params);
-  const current = await requireEndpoint(ctx, id);
+  // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
+  const current = (await webhookEndpoints.getForUpdate(ctx.db, ctx.account, id)) ?? (await requireEndpoint(ctx, id));
   const next: WebhookEndpoint = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
   if (p.url !== undefined) next.url = p.url;
   if (p.enabled_events !== undefined) next.enabled_events = p.enabled_events;
