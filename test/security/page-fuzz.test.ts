@@ -53,7 +53,9 @@ interface Slot {
   name: string;
   id: string;
   token: string;
-  make: () => Promise<Stripe.Checkout.Session>;
+  /** The saved card of the session's customer, if it has one. */
+  saved?: string | undefined;
+  make: () => Promise<{ session: Stripe.Checkout.Session; saved?: string }>;
 }
 
 const csrf = fc.oneof(
@@ -135,7 +137,6 @@ for (const store of stores) {
     let server: TestServer;
     let slots: Slot[] = [];
     const closed: Record<string, { id: string; token: string }> = {};
-    let saved = '';
     let otherSaved = '';
 
     async function tokenOf(id: string): Promise<string> {
@@ -145,9 +146,9 @@ for (const store of stores) {
       return t;
     }
 
-    async function slot(name: string, make: () => Promise<Stripe.Checkout.Session>): Promise<Slot> {
-      const s = await make();
-      return { name, id: s.id, token: await tokenOf(s.id), make };
+    async function slot(name: string, make: Slot['make']): Promise<Slot> {
+      const { session, saved } = await make();
+      return { name, id: session.id, token: await tokenOf(session.id), saved, make };
     }
 
     before(async () => {
@@ -157,24 +158,28 @@ for (const store of stores) {
       const price = await a.prices.create({ currency: 'usd', unit_amount: 1999, product_data: { name: 'Fuzz' } });
       const plan = await a.prices.create({ currency: 'usd', unit_amount: 500, recurring: { interval: 'month' }, product_data: { name: 'Plan' } });
       const bPrice = await b.prices.create({ currency: 'usd', unit_amount: 700, product_data: { name: 'Other' } });
-      const customer = await a.customers.create({ email: 'jenny@example.com', name: 'Jenny', shipping: { name: 'Jenny', address: { line1: '1 Main', city: 'SF', state: 'CA', postal_code: '94102', country: 'US' } } });
-      const pm = await a.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' }, allow_redisplay: 'always', billing_details: { name: 'Jenny', email: 'jenny@example.com', address: { country: 'US', postal_code: '94102' } } } as Stripe.PaymentMethodCreateParams);
-      await a.paymentMethods.attach(pm.id, { customer: customer.id });
-      saved = pm.id;
+      // A new customer with a saved card for every session: payments that save cards would
+      // otherwise pile thousands onto one customer, and the page lists a customer's cards.
+      const withCustomer = async (make: (customer: string) => Promise<Stripe.Checkout.Session>) => {
+        const customer = await a.customers.create({ email: 'jenny@example.com', name: 'Jenny', shipping: { name: 'Jenny', address: { line1: '1 Main', city: 'SF', state: 'CA', postal_code: '94102', country: 'US' } } });
+        const pm = await a.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' }, allow_redisplay: 'always', billing_details: { name: 'Jenny', email: 'jenny@example.com', address: { country: 'US', postal_code: '94102' } } } as Stripe.PaymentMethodCreateParams);
+        await a.paymentMethods.attach(pm.id, { customer: customer.id });
+        return { session: await make(customer.id), saved: pm.id };
+      };
       const bCustomer = await b.customers.create({ email: 'bob@example.com' });
       const bPm = await b.paymentMethods.create({ type: 'card', card: { token: 'tok_mastercard' }, allow_redisplay: 'always' });
       await b.paymentMethods.attach(bPm.id, { customer: bCustomer.id });
       otherSaved = bPm.id;
       const ok = { success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/cart' };
       slots = [
-        await slot('payment, customer, card + bank, shipping, billing required', () =>
-          a.checkout.sessions.create({ ...ok, mode: 'payment', customer: customer.id, line_items: [{ price: price.id, quantity: 2 }], allowed_payment_method_types: ['card', 'us_bank_account'], shipping_address_collection: { allowed_countries: ['US', 'CA'] }, billing_address_collection: 'required', saved_payment_method_options: { payment_method_save: 'enabled' } })),
-        await slot('payment, guest, customer_email, phone', () =>
-          a.checkout.sessions.create({ ...ok, mode: 'payment', customer_email: 'guest@example.com', line_items: [{ price: price.id, quantity: 1 }], phone_number_collection: { enabled: true }, customer_creation: 'always' })),
-        await slot('setup, customer', () => a.checkout.sessions.create({ ...ok, mode: 'setup', currency: 'usd', customer: customer.id })),
-        await slot('subscription, customer', () => a.checkout.sessions.create({ ...ok, mode: 'subscription', customer: customer.id, line_items: [{ price: plan.id, quantity: 1 }] })),
-        await slot('other account, bank only', () =>
-          b.checkout.sessions.create({ ...ok, mode: 'payment', customer: bCustomer.id, line_items: [{ price: bPrice.id, quantity: 1 }], allowed_payment_method_types: ['us_bank_account'] })),
+        await slot('payment, customer, card + bank, shipping, billing required', () => withCustomer((customer) =>
+          a.checkout.sessions.create({ ...ok, mode: 'payment', customer, line_items: [{ price: price.id, quantity: 2 }], allowed_payment_method_types: ['card', 'us_bank_account'], shipping_address_collection: { allowed_countries: ['US', 'CA'] }, billing_address_collection: 'required', saved_payment_method_options: { payment_method_save: 'enabled' } }))),
+        await slot('payment, guest, customer_email, phone', async () => ({ session: await
+          a.checkout.sessions.create({ ...ok, mode: 'payment', customer_email: 'guest@example.com', line_items: [{ price: price.id, quantity: 1 }], phone_number_collection: { enabled: true }, customer_creation: 'always' }) })),
+        await slot('setup, customer', () => withCustomer((customer) => a.checkout.sessions.create({ ...ok, mode: 'setup', currency: 'usd', customer }))),
+        await slot('subscription, customer', () => withCustomer((customer) => a.checkout.sessions.create({ ...ok, mode: 'subscription', customer, line_items: [{ price: plan.id, quantity: 1 }] }))),
+        await slot('other account, bank only', async () => ({ session: await
+          b.checkout.sessions.create({ ...ok, mode: 'payment', customer: bCustomer.id, line_items: [{ price: bPrice.id, quantity: 1 }], allowed_payment_method_types: ['us_bank_account'] }) })),
       ];
       const done = await a.checkout.sessions.create({ ...ok, mode: 'payment', line_items: [{ price: price.id, quantity: 1 }] });
       closed.complete = { id: done.id, token: await tokenOf(done.id) };
@@ -204,7 +209,8 @@ for (const store of stores) {
           const other = (slots.find((x) => x !== s) as Slot).token;
 
           const fields = new Map(Object.entries(TEMPLATES[c.template] as Record<string, string>));
-          if (fields.get('paymentMethod') === 'SAVED') fields.set('paymentMethod', saved);
+          // The session's own customer's card, or (no customer) another one of this account.
+          if (fields.get('paymentMethod') === 'SAVED') fields.set('paymentMethod', s?.saved ?? (slots[0] as Slot).saved ?? 'pm_none');
           if (fields.get('paymentMethod') === 'OTHER_SAVED') fields.set('paymentMethod', otherSaved);
           for (const d of c.drop) fields.delete(d);
           for (const [k, v] of c.set) fields.set(k, v);
