@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { unixNow } from '../clock.js';
 import { isUniqueViolation } from '../store/db.js';
+import { isReadOnlyError } from '../store/direct.js';
 import { authenticate } from './auth.js';
 import { makeCtx, type Ctx, type Deps } from './context.js';
 import { StripeError, errors } from './errors.js';
@@ -77,8 +78,17 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const apiReq: ApiRequest = { params, path: match.params, url: path };
 
     if (method === 'GET') {
-      const ctx = makeCtx(deps, account, deps.store.db, requestId);
-      return { status: 200, body: await run(ctx, match.route, apiReq, expand) };
+      const reader = deps.store.reader;
+      if (reader && reader !== deps.store.db) {
+        try {
+          return { status: 200, body: await run(makeCtx(deps, account, reader, requestId), match.route, apiReq, expand) };
+        } catch (err) {
+          // A GET that also writes (materialising `pm_card_visa`, say) runs again on the main
+          // connection; its first write failed before changing anything.
+          if (!isReadOnlyError(err)) throw err;
+        }
+      }
+      return { status: 200, body: await run(makeCtx(deps, account, deps.store.db, requestId), match.route, apiReq, expand) };
     }
     return write(req, account, match.route, apiReq, expand, requestId, method, path, params);
   }

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { startCheckpointer } from './checkpointer.js';
+import { registerDirect } from './direct.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_price_filters.js';
@@ -16,6 +17,11 @@ export type Db = Kysely<Database>;
 
 export interface Store {
   readonly db: Db;
+  /**
+   * Where API reads (GET) run. SQLite: a second, read-only connection, which sees committed data
+   * only and never waits behind a write transaction on the main connection. PostgreSQL: the pool.
+   */
+  readonly reader?: Db;
   readonly dialect: Dialect;
   /** Runs fn in one transaction: every write a request makes commits together or not at all. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
@@ -49,7 +55,7 @@ function cachingDatabase(raw: BetterSqlite3.Database) {
   };
 }
 
-function openSqlite(dataDir: string): { db: Kysely<Database>; stop(): Promise<void> } {
+function openSqlite(dataDir: string): { db: Kysely<Database>; reader: Kysely<Database>; stop(): Promise<void> } {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'opencheckout.db');
   const raw = new BetterSqlite3(file);
@@ -64,7 +70,17 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; stop(): Promise<vo
   raw.pragma('journal_size_limit = 67108864');
   const checkpointer = startCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
-  return { db, stop: () => checkpointer.stop() };
+  const readerRaw = new BetterSqlite3(file, { readonly: true });
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(readerRaw) }) });
+  registerDirect(reader, readerRaw);
+  return {
+    db,
+    reader,
+    stop: async () => {
+      await checkpointer.stop();
+      await reader.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string): Kysely<Database> {
@@ -99,6 +115,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   await migrate(db, dialect);
   return {
     db,
+    reader: sqlite?.reader ?? db,
     dialect,
     transaction: (fn) => db.transaction().execute(fn),
     close: async () => {

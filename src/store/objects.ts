@@ -1,5 +1,6 @@
 import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from './db.js';
+import { directRunner } from './direct.js';
 import type { ObjectTableName } from './schema.js';
 
 /** A row filter: column -> value (equality) on the table's queried columns. */
@@ -40,14 +41,16 @@ function dialectOf(db: Db): 'pg' | 'sqlite' {
 }
 
 /** Runs the SQL `build` makes (cached by `key` and dialect) with positional params. */
-function exec<R>(db: Db, key: string, build: (p: Placeholder) => string, params: unknown[]): Promise<QueryResult<R>> {
-  const dialect = dialectOf(db);
+async function exec<R>(db: Db, key: string, build: (p: Placeholder) => string, params: unknown[]): Promise<QueryResult<R>> {
+  const direct = directRunner(db);
+  const dialect = direct ? 'sqlite' : dialectOf(db);
   const cacheKey = `${dialect} ${key}`;
   let text = sqlCache.get(cacheKey);
   if (text === undefined) {
     text = build(dialect === 'pg' ? (n) => `$${n}` : () => '?');
     sqlCache.set(cacheKey, text);
   }
+  if (direct) return direct(text, params) as QueryResult<R>;
   return db.executeQuery<R>(CompiledQuery.raw(text, params));
 }
 
