@@ -1,0 +1,133 @@
+/**
+ * API throughput benchmark (not a test). Each server runs in its own process; autocannon (here)
+ * drives 10 connections against:
+ *   - a bare node:http server answering a 200-byte JSON (the ceiling this machine allows),
+ *   - OpenCheckout as `npm start` runs it (pino request logs at info, SQLite in WAL with
+ *     synchronous=NORMAL), on POST /v1/customers, GET /v1/customers/{id}, GET /v1/customers?limit=10,
+ * and reports req/s, the ratio to the bare server, p50/p99 latency and the server's RSS.
+ *
+ *   npm run bench:api                       # SQLite
+ *   npm run bench:api -- --pg               # also PostgreSQL, on a throwaway cluster (scripts/pg.sh)
+ *   npm run bench:api -- --pg=postgres://…  # also PostgreSQL, on that cluster
+ * Knobs: --seconds=10 (per measurement), --connections=10, --rounds=2 (best run kept), LOG_LEVEL (info),
+ * BENCH_NODE_OPTIONS (V8 flags for the server, e.g. --max-semi-space-size=4).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { best, call, fmt, measure, startChild, table, type Measured } from './harness.js';
+import { analyze, freshDatabase, pgCluster } from './pg.js';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, fallback: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const SECONDS = opt('seconds', 10);
+const CONNECTIONS = opt('connections', 10);
+const ROUNDS = opt('rounds', 2);
+const KEY = 'sk_test_bench';
+const TARGETS: Record<string, number> = { 'POST /v1/customers': 0.5, 'GET /v1/customers/{id}': 0.6, 'GET /v1/customers?limit=10': 0.6 };
+
+interface StoreRun {
+  store: string;
+  bare: Measured;
+  results: Measured[];
+  rss: { now: number; peak: number };
+}
+
+async function bareBaseline(): Promise<Measured> {
+  const bare = await startChild('bare');
+  try {
+    return await measure({ name: 'bare node:http, 200-byte JSON', url: `${bare.url}/` }, SECONDS, CONNECTIONS, bare.pid);
+  } finally {
+    await bare.stop();
+  }
+}
+
+/** One round: a fresh server, its data set up, each request measured once. */
+async function openCheckoutRound(env: Record<string, string>): Promise<{ results: Measured[]; rss: { now: number; peak: number } }> {
+  const server = await startChild('opencheckout', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env });
+  try {
+    const auth = { authorization: `Bearer ${KEY}` };
+    const body = 'email=jenny%40example.com&name=Jenny%20Rosen&metadata[order]=42';
+    const customer = await call(server.url, KEY, 'POST', '/v1/customers', body);
+    for (let i = 0; i < 20; i++) await call(server.url, KEY, 'POST', '/v1/customers', `email=c${i}%40example.com&name=Customer%20${i}`);
+    const results: Measured[] = [];
+    results.push(await measure({ name: 'POST /v1/customers', url: `${server.url}/v1/customers`, method: 'POST', body, headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    results.push(await measure({ name: 'GET /v1/customers/{id}', url: `${server.url}/v1/customers/${String(customer.id)}`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    if (env.DATABASE_URL) await analyze(env.DATABASE_URL);
+    results.push(await measure({ name: 'GET /v1/customers?limit=10', url: `${server.url}/v1/customers?limit=10`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    return { results, rss: server.rss() };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * ROUNDS rounds of (bare server, then OpenCheckout on a fresh store), keeping each figure's
+ * better run: the host's load drifts over minutes, and both sides of a ratio see the same drift.
+ */
+async function runStore(store: string, env: () => Promise<Record<string, string>>): Promise<StoreRun> {
+  let bare: Measured | undefined;
+  let results: Measured[] = [];
+  let rss = { now: 0, peak: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    bare = best(bare, await bareBaseline());
+    const r = await openCheckoutRound(await env());
+    results = r.results.map((m, i) => best(results[i], m));
+    rss = { now: Math.max(rss.now, r.rss.now), peak: Math.max(rss.peak, r.rss.peak) };
+  }
+  return { store, bare: bare as Measured, results, rss };
+}
+
+function report(run: StoreRun): string {
+  const rows: Array<Array<string | number>> = [[run.bare.name, fmt(run.bare.rps), '1.00', `${run.bare.p50} / ${run.bare.p99}`, fmt(run.bare.cpuUs), '']];
+  for (const r of run.results) {
+    const ratio = r.rps / run.bare.rps;
+    const target = TARGETS[r.name] ?? 0;
+    const bad = r.non2xx + r.errors > 0 ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
+    rows.push([
+      `${r.name}${bad}`,
+      fmt(r.rps),
+      `${ratio.toFixed(2)} (>= ${target}: ${ratio >= target ? 'yes' : 'no'})`,
+      `${r.p50} / ${r.p99} (<= 10: ${r.p99 <= 10 ? 'yes' : 'no'})`,
+      fmt(r.cpuUs),
+      '',
+    ]);
+  }
+  const last = rows.at(-1);
+  if (last) last[5] = `${run.rss.now.toFixed(0)} MiB (peak ${run.rss.peak.toFixed(0)})`;
+  return `### ${run.store}\n\n${table(['Request', 'req/s', 'ratio to bare (target)', 'p50 / p99 ms (target)', 'server CPU µs/req', 'server RSS'], rows)}`;
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  console.log(`API benchmark: ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
+  const runs: StoreRun[] = [];
+  const dirs: string[] = [];
+  try {
+    const fresh = async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-'));
+      dirs.push(dir);
+      return { DATA_DIR: dir };
+    };
+    runs.push(await runStore('SQLite (WAL, synchronous=NORMAL)', fresh));
+    console.log(`\n${report(runs[0] as StoreRun)}`);
+  } finally {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const cluster = pgCluster(argv);
+  if (cluster) {
+    try {
+      const run = await runStore('PostgreSQL 15', async () => ({ DATABASE_URL: await freshDatabase(cluster.adminUrl) }));
+      runs.push(run);
+      console.log(`\n${report(run)}`);
+    } finally {
+      cluster.stop();
+    }
+  }
+  console.log(`\nfinished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
