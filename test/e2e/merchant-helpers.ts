@@ -31,7 +31,9 @@ export async function startShop(): Promise<ShopUnderTest> {
     dataDir,
     shopPort: 0,
     secretKey: `sk_test_shop_${process.pid}_${Date.now()}`,
-    openCheckoutEnv: { OPENCHECKOUT_SETTLEMENT_DELAY: '1', OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE: '0.5,0.5,1', LOG_LEVEL: 'warn' },
+    // Long enough that a bank payment is still processing when the buyer lands on the success page,
+    // even on a loaded CI machine; the async events are awaited for up to 30 s.
+    openCheckoutEnv: { OPENCHECKOUT_SETTLEMENT_DELAY: '6', OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE: '0.5,0.5,1', LOG_LEVEL: 'warn' },
     output: (line) => {
       output.push(line);
       fs.appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);

@@ -86,7 +86,7 @@ describe('example shop in Chromium: existing customers pay and are fulfilled exa
     return waitFor(async () => {
       const events = await shop.stripe.events.list({ type, limit: 100 });
       return events.data.find((e) => (e.data.object as { id?: string }).id === sessionId);
-    }, 15_000, `${type} for ${sessionId}`);
+    }, 30_000, `${type} for ${sessionId}`);
   }
 
   /** Posts an event to the shop's webhook as Stripe would: JSON body, freshly signed with the endpoint's secret. */
@@ -102,7 +102,7 @@ describe('example shop in Chromium: existing customers pay and are fulfilled exa
     return waitFor(async () => {
       const order = (await shop.orders()).find((o) => o.session_id === sessionId);
       return order && order.email_sent && order.shipment_status === 'label_created' ? order : undefined;
-    }, 15_000, `order for ${sessionId} with email sent and label created`);
+    }, 30_000, `order for ${sessionId} with email sent and label created`);
   }
 
   /** Exactly one order, one shipment and one confirmation email for the session — after giving any duplicate time to show up. */
