@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.js';
+import { exec } from '../store/objects.js';
 import { errors } from './errors.js';
 
 /** Idempotency records are kept this long (Stripe: 24 hours). */
@@ -35,12 +36,13 @@ export function checkKey(key: string): void {
  * A key reused with different params is an error.
  */
 export async function findReplay(db: Db, account: string, key: string, hash: string, nowSeconds: number): Promise<StoredResponse | undefined> {
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .select(['request_hash', 'status_code', 'response_body', 'request_id', 'created'])
-    .where('account_id', '=', account)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const { rows } = await exec<{ request_hash: string; status_code: number; response_body: string; request_id: string; created: number }>(
+    db,
+    'idempotency find',
+    (p) => `select request_hash, status_code, response_body, request_id, created from idempotency_keys where account_id = ${p(1)} and "key" = ${p(2)}`,
+    [account, key],
+  );
+  const row = rows[0];
   if (!row || row.created < nowSeconds - IDEMPOTENCY_TTL_SECONDS) return undefined;
   if (row.request_hash !== hash) throw errors.idempotencyMismatch(key);
   return { status: row.status_code, body: row.response_body, requestId: row.request_id };
@@ -52,22 +54,17 @@ export async function findReplay(db: Db, account: string, key: string, hash: str
  */
 export async function remember(db: Db, account: string, key: string, hash: string, response: StoredResponse, nowSeconds: number): Promise<void> {
   // An expired record of the same key gives way to the new request.
-  await db
-    .deleteFrom('idempotency_keys')
-    .where('account_id', '=', account)
-    .where('key', '=', key)
-    .where('created', '<', nowSeconds - IDEMPOTENCY_TTL_SECONDS)
-    .execute();
-  await db
-    .insertInto('idempotency_keys')
-    .values({
-      account_id: account,
-      key,
-      request_hash: hash,
-      status_code: response.status,
-      response_body: response.body,
-      request_id: response.requestId,
-      created: nowSeconds,
-    })
-    .execute();
+  await exec(
+    db,
+    'idempotency expire',
+    (p) => `delete from idempotency_keys where account_id = ${p(1)} and "key" = ${p(2)} and created < ${p(3)}`,
+    [account, key, nowSeconds - IDEMPOTENCY_TTL_SECONDS],
+  );
+  await exec(
+    db,
+    'idempotency remember',
+    (p) =>
+      `insert into idempotency_keys (account_id, "key", request_hash, status_code, response_body, request_id, created) values (${[1, 2, 3, 4, 5, 6, 7].map(p).join(', ')})`,
+    [account, key, hash, response.status, response.body, response.requestId, nowSeconds],
+  );
 }

@@ -8,6 +8,7 @@ import { makeCtx, type Ctx, type Deps } from './context.js';
 import { StripeError, errors } from './errors.js';
 import { expandObject } from './expand.js';
 import { parseForm, type FormObject } from './form.js';
+import { materialize, serialize } from './raw.js';
 import { checkKey, findReplay, remember, requestHash, type StoredResponse } from './idempotency.js';
 import { newId } from './ids.js';
 import { expand as expandField } from './params.js';
@@ -95,8 +96,10 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
 
   async function run(ctx: Ctx, route: Route, apiReq: ApiRequest, expand: string[]): Promise<string> {
     const result = await route.handler(ctx, apiReq);
-    if (expand.length > 0) await expandObject(ctx, result, expand);
-    return JSON.stringify(result);
+    if (expand.length === 0) return serialize(result);
+    const object = materialize(result);
+    await expandObject(ctx, object, expand);
+    return JSON.stringify(object);
   }
 
   /** A write runs in one transaction: its idempotency record, objects, events and outbox rows. */

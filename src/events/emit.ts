@@ -17,6 +17,8 @@ export interface StripeEvent {
 }
 
 export const events = new ObjectTable<StripeEvent>('events');
+/** Read here for the endpoints an event goes to (one cached query per event; no builder). */
+const webhookEndpointRows = new ObjectTable<{ id: string }>('webhook_endpoints');
 
 /** Does an endpoint's `enabled_events` list take this event type? */
 export function endpointWants(enabled: readonly string[], type: string): boolean {
@@ -34,12 +36,7 @@ export async function emit(
   previousAttributes?: Record<string, unknown>,
   created: number = unixNow(ctx.deps.clock),
 ): Promise<StripeEvent> {
-  const endpoints = await ctx.db
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'data'])
-    .where('account_id', '=', ctx.account)
-    .where('status', '=', 'enabled')
-    .execute();
+  const endpoints = (await webhookEndpointRows.select(ctx.db, ctx.account, { status: 'enabled' }, ['id', 'data'])) as Array<{ id: string; data: string }>;
   const targets = endpoints.filter((e) => endpointWants((JSON.parse(e.data) as { enabled_events: string[] }).enabled_events, type));
   const event: StripeEvent = {
     id: newId('evt_'),

@@ -27,7 +27,7 @@ export interface PageResult<T> {
   missingCursor?: 'starting_after' | 'ending_before';
 }
 
-type Placeholder = (n: number) => string;
+export type Placeholder = (n: number) => string;
 
 /** Per-dialect SQL text of the hot queries, built once per shape (see {@link ObjectTable}). */
 const sqlCache = new Map<string, string>();
@@ -40,8 +40,11 @@ function dialectOf(db: Db): 'pg' | 'sqlite' {
   return d;
 }
 
-/** Runs the SQL `build` makes (cached by `key` and dialect) with positional params. */
-async function exec<R>(db: Db, key: string, build: (p: Placeholder) => string, params: unknown[]): Promise<QueryResult<R>> {
+/**
+ * Runs the SQL `build` makes (cached by `key` and dialect) with positional params: for the queries
+ * every request runs, where building and compiling a Kysely query would cost more than running it.
+ */
+export async function exec<R>(db: Db, key: string, build: (p: Placeholder) => string, params: unknown[]): Promise<QueryResult<R>> {
   const direct = directRunner(db);
   const dialect = direct ? 'sqlite' : dialectOf(db);
   const cacheKey = `${dialect} ${key}`;
@@ -96,14 +99,19 @@ export class ObjectTable<T extends { id: string }> {
   }
 
   async get(db: Db, account: string, id: string): Promise<T | undefined> {
+    const text = await this.getText(db, account, id);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  /** The object's JSON as stored (and served), unparsed. */
+  async getText(db: Db, account: string, id: string): Promise<string | undefined> {
     const { rows } = await exec<{ data: string }>(
       db,
       `get ${this.name}`,
       (p) => `select "data" from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`,
       [account, id],
     );
-    const row = rows[0];
-    return row ? (JSON.parse(row.data) as T) : undefined;
+    return rows[0]?.data;
   }
 
   /**
@@ -134,12 +142,33 @@ export class ObjectTable<T extends { id: string }> {
     return rows[0];
   }
 
+  /** Every row of the account matching `filter` (equality on queried columns), with `columns`. */
+  async select(db: Db, account: string, filter: Record<string, string | number>, columns: string[]): Promise<Array<Record<string, unknown>>> {
+    const keys = Object.keys(filter);
+    const { rows } = await exec<Record<string, unknown>>(
+      db,
+      `select ${this.name} ${columns.join(',')} where ${keys.join(',')}`,
+      (p) => {
+        const where = ['account_id', ...keys].map((c, i) => `${q(c)} = ${p(i + 1)}`).join(' and ');
+        return `select ${columns.map(q).join(', ')} from ${q(this.name)} where ${where}`;
+      },
+      [account, ...keys.map((k) => filter[k])],
+    );
+    return rows;
+  }
+
   async delete(db: Db, account: string, id: string): Promise<void> {
     await exec(db, `delete ${this.name}`, (p) => `delete from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`, [account, id]);
   }
 
   /** Newest first (created, then insertion order), with Stripe's cursor pagination. */
   async list(db: Db, account: string, filter: Filter, page: Page): Promise<PageResult<T>> {
+    const result = await this.listText(db, account, filter, page);
+    return { ...result, data: result.data.map((text) => JSON.parse(text) as T) };
+  }
+
+  /** {@link list} with each object's JSON as stored (and served), unparsed. */
+  async listText(db: Db, account: string, filter: Filter, page: Page): Promise<PageResult<string>> {
     const cursorId = page.startingAfter ?? page.endingBefore;
     const backwards = page.startingAfter === undefined && page.endingBefore !== undefined;
     let cursor: { created: number; seq: number } | undefined;
@@ -198,6 +227,6 @@ export class ObjectTable<T extends { id: string }> {
     const hasMore = rows.length > page.limit;
     const slice = rows.slice(0, page.limit);
     if (backwards) slice.reverse();
-    return { data: slice.map((r) => JSON.parse(r.data) as T), hasMore };
+    return { data: slice.map((r) => r.data), hasMore };
   }
 }

@@ -1,3 +1,4 @@
+import { RawJson } from '../../api/raw.js';
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import { newId, randomToken } from '../../api/ids.js';
@@ -46,10 +47,11 @@ function isDeleted(c: Customer | DeletedCustomer): c is DeletedCustomer {
 }
 
 /** Retrieve: a deleted customer answers `{id, object, deleted: true}` (SPEC §9). */
-export async function retrieveCustomer(ctx: Ctx, id: string): Promise<Customer | DeletedCustomer> {
-  const c = await customers.get(ctx.db, ctx.account, id);
-  if (!c) throw errors.missingResource('customer', id);
-  return c;
+/** The customer (or its deleted stub) as stored and served. */
+export async function retrieveCustomer(ctx: Ctx, id: string): Promise<RawJson> {
+  const text = await customers.getText(ctx.db, ctx.account, id);
+  if (text === undefined) throw errors.missingResource('customer', id);
+  return new RawJson(text);
 }
 
 /** A live customer that other objects may reference; deleted or unknown -> 404 naming `param`. */
@@ -176,5 +178,6 @@ export async function listCustomers(ctx: Ctx, params: FormObject, url: string) {
   const filter: Record<string, string | number> = { deleted: 0 };
   if (p.email !== undefined) filter.email = p.email;
   if (p.test_clock !== undefined) filter.test_clock = p.test_clock;
-  return listObject(url, await customers.list(ctx.db, ctx.account, filter, page), 'customer', page);
+  const result = await customers.listText(ctx.db, ctx.account, filter, page);
+  return listObject(url, { ...result, data: result.data.map((text) => new RawJson(text)) }, 'customer', page);
 }

@@ -2,6 +2,7 @@ import { registerExpandable } from '../../api/expand.js';
 import { errors } from '../../api/errors.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
 import { parseParams, str } from '../../api/params.js';
+import { RawJson } from '../../api/raw.js';
 import type { Route } from '../../api/router.js';
 import type { ObjectTable } from '../../store/objects.js';
 
@@ -32,9 +33,9 @@ export function readRoutes(o: ReadOptions): Route[] {
       async handler(ctx, req) {
         parseParams({ client_secret: str() }, req.params);
         const id = req.path.id as string;
-        const obj = await o.table.get(ctx.db, ctx.account, id);
-        if (!obj) throw errors.missingResource(o.kind, id);
-        return obj;
+        const text = await o.table.getText(ctx.db, ctx.account, id);
+        if (text === undefined) throw errors.missingResource(o.kind, id);
+        return new RawJson(text);
       },
     },
     {
@@ -48,7 +49,8 @@ export function readRoutes(o: ReadOptions): Route[] {
           const v = p[param];
           if (typeof v === 'string') filter[column] = v;
         }
-        return listObject(req.url, await o.table.list(ctx.db, ctx.account, filter, page), o.kind, page);
+        const result = await o.table.listText(ctx.db, ctx.account, filter, page);
+        return listObject(req.url, { ...result, data: result.data.map((text) => new RawJson(text)) }, o.kind, page);
       },
     },
   ];
