@@ -26,14 +26,8 @@ export interface PreparedPaymentMethod {
 
 /** The customer's attached payment methods, oldest first, as the prefill rules read them. */
 export async function paymentMethodsForPrefill(ctx: Ctx, customerId: string): Promise<SavedPaymentMethod[]> {
-  const rows = await ctx.db
-    .selectFrom('payment_methods')
-    .select('data')
-    .where('account_id', '=', ctx.account)
-    .where('customer_id', '=', customerId)
-    .orderBy('seq', 'asc')
-    .execute();
-  return rows.map((r) => JSON.parse(r.data) as SavedPaymentMethod);
+  const rows = await paymentMethods.select(ctx.db, ctx.account, { customer_id: customerId }, ['data']);
+  return rows.map((r) => JSON.parse(r.data as string) as SavedPaymentMethod);
 }
 
 export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: number): Promise<PreparedPaymentMethod> {

@@ -97,13 +97,15 @@ async function paymentPage(deps: Deps, view: PageView, status: number, values: V
 
 /** The hosted payment page handler, registered beside the API in app.ts. */
 export function createPageHandler(deps: Deps): PathHandler {
-  async function view(account: string, id: string, requestId: string): Promise<PageView | null> {
-    return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id);
+  async function view(account: string, id: string, requestId: string, db = deps.store.db): Promise<PageView | null> {
+    return loadPageView(makeCtx(deps, account, db, requestId), id);
   }
 
   async function show(id: string, requestId: string): Promise<Reply> {
-    const account = await findSessionAccount(deps.store.db, id);
-    const v = account ? await view(account, id, requestId) : null;
+    // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
+    const db = deps.store.reader ?? deps.store.db;
+    const account = await findSessionAccount(db, id);
+    const v = account ? await view(account, id, requestId, db) : null;
     if (!v) return notice(404, NOTICES.notFound);
     if (v.state !== 'open') return notice(200, closedNotice(v));
     return paymentPage(deps, v, 200, initialValues(v));

@@ -7,8 +7,10 @@ import { paymentMethodsForPrefill } from '../checkout/payment-method.js';
 import { prefill, type Prefill } from '../checkout/prefill.js';
 import type { LineItem, StoredSession } from '../resources/checkout-sessions/shape.js';
 import { loadLineItems, sessions } from '../resources/checkout-sessions/store.js';
+import { customers } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import type { Db } from '../store/db.js';
+import { exec } from '../store/objects.js';
 import { businessNow } from '../time.js';
 
 /** Everything one render of the page reads. */
@@ -37,16 +39,14 @@ export function isSessionId(id: string): boolean {
  */
 export async function findSessionAccount(db: Db, id: string): Promise<string | null> {
   if (!isSessionId(id)) return null;
-  const row = await db.selectFrom('checkout_sessions').select('account_id').where('id', '=', id).executeTakeFirst();
-  return row?.account_id ?? null;
+  const { rows } = await exec<{ account_id: string }>(db, 'session account', (p) => `select account_id from checkout_sessions where id = ${p(1)}`, [id]);
+  return rows[0]?.account_id ?? null;
 }
 
 async function loadCustomer(ctx: Ctx, id: string | null): Promise<Customer | null> {
   if (!id) return null;
-  const row = await ctx.db.selectFrom('customers').select('data').where('account_id', '=', ctx.account).where('id', '=', id).executeTakeFirst();
-  if (!row) return null;
-  const c = JSON.parse(row.data) as Customer | { deleted: true };
-  return 'deleted' in c ? null : c;
+  const c = await customers.get(ctx.db, ctx.account, id);
+  return !c || 'deleted' in c ? null : c;
 }
 
 /** Loads the page of session `id` in ctx's account; null when there is no such session. */

@@ -1,4 +1,6 @@
 import type { Ctx } from '../api/context.js';
+import { unixNow } from '../clock.js';
+import { exec } from '../store/objects.js';
 import type { JobTable } from '../store/schema.js';
 import type { Selectable } from 'kysely';
 
@@ -21,12 +23,18 @@ export function jobHandler(kind: string): JobHandler | undefined {
  * on one). One job per kind and subject: scheduling again moves it.
  */
 export async function schedule(ctx: Ctx, kind: string, subjectId: string, dueAt: number, testClock: string | null): Promise<void> {
-  await ctx.db
-    .insertInto('jobs')
-    .values({ account_id: ctx.account, kind, subject_id: subjectId, due_at: dueAt, test_clock: testClock, claimed_until: 0 })
-    .onConflict((oc) => oc.columns(['kind', 'subject_id']).doUpdateSet({ due_at: dueAt, test_clock: testClock, claimed_until: 0 }))
-    .execute();
-  if (testClock === null) ctx.afterCommit.push(() => ctx.deps.notify('jobs'));
+  // Every Checkout Session schedules its expiry: cached SQL, no query builder (store/objects.ts).
+  await exec(
+    ctx.db,
+    'jobs schedule',
+    (p) =>
+      `insert into jobs (account_id, kind, subject_id, due_at, test_clock, claimed_until) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, 0) ` +
+      'on conflict (kind, subject_id) do update set due_at = excluded.due_at, test_clock = excluded.test_clock, claimed_until = 0',
+    [ctx.account, kind, subjectId, dueAt, testClock],
+  );
+  // A job already due runs as soon as this commits; a later one is found by the scheduler's poll
+  // (a wake-up now would find nothing due).
+  if (testClock === null && dueAt <= unixNow(ctx.deps.clock)) ctx.afterCommit.push(() => ctx.deps.notify('jobs'));
 }
 
 export async function cancel(ctx: Ctx, kind: string, subjectId: string): Promise<void> {

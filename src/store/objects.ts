@@ -142,7 +142,7 @@ export class ObjectTable<T extends { id: string }> {
     return rows[0];
   }
 
-  /** Every row of the account matching `filter` (equality on queried columns), with `columns`. */
+  /** Every row of the account matching `filter` (equality on queried columns), with `columns`, oldest first. */
   async select(db: Db, account: string, filter: Record<string, string | number>, columns: string[]): Promise<Array<Record<string, unknown>>> {
     const keys = Object.keys(filter);
     const { rows } = await exec<Record<string, unknown>>(
@@ -150,7 +150,7 @@ export class ObjectTable<T extends { id: string }> {
       `select ${this.name} ${columns.join(',')} where ${keys.join(',')}`,
       (p) => {
         const where = ['account_id', ...keys].map((c, i) => `${q(c)} = ${p(i + 1)}`).join(' and ');
-        return `select ${columns.map(q).join(', ')} from ${q(this.name)} where ${where}`;
+        return `select ${columns.map(q).join(', ')} from ${q(this.name)} where ${where} order by "seq"`;
       },
       [account, ...keys.map((k) => filter[k])],
     );

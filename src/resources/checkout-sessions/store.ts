@@ -29,13 +29,8 @@ export async function saveSession(ctx: Ctx, s: StoredSession): Promise<void> {
 }
 
 export async function loadLineItems(ctx: Ctx, id: string): Promise<LineItem[]> {
-  const row = await ctx.db
-    .selectFrom('checkout_sessions')
-    .select('line_items')
-    .where('account_id', '=', ctx.account)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.line_items) as LineItem[]) : [];
+  const row = await sessions.row(ctx.db, ctx.account, id, ['line_items']);
+  return row ? (JSON.parse(row.line_items as string) as LineItem[]) : [];
 }
 
 /**
