@@ -85,6 +85,39 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; reader: Kysely<Dat
   };
 }
 
+/** SQL texts run as named prepared statements on PostgreSQL: text -> statement name. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks a query text (a hot query, built once: store/objects.ts) to run as a named prepared
+ * statement on PostgreSQL: each connection parses and plans it once instead of on every call.
+ * Only fixed texts belong here (each one costs a statement on every connection).
+ */
+export function prepareOnPostgres(text: string): void {
+  if (!preparedNames.has(text)) preparedNames.set(text, `oc_${preparedNames.size + 1}`);
+}
+
+type QueryFn = (text: unknown, values?: unknown) => Promise<unknown>;
+const namedClients = new WeakSet<object>();
+
+/** The pool as Kysely sees it, whose clients run the marked texts as named statements. */
+function namingPool(pool: pg.Pool): pg.Pool {
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    if (!namedClients.has(client)) {
+      namedClients.add(client);
+      const query = client.query.bind(client) as QueryFn;
+      (client as unknown as { query: QueryFn }).query = (text, values) => {
+        const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
+        return name ? query({ name, text, values }) : query(text, values);
+      };
+    }
+    return client;
+  };
+  // Kysely's PostgresDriver uses only connect() and end().
+  return { connect, end: () => pool.end() } as unknown as pg.Pool;
+}
+
 function openPostgres(url: string): Kysely<Database> {
   // int8 (bigint) columns hold unix times and sequence numbers, all well inside 2^53.
   pg.types.setTypeParser(20, (v) => Number(v));
@@ -102,7 +135,7 @@ function openPostgres(url: string): Kysely<Database> {
   // event is unhandled and Node exits. The failed query still rejects; the pool drops the client.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
 }
 
 export interface StoreOptions {

@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
-import type { Db } from './db.js';
+import { prepareOnPostgres, type Db } from './db.js';
 import { directRunner } from './direct.js';
 import type { ObjectTableName } from './schema.js';
 
@@ -52,6 +52,7 @@ export async function exec<R>(db: Db, key: string, build: (p: Placeholder) => st
   if (text === undefined) {
     text = build(dialect === 'pg' ? (n) => `$${n}` : () => '?');
     sqlCache.set(cacheKey, text);
+    if (dialect === 'pg') prepareOnPostgres(text);
   }
   if (direct) return direct(text, params) as QueryResult<R>;
   return db.executeQuery<R>(CompiledQuery.raw(text, params));
