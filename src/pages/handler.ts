@@ -13,7 +13,7 @@ import type { CompletionResult } from '../checkout/contract.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { initialValues, keptValues, parseSubmission, type FormError, type Values } from './form.js';
 import { noticeHtml, type Notice } from './layout.js';
-import { findSessionAccount, loadPageView, type PageView } from './load.js';
+import { findPageSession, findSessionAccount, loadPageView, pageView, type PageView } from './load.js';
 import { closedNotice, NOTICES } from './notices.js';
 import { renderPaymentPage } from './template.js';
 
@@ -97,15 +97,15 @@ async function paymentPage(deps: Deps, view: PageView, status: number, values: V
 
 /** The hosted payment page handler, registered beside the API in app.ts. */
 export function createPageHandler(deps: Deps): PathHandler {
-  async function view(account: string, id: string, requestId: string, db = deps.store.db): Promise<PageView | null> {
-    return loadPageView(makeCtx(deps, account, db, requestId), id);
+  async function view(account: string, id: string, requestId: string): Promise<PageView | null> {
+    return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id);
   }
 
   async function show(id: string, requestId: string): Promise<Reply> {
     // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
     const db = deps.store.reader ?? deps.store.db;
-    const account = await findSessionAccount(db, id);
-    const v = account ? await view(account, id, requestId, db) : null;
+    const found = await findPageSession(db, id);
+    const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems) : null;
     if (!v) return notice(404, NOTICES.notFound);
     if (v.state !== 'open') return notice(200, closedNotice(v));
     return paymentPage(deps, v, 200, initialValues(v));

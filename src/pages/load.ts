@@ -6,7 +6,7 @@ import type { Ctx } from '../api/context.js';
 import { paymentMethodsForPrefill } from '../checkout/payment-method.js';
 import { prefill, type Prefill } from '../checkout/prefill.js';
 import type { LineItem, StoredSession } from '../resources/checkout-sessions/shape.js';
-import { loadLineItems, sessions } from '../resources/checkout-sessions/store.js';
+import { sessions } from '../resources/checkout-sessions/store.js';
 import { customers } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import type { Db } from '../store/db.js';
@@ -38,9 +38,20 @@ export function isSessionId(id: string): boolean {
  * account only.
  */
 export async function findSessionAccount(db: Db, id: string): Promise<string | null> {
+  return (await findPageSession(db, id))?.account ?? null;
+}
+
+/** A session found by id alone (see {@link findSessionAccount}) with its account and line items, in one read. */
+export async function findPageSession(db: Db, id: string): Promise<{ account: string; session: StoredSession; lineItems: LineItem[] } | null> {
   if (!isSessionId(id)) return null;
-  const { rows } = await exec<{ account_id: string }>(db, 'session account', (p) => `select account_id from checkout_sessions where id = ${p(1)}`, [id]);
-  return rows[0]?.account_id ?? null;
+  const { rows } = await exec<{ account_id: string; data: string; line_items: string }>(
+    db,
+    'page session',
+    (p) => `select account_id, data, line_items from checkout_sessions where id = ${p(1)}`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { account: row.account_id, session: JSON.parse(row.data) as StoredSession, lineItems: JSON.parse(row.line_items) as LineItem[] } : null;
 }
 
 async function loadCustomer(ctx: Ctx, id: string | null): Promise<Customer | null> {
@@ -51,13 +62,19 @@ async function loadCustomer(ctx: Ctx, id: string | null): Promise<Customer | nul
 
 /** Loads the page of session `id` in ctx's account; null when there is no such session. */
 export async function loadPageView(ctx: Ctx, id: string): Promise<PageView | null> {
-  const session = await sessions.get(ctx.db, ctx.account, id);
-  if (!session) return null;
-  const [lineItems, customer] = await Promise.all([loadLineItems(ctx, id), loadCustomer(ctx, session.customer)]);
-  const [paymentMethods, now] = await Promise.all([
-    customer ? paymentMethodsForPrefill(ctx, customer.id) : Promise.resolve([]),
-    businessNow(ctx, customer?.test_clock ?? session._internal?.test_clock ?? null),
+  const row = await sessions.row(ctx.db, ctx.account, id, ['data', 'line_items']);
+  if (!row) return null;
+  return pageView(ctx, JSON.parse(row.data as string) as StoredSession, JSON.parse(row.line_items as string) as LineItem[]);
+}
+
+/** The page of a loaded session: its customer and saved cards read side by side, then the rules. */
+export async function pageView(ctx: Ctx, session: StoredSession, lineItems: LineItem[]): Promise<PageView> {
+  const [customer, saved] = await Promise.all([
+    loadCustomer(ctx, session.customer),
+    session.customer ? paymentMethodsForPrefill(ctx, session.customer) : Promise.resolve([]),
   ]);
+  const paymentMethods = customer ? saved : [];
+  const now = await businessNow(ctx, customer?.test_clock ?? session._internal?.test_clock ?? null);
   const view = prefill({ session, customer, paymentMethods, now });
   // An open session past its expires_at is expired for the buyer even before the scheduler runs.
   const state = session.status === 'open' && now >= session.expires_at ? 'expired' : session.status;
