@@ -28,35 +28,6 @@ const argv = process.argv.slice(2);
 const N = Number(argv.find((a) => a.startsWith('--n='))?.split('=')[1] ?? 20_000);
 const ACCOUNT = 'acct_floor';
 
-/** A customer as the API serves it (the shape of src/resources/customers), ~700 bytes of JSON. */
-function customerJson(id: string, created: number): string {
-  return JSON.stringify({
-    id,
-    object: 'customer',
-    address: null,
-    balance: 0,
-    created,
-    currency: null,
-    customer_account: null,
-    default_source: null,
-    delinquent: false,
-    description: null,
-    discount: null,
-    email: 'jenny@example.com',
-    invoice_prefix: 'A1B2C3D4',
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-    livemode: false,
-    metadata: { order: '42' },
-    name: 'Jenny Rosen',
-    next_invoice_sequence: 1,
-    phone: null,
-    preferred_locales: [],
-    shipping: null,
-    tax_exempt: 'none',
-    test_clock: null,
-  });
-}
-
 function eventJson(customer: string, created: number): string {
   return `{"id":"${newId('evt_')}","object":"event","api_version":"2025-01-01","created":${created},"data":{"object":${customer}},"livemode":false,"pending_webhooks":0,"request":{"id":"${newId('req_')}","idempotency_key":null},"type":"customer.created"}`;
 }
@@ -70,7 +41,9 @@ async function main(): Promise<void> {
     const KEY = 'sk_test_floor';
     const price = (name: string, amount: number) => call(app.url, KEY, 'POST', '/v1/prices', `currency=usd&unit_amount=${amount}&product_data[name]=${name}`);
     const [p1, p2] = [await price('Poster', 2500), await price('Frame', 4000)];
-    const cus = await call(app.url, KEY, 'POST', '/v1/customers', 'email=jenny%40example.com&name=Jenny%20Rosen');
+    const cus = await call(app.url, KEY, 'POST', '/v1/customers', 'email=jenny%40example.com&name=Jenny%20Rosen&metadata[order]=42');
+    // A customer as the API serves it; each copy gets its own id and time.
+    const customerJson = (id: string, created: number) => JSON.stringify({ ...cus, id, created });
     const template = await call(
       app.url,
       KEY,
