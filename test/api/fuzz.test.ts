@@ -7,7 +7,7 @@ import { parseForm } from '../../src/api/form.js';
 import { routes } from '../../src/resources/index.js';
 import type { Db } from '../../src/store/db.js';
 import { assertStripeError } from '../helpers/contract.js';
-import { STORES, startServer, type TestServer } from '../helpers/server.js';
+import { STORES, httpRequest, startServer, type HttpAnswer, type TestServer } from '../helpers/server.js';
 
 /**
  * Property-based fuzzing of the whole HTTP surface: random and hostile bodies, query strings,
@@ -182,7 +182,7 @@ type FuzzRequest = typeof request extends fc.Arbitrary<infer T> ? T : never;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-function send(base: URL, r: FuzzRequest): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function send(base: URL, r: FuzzRequest): Promise<HttpAnswer> {
   const h: Record<string, string> = {};
   if (r.headers.authorization !== undefined) h.authorization = r.headers.authorization;
   if (r.headers.idempotencyKey !== undefined) h['idempotency-key'] = r.headers.idempotencyKey;
@@ -190,17 +190,7 @@ function send(base: URL, r: FuzzRequest): Promise<{ status: number; headers: htt
   if (r.headers.stripeVersion !== undefined) h['stripe-version'] = r.headers.stripeVersion;
   // Node frames a GET/DELETE body only when told its length.
   if (r.body.length > 0) h['content-length'] = String(r.body.length);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: base.hostname, port: base.port, path: r.path, method: r.method, headers: h, agent, timeout: 15_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(r.body.length > 0 ? r.body : undefined);
-  });
+  return httpRequest(base, agent, { path: r.path, method: r.method, headers: h, body: r.body.length > 0 ? r.body : undefined });
 }
 
 /**

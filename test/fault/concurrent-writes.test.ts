@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
 import type Stripe from 'stripe';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { App } from '../../src/app.js';
 import { pgAdminUrl } from '../helpers/pg.js';
-import { freshKey, sdk, startServer, type TestServer } from '../helpers/server.js';
+import { freshKey, sdk, startSecondInstance, startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -21,8 +19,7 @@ describe('concurrent writes to one object through two instances (postgres)', { s
   let b: Stripe;
   before(async () => {
     one = await startServer('postgres');
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: one.dataDir, DATABASE_URL: one.app.deps.config.databaseUrl as string });
-    two = await createApp({ config, log: pino({ level: 'silent' }) });
+    two = await startSecondInstance(one);
     const key = freshKey();
     [a, b] = [sdk(one.url, key), sdk(two.url, key)];
   });

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
 import { accountForKey } from '../../src/api/auth.js';
 import { inTransaction } from '../../src/api/context.js';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { App } from '../../src/app.js';
 import { registerJob, schedule } from '../../src/scheduler/jobs.js';
 import { startReceiver, type Receiver } from '../events/receiver.js';
 import { pgAdminUrl } from '../helpers/pg.js';
-import { freshKey, sdk, startServer, type TestServer } from '../helpers/server.js';
+import { freshKey, sdk, startSecondInstance, startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
 const KIND = 'test.shared_work';
@@ -31,8 +29,7 @@ describe('two instances sharing scheduled work and webhook deliveries (postgres)
   let rx: Receiver;
   before(async () => {
     one = await startServer('postgres');
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: one.dataDir, DATABASE_URL: one.app.deps.config.databaseUrl as string });
-    two = await createApp({ config, log: pino({ level: 'silent' }) });
+    two = await startSecondInstance(one);
     rx = await startReceiver();
   });
   after(async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -60,6 +61,45 @@ export async function startServer(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A second instance on `first`'s PostgreSQL database, in this process with its own connection
+ * pool (as a second process would have). Close it before `first`.
+ */
+export function startSecondInstance(first: TestServer): Promise<App> {
+  const databaseUrl = first.app.deps.config.databaseUrl;
+  if (!databaseUrl) throw new Error('a second instance needs a PostgreSQL server');
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: first.dataDir, DATABASE_URL: databaseUrl });
+  return createApp({ config, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * One request through node:http exactly as given (for the fuzzers: paths fetch would normalise
+ * or refuse, bodies on any method), answered or failed within 15 s.
+ */
+export function httpRequest(
+  base: URL,
+  agent: http.Agent,
+  r: { path: string; method: string; headers: Record<string, string>; body?: Buffer | undefined },
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: base.hostname, port: base.port, path: r.path, method: r.method, headers: r.headers, agent, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end(r.body);
+  });
 }
 
 /** Raw HTTP against the server (for what the SDK cannot send: malformed bodies, bad headers). */

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type Stripe from 'stripe';
-import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
+import { STORES, freshKey, httpRequest, startServer, type HttpAnswer, type TestServer } from '../helpers/server.js';
 import { rowCounter } from './snapshot.js';
 
 /**
@@ -101,20 +101,10 @@ type FuzzCase = typeof fuzzCase extends fc.Arbitrary<infer T> ? T : never;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
 
-function send(base: URL, path: string, body: Buffer, contentType: string | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function send(base: URL, path: string, body: Buffer, contentType: string | undefined): Promise<HttpAnswer> {
   const headers: Record<string, string> = { 'content-length': String(body.length) };
   if (contentType) headers['content-type'] = contentType;
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: base.hostname, port: base.port, path, method: 'POST', headers, agent, timeout: 15_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
+  return httpRequest(base, agent, { path, method: 'POST', headers, body });
 }
 
 /** Lone surrogates (which encodeURIComponent refuses) become U+FFFD; the raw encoding still sends them. */
