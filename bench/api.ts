@@ -15,11 +15,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { best, call, fmt, measure, startChild, table, type Measured } from './harness.js';
+import { best, call, fmt, measure, numberOption, startChild, table, type Measured } from './harness.js';
 import { analyze, freshDatabase, pgCluster } from './pg.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const opt = (name: string, fallback: number) => numberOption(argv, name, fallback);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);
 const ROUNDS = opt('rounds', 2);

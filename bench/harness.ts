@@ -126,3 +126,8 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
 }
 
 export const fmt = (n: number, digits = 0) => n.toFixed(digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** `--name=value` from the command line as a number, or `fallback`. */
+export function numberOption(argv: string[], name: string, fallback: number): number {
+  return Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+}

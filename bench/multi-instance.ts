@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import autocannon from 'autocannon';
-import { call, fmt, startChild, table, type Child } from './harness.js';
+import { call, fmt, numberOption, startChild, table, type Child } from './harness.js';
 import { freshDatabase, pgCluster } from './pg.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const opt = (name: string, fallback: number) => numberOption(argv, name, fallback);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 12);
 const MAX_INSTANCES = opt('instances', 3);

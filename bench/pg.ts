@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createDatabase } from '../test/helpers/pg.js';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'pg.sh');
 
@@ -24,18 +24,8 @@ export function pgCluster(argv: string[]): { adminUrl: string; stop(): void } | 
 }
 
 /** A fresh, empty database on the cluster. */
-export async function freshDatabase(adminUrl: string): Promise<string> {
-  const name = `oc_bench_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+export function freshDatabase(adminUrl: string): Promise<string> {
+  return createDatabase(adminUrl, 'oc_bench');
 }
 
 /**

@@ -18,11 +18,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { accountForKey } from '../src/api/auth.js';
 import { newSessionId } from '../src/api/ids.js';
-import { call, fmt, measure, startChild, table, type Measured } from './harness.js';
+import { call, fmt, measure, numberOption, startChild, table, type Measured } from './harness.js';
 import { analyze, freshDatabase, pgCluster } from './pg.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const opt = (name: string, fallback: number) => numberOption(argv, name, fallback);
 const SESSIONS = opt('sessions', 1_000_000);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);

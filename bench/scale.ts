@@ -18,11 +18,11 @@ import pg from 'pg';
 import { accountForKey } from '../src/api/auth.js';
 import { newId } from '../src/api/ids.js';
 import { openStore } from '../src/store/db.js';
-import { best, call, fmt, measure, startChild, table, type Measured } from './harness.js';
+import { best, call, fmt, measure, numberOption, startChild, table, type Measured } from './harness.js';
 import { analyze, freshDatabase, pgCluster } from './pg.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const opt = (name: string, fallback: number) => numberOption(argv, name, fallback);
 const CUSTOMERS = opt('customers', 1_000_000);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);

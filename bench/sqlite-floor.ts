@@ -22,10 +22,10 @@ import { newId, newSessionId } from '../src/api/ids.js';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { call } from './harness.js';
+import { call, numberOption } from './harness.js';
 
 const argv = process.argv.slice(2);
-const N = Number(argv.find((a) => a.startsWith('--n='))?.split('=')[1] ?? 20_000);
+const N = numberOption(argv, 'n', 20_000);
 const ACCOUNT = 'acct_floor';
 
 function eventJson(customer: string, created: number): string {

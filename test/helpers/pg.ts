@@ -12,7 +12,12 @@ export function pgAdminUrl(): string | undefined {
 export async function freshPgDatabase(): Promise<string> {
   const admin = pgAdminUrl();
   if (!admin) throw new Error('OPENCHECKOUT_TEST_PG_URL is not set: run the tests through `npm test`, which starts PostgreSQL');
-  const name = `oc_test_${randomBytes(6).toString('hex')}`;
+  return createDatabase(admin, 'oc_test');
+}
+
+/** Creates an empty database with a random name on the cluster `admin` points at; returns its URL. */
+export async function createDatabase(admin: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
