@@ -149,10 +149,11 @@ export async function createPrice(ctx: Ctx, params: FormObject): Promise<Price> 
 
 /**
  * A price of this account by id, for Checkout's `line_items[][price]`; unknown -> 404 naming
- * `param`. With `requireActive`, an archived price is refused with Stripe's message.
+ * `param`. With `requireActive`, an archived price is refused with Stripe's message; with `lock`,
+ * its row is held until the write commits (ObjectTable.getForUpdate).
  */
-export async function requirePrice(ctx: Ctx, id: string, param = 'price', opts: { requireActive?: boolean } = {}): Promise<Price> {
-  const price = await prices.get(ctx.db, ctx.account, id);
+export async function requirePrice(ctx: Ctx, id: string, param = 'price', opts: { requireActive?: boolean; lock?: boolean } = {}): Promise<Price> {
+  const price = opts.lock ? await prices.getForUpdate(ctx.db, ctx.account, id) : await prices.get(ctx.db, ctx.account, id);
   if (!price) throw errors.missingResource('price', id, param);
   if (opts.requireActive && !price.active) throw errors.invalid('The price specified is inactive. This field only accepts active prices.', param);
   return price;
@@ -178,7 +179,7 @@ export async function createDefaultPrice(ctx: Ctx, productId: string, raw: FormV
 export async function updatePrice(ctx: Ctx, id: string, params: FormObject): Promise<Price> {
   const p = parseParams(priceUpdateShape, params);
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
-  const current = (await prices.getForUpdate(ctx.db, ctx.account, id)) ?? (await requirePrice(ctx, id));
+  const current = await requirePrice(ctx, id, 'price', { lock: true });
   const next: Price = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
   if (p.active !== undefined) next.active = p.active;
   if (p.nickname !== undefined) next.nickname = p.nickname;

@@ -12,9 +12,9 @@ export const products = new ObjectTable<Product>('products');
 
 export const productColumns = (p: Product) => ({ active: p.active ? 1 : 0 });
 
-/** A product of this account; unknown -> 404 naming `param`. */
-export async function requireProduct(ctx: Ctx, id: string, param = 'product'): Promise<Product> {
-  const p = await products.get(ctx.db, ctx.account, id);
+/** A product of this account; unknown -> 404 naming `param`. `lock` holds its row until the write commits (ObjectTable.getForUpdate). */
+export async function requireProduct(ctx: Ctx, id: string, param = 'product', lock = false): Promise<Product> {
+  const p = lock ? await products.getForUpdate(ctx.db, ctx.account, id) : await products.get(ctx.db, ctx.account, id);
   if (!p) throw errors.missingResource('product', id, param);
   return p;
 }

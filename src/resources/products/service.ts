@@ -42,7 +42,7 @@ export async function retrieveProduct(ctx: Ctx, id: string): Promise<Product> {
 export async function updateProduct(ctx: Ctx, id: string, params: FormObject): Promise<Product> {
   const p = parseParams(productUpdateShape, params);
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
-  const current = (await products.getForUpdate(ctx.db, ctx.account, id)) ?? (await requireProduct(ctx, id, 'id'));
+  const current = await requireProduct(ctx, id, 'id', true);
   const next: Product = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
   if (p.active !== undefined) next.active = p.active;
   if (p.name !== undefined) next.name = p.name;
@@ -72,7 +72,7 @@ export async function updateProduct(ctx: Ctx, id: string, params: FormObject): P
 /** DELETE /v1/products/:id: refused while the product has prices of its own (inline ones aside). */
 export async function deleteProduct(ctx: Ctx, id: string): Promise<DeletedProduct> {
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
-  const current = (await products.getForUpdate(ctx.db, ctx.account, id)) ?? (await requireProduct(ctx, id, 'id'));
+  const current = await requireProduct(ctx, id, 'id', true);
   const priced = await prices.list(ctx.db, ctx.account, { product_id: id, is_inline: 0 }, { limit: 1 });
   if (priced.data.length > 0) {
     throw errors.invalid('This product cannot be deleted because it has one or more user-created prices.', 'id');

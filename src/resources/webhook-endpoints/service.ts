@@ -81,8 +81,8 @@ function columns(e: WebhookEndpoint) {
   return { status: e.status };
 }
 
-async function requireEndpoint(ctx: Ctx, id: string): Promise<WebhookEndpoint> {
-  const e = await webhookEndpoints.get(ctx.db, ctx.account, id);
+async function requireEndpoint(ctx: Ctx, id: string, lock = false): Promise<WebhookEndpoint> {
+  const e = lock ? await webhookEndpoints.getForUpdate(ctx.db, ctx.account, id) : await webhookEndpoints.get(ctx.db, ctx.account, id);
   if (!e) throw errors.missingResource('webhook_endpoint', id);
   return e;
 }
@@ -116,7 +116,7 @@ export async function retrieveWebhookEndpoint(ctx: Ctx, id: string): Promise<Web
 export async function updateWebhookEndpoint(ctx: Ctx, id: string, params: FormObject): Promise<WebhookEndpoint> {
   const p = parseParams(updateShape, params);
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
-  const current = (await webhookEndpoints.getForUpdate(ctx.db, ctx.account, id)) ?? (await requireEndpoint(ctx, id));
+  const current = await requireEndpoint(ctx, id, true);
   const next: WebhookEndpoint = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
   if (p.url !== undefined) next.url = p.url;
   if (p.enabled_events !== undefined) next.enabled_events = p.enabled_events;
