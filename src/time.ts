@@ -1,6 +1,9 @@
 import type { Ctx } from './api/context.js';
 import { unixNow } from './clock.js';
-import { exec } from './store/objects.js';
+import { ObjectTable } from './store/objects.js';
+
+/** The test clocks table, read here for a clock's time only (resources/test-clocks owns it). */
+const clocks = new ObjectTable<{ id: string }>('test_clocks');
 
 /**
  * Business time (unix seconds) for objects on a test clock: the clock's frozen time; otherwise the
@@ -8,13 +11,7 @@ import { exec } from './store/objects.js';
  */
 export async function businessNow(ctx: Ctx, testClock: string | null | undefined): Promise<number> {
   if (testClock) {
-    const { rows } = await exec<{ frozen_time: number }>(
-      ctx.db,
-      'test clock time',
-      (p) => `select frozen_time from test_clocks where account_id = ${p(1)} and id = ${p(2)}`,
-      [ctx.account, testClock],
-    );
-    const row = rows[0];
+    const row = await clocks.row(ctx.db, ctx.account, testClock, ['frozen_time']);
     if (row) return Number(row.frozen_time);
   }
   return unixNow(ctx.deps.clock);

@@ -13,7 +13,7 @@ import type { CompletionResult } from '../checkout/contract.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { initialValues, keptValues, parseSubmission, type FormError, type Values } from './form.js';
 import { noticeHtml, type Notice } from './layout.js';
-import { findPageSession, findSessionAccount, loadPageView, pageView, type PageView } from './load.js';
+import { findPageSession, loadPageView, pageView, type PageView } from './load.js';
 import { closedNotice, NOTICES } from './notices.js';
 import { renderPaymentPage } from './template.js';
 
@@ -119,14 +119,14 @@ export function createPageHandler(deps: Deps): PathHandler {
       return notice(413, NOTICES.tooLarge);
     }
     const body = new URLSearchParams(raw.toString('utf8'));
-    const account = await findSessionAccount(deps.store.db, id);
-    if (!account) return notice(404, NOTICES.notFound);
+    const found = await findPageSession(deps.store.db, id);
+    if (!found) return notice(404, NOTICES.notFound);
     if (!(await checkCsrf(deps.store.db, id, body.get('csrf_token')))) {
       deps.log.warn({ requestId, session: id }, 'hosted page post refused: bad CSRF token');
       return notice(403, NOTICES.forbidden);
     }
-    const v = await view(account, id, requestId);
-    if (!v) return notice(404, NOTICES.notFound);
+    const { account } = found;
+    const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems);
     if (v.state !== 'open') return notice(409, closedNotice(v));
 
     const parsed = parseSubmission(body, v);

@@ -33,15 +33,10 @@ export function isSessionId(id: string): boolean {
 }
 
 /**
- * The account a session belongs to, found by id alone: the id is a bearer link (>= 128 random
- * bits), so whoever holds it may see that one session's page, and the page then acts within that
- * account only.
+ * A session found by id alone, with its account and line items, in one read. The id is a bearer
+ * link (>= 128 random bits), so whoever holds it may see that one session's page, and the page
+ * then acts within that session's account only.
  */
-export async function findSessionAccount(db: Db, id: string): Promise<string | null> {
-  return (await findPageSession(db, id))?.account ?? null;
-}
-
-/** A session found by id alone (see {@link findSessionAccount}) with its account and line items, in one read. */
 export async function findPageSession(db: Db, id: string): Promise<{ account: string; session: StoredSession; lineItems: LineItem[] } | null> {
   if (!isSessionId(id)) return null;
   const { rows } = await exec<{ account_id: string; data: string; line_items: string }>(
