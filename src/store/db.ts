@@ -72,9 +72,10 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; reader: Kysely<Dat
   raw.pragma('journal_size_limit = 67108864');
   const checkpointer = startCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
-  const readerRaw = new BetterSqlite3(file, { readonly: true });
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(readerRaw) }) });
-  registerDirect(reader, readerRaw);
+  // One statement cache serves both ways of reading: Kysely's queries and the direct ones.
+  const readerDb = cachingDatabase(new BetterSqlite3(file, { readonly: true }));
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerDb }) });
+  registerDirect(reader, (sql) => readerDb.prepare(sql));
   return {
     db,
     reader,

@@ -11,15 +11,9 @@ const runners = new WeakMap<Db, Runner>();
  * it. Only for a connection no transaction ever uses (the read-only GET connection): Kysely's
  * connection lock, skipped here, is what keeps a statement out of another's open transaction.
  */
-export function registerDirect(db: Db, raw: BetterSqlite3.Database): void {
-  const statements = new Map<string, BetterSqlite3.Statement>();
+export function registerDirect(db: Db, prepare: (sql: string) => BetterSqlite3.Statement): void {
   runners.set(db, (sql, params) => {
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = raw.prepare(sql);
-      if (statements.size > 500) statements.clear();
-      statements.set(sql, stmt);
-    }
+    const stmt = prepare(sql);
     if (stmt.reader) return { rows: stmt.all(params) };
     const { changes } = stmt.run(params);
     return { rows: [], numAffectedRows: BigInt(changes) };
