@@ -9,9 +9,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { createPageHandler } from './pages/handler.js';
-import { routes } from './resources/index.js';
-// Registers the delayed-payment settlement job with the scheduler.
-import './checkout/settle.js';
+import { resources } from './resources/index.js';
+import { assemble, type ResourceModule } from './resources/module.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { openStore, type Store } from './store/db.js';
 
@@ -20,7 +19,7 @@ export interface App {
   server: http.Server;
   /** The address actually bound (PORT=0 picks a free port). */
   url: string;
-  /** Emits 'deliveries' and 'jobs' after commits that gave the workers work. */
+  /** Emits 'delivery-due' and 'job-due' after commits that gave the workers work. */
   signals: EventEmitter;
   /** Things to stop on shutdown, last registered first. */
   onClose(fn: () => Promise<void> | void): void;
@@ -36,12 +35,18 @@ export interface AppOptions {
   pathHandlers?: (deps: Deps) => PathHandler[];
   /** false: no webhook delivery worker in this process (an API-only instance, benchmarks). */
   deliveries?: boolean;
+  /** The resources to serve; by default every one (resources/index.ts). */
+  modules?: readonly ResourceModule[];
 }
 
-/** Wires config -> store -> HTTP server. Workers attach through `signals` and `onClose`. */
+/**
+ * The composition root: assembles the resources' descriptions, then wires config -> store ->
+ * HTTP server -> scheduler and delivery worker. Workers attach through `signals` and `onClose`.
+ */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
-  const store = opts.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }));
+  const assembly = assemble(opts.modules ?? resources);
+  const store = opts.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, migrations: assembly.migrations }));
   const signals = new EventEmitter();
   let boundUrl = '';
   const deps: Deps = {
@@ -51,8 +56,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
     notify: (topic) => signals.emit(topic),
     publicUrl: () => config.publicUrl ?? boundUrl,
+    expansions: assembly.expansions,
+    jobs: assembly.jobs,
+    hooks: assembly.hooks,
   };
-  const handler = createApiHandler(deps, routes, [createAdminHandler(deps), createPageHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {

@@ -1,18 +1,30 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Hooks } from '../hooks.js';
+import type { JobHandlers } from '../scheduler/jobs.js';
 import type { Db, Store } from '../store/db.js';
+import type { Expansions } from './expand.js';
 
-/** What every service may use: built once in main.ts. */
+/** What a commit can give the background workers to do. */
+export type WorkTopic = 'delivery-due' | 'job-due';
+
+/** What every service may use: built once by createApp (app.ts), the composition root. */
 export interface Deps {
   store: Store;
   config: Config;
   clock: Clock;
   log: Logger;
   /** Wakes the background workers after a commit that gave them work. */
-  notify(topic: 'deliveries' | 'jobs'): void;
+  notify(topic: WorkTopic): void;
   /** Absolute base of this server's public URLs (hosted page links). */
   publicUrl(): string;
+  /** How ids and virtual fields expand, from the assembled resource descriptions. */
+  expansions: Expansions;
+  /** What each job kind does, from the assembled resource descriptions. */
+  jobs: JobHandlers;
+  /** Extension points resources fill for each other (hooks.ts). */
+  hooks: Hooks;
 }
 
 /** One request's (or one job's) view: its account, its transaction, its ids. */

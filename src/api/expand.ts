@@ -3,30 +3,30 @@ import type { Ctx } from './context.js';
 
 /** Loads an object by id for expansion; undefined = not found in this account. */
 export type Loader = (ctx: Ctx, id: string) => Promise<object | undefined>;
+/** Loads a field that expands from its parent object rather than an id (Checkout's `line_items`). */
+export type VirtualLoader = (ctx: Ctx, parent: Record<string, unknown>) => Promise<unknown>;
 
-const byPrefix = new Map<string, Loader>();
-/** object type -> field -> loader taking the parent object (for fields that are not ids, e.g. line_items). */
-const virtual = new Map<string, Map<string, (ctx: Ctx, parent: Record<string, unknown>) => Promise<unknown>>>();
+/**
+ * How ids and fields expand, assembled once from the resources' descriptions (resources/index.ts):
+ * id prefix -> loader, and object type -> field -> loader for virtual fields.
+ */
+export class Expansions {
+  private readonly byPrefix: Array<[string, Loader]>;
+  private readonly virtual: Map<string, Map<string, VirtualLoader>>;
 
-/** Resources register how their ids expand: `registerExpandable('cus_', loadCustomer)`. */
-export function registerExpandable(prefix: string, loader: Loader): void {
-  byPrefix.set(prefix, loader);
-}
+  constructor(byPrefix: ReadonlyMap<string, Loader>, virtual: ReadonlyMap<string, ReadonlyMap<string, VirtualLoader>>) {
+    this.byPrefix = [...byPrefix];
+    this.virtual = new Map([...virtual].map(([type, fields]) => [type, new Map(fields)]));
+  }
 
-/** Fields that expand from the parent rather than an id (Checkout's `line_items`). */
-export function registerVirtualExpansion(
-  objectType: string,
-  field: string,
-  loader: (ctx: Ctx, parent: Record<string, unknown>) => Promise<unknown>,
-): void {
-  let fields = virtual.get(objectType);
-  if (!fields) virtual.set(objectType, (fields = new Map()));
-  fields.set(field, loader);
-}
+  loaderFor(id: string): Loader | undefined {
+    for (const [prefix, loader] of this.byPrefix) if (id.startsWith(prefix)) return loader;
+    return undefined;
+  }
 
-function loaderFor(id: string): Loader | undefined {
-  for (const [prefix, loader] of byPrefix) if (id.startsWith(prefix)) return loader;
-  return undefined;
+  virtualLoader(objectType: string, field: string): VirtualLoader | undefined {
+    return this.virtual.get(objectType)?.get(field);
+  }
 }
 
 const MAX_EXPAND_DEPTH = 4;
@@ -38,26 +38,27 @@ export async function expandObject(ctx: Ctx, root: unknown, paths: string[]): Pr
     if (segments.length > MAX_EXPAND_DEPTH) {
       throw errors.invalid(`You cannot expand more than ${MAX_EXPAND_DEPTH} levels of a property. Property: ${path}`, 'expand');
     }
-    await expandPath(ctx, root, segments, path);
+    await expandPath(ctx, root, segments);
   }
 }
 
-async function expandPath(ctx: Ctx, node: unknown, segments: string[], path: string): Promise<void> {
+async function expandPath(ctx: Ctx, node: unknown, segments: string[]): Promise<void> {
   const [head, ...rest] = segments;
   if (head === undefined || node === null || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
   if (obj.object === 'list' && head === 'data' && Array.isArray(obj.data)) {
-    for (const item of obj.data) await expandPath(ctx, item, rest, path);
+    for (const item of obj.data) await expandPath(ctx, item, rest);
     return;
   }
-  const virtualLoader = typeof obj.object === 'string' ? virtual.get(obj.object)?.get(head) : undefined;
+  const expansions = ctx.deps.expansions;
+  const virtualLoader = typeof obj.object === 'string' ? expansions.virtualLoader(obj.object, head) : undefined;
   if (virtualLoader) {
     if (obj[head] === undefined || obj[head] === null || typeof obj[head] === 'string') obj[head] = await virtualLoader(ctx, obj);
   } else if (!Object.hasOwn(obj, head)) {
     throw errors.invalid(`This property cannot be expanded (${head}).`, 'expand');
   } else if (typeof obj[head] === 'string') {
     const id = obj[head] as string;
-    const loader = loaderFor(id);
+    const loader = expansions.loaderFor(id);
     if (!loader) throw errors.invalid(`This property cannot be expanded (${head}).`, 'expand');
     const loaded = await loader(ctx, id);
     // A dangling reference (deleted object) stays an id, as Stripe leaves it.
@@ -65,7 +66,7 @@ async function expandPath(ctx: Ctx, node: unknown, segments: string[], path: str
   }
   if (rest.length > 0) {
     const child = obj[head];
-    if (Array.isArray(child)) for (const item of child) await expandPath(ctx, item, rest, path);
-    else await expandPath(ctx, child, rest, path);
+    if (Array.isArray(child)) for (const item of child) await expandPath(ctx, item, rest);
+    else await expandPath(ctx, child, rest);
   }
 }

@@ -12,16 +12,14 @@ import { attachOutcome, chargeOutcome, type ChargeOutcome } from '../processor/i
 import { requireCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { present, type RedisplayValue, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
-import { loadLineItems, lockSession, saveSession } from '../resources/checkout-sessions/store.js';
+import { EXPIRE_JOB, loadLineItems, lockSession, saveSession } from '../resources/checkout-sessions/store.js';
 import { cancel } from '../scheduler/jobs.js';
-import { businessNow } from '../time.js';
+import { businessNow } from '../resources/test-clocks/store.js';
 import type { CompletionForm, CompletionResult } from './contract.js';
 import { createCustomerFromCheckout } from './customer.js';
 import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
 import { payForSession, recordDecline } from './pay.js';
 import { recheckSavedCard } from './prefill.js';
-
-export const EXPIRE_JOB = 'checkout_session.expire';
 
 function refuse(message: string, code: string, field?: string): CompletionResult {
   return { ok: false, message, code, ...(field ? { field } : {}) };

@@ -8,10 +8,10 @@ import type { LineItem, Session, StoredSession } from '../resources/checkout-ses
 import { saveSession } from '../resources/checkout-sessions/store.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { createPaidFirstInvoice } from '../resources/invoices/service.js';
-import { createPaymentIntent, paymentIntents, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
+import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { createSucceededSetupIntent } from '../resources/setup-intents/service.js';
-import { buildSubscription, insertSubscription, subscriptions, type Subscription } from '../resources/subscriptions/service.js';
+import { buildSubscription, insertSubscription, saveSubscription, type Subscription } from '../resources/subscriptions/service.js';
 import { schedule } from '../scheduler/jobs.js';
 import type { CompletionForm } from './contract.js';
 import { SETTLE_JOB } from './settle.js';
@@ -31,11 +31,11 @@ type SessionFields = Partial<Pick<Session, 'payment_intent' | 'subscription' | '
 /** The session's PaymentIntent: reused across attempts (a decline, then a retry), created on the first. */
 async function sessionPaymentIntent(ctx: Ctx, i: Omit<PayInput, 'outcome'>): Promise<PaymentIntent> {
   const s = i.session;
-  const existing = s.payment_intent ? await paymentIntents.get(ctx.db, ctx.account, s.payment_intent) : undefined;
+  const existing = s.payment_intent ? await findPaymentIntent(ctx, s.payment_intent) : undefined;
   if (existing) {
     if (i.customer && existing.customer === null) {
       const withCustomer = { ...existing, customer: i.customer.id };
-      await paymentIntents.update(ctx.db, ctx.account, withCustomer, { customer_id: i.customer.id, status: existing.status });
+      await savePaymentIntent(ctx, withCustomer);
       return withCustomer;
     }
     return existing;
@@ -141,6 +141,6 @@ async function startSubscription(ctx: Ctx, i: PayInput, items: LineItem[]): Prom
     created: i.now,
   });
   const withInvoice: Subscription = { ...sub, latest_invoice: invoice.id };
-  await subscriptions.update(ctx.db, ctx.account, withInvoice, { customer_id: customer.id, status: withInvoice.status });
+  await saveSubscription(ctx, withInvoice);
   return { subscription: sub.id, invoice: invoice.id, payment_status: 'paid' };
 }

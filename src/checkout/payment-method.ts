@@ -10,7 +10,8 @@ import {
   attachToCustomer,
   createCardPaymentMethod,
   createUsBankAccountPaymentMethod,
-  paymentMethods,
+  customerPaymentMethods,
+  findPaymentMethod,
   requirePaymentMethod,
 } from '../resources/payment-methods/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
@@ -26,8 +27,7 @@ export interface PreparedPaymentMethod {
 
 /** The customer's attached payment methods, oldest first, as the prefill rules read them. */
 export async function paymentMethodsForPrefill(ctx: Ctx, customerId: string): Promise<SavedPaymentMethod[]> {
-  const rows = await paymentMethods.select(ctx.db, ctx.account, { customer_id: customerId }, ['data']);
-  return rows.map((r) => JSON.parse(r.data as string) as SavedPaymentMethod);
+  return customerPaymentMethods(ctx, customerId);
 }
 
 export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: number): Promise<PreparedPaymentMethod> {
@@ -60,7 +60,7 @@ export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: 
 
 /** Attaches the payment method to the customer with the `allow_redisplay` Checkout decided. */
 export async function saveToCustomer(ctx: Ctx, pmId: string, customer: Customer, allowRedisplay: RedisplayValue, now: number): Promise<void> {
-  const pm = await paymentMethods.get(ctx.db, ctx.account, pmId);
+  const pm = await findPaymentMethod(ctx, pmId);
   if (!pm) throw errors.missingResource('PaymentMethod', pmId);
   await attachToCustomer(ctx, pm, customer, { allow_redisplay: allowRedisplay, now });
 }

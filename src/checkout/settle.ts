@@ -7,25 +7,21 @@ import type { Ctx } from '../api/context.js';
 import { emit } from '../events/emit.js';
 import { chargeOutcome } from '../processor/index.js';
 import { present, type StoredSession } from '../resources/checkout-sessions/shape.js';
-import { saveSession, sessions } from '../resources/checkout-sessions/store.js';
-import { paymentMethods } from '../resources/payment-methods/service.js';
-import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
-import { registerJob } from '../scheduler/jobs.js';
-import { businessNow } from '../time.js';
+import { saveSession, sessionOfPaymentIntent } from '../resources/checkout-sessions/store.js';
+import { findPaymentMethod } from '../resources/payment-methods/service.js';
+import { findPaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
+import type { Job } from '../scheduler/jobs.js';
+import { businessNow } from '../resources/test-clocks/store.js';
 
+/** The job that settles a delayed payment (its kind, spelled once). */
 export const SETTLE_JOB = 'payment_intent.settle';
 
-async function sessionOf(ctx: Ctx, paymentIntentId: string): Promise<StoredSession | undefined> {
-  const page = await sessions.list(ctx.db, ctx.account, { payment_intent_id: paymentIntentId }, { limit: 1 });
-  return page.data[0];
-}
-
 export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
-  const pi = await paymentIntents.get(ctx.db, ctx.account, paymentIntentId);
+  const pi = await findPaymentIntent(ctx, paymentIntentId);
   if (!pi || pi.status !== 'processing' || !pi.payment_method) return;
-  const pm = await paymentMethods.get(ctx.db, ctx.account, pi.payment_method);
+  const pm = await findPaymentMethod(ctx, pi.payment_method);
   if (!pm) return;
-  const session = await sessionOf(ctx, pi.id);
+  const session = await sessionOfPaymentIntent(ctx, pi.id);
   const now = await businessNow(ctx, session?._internal.test_clock ?? null);
   const outcome = await chargeOutcome(ctx.db, pm, pi.amount, { now });
   if (outcome.status === 'processing' && outcome.outcome === 'pending') return;
@@ -53,4 +49,7 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   if (session) await emit(ctx, 'checkout.session.async_payment_failed', present(session), undefined, now);
 }
 
-registerJob(SETTLE_JOB, (ctx, job) => settle(ctx, job.subject_id));
+/** Runs the settlement job that completion scheduled (checkout/pay.ts). */
+export function runSettleJob(ctx: Ctx, job: Job): Promise<void> {
+  return settle(ctx, job.subject_id);
+}

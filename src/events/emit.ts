@@ -77,7 +77,7 @@ export async function enqueueDeliveries(ctx: Ctx, eventId: string, endpointIds: 
       })),
     )
     .execute();
-  ctx.afterCommit.push(() => ctx.deps.notify('deliveries'));
+  ctx.afterCommit.push(() => ctx.deps.notify('delivery-due'));
 }
 
 /**

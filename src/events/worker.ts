@@ -40,7 +40,7 @@ const HEADERS = {
 /**
  * Delivers the `deliveries` outbox: claims due rows with a lease, POSTs each event signed afresh,
  * records every attempt, and retries with backoff until delivered or out of attempts. Woken at once
- * by `signals` 'deliveries' (emitted after a commit that emitted events) and by a slow poll.
+ * by `signals` 'delivery-due' (emitted after a commit that emitted events) and by a slow poll.
  */
 export class DeliveryWorker {
   private readonly transport = new WebhookTransport();
@@ -85,8 +85,8 @@ export class DeliveryWorker {
   /** Starts delivering: frees stale SQLite leases, subscribes to `signals`, starts poll and pruning. */
   async start(signals?: EventEmitter): Promise<void> {
     await releaseStaleClaims(this.deps.store);
-    signals?.on('deliveries', this.onSignal);
-    this.unsubscribe = () => signals?.off('deliveries', this.onSignal);
+    signals?.on('delivery-due', this.onSignal);
+    this.unsubscribe = () => signals?.off('delivery-due', this.onSignal);
     const poll = setInterval(() => this.wake(), this.opts.pollMs ?? 1000);
     poll.unref();
     this.timers.push(poll);

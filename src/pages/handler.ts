@@ -13,7 +13,8 @@ import type { CompletionResult } from '../checkout/contract.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { initialValues, keptValues, parseSubmission, type FormError, type Values } from './form.js';
 import { noticeHtml, type Notice } from './layout.js';
-import { findPageSession, loadPageView, pageView, type PageView } from './load.js';
+import { findPageSession } from '../resources/checkout-sessions/store.js';
+import { loadPageView, pageView, type PageView } from './load.js';
 import { closedNotice, NOTICES } from './notices.js';
 import { renderPaymentPage } from './template.js';
 

@@ -1,23 +1,33 @@
-import type { Route } from '../api/router.js';
-import { checkoutSessionRoutes } from './checkout-sessions/routes.js';
-import { customerRoutes } from './customers/routes.js';
-import { eventRoutes } from './events/routes.js';
-import { checkoutObjectRoutes } from './intents-routes.js';
-import { paymentMethodRoutes } from './payment-methods/routes.js';
-import { priceRoutes } from './prices/routes.js';
-import { productRoutes } from './products/routes.js';
-import { testClockRoutes } from './test-clocks/routes.js';
-import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
+/**
+ * The composition root's list of resources: every module the app serves, each a plain
+ * description (resources/module.ts). Adding a resource is its folder and one line here
+ * (docs/architecture.md#adding-a-resource).
+ */
+import { checkoutSessionsModule } from './checkout-sessions/index.js';
+import { customersModule } from './customers/index.js';
+import { eventsModule } from './events/index.js';
+import { invoicesModule } from './invoices/index.js';
+import type { ResourceModule } from './module.js';
+import { paymentIntentsModule } from './payment-intents/index.js';
+import { paymentMethodsModule } from './payment-methods/index.js';
+import { pricesModule } from './prices/index.js';
+import { productsModule } from './products/index.js';
+import { setupIntentsModule } from './setup-intents/index.js';
+import { subscriptionsModule } from './subscriptions/index.js';
+import { testClocksModule } from './test-clocks/index.js';
+import { webhookEndpointsModule } from './webhook-endpoints/index.js';
 
-/** Every /v1 route the server serves. */
-export const routes: Route[] = [
-  ...customerRoutes,
-  ...paymentMethodRoutes,
-  ...productRoutes,
-  ...priceRoutes,
-  ...checkoutSessionRoutes,
-  ...checkoutObjectRoutes,
-  ...testClockRoutes,
-  ...eventRoutes,
-  ...webhookEndpointRoutes,
+export const resources: readonly ResourceModule[] = [
+  customersModule,
+  paymentMethodsModule,
+  productsModule,
+  pricesModule,
+  checkoutSessionsModule,
+  paymentIntentsModule,
+  setupIntentsModule,
+  subscriptionsModule,
+  invoicesModule,
+  testClocksModule,
+  eventsModule,
+  webhookEndpointsModule,
 ];

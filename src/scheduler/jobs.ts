@@ -1,3 +1,9 @@
+/**
+ * The `jobs` table (this module and scheduler.ts own it): work due at a business time, such as a
+ * session's expiry or a payment's settlement. Services schedule and cancel jobs by kind and
+ * subject; what a kind does is declared by the module that owns it (`jobs` in its description,
+ * assembled in resources/index.ts). See docs/architecture.md#time-and-jobs.
+ */
 import type { Ctx } from '../api/context.js';
 import { unixNow } from '../clock.js';
 import { exec } from '../store/objects.js';
@@ -6,17 +12,8 @@ import type { Selectable } from 'kysely';
 
 export type Job = Selectable<JobTable>;
 export type JobHandler = (ctx: Ctx, job: Job) => Promise<void>;
-
-const handlers = new Map<string, JobHandler>();
-
-/** Services register what a job kind does: `registerJob('checkout_session.expire', expireDue)`. */
-export function registerJob(kind: string, handler: JobHandler): void {
-  handlers.set(kind, handler);
-}
-
-export function jobHandler(kind: string): JobHandler | undefined {
-  return handlers.get(kind);
-}
+/** Job kind -> what running it does. */
+export type JobHandlers = ReadonlyMap<string, JobHandler>;
 
 /**
  * Schedules `kind` for `subjectId` at business time `dueAt` (on `testClock` when the subject lives
@@ -34,11 +31,39 @@ export async function schedule(ctx: Ctx, kind: string, subjectId: string, dueAt:
   );
   // A job already due runs as soon as this commits; a later one is found by the scheduler's poll
   // (a wake-up now would find nothing due).
-  if (testClock === null && dueAt <= unixNow(ctx.deps.clock)) ctx.afterCommit.push(() => ctx.deps.notify('jobs'));
+  if (testClock === null && dueAt <= unixNow(ctx.deps.clock)) ctx.afterCommit.push(() => ctx.deps.notify('job-due'));
 }
 
+/** Removes the job of `kind` for `subjectId`, if any (the work no longer needs doing). */
 export async function cancel(ctx: Ctx, kind: string, subjectId: string): Promise<void> {
   await ctx.db.deleteFrom('jobs').where('kind', '=', kind).where('subject_id', '=', subjectId).execute();
+}
+
+/** Removes every job of a test clock in ctx's account (the clock is being deleted). */
+export async function cancelClockJobs(ctx: Ctx, testClock: string): Promise<void> {
+  await ctx.db.deleteFrom('jobs').where('test_clock', '=', testClock).where('account_id', '=', ctx.account).execute();
+}
+
+/**
+ * Locks the job of `kind` for `subjectId` until the transaction ends (PostgreSQL; SQLite has one
+ * writer), for callers that must take that row before their subject's row: see lockSession.
+ */
+export async function lockJob(ctx: Ctx, kind: string, subjectId: string): Promise<void> {
+  if (ctx.deps.store.dialect !== 'postgres') return;
+  await ctx.db.selectFrom('jobs').select('seq').where('kind', '=', kind).where('subject_id', '=', subjectId).forUpdate().execute();
+}
+
+/** The earliest job of a test clock due at or before `until` (ties by insertion), or undefined. */
+export async function nextClockJob(ctx: Ctx, testClock: string, until: number): Promise<{ seq: number; due_at: number } | undefined> {
+  return ctx.db
+    .selectFrom('jobs')
+    .select(['seq', 'due_at'])
+    .where('test_clock', '=', testClock)
+    .where('due_at', '<=', until)
+    .orderBy('due_at')
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /**
@@ -48,7 +73,7 @@ export async function cancel(ctx: Ctx, kind: string, subjectId: string): Promise
 export async function claimAndRun(ctx: Ctx, seq: number): Promise<boolean> {
   const job = await ctx.db.deleteFrom('jobs').where('seq', '=', seq).returningAll().executeTakeFirst();
   if (!job) return false;
-  const handler = handlers.get(job.kind);
+  const handler = ctx.deps.jobs.get(job.kind);
   if (!handler) {
     ctx.deps.log.warn({ kind: job.kind }, 'no handler for job kind; dropped');
     return true;

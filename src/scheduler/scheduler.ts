@@ -10,7 +10,7 @@ const RETRY_BACKOFF_MS = 5000;
 
 /**
  * Runs wall-clock jobs that have come due (expiry, settlement, test-clock advances). Woken by
- * `signals` 'jobs' after a commit that scheduled one, with a poll as the safety net. Jobs on a
+ * `signals` 'job-due' after a commit that scheduled one, with a poll as the safety net. Jobs on a
  * test clock run only when that clock advances (see test-clocks/service.ts).
  */
 export function startScheduler(deps: Deps, signals: EventEmitter): { stop(): Promise<void> } {
@@ -65,14 +65,14 @@ export function startScheduler(deps: Deps, signals: EventEmitter): { stop(): Pro
   }
 
   const onSignal = () => run();
-  signals.on('jobs', onSignal);
+  signals.on('job-due', onSignal);
   timer = setInterval(run, POLL_MS);
   timer.unref();
   run();
   return {
     async stop() {
       stopped = true;
-      signals.off('jobs', onSignal);
+      signals.off('job-due', onSignal);
       if (timer) clearInterval(timer);
       timer = undefined;
       await running;

@@ -29,8 +29,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Numbered migrations, run at start, never edited once landed. */
-const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
+/** A schema change: run once per database, in name order, never edited once landed. */
+export interface StoreMigration {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** The store's first migrations: the tables of the first resources, events, jobs and settings. */
+const MIGRATIONS: Record<string, StoreMigration> = {
   '001_initial': m001,
   '002_price_filters': m002,
   '003_checkout_session_id': m003,
@@ -142,13 +147,15 @@ function openPostgres(url: string): Kysely<Database> {
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** Resources' own migrations (their `migrations`, assembled in resources/index.ts), by unique name. */
+  migrations?: Readonly<Record<string, StoreMigration>>;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
   const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir);
   const db = sqlite?.db ?? openPostgres(opts.databaseUrl as string);
-  await migrate(db, dialect);
+  await migrate(db, dialect, { ...opts.migrations, ...MIGRATIONS });
   return {
     db,
     reader: sqlite?.reader ?? db,
@@ -161,15 +168,17 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   };
 }
 
-async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+async function migrate(db: Kysely<Database>, dialect: Dialect, migrations: Record<string, StoreMigration>): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
-      for (const [name, mig] of Object.entries(MIGRATIONS)) out[name] = { up: (d) => mig.up(d, dialect) };
+      for (const [name, mig] of Object.entries(migrations)) out[name] = { up: (d) => mig.up(d, dialect) };
       return out;
     },
   };
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  // Resources add migrations in their own folders, so a new one may sort before one already run
+  // (two resources landing in either order): each runs once, whatever its place.
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) throw error;
 }
 

@@ -175,7 +175,7 @@ for (const store of STORES) {
       const s = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: shirt.id, quantity: 1 }], success_url: SUCCESS });
       // Move the job's due time into the past, as if 24 hours had gone by.
       await server.app.deps.store.db.updateTable('jobs').set({ due_at: 0 }).where('subject_id', '=', s.id).execute();
-      server.app.deps.notify('jobs');
+      server.app.deps.notify('job-due');
       await waitFor(async () => (await stripe.checkout.sessions.retrieve(s.id)).status === 'expired', 5000, 'expiry');
     });
   });

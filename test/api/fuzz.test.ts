@@ -4,10 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { parseForm } from '../../src/api/form.js';
-import { routes } from '../../src/resources/index.js';
+import { resources } from '../../src/resources/index.js';
+import { assemble } from '../../src/resources/module.js';
 import type { Db } from '../../src/store/db.js';
 import { assertStripeError } from '../helpers/contract.js';
 import { STORES, httpRequest, startServer, type HttpAnswer, type TestServer } from '../helpers/server.js';
+
+/** Every /v1 route the server serves. */
+const { routes } = assemble(resources);
 
 /**
  * Property-based fuzzing of the whole HTTP surface: random and hostile bodies, query strings,

@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { accountForKey } from '../../src/api/auth.js';
 import { inTransaction } from '../../src/api/context.js';
 import type { App } from '../../src/app.js';
-import { registerJob, schedule } from '../../src/scheduler/jobs.js';
+import { resources } from '../../src/resources/index.js';
+import type { ResourceModule } from '../../src/resources/module.js';
+import { schedule } from '../../src/scheduler/jobs.js';
 import { startReceiver, type Receiver } from '../events/receiver.js';
 import { pgAdminUrl } from '../helpers/pg.js';
 import { freshKey, sdk, startSecondInstance, startServer, type TestServer } from '../helpers/server.js';
@@ -12,11 +14,18 @@ import { waitFor } from '../helpers/wait.js';
 const KIND = 'test.shared_work';
 /** Which instance ran each job of this test, in the order they ran. */
 const ran: Array<{ subject: string; by: App['deps'] }> = [];
-registerJob(KIND, async (ctx, job) => {
-  ran.push({ subject: job.subject_id, by: ctx.deps });
-  // A little work inside the job's transaction, so claims overlap in time.
-  await ctx.db.selectFrom('jobs').select('seq').limit(1).execute();
-});
+/** This test's own job kind, served beside every resource. */
+const sharedWork: ResourceModule = {
+  name: 'shared-work test',
+  jobs: {
+    async [KIND](ctx, job) {
+      ran.push({ subject: job.subject_id, by: ctx.deps });
+      // A little work inside the job's transaction, so claims overlap in time.
+      await ctx.db.selectFrom('jobs').select('seq').limit(1).execute();
+    },
+  },
+};
+const modules = [...resources, sharedWork];
 
 /**
  * Two instances' background workers on one PostgreSQL database, side by side in this process
@@ -28,8 +37,8 @@ describe('two instances sharing scheduled work and webhook deliveries (postgres)
   let two: App;
   let rx: Receiver;
   before(async () => {
-    one = await startServer('postgres');
-    two = await startSecondInstance(one);
+    one = await startServer('postgres', { modules });
+    two = await startSecondInstance(one, modules);
     rx = await startReceiver();
   });
   after(async () => {
@@ -46,8 +55,8 @@ describe('two instances sharing scheduled work and webhook deliveries (postgres)
       for (const s of subjects) await schedule(ctx, KIND, s, now - 1, null);
     });
     // Wake both at once rather than wait for a poll.
-    one.app.signals.emit('jobs');
-    two.signals.emit('jobs');
+    one.app.signals.emit('job-due');
+    two.signals.emit('job-due');
     await waitFor(async () => (await one.app.deps.store.db.selectFrom('jobs').select('seq').where('kind', '=', KIND).execute()).length === 0, 20_000, 'every job run');
     const counts = new Map<string, number>();
     for (const r of ran) counts.set(r.subject, (counts.get(r.subject) ?? 0) + 1);

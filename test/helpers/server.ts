@@ -39,7 +39,14 @@ export function sdk(url: string, key: string = freshKey()): Stripe {
 /** Starts a real OpenCheckout server on a free port, over real HTTP, on the given store. */
 export async function startServer(
   store: StoreKind = 'sqlite',
-  opts: { env?: Record<string, string>; clock?: Clock; pathHandlers?: AppOptions['pathHandlers']; app?: (o: AppOptions) => Promise<App> } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    pathHandlers?: AppOptions['pathHandlers'];
+    app?: (o: AppOptions) => Promise<App>;
+    /** The resources to serve, when not every one (a test's own module beside them, say). */
+    modules?: AppOptions['modules'];
+  } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-test-'));
   const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...opts.env };
@@ -47,7 +54,13 @@ export async function startServer(
   const config: Config = loadConfig(env);
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const make = opts.app ?? createApp;
-  const app = await make({ config, log, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.pathHandlers ? { pathHandlers: opts.pathHandlers } : {}) });
+  const app = await make({
+    config,
+    log,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.pathHandlers ? { pathHandlers: opts.pathHandlers } : {}),
+    ...(opts.modules ? { modules: opts.modules } : {}),
+  });
   const port = Number(new URL(app.url).port);
   return {
     app,
@@ -67,11 +80,11 @@ export async function startServer(
  * A second instance on `first`'s PostgreSQL database, in this process with its own connection
  * pool (as a second process would have). Close it before `first`.
  */
-export function startSecondInstance(first: TestServer): Promise<App> {
+export function startSecondInstance(first: TestServer, modules?: AppOptions['modules']): Promise<App> {
   const databaseUrl = first.app.deps.config.databaseUrl;
   if (!databaseUrl) throw new Error('a second instance needs a PostgreSQL server');
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: first.dataDir, DATABASE_URL: databaseUrl });
-  return createApp({ config, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  return createApp({ config, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(modules ? { modules } : {}) });
 }
 
 export interface HttpAnswer {

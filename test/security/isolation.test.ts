@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { BUYER, CARD_4242, payOnHostedPage } from '../../src/cli/page.js';
-import { routes } from '../../src/resources/index.js';
+import { resources } from '../../src/resources/index.js';
+import { assemble } from '../../src/resources/module.js';
 import { startReceiver, type Receiver } from '../events/receiver.js';
 import { STORES, freshKey, raw, startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
+
+/** Every /v1 route the server serves. */
+const { routes } = assemble(resources);
 
 /** What one account owns, with strings that must never show up in another account's answers. */
 interface Owned {

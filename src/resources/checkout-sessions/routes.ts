@@ -1,12 +1,6 @@
-import { registerExpandable, registerVirtualExpansion } from '../../api/expand.js';
 import { parseParams } from '../../api/params.js';
 import type { Route } from '../../api/router.js';
 import { createSession, expireSession, listLineItems, listSessions, retrieveSession, updateSession } from './service.js';
-
-registerExpandable('cs_', (ctx, id) => retrieveSession(ctx, id).catch(() => undefined));
-registerVirtualExpansion('checkout.session', 'line_items', (ctx, parent) =>
-  listLineItems(ctx, parent.id as string, {}, `/v1/checkout/sessions/${parent.id as string}/line_items`),
-);
 
 const BASE = '/v1/checkout/sessions';
 

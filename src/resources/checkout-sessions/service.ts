@@ -5,17 +5,16 @@ import { newId, newSessionId } from '../../api/ids.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
 import { mergeMetadata, metadata, parseParams, str, type InferShape } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
-import { cancel, registerJob, schedule } from '../../scheduler/jobs.js';
-import { businessNow } from '../../time.js';
+import { cancel, schedule, type Job } from '../../scheduler/jobs.js';
+import { businessNow } from '../test-clocks/store.js';
 import { requireCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import { createInlinePrice, requirePrice } from '../prices/service.js';
-import { products } from '../products/service.js';
+import { findProduct } from '../products/model.js';
 import { createShape } from './params.js';
 import { present, type LineItem, type Session, type StoredSession } from './shape.js';
-import { loadLineItems, loadSession, lockSession, saveSession, sessionColumns, sessions } from './store.js';
+import { EXPIRE_JOB, loadLineItems, loadSession, lockSession, saveSession, sessionColumns, sessions } from './store.js';
 
-const EXPIRE_JOB = 'checkout_session.expire';
 const MIN_EXPIRY = 30 * 60;
 const MAX_EXPIRY = 24 * 60 * 60;
 
@@ -51,7 +50,7 @@ async function resolveLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> 
     if (item.quantity === undefined) throw errors.missingParam(`${param}[quantity]`);
     if (price.unit_amount === null) throw errors.invalid('The price must have a unit_amount to be used in Checkout.', `${param}[price]`);
     const productId = typeof price.product === 'string' ? price.product : price.product.id;
-    const product = await products.get(ctx.db, ctx.account, productId);
+    const product = await findProduct(ctx, productId);
     const amount = price.unit_amount * item.quantity;
     out.push({
       id: newId('li_'),
@@ -303,10 +302,11 @@ export async function expireSession(ctx: Ctx, id: string, params: FormObject): P
   return present(await expire(ctx, s));
 }
 
-registerJob(EXPIRE_JOB, async (ctx, job) => {
+/** Runs a session's expiry job: a session still open at `expires_at` expires. */
+export async function runExpireJob(ctx: Ctx, job: Job): Promise<void> {
   const s = await lockSession(ctx, job.subject_id);
   if (s.status === 'open') await expire(ctx, s);
-});
+}
 
 export async function listLineItems(ctx: Ctx, id: string, params: FormObject, url: string) {
   const p = parseParams(listParams, params);

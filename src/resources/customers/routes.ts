@@ -1,9 +1,6 @@
-import { registerExpandable } from '../../api/expand.js';
 import type { Route } from '../../api/router.js';
 import { parseParams } from '../../api/params.js';
-import { createCustomer, customers, deleteCustomer, listCustomers, retrieveCustomer, updateCustomer } from './service.js';
-
-registerExpandable('cus_', (ctx, id) => customers.get(ctx.db, ctx.account, id));
+import { createCustomer, deleteCustomer, listCustomers, retrieveCustomer, updateCustomer } from './service.js';
 
 export const customerRoutes: Route[] = [
   { method: 'POST', path: '/v1/customers', handler: (ctx, req) => createCustomer(ctx, req.params) },

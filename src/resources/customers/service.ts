@@ -7,11 +7,11 @@ import { arr, int, mergeMetadata, metadata, nullableObj, nullableStr, obj, oneOf
 import type { FormObject } from '../../api/form.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
-import { businessNow } from '../../time.js';
+import { businessNow, requireTestClockExists } from '../test-clocks/store.js';
 import { addressParam, emailParam, shippingParam, toAddress, toShipping } from '../shared/params.js';
 import type { Customer, DeletedCustomer } from './shape.js';
 
-export const customers = new ObjectTable<Customer | DeletedCustomer>('customers');
+const customers = new ObjectTable<Customer | DeletedCustomer>('customers');
 
 const writable = {
   address: addressParam(),
@@ -31,17 +31,6 @@ const createShape = { ...writable, payment_method: str({ max: 5000 }), test_cloc
 const updateShape = { ...writable, default_source: nullableStr() };
 const listShape = { ...listParams, email: str({ max: 512 }), test_clock: str() };
 
-/** Hooks other resources give the customer service (attach a payment method on create, ...). */
-export interface CustomerHooks {
-  /** Returns the attached method's id: a ready-made test id (`pm_card_visa`) attaches a new copy. */
-  attachPaymentMethod(ctx: Ctx, pmId: string, customer: Customer, param: string): Promise<string>;
-  requireAttached(ctx: Ctx, pmId: string, customerId: string, param: string): Promise<void>;
-}
-let hooks: CustomerHooks | undefined;
-export function setCustomerHooks(h: CustomerHooks): void {
-  hooks = h;
-}
-
 function isDeleted(c: Customer | DeletedCustomer): c is DeletedCustomer {
   return 'deleted' in c;
 }
@@ -53,16 +42,22 @@ export async function retrieveCustomer(ctx: Ctx, id: string): Promise<RawJson> {
   return new RawJson(text);
 }
 
+/** The customer as stored (a deleted one is its `{id, object, deleted}` stub); undefined when unknown. */
+export function findCustomer(ctx: Ctx, id: string): Promise<Customer | DeletedCustomer | undefined> {
+  return customers.get(ctx.db, ctx.account, id);
+}
+
+/** A live customer, or null when unknown or deleted (the hosted page shows no customer then). */
+export async function findLiveCustomer(ctx: Ctx, id: string): Promise<Customer | null> {
+  const c = await customers.get(ctx.db, ctx.account, id);
+  return !c || isDeleted(c) ? null : c;
+}
+
 /** A live customer that other objects may reference; deleted or unknown -> 404 naming `param`. */
 export async function requireCustomer(ctx: Ctx, id: string, param = 'customer'): Promise<Customer> {
   const c = await customers.get(ctx.db, ctx.account, id);
   if (!c || isDeleted(c)) throw errors.missingResource('customer', id, param);
   return c;
-}
-
-async function requireTestClock(ctx: Ctx, id: string): Promise<void> {
-  const row = await ctx.db.selectFrom('test_clocks').select('id').where('account_id', '=', ctx.account).where('id', '=', id).executeTakeFirst();
-  if (!row) throw errors.missingResource('test_clock', id, 'test_clock');
 }
 
 function apply(c: Customer, p: InferShape<typeof writable>): Customer {
@@ -88,7 +83,7 @@ function columns(c: Customer) {
 
 export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Customer> {
   const p = parseParams(createShape, params);
-  if (p.test_clock) await requireTestClock(ctx, p.test_clock);
+  if (p.test_clock) await requireTestClockExists(ctx, p.test_clock);
   const blank: Customer = {
     id: newId('cus_'),
     object: 'customer',
@@ -116,12 +111,12 @@ export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Cust
   };
   const customer = apply(blank, p);
   await customers.insert(ctx.db, ctx.account, customer, columns(customer));
-  const attached = p.payment_method ? await hooks?.attachPaymentMethod(ctx, p.payment_method, customer, 'payment_method') : undefined;
+  const attached = p.payment_method ? await ctx.deps.hooks.attachPaymentMethod(ctx, p.payment_method, customer, 'payment_method') : undefined;
   // `payment_method=pm_card_visa` with the same id as default means the copy that was just attached.
   const dpmParam = p.invoice_settings?.default_payment_method;
   const dpm = attached && dpmParam === p.payment_method ? attached : dpmParam;
   if (dpm) {
-    await hooks?.requireAttached(ctx, dpm, customer.id, 'invoice_settings[default_payment_method]');
+    await ctx.deps.hooks.requireAttached(ctx, dpm, customer.id, 'invoice_settings[default_payment_method]');
     customer.invoice_settings.default_payment_method = dpm;
     await customers.update(ctx.db, ctx.account, customer, columns(customer));
   }
@@ -129,10 +124,13 @@ export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Cust
   return customer;
 }
 
-/** The live customer a write changes, its row locked until commit (concurrent writes apply in turn). */
-async function lockCustomer(ctx: Ctx, id: string): Promise<Customer> {
+/**
+ * The live customer a write changes, its row locked until commit (concurrent writes apply in
+ * turn); deleted or unknown -> 404 naming `param`.
+ */
+export async function lockCustomer(ctx: Ctx, id: string, param = 'id'): Promise<Customer> {
   const c = await customers.getForUpdate(ctx.db, ctx.account, id);
-  if (!c || isDeleted(c)) throw errors.missingResource('customer', id, 'id');
+  if (!c || isDeleted(c)) throw errors.missingResource('customer', id, param);
   return c;
 }
 
@@ -142,13 +140,23 @@ export async function updateCustomer(ctx: Ctx, id: string, params: FormObject): 
   const next = apply(current, p);
   const dpm = p.invoice_settings?.default_payment_method;
   if (dpm !== undefined) {
-    if (dpm !== null) await hooks?.requireAttached(ctx, dpm, id, 'invoice_settings[default_payment_method]');
+    if (dpm !== null) await ctx.deps.hooks.requireAttached(ctx, dpm, id, 'invoice_settings[default_payment_method]');
     next.invoice_settings.default_payment_method = dpm;
   }
   await customers.update(ctx.db, ctx.account, next, columns(next));
   const prev = previousAttributes(current, next);
   if (Object.keys(prev).length > 0) await emit(ctx, 'customer.updated', next, prev);
   return next;
+}
+
+/**
+ * Clears the customer's `invoice_settings.default_payment_method` when it is `pmId` (the method is
+ * being detached); a deleted or unknown customer is left alone.
+ */
+export async function clearDefaultPaymentMethod(ctx: Ctx, customerId: string, pmId: string): Promise<void> {
+  const owner = await customers.getForUpdate(ctx.db, ctx.account, customerId);
+  if (!owner || isDeleted(owner) || owner.invoice_settings.default_payment_method !== pmId) return;
+  await saveCustomer(ctx, owner, { ...owner, invoice_settings: { ...owner.invoice_settings, default_payment_method: null } });
 }
 
 /** Writes a customer changed by another service (attach/detach clears the default, ...). */
@@ -158,8 +166,8 @@ export async function saveCustomer(ctx: Ctx, before: Customer, after: Customer):
   if (Object.keys(prev).length > 0) await emit(ctx, 'customer.updated', after, prev);
 }
 
-export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
-  const current = await lockCustomer(ctx, id);
+/** Replaces a customer by its deleted stub, which retrieve then answers. */
+async function markDeleted(ctx: Ctx, id: string): Promise<DeletedCustomer> {
   const stub: DeletedCustomer = { id, object: 'customer', deleted: true };
   await ctx.db
     .updateTable('customers')
@@ -167,8 +175,20 @@ export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCusto
     .where('account_id', '=', ctx.account)
     .where('id', '=', id)
     .execute();
+  return stub;
+}
+
+export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
+  const current = await lockCustomer(ctx, id);
+  const stub = await markDeleted(ctx, id);
   await emit(ctx, 'customer.deleted', current);
   return stub;
+}
+
+/** Deletes the customers that live on a test clock being deleted, as Stripe does (no events). */
+export async function deleteCustomersOnClock(ctx: Ctx, testClock: string): Promise<void> {
+  const onClock = await customers.select(ctx.db, ctx.account, { test_clock: testClock, deleted: 0 }, ['id']);
+  for (const { id } of onClock) await markDeleted(ctx, id as string);
 }
 
 export async function listCustomers(ctx: Ctx, params: FormObject, url: string) {

@@ -63,6 +63,7 @@ export interface PaymentIntent {
   transfer_group: null;
 }
 
+/** The `payment_intents` table (this folder owns it). */
 export const paymentIntents = new ObjectTable<PaymentIntent>('payment_intents');
 
 export interface NewPaymentIntent {
@@ -79,6 +80,16 @@ export interface NewPaymentIntent {
 }
 
 const columns = (pi: PaymentIntent) => ({ customer_id: pi.customer, status: pi.status });
+
+/** The PaymentIntent with this id in ctx's account, or undefined. */
+export function findPaymentIntent(ctx: Ctx, id: string): Promise<PaymentIntent | undefined> {
+  return paymentIntents.get(ctx.db, ctx.account, id);
+}
+
+/** Stores a PaymentIntent changed in a way that emits no event (its customer set on a retry). */
+export async function savePaymentIntent(ctx: Ctx, pi: PaymentIntent): Promise<void> {
+  await paymentIntents.update(ctx.db, ctx.account, pi, columns(pi));
+}
 
 /** Creates a PaymentIntent awaiting a payment method; emits `payment_intent.created`. */
 export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promise<PaymentIntent> {

@@ -4,7 +4,8 @@ import type { FormObject } from '../../api/form.js';
 import { parseParams } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { attachOutcome, type Decline } from '../../processor/index.js';
-import { customers, requireCustomer, saveCustomer, setCustomerHooks } from '../customers/service.js';
+import type { Hooks } from '../../hooks.js';
+import { clearDefaultPaymentMethod, requireCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import { buildTestPaymentMethod } from './create.js';
 import { attachShape } from './params.js';
@@ -81,10 +82,7 @@ export async function detachPaymentMethod(ctx: Ctx, id: string): Promise<Payment
     if (!pm && !(await buildTestPaymentMethod(ctx, id))) throw errors.missingResource('PaymentMethod', id, 'payment_method');
     throw errors.invalid('The payment method you provided is not attached to a customer so detachment is impossible.', 'payment_method');
   }
-  const owner = await customers.getForUpdate(ctx.db, ctx.account, pm.customer);
-  if (owner && !('deleted' in owner) && owner.invoice_settings.default_payment_method === id) {
-    await saveCustomer(ctx, owner, { ...owner, invoice_settings: { ...owner.invoice_settings, default_payment_method: null } });
-  }
+  await clearDefaultPaymentMethod(ctx, pm.customer, id);
   const detached: PaymentMethod = { ...pm, customer: null };
   await savePaymentMethod(ctx, detached, { detached: true });
   await emit(ctx, 'payment_method.detached', detached, { customer: pm.customer });
@@ -92,22 +90,21 @@ export async function detachPaymentMethod(ctx: Ctx, id: string): Promise<Payment
 }
 
 /**
- * How the customer service attaches on `customers.create(payment_method)` and checks
- * `invoice_settings[default_payment_method]` (it must be attached to that customer).
+ * The hooks payment methods fill for the customer service (hooks.ts): attach on
+ * `customers.create(payment_method)`, and the check of `invoice_settings[default_payment_method]`
+ * (it must be attached to that customer).
  */
-export function installCustomerHooks(): void {
-  setCustomerHooks({
-    async attachPaymentMethod(ctx, pmId, customer, param) {
-      return (await attachById(ctx, pmId, customer, { param })).id;
-    },
-    async requireAttached(ctx, pmId, customerId, param) {
-      const pm = await paymentMethods.get(ctx.db, ctx.account, pmId);
-      if (pm?.customer !== customerId) {
-        throw errors.invalid(
-          `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`,
-          param,
-        );
-      }
-    },
-  });
-}
+export const customerHooks: Pick<Hooks, 'attachPaymentMethod' | 'requireAttached'> = {
+  async attachPaymentMethod(ctx, pmId, customer, param) {
+    return (await attachById(ctx, pmId, customer, { param })).id;
+  },
+  async requireAttached(ctx, pmId, customerId, param) {
+    const pm = await paymentMethods.get(ctx.db, ctx.account, pmId);
+    if (pm?.customer !== customerId) {
+      throw errors.invalid(
+        `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`,
+        param,
+      );
+    }
+  },
+};

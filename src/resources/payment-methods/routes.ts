@@ -1,21 +1,16 @@
-import { registerExpandable } from '../../api/expand.js';
 import { parseParams } from '../../api/params.js';
 import type { Route } from '../../api/router.js';
 import {
   attachPaymentMethod,
   createPaymentMethod,
   detachPaymentMethod,
-  installCustomerHooks,
   listCustomerPaymentMethods,
   listPaymentMethods,
-  paymentMethods,
   requirePaymentMethod,
   retrieveCustomerPaymentMethod,
   updatePaymentMethod,
 } from './service.js';
 
-registerExpandable('pm_', (ctx, id) => paymentMethods.get(ctx.db, ctx.account, id));
-installCustomerHooks();
 
 const id = (path: Record<string, string>, name = 'id') => path[name] as string;
 

@@ -12,8 +12,8 @@ export {
   type NewBankAccount,
   type NewPaymentMethodOptions,
 } from './create.js';
-export { attachById, attachPaymentMethod, attachToCustomer, declineError, detachPaymentMethod, installCustomerHooks, type AttachOptions } from './attach.js';
+export { attachById, attachPaymentMethod, attachToCustomer, declineError, customerHooks, detachPaymentMethod, type AttachOptions } from './attach.js';
 export { listCustomerPaymentMethods, listPaymentMethods, retrieveCustomerPaymentMethod } from './read.js';
 export { updatePaymentMethod } from './update.js';
-export { paymentMethods } from './store.js';
+export { customerPaymentMethods, findPaymentMethod } from './store.js';
 export type { BillingDetailsInput } from './params.js';

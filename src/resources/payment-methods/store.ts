@@ -25,6 +25,17 @@ export async function savePaymentMethod(ctx: Ctx, pm: PaymentMethod, opts: { det
   await paymentMethods.update(ctx.db, ctx.account, pm, cols);
 }
 
+/** The PaymentMethod with this id in ctx's account, or undefined. */
+export function findPaymentMethod(ctx: Ctx, id: string): Promise<PaymentMethod | undefined> {
+  return paymentMethods.get(ctx.db, ctx.account, id);
+}
+
+/** The customer's attached payment methods, oldest first. */
+export async function customerPaymentMethods(ctx: Ctx, customerId: string): Promise<PaymentMethod[]> {
+  const rows = await paymentMethods.select(ctx.db, ctx.account, { customer_id: customerId }, ['data']);
+  return rows.map((r) => JSON.parse(r.data as string) as PaymentMethod);
+}
+
 /** Was this PaymentMethod detached from a customer (and so may not be attached again)? */
 export async function isDetached(ctx: Ctx, id: string): Promise<boolean> {
   const row = await paymentMethods.row(ctx.db, ctx.account, id, ['customer_id']);

@@ -1,9 +1,6 @@
-import { registerExpandable } from '../../api/expand.js';
 import { parseParams } from '../../api/params.js';
 import type { Route } from '../../api/router.js';
-import { createPrice, listPrices, prices, requirePrice, updatePrice } from './service.js';
-
-registerExpandable('price_', (ctx, id) => prices.get(ctx.db, ctx.account, id));
+import { createPrice, listPrices, requirePrice, updatePrice } from './service.js';
 
 const id = (path: Record<string, string>) => path.id as string;
 

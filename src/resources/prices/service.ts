@@ -7,7 +7,7 @@ import { mergeMetadata, obj, parseParams, required } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable, type Filter } from '../../store/objects.js';
-import { buildProduct, insertProduct, products, requireProduct } from '../products/model.js';
+import { buildProduct, findProduct, insertProduct, requireProduct } from '../products/model.js';
 import type { ProductDataParams } from '../products/params.js';
 import { inRange, pageInMemory } from '../shared/page.js';
 import { defaultPriceDataShape, priceCreateShape, priceDataShape, priceListShape, priceUpdateShape } from './params.js';
@@ -142,6 +142,12 @@ async function productFor(ctx: Ctx, p: { product?: string | undefined; product_d
 }
 
 /** POST /v1/prices */
+/** Does the product have a price created by the API (not inline `price_data`)? It then cannot be deleted. */
+export async function hasUserCreatedPrices(ctx: Ctx, productId: string): Promise<boolean> {
+  const priced = await prices.list(ctx.db, ctx.account, { product_id: productId, is_inline: 0 }, { limit: 1 });
+  return priced.data.length > 0;
+}
+
 export async function createPrice(ctx: Ctx, params: FormObject): Promise<Price> {
   const p = parseParams(priceCreateShape, params);
   return insertPrice(ctx, await productFor(ctx, p), p);
@@ -152,6 +158,11 @@ export async function createPrice(ctx: Ctx, params: FormObject): Promise<Price> 
  * `param`. With `requireActive`, an archived price is refused with Stripe's message; with `lock`,
  * its row is held until the write commits (ObjectTable.getForUpdate).
  */
+/** The price with this id in ctx's account (inline ones too), or undefined. */
+export function findPrice(ctx: Ctx, id: string): Promise<Price | undefined> {
+  return prices.get(ctx.db, ctx.account, id);
+}
+
 export async function requirePrice(ctx: Ctx, id: string, param = 'price', opts: { requireActive?: boolean; lock?: boolean } = {}): Promise<Price> {
   const price = opts.lock ? await prices.getForUpdate(ctx.db, ctx.account, id) : await prices.get(ctx.db, ctx.account, id);
   if (!price) throw errors.missingResource('price', id, param);
@@ -194,7 +205,7 @@ export async function updatePrice(ctx: Ctx, id: string, params: FormObject): Pro
     next.lookup_key = p.lookup_key;
   }
   if (current.active && !next.active) {
-    const product = await products.get(ctx.db, ctx.account, current.product);
+    const product = await findProduct(ctx, current.product);
     if (product?.default_price === id) {
       throw errors.invalid('This price cannot be archived because it is the default price of its product.', 'active');
     }

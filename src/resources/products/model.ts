@@ -12,6 +12,11 @@ export const products = new ObjectTable<Product>('products');
 
 export const productColumns = (p: Product) => ({ active: p.active ? 1 : 0 });
 
+/** The product with this id in ctx's account, or undefined (a deleted product is gone). */
+export function findProduct(ctx: Ctx, id: string): Promise<Product | undefined> {
+  return products.get(ctx.db, ctx.account, id);
+}
+
 /** A product of this account; unknown -> 404 naming `param`. `lock` holds its row until the write commits (ObjectTable.getForUpdate). */
 export async function requireProduct(ctx: Ctx, id: string, param = 'product', lock = false): Promise<Product> {
   const p = lock ? await products.getForUpdate(ctx.db, ctx.account, id) : await products.get(ctx.db, ctx.account, id);

@@ -1,9 +1,7 @@
-import { registerExpandable } from '../../api/expand.js';
 import { parseParams } from '../../api/params.js';
 import type { Route } from '../../api/router.js';
-import { createProduct, deleteProduct, listProducts, products, retrieveProduct, updateProduct } from './service.js';
+import { createProduct, deleteProduct, listProducts, retrieveProduct, updateProduct } from './service.js';
 
-registerExpandable('prod_', (ctx, id) => products.get(ctx.db, ctx.account, id));
 
 const id = (path: Record<string, string>) => path.id as string;
 

@@ -6,13 +6,13 @@ import { mergeMetadata, parseParams } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Filter } from '../../store/objects.js';
-import { createDefaultPrice, prices, requirePrice } from '../prices/service.js';
+import { createDefaultPrice, hasUserCreatedPrices, requirePrice } from '../prices/service.js';
 import { inRange, pageInMemory } from '../shared/page.js';
 import { buildProduct, insertProduct, productColumns, products, requireProduct } from './model.js';
 import { productCreateShape, productListShape, productUpdateShape } from './params.js';
 import type { DeletedProduct, Product } from './shape.js';
 
-export { products, requireProduct };
+export { requireProduct };
 
 /** POST /v1/products; `default_price_data` also creates its price and makes it the default. */
 export async function createProduct(ctx: Ctx, params: FormObject): Promise<Product> {
@@ -73,8 +73,7 @@ export async function updateProduct(ctx: Ctx, id: string, params: FormObject): P
 export async function deleteProduct(ctx: Ctx, id: string): Promise<DeletedProduct> {
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
   const current = await requireProduct(ctx, id, 'id', true);
-  const priced = await prices.list(ctx.db, ctx.account, { product_id: id, is_inline: 0 }, { limit: 1 });
-  if (priced.data.length > 0) {
+  if (await hasUserCreatedPrices(ctx, id)) {
     throw errors.invalid('This product cannot be deleted because it has one or more user-created prices.', 'id');
   }
   await products.delete(ctx.db, ctx.account, id);

@@ -1,4 +1,3 @@
-import { registerExpandable } from '../../api/expand.js';
 import { errors } from '../../api/errors.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
 import { parseParams, str } from '../../api/params.js';
@@ -12,18 +11,15 @@ interface ReadOptions {
   table: ObjectTable<{ id: string }>;
   /** The object name in "No such ..." messages. */
   kind: string;
-  /** The id prefix expansion resolves through this table. */
-  prefix: string;
   /** List filter param -> column (every one of these takes an id or a status). */
   filters: Record<string, string>;
 }
 
 /**
  * Retrieve and list for objects that Checkout creates and the API only reads (PaymentIntents,
- * SetupIntents, Subscriptions, Invoices), plus their expansion.
+ * SetupIntents, Subscriptions, Invoices).
  */
 export function readRoutes(o: ReadOptions): Route[] {
-  registerExpandable(o.prefix, (ctx, id) => o.table.get(ctx.db, ctx.account, id));
   const filterShape = Object.fromEntries(Object.keys(o.filters).map((k) => [k, str({ max: 5000 })]));
   const listShape = { ...listParams, ...filterShape };
   return [

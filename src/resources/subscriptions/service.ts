@@ -170,6 +170,11 @@ export function buildSubscription(n: NewSubscription): Subscription {
   };
 }
 
+/** Stores a subscription changed in a way that emits no event (its first invoice linked). */
+export async function saveSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
+  await subscriptions.update(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
+}
+
 export async function insertSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
   await subscriptions.insert(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
   await emit(ctx, 'customer.subscription.created', sub, undefined, sub.created);

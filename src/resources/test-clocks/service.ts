@@ -6,24 +6,12 @@ import { listObject, listParams, toPage } from '../../api/list.js';
 import { int, parseParams, required, str } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { emit } from '../../events/emit.js';
-import { claimAndRun, registerJob, schedule } from '../../scheduler/jobs.js';
-import { ObjectTable } from '../../store/objects.js';
+import { cancelClockJobs, claimAndRun, nextClockJob, schedule, type Job } from '../../scheduler/jobs.js';
+import { deleteCustomersOnClock } from '../customers/service.js';
+import { setFrozenTime, testClocks, type TestClock } from './store.js';
 
-/** Stripe's test clock (stripe-node `TestHelpers.TestClock`). */
-export interface TestClock {
-  id: string;
-  object: 'test_helpers.test_clock';
-  created: number;
-  deletes_after: number;
-  frozen_time: number;
-  livemode: false;
-  name: string | null;
-  status: 'advancing' | 'internal_failure' | 'ready';
-  status_details: { advancing?: { target_frozen_time: number } };
-}
-
-export const testClocks = new ObjectTable<TestClock>('test_clocks');
-const ADVANCE_JOB = 'test_clock.advance';
+/** The job that runs an advance (its kind, spelled once). */
+export const ADVANCE_JOB = 'test_clock.advance';
 /** Stripe deletes a test clock 30 days after creation. */
 const LIFETIME_SECONDS = 30 * 24 * 3600;
 /** Runaway guard: an advance runs at most this many due jobs. */
@@ -93,19 +81,11 @@ async function runAdvance(ctx: Ctx, clockId: string): Promise<void> {
   const target = clock?.status_details.advancing?.target_frozen_time;
   if (!clock || target === undefined) return;
   for (let ran = 0; ran < MAX_JOBS_PER_ADVANCE; ran++) {
-    const job = await ctx.db
-      .selectFrom('jobs')
-      .select(['seq', 'due_at'])
-      .where('test_clock', '=', clockId)
-      .where('due_at', '<=', target)
-      .orderBy('due_at')
-      .orderBy('seq')
-      .limit(1)
-      .executeTakeFirst();
+    const job = await nextClockJob(ctx, clockId, target);
     if (!job) break;
     // Handlers read business time from the clock: let them see the moment the job fell due.
     const at = Math.max(job.due_at, clock.frozen_time);
-    await ctx.db.updateTable('test_clocks').set({ frozen_time: at }).where('account_id', '=', ctx.account).where('id', '=', clockId).execute();
+    await setFrozenTime(ctx, clockId, at);
     await claimAndRun(ctx, job.seq);
   }
   const ready: TestClock = { ...clock, frozen_time: target, status: 'ready', status_details: {} };
@@ -113,28 +93,17 @@ async function runAdvance(ctx: Ctx, clockId: string): Promise<void> {
   await emit(ctx, 'test_helpers.test_clock.ready', ready);
 }
 
-registerJob(ADVANCE_JOB, (ctx, job) => runAdvance(ctx, job.subject_id));
+/** Runs the advance job {@link advanceTestClock} scheduled. */
+export function runAdvanceJob(ctx: Ctx, job: Job): Promise<void> {
+  return runAdvance(ctx, job.subject_id);
+}
 
 /** Deleting a clock deletes the customers that live on it, as Stripe does. */
 export async function deleteTestClock(ctx: Ctx, id: string) {
   const clock = await requireClock(ctx, id, true);
   await testClocks.delete(ctx.db, ctx.account, id);
-  await ctx.db.deleteFrom('jobs').where('test_clock', '=', id).where('account_id', '=', ctx.account).execute();
-  const onClock = await ctx.db
-    .selectFrom('customers')
-    .select('id')
-    .where('account_id', '=', ctx.account)
-    .where('test_clock', '=', id)
-    .where('deleted', '=', 0)
-    .execute();
-  for (const { id: customerId } of onClock) {
-    await ctx.db
-      .updateTable('customers')
-      .set({ deleted: 1, data: JSON.stringify({ id: customerId, object: 'customer', deleted: true }) })
-      .where('account_id', '=', ctx.account)
-      .where('id', '=', customerId)
-      .execute();
-  }
+  await cancelClockJobs(ctx, id);
+  await deleteCustomersOnClock(ctx, id);
   await emit(ctx, 'test_helpers.test_clock.deleted', clock);
   return { id, object: 'test_helpers.test_clock', deleted: true };
 }

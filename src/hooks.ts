@@ -1,0 +1,20 @@
+/**
+ * Extension points one resource fills for another that cannot import it (the import would run
+ * the other way too). A module offers them in its description (`hooks`); the app assembles them
+ * into `deps.hooks`. See docs/architecture.md#hooks.
+ */
+import type { Ctx } from './api/context.js';
+import type { Customer } from './resources/customers/shape.js';
+
+export interface Hooks {
+  /**
+   * Attaches a payment method to a customer being created (`customers.create({ payment_method })`);
+   * returns the attached method's id (a test id such as `pm_card_visa` attaches a new copy).
+   * Offered by payment-methods.
+   */
+  attachPaymentMethod(ctx: Ctx, pmId: string, customer: Customer, param: string): Promise<string>;
+  /** Refuses (400 naming `param`) a payment method not attached to the customer. Offered by payment-methods. */
+  requireAttached(ctx: Ctx, pmId: string, customerId: string, param: string): Promise<void>;
+}
+
+export type HookName = keyof Hooks;
