@@ -5,7 +5,7 @@ import type { Deps } from '../api/context.js';
 import { StripeError, errors } from '../api/errors.js';
 import type { PathHandler } from '../api/server.js';
 import { loadEvent } from '../events/read.js';
-import { eventAttempts } from './attempts.js';
+import { eventAttempts } from '../events/attempts.js';
 import { resetAccount } from './reset.js';
 
 /** Header that carries OPENCHECKOUT_ADMIN_TOKEN when one is configured. */

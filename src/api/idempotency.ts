@@ -68,3 +68,9 @@ export async function remember(db: Db, account: string, key: string, hash: strin
     [account, key, hash, response.status, response.body, response.requestId, nowSeconds],
   );
 }
+
+/** Deletes idempotency records older than their 24 hours; returns how many. */
+export async function pruneIdempotencyKeys(db: Db, nowSeconds: number): Promise<number> {
+  const res = await db.deleteFrom('idempotency_keys').where('created', '<', nowSeconds - IDEMPOTENCY_TTL_SECONDS).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -1,7 +1,7 @@
 import { errors } from './errors.js';
 import type { FormValue } from './form.js';
-import { int, obj, str, type Field } from './params.js';
-import type { Page, PageResult, Range } from '../store/objects.js';
+import { int, obj, required, str, type Field } from './params.js';
+import type { Page, PageResult, Position, Range } from '../store/objects.js';
 
 /** `created=123` or `created[gte]=...`: Stripe's range filter. */
 export function range(): Field<Range | undefined> {
@@ -41,6 +41,27 @@ export interface ListObject<T> {
   url: string;
 }
 
+/**
+ * Stripe's cursor pagination over a short list held in memory, in list order (a session's line
+ * items, kept in its row). Lists of stored objects page in the store (ObjectTable.listRows).
+ */
+export function pageInMemory<T extends { id: string }>(items: readonly T[], page: Page): PageResult<T> {
+  let from = 0;
+  let to = items.length;
+  if (page.startingAfter !== undefined) {
+    const i = items.findIndex((x) => x.id === page.startingAfter);
+    if (i === -1) return { data: [], hasMore: false, missingCursor: 'starting_after' };
+    from = i + 1;
+  } else if (page.endingBefore !== undefined) {
+    const i = items.findIndex((x) => x.id === page.endingBefore);
+    if (i === -1) return { data: [], hasMore: false, missingCursor: 'ending_before' };
+    to = i;
+    from = Math.max(0, to - page.limit);
+    return { data: items.slice(from, to), hasMore: from > 0 };
+  }
+  return { data: items.slice(from, from + page.limit), hasMore: to - from > page.limit };
+}
+
 /** Wraps a page as Stripe's list object; a cursor that names no object is a 404 as on Stripe. */
 export function listObject<T>(url: string, result: PageResult<T>, kind: string, page: Page): ListObject<T> {
   if (result.missingCursor) {
@@ -48,4 +69,41 @@ export function listObject<T>(url: string, result: PageResult<T>, kind: string, 
     throw errors.missingResource(kind, id, result.missingCursor);
   }
   return { object: 'list', data: result.data, has_more: result.hasMore, url };
+}
+
+/** The params every search endpoint (`/v1/customers/search`, ...) takes: the query, `limit`, and `page` (a `next_page`). */
+export const searchParams = {
+  query: required(str({ max: 10_000 })),
+  limit: int({ min: 1, max: 100 }),
+  page: str({ max: 5000 }),
+};
+
+export interface SearchResult<T> {
+  object: 'search_result';
+  data: T[];
+  has_more: boolean;
+  next_page: string | null;
+  url: string;
+}
+
+/** A search page continues where the last stopped: its token encodes that position. */
+function encodePosition(at: Position): string {
+  return Buffer.from(`${at.created}:${at.seq}`).toString('base64url');
+}
+
+function decodePosition(token: string): Position {
+  const m = /^(-?\d{1,15}):(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!m) throw errors.invalid('Invalid page: use the next_page value of a previous search result.', 'page');
+  return { created: Number(m[1]), seq: Number(m[2]) };
+}
+
+/** The Page of a search request: newest first, after the position its `page` token names. */
+export function toSearchPage(p: { limit?: number | undefined; page?: string | undefined }): Page {
+  return { limit: p.limit ?? 10, after: p.page === undefined ? undefined : decodePosition(p.page) };
+}
+
+/** Wraps a page of search hits as Stripe's search result, with `next_page` while there are more. */
+export function searchResult<T>(url: string, result: PageResult<T>): SearchResult<T> {
+  const next = result.hasMore && result.last ? encodePosition(result.last) : null;
+  return { object: 'search_result', data: result.data, has_more: result.hasMore, next_page: next, url };
 }

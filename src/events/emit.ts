@@ -2,6 +2,7 @@ import type { Ctx } from '../api/context.js';
 import { newId } from '../api/ids.js';
 import { CURRENT_API_VERSION } from '../api/version.js';
 import { unixNow } from '../clock.js';
+import { endpointIdsFor } from '../resources/webhook-endpoints/store.js';
 import { ObjectTable } from '../store/objects.js';
 
 export interface StripeEvent {
@@ -17,13 +18,6 @@ export interface StripeEvent {
 }
 
 export const events = new ObjectTable<StripeEvent>('events');
-/** Read here for the endpoints an event goes to (one cached query per event; no builder). */
-const webhookEndpointRows = new ObjectTable<{ id: string }>('webhook_endpoints');
-
-/** Does an endpoint's `enabled_events` list take this event type? */
-export function endpointWants(enabled: readonly string[], type: string): boolean {
-  return enabled.includes('*') || enabled.includes(type);
-}
 
 /**
  * Writes an Event and one outbox row per webhook endpoint that wants it, in the caller's
@@ -36,8 +30,7 @@ export async function emit(
   previousAttributes?: Record<string, unknown>,
   created: number = unixNow(ctx.deps.clock),
 ): Promise<StripeEvent> {
-  const endpoints = (await webhookEndpointRows.select(ctx.db, ctx.account, { status: 'enabled' }, ['id', 'data'])) as Array<{ id: string; data: string }>;
-  const targets = endpoints.filter((e) => endpointWants((JSON.parse(e.data) as { enabled_events: string[] }).enabled_events, type));
+  const targets = await endpointIdsFor(ctx.db, ctx.account, type);
   const event: StripeEvent = {
     id: newId('evt_'),
     object: 'event',
@@ -50,7 +43,7 @@ export async function emit(
     type,
   };
   await events.insert(ctx.db, ctx.account, event, { type, pending_webhooks: targets.length });
-  await enqueueDeliveries(ctx, event.id, targets.map((t) => t.id));
+  await enqueueDeliveries(ctx, event.id, targets);
   return event;
 }
 
@@ -78,6 +71,20 @@ export async function enqueueDeliveries(ctx: Ctx, eventId: string, endpointIds: 
     )
     .execute();
   ctx.afterCommit.push(() => ctx.deps.notify('delivery-due'));
+}
+
+/**
+ * Delivers an event again to `endpointIds` (`POST /v1/events/:id/retry`): new pending outbox rows,
+ * and the event counts one more pending webhook for each until the worker delivers it.
+ */
+export async function resendEvent(ctx: Ctx, eventId: string, endpointIds: readonly string[]): Promise<void> {
+  await enqueueDeliveries(ctx, eventId, endpointIds);
+  await ctx.db
+    .updateTable('events')
+    .set((eb) => ({ pending_webhooks: eb('pending_webhooks', '+', endpointIds.length) }))
+    .where('account_id', '=', ctx.account)
+    .where('id', '=', eventId)
+    .execute();
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Deps } from '../api/context.js';
-import { IDEMPOTENCY_TTL_SECONDS } from '../api/idempotency.js';
-import type { Db } from '../store/db.js';
+import { pruneIdempotencyKeys } from '../api/idempotency.js';
+import { readSetting, writeSetting, type Db } from '../store/db.js';
 
 /** What one pruning pass deleted. */
 export interface PruneResult {
@@ -25,10 +25,10 @@ interface Mark {
 }
 
 async function readMarks(db: Db): Promise<Mark[]> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', MARKS_KEY).executeTakeFirst();
-  if (!row) return [];
+  const value = await readSetting(db, MARKS_KEY);
+  if (value === undefined) return [];
   try {
-    const marks = JSON.parse(row.value) as Mark[];
+    const marks = JSON.parse(value) as Mark[];
     return Array.isArray(marks) ? marks : [];
   } catch {
     return [];
@@ -36,12 +36,7 @@ async function readMarks(db: Db): Promise<Mark[]> {
 }
 
 async function writeMarks(db: Db, marks: Mark[]): Promise<void> {
-  const value = JSON.stringify(marks);
-  await db
-    .insertInto('settings')
-    .values({ key: MARKS_KEY, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-    .execute();
+  await writeSetting(db, MARKS_KEY, JSON.stringify(marks));
 }
 
 /**
@@ -140,11 +135,8 @@ export async function pruneOnce(deps: Deps, nowMs: number): Promise<PruneResult>
     return Number(res.numDeletedRows);
   });
 
-  const idem = await db
-    .deleteFrom('idempotency_keys')
-    .where('created', '<', Math.floor(nowMs / 1000) - IDEMPOTENCY_TTL_SECONDS)
-    .executeTakeFirst();
-  const result = { events, deliveries, attempts, idempotencyKeys: Number(idem.numDeletedRows) };
+  const idempotencyKeys = await pruneIdempotencyKeys(db, Math.floor(nowMs / 1000));
+  const result = { events, deliveries, attempts, idempotencyKeys };
   if (result.events + result.deliveries + result.attempts + result.idempotencyKeys > 0) deps.log.info(result, 'pruned old records');
   return result;
 }

@@ -1,14 +1,11 @@
+import { endpointTargets, type EndpointTarget } from '../resources/webhook-endpoints/store.js';
 import type { Db } from '../store/db.js';
 import type { StripeEvent } from './emit.js';
 import type { ClaimedDelivery } from './outbox.js';
 import { servedEvent } from './read.js';
 
 /** Where and how to send: an endpoint's URL, signing secret and status. */
-export interface Endpoint {
-  url: string;
-  secret: string;
-  status: string;
-}
+export type Endpoint = EndpointTarget;
 
 /** What a batch of claimed deliveries needs, keyed by `account_id + ' ' + id`. */
 export interface Targets {
@@ -39,16 +36,7 @@ export async function loadTargets(db: Db, batch: readonly ClaimedDelivery[]): Pr
       .where('id', 'in', [...ids.events])
       .execute();
     for (const row of events) targets.events.set(targetKey(account, row.id), servedEvent(row));
-    const endpoints = await db
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'data', 'secret', 'status'])
-      .where('account_id', '=', account)
-      .where('id', 'in', [...ids.endpoints])
-      .execute();
-    for (const row of endpoints) {
-      const { url } = JSON.parse(row.data) as { url: string };
-      targets.endpoints.set(targetKey(account, row.id), { url, secret: row.secret, status: row.status });
-    }
+    for (const endpoint of await endpointTargets(db, account, [...ids.endpoints])) targets.endpoints.set(targetKey(account, endpoint.id), endpoint);
   }
   return targets;
 }

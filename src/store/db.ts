@@ -198,6 +198,21 @@ export async function installationSecret(db: Db, name: string): Promise<string> 
   return stored.value;
 }
 
+/** A value kept in the `settings` table (the store owns it), or undefined. */
+export async function readSetting(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Sets a value in the `settings` table, replacing any. */
+export async function writeSetting(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
 /** True for a unique-constraint violation on either store. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string } | null;

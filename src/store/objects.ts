@@ -3,8 +3,31 @@ import { prepareOnPostgres, type Db } from './db.js';
 import { directRunner } from './direct.js';
 import type { ObjectTableName } from './schema.js';
 
-/** A row filter: column -> value (equality) on the table's queried columns. */
-export type Filter = Record<string, string | number | null>;
+/**
+ * A condition on one queried column: a value (equality; null = IS NULL), one of a few values, a
+ * LIKE pattern (with `\\` as its escape character), or a bound.
+ */
+export type Condition =
+  | string
+  | number
+  | null
+  | { in: ReadonlyArray<string | number> }
+  | { like: string }
+  | { gt: number }
+  | { gte: number }
+  | { lt: number }
+  | { lte: number };
+
+/** A row filter: column -> condition, on the table's queried columns (all must hold). */
+export type Filter = Record<string, Condition>;
+/** Plain column values, as rows are written. */
+export type Columns = Record<string, string | number | null>;
+
+/** Where a list stopped: the last row's `created` and `seq` (search's `next_page` encodes it). */
+export interface Position {
+  created: number;
+  seq: number;
+}
 
 export interface Range {
   gt?: number;
@@ -18,6 +41,8 @@ export interface Page {
   startingAfter?: string | undefined;
   endingBefore?: string | undefined;
   created?: Range | undefined;
+  /** Continue after this position (search pages), instead of after an object id. */
+  after?: Position | undefined;
 }
 
 export interface PageResult<T> {
@@ -25,6 +50,8 @@ export interface PageResult<T> {
   hasMore: boolean;
   /** Set when a cursor id does not exist in this account (the caller answers 404). */
   missingCursor?: 'starting_after' | 'ending_before';
+  /** The position of the last object of the page, newest-first order (for search's `next_page`). */
+  last?: Position;
 }
 
 export type Placeholder = (n: number) => string;
@@ -71,7 +98,7 @@ const q = (name: string) => `"${name}"`;
 export class ObjectTable<T extends { id: string }> {
   constructor(readonly name: ObjectTableName) {}
 
-  async insert(db: Db, account: string, object: T & { created: number }, columns: Filter = {}): Promise<void> {
+  async insert(db: Db, account: string, object: T & { created: number }, columns: Columns = {}): Promise<void> {
     const extra = Object.keys(columns);
     await exec(
       db,
@@ -85,7 +112,7 @@ export class ObjectTable<T extends { id: string }> {
   }
 
   /** Overwrites the object's data (and queried columns); returns false when it does not exist. */
-  async update(db: Db, account: string, object: T, columns: Filter = {}): Promise<boolean> {
+  async update(db: Db, account: string, object: T, columns: Columns = {}): Promise<boolean> {
     const extra = Object.keys(columns);
     const res = await exec(
       db,
@@ -170,11 +197,21 @@ export class ObjectTable<T extends { id: string }> {
 
   /** {@link list} with each object's JSON as stored (and served), unparsed. */
   async listText(db: Db, account: string, filter: Filter, page: Page): Promise<PageResult<string>> {
+    const result = await this.listRows<{ data: string }>(db, account, filter, page, ['data']);
+    return { ...result, data: result.data.map((r) => r.data) };
+  }
+
+  /**
+   * The one paginator of the store: newest first (created, then insertion order), `filter` on the
+   * queried columns, a `created` range, and Stripe's cursors (`starting_after`, `ending_before`,
+   * or a search page's position). Reads `columns` of each row of the page.
+   */
+  async listRows<R extends object>(db: Db, account: string, filter: Filter, page: Page, columns: readonly string[]): Promise<PageResult<R>> {
     const cursorId = page.startingAfter ?? page.endingBefore;
     const backwards = page.startingAfter === undefined && page.endingBefore !== undefined;
-    let cursor: { created: number; seq: number } | undefined;
+    let cursor: Position | undefined = page.after;
     if (cursorId !== undefined) {
-      const found = await exec<{ created: number; seq: number }>(
+      const found = await exec<Position>(
         db,
         `cursor ${this.name}`,
         (p) => `select "created", "seq" from ${q(this.name)} where "account_id" = ${p(1)} and "id" = ${p(2)}`,
@@ -188,23 +225,29 @@ export class ObjectTable<T extends { id: string }> {
     const params: unknown[] = [account];
     const shape: string[] = [];
     const conds: Array<(p: Placeholder, n: () => number) => string> = [];
+    const bound = (col: string, op: string, value: unknown) => {
+      shape.push(`${col} ${op}`);
+      params.push(value);
+      conds.push((p, n) => `${q(col)} ${op} ${p(n())}`);
+    };
     for (const [col, value] of Object.entries(filter)) {
       if (value === null) {
         shape.push(`${col} null`);
         conds.push(() => `${q(col)} is null`);
-      } else {
-        shape.push(`${col} =`);
-        params.push(value);
-        conds.push((p, n) => `${q(col)} = ${p(n())}`);
-      }
+      } else if (typeof value !== 'object') bound(col, '=', value);
+      else if ('in' in value) {
+        shape.push(`${col} in ${value.in.length}`);
+        params.push(...value.in);
+        conds.push((p, n) => (value.in.length === 0 ? '1 = 0' : `${q(col)} in (${value.in.map(() => p(n())).join(', ')})`));
+      } else if ('like' in value) {
+        shape.push(`${col} like`);
+        params.push(value.like);
+        conds.push((p, n) => `${q(col)} like ${p(n())} escape '\\'`);
+      } else for (const [key, op] of RANGE_OPS) if (key in value) bound(col, op, (value as Record<string, number>)[key]);
     }
-    const c = page.created;
-    for (const [key, op] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
-      const bound = c?.[key];
-      if (bound === undefined) continue;
-      shape.push(`created ${op}`);
-      params.push(bound);
-      conds.push((p, n) => `"created" ${op} ${p(n())}`);
+    for (const [key, op] of RANGE_OPS) {
+      const b = page.created?.[key];
+      if (b !== undefined) bound('created', op, b);
     }
     const op = backwards ? '>' : '<';
     if (cursor) {
@@ -214,20 +257,29 @@ export class ObjectTable<T extends { id: string }> {
     }
     params.push(page.limit + 1);
     const dir = backwards ? 'asc' : 'desc';
-    const { rows } = await exec<{ data: string }>(
+    const selected = [...new Set([...columns, 'created', 'seq'])];
+    const { rows } = await exec<R & Position>(
       db,
-      `list ${this.name} ${dir} ${shape.join(';')}`,
+      `list ${this.name} ${selected.join(',')} ${dir} ${shape.join(';')}`,
       (p) => {
         let i = 1;
         const n = () => ++i;
         const where = ['"account_id" = ' + p(1), ...conds.map((f) => f(p, n))].join(' and ');
-        return `select "data" from ${q(this.name)} where ${where} order by "created" ${dir}, "seq" ${dir} limit ${p(n())}`;
+        return `select ${selected.map(q).join(', ')} from ${q(this.name)} where ${where} order by "created" ${dir}, "seq" ${dir} limit ${p(n())}`;
       },
       params,
     );
     const hasMore = rows.length > page.limit;
     const slice = rows.slice(0, page.limit);
     if (backwards) slice.reverse();
-    return { data: slice.map((r) => r.data), hasMore };
+    const tail = slice[slice.length - 1];
+    return { data: slice, hasMore, ...(tail ? { last: { created: Number(tail.created), seq: Number(tail.seq) } } : {}) };
   }
 }
+
+const RANGE_OPS = [
+  ['gt', '>'],
+  ['gte', '>='],
+  ['lt', '<'],
+  ['lte', '<='],
+] as const;

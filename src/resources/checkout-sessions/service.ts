@@ -2,7 +2,7 @@ import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { newId, newSessionId } from '../../api/ids.js';
-import { listObject, listParams, toPage } from '../../api/list.js';
+import { listObject, listParams, pageInMemory, toPage } from '../../api/list.js';
 import { mergeMetadata, metadata, parseParams, str, type InferShape } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { cancel, schedule, type Job } from '../../scheduler/jobs.js';
@@ -313,18 +313,5 @@ export async function listLineItems(ctx: Ctx, id: string, params: FormObject, ur
   const page = toPage(p);
   await loadSession(ctx, id, 'session');
   const items = await loadLineItems(ctx, id);
-  let start = 0;
-  let end = items.length;
-  if (page.startingAfter !== undefined) {
-    const at = items.findIndex((li) => li.id === page.startingAfter);
-    if (at === -1) throw errors.missingResource('line item', page.startingAfter, 'starting_after');
-    start = at + 1;
-  } else if (page.endingBefore !== undefined) {
-    const at = items.findIndex((li) => li.id === page.endingBefore);
-    if (at === -1) throw errors.missingResource('line item', page.endingBefore, 'ending_before');
-    end = at;
-    start = Math.max(0, end - page.limit);
-  }
-  const data = items.slice(start, Math.min(end, start + page.limit));
-  return { object: 'list' as const, data, has_more: start + data.length < end, url };
+  return listObject(url, pageInMemory(items, page), 'line item', page);
 }

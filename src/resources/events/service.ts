@@ -1,13 +1,11 @@
-import { sql } from 'kysely';
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
 import { arr, bool, parseParams, str } from '../../api/params.js';
-import { endpointWants, enqueueDeliveries, type StripeEvent } from '../../events/emit.js';
-import { loadEvent, servedEvent } from '../../events/read.js';
-import type { PageResult } from '../../store/objects.js';
-import { webhookEndpoints } from '../webhook-endpoints/service.js';
+import { resendEvent, type StripeEvent } from '../../events/emit.js';
+import { listEvents as readEvents, loadEvent } from '../../events/read.js';
+import { endpointWants, webhookEndpoints } from '../webhook-endpoints/store.js';
 
 const listShape = {
   ...listParams,
@@ -22,11 +20,6 @@ export async function retrieveEvent(ctx: Ctx, id: string): Promise<StripeEvent> 
   return event;
 }
 
-/** `customer.*` -> LIKE `customer.%`, with LIKE's own wildcards in event types (`_`) escaped. */
-function likePattern(type: string): string {
-  return type.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
-}
-
 /**
  * GET /v1/events: newest first, filtered by `type` (a `*` matches any run of characters, e.g.
  * `checkout.session.*`), `types[]`, `created` and `delivery_success` (true: every endpoint got it;
@@ -37,46 +30,9 @@ export async function listEvents(ctx: Ctx, params: FormObject, url: string) {
   if (p.type !== undefined && p.types !== undefined) {
     throw errors.invalid('You may only specify one of these parameters: type, types.', 'types');
   }
+  if (p.types !== undefined && p.types.length === 0) throw errors.invalid('Invalid types: list at least one event type.', 'types');
   const page = toPage(p);
-  const account = ctx.account;
-  let query = ctx.db.selectFrom('events').select(['data', 'pending_webhooks']).where('account_id', '=', account);
-  if (p.type !== undefined) {
-    const type = p.type;
-    query = type.includes('*') ? query.where(sql<boolean>`type LIKE ${likePattern(type)} ESCAPE '\\'`) : query.where('type', '=', type);
-  }
-  if (p.types !== undefined) {
-    if (p.types.length === 0) throw errors.invalid('Invalid types: list at least one event type.', 'types');
-    query = query.where('type', 'in', p.types);
-  }
-  if (p.delivery_success !== undefined) query = query.where('pending_webhooks', p.delivery_success ? '=' : '>', 0);
-  const c = page.created;
-  if (c?.gt !== undefined) query = query.where('created', '>', c.gt);
-  if (c?.gte !== undefined) query = query.where('created', '>=', c.gte);
-  if (c?.lt !== undefined) query = query.where('created', '<', c.lt);
-  if (c?.lte !== undefined) query = query.where('created', '<=', c.lte);
-
-  const cursorId = page.startingAfter ?? page.endingBefore;
-  const backwards = page.startingAfter === undefined && page.endingBefore !== undefined;
-  let result: PageResult<StripeEvent>;
-  const cursor =
-    cursorId === undefined
-      ? undefined
-      : await ctx.db.selectFrom('events').select(['created', 'seq']).where('account_id', '=', account).where('id', '=', cursorId).executeTakeFirst();
-  if (cursorId !== undefined && !cursor) {
-    result = { data: [], hasMore: false, missingCursor: backwards ? 'ending_before' : 'starting_after' };
-  } else {
-    if (cursor) {
-      const op = backwards ? '>' : '<';
-      query = query.where((eb) =>
-        eb.or([eb('created', op, cursor.created), eb.and([eb('created', '=', cursor.created), eb('seq', op, cursor.seq)])]),
-      );
-    }
-    const dir = backwards ? 'asc' : 'desc';
-    const rows = await query.orderBy('created', dir).orderBy('seq', dir).limit(page.limit + 1).execute();
-    const slice = rows.slice(0, page.limit);
-    if (backwards) slice.reverse();
-    result = { data: slice.map(servedEvent), hasMore: rows.length > page.limit };
-  }
+  const result = await readEvents(ctx.db, ctx.account, { type: p.type, types: p.types, deliverySuccess: p.delivery_success }, page);
   return listObject(url, result, 'event', page);
 }
 
@@ -105,12 +61,6 @@ export async function retryEvent(ctx: Ctx, id: string, params: FormObject): Prom
       throw errors.invalid(`No enabled webhook endpoint receives ${event.type} events: pass webhook_endpoint to choose one.`, 'webhook_endpoint');
     }
   }
-  await enqueueDeliveries(ctx, event.id, targets);
-  await ctx.db
-    .updateTable('events')
-    .set((eb) => ({ pending_webhooks: eb('pending_webhooks', '+', targets.length) }))
-    .where('account_id', '=', ctx.account)
-    .where('id', '=', event.id)
-    .execute();
+  await resendEvent(ctx, event.id, targets);
   return { ...event, pending_webhooks: event.pending_webhooks + targets.length };
 }

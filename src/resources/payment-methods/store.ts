@@ -1,5 +1,5 @@
 import type { Ctx } from '../../api/context.js';
-import { ObjectTable, type Filter } from '../../store/objects.js';
+import { ObjectTable, type Columns } from '../../store/objects.js';
 import type { PaymentMethod } from './shape.js';
 
 /** The `payment_methods` table: the object as served, plus customer, type and allow_redisplay columns. */
@@ -12,13 +12,13 @@ export const paymentMethods = new ObjectTable<PaymentMethod>('payment_methods');
 export const DETACHED = '';
 
 /** Queried columns of a new PaymentMethod row. */
-export function pmColumns(pm: PaymentMethod): Filter {
+export function pmColumns(pm: PaymentMethod): Columns {
   return { customer_id: pm.customer, type: pm.type, allow_redisplay: pm.allow_redisplay };
 }
 
 /** Overwrites a PaymentMethod; `detached` marks it as never attachable again. */
 export async function savePaymentMethod(ctx: Ctx, pm: PaymentMethod, opts: { detached?: boolean } = {}): Promise<void> {
-  const cols: Filter = { type: pm.type, allow_redisplay: pm.allow_redisplay };
+  const cols: Columns = { type: pm.type, allow_redisplay: pm.allow_redisplay };
   // A null customer leaves the column alone, so a detached method stays detached.
   if (opts.detached) cols.customer_id = DETACHED;
   else if (pm.customer !== null) cols.customer_id = pm.customer;

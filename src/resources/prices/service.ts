@@ -9,7 +9,6 @@ import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable, type Filter } from '../../store/objects.js';
 import { buildProduct, findProduct, insertProduct, requireProduct } from '../products/model.js';
 import type { ProductDataParams } from '../products/params.js';
-import { inRange, pageInMemory } from '../shared/page.js';
 import { defaultPriceDataShape, priceCreateShape, priceDataShape, priceListShape, priceUpdateShape } from './params.js';
 import type { Interval, Price, Recurring, TaxBehavior } from './shape.js';
 
@@ -229,18 +228,6 @@ export async function listPrices(ctx: Ctx, params: FormObject, url: string): Pro
   if (p.recurring?.interval !== undefined) filter.recurring_interval = p.recurring.interval;
   // Every price here is licensed: a metered filter matches none.
   if (p.recurring?.usage_type === 'metered') return { object: 'list', data: [], has_more: false, url };
-  if (p.lookup_keys === undefined) return listObject(url, await prices.list(ctx.db, ctx.account, filter, page), 'price', page);
-  if (p.lookup_keys.length === 0) return { object: 'list', data: [], has_more: false, url };
-  // A lookup key names at most one price: the page is cut from these few, in list order.
-  let q = ctx.db.selectFrom('prices').select('data').where('account_id', '=', ctx.account).where('lookup_key', 'in', p.lookup_keys);
-  q = q.where('is_inline', '=', 0);
-  if (p.active !== undefined) q = q.where('active', '=', p.active ? 1 : 0);
-  if (p.currency !== undefined) q = q.where('currency', '=', p.currency);
-  if (p.product !== undefined) q = q.where('product_id', '=', p.product);
-  if (p.type !== undefined) q = q.where('type', '=', p.type);
-  if (p.recurring?.interval !== undefined) q = q.where('recurring_interval', '=', p.recurring.interval);
-  const rows = await q.orderBy('created', 'desc').orderBy('seq', 'desc').execute();
-  const found = inRange(rows.map((r) => JSON.parse(r.data) as Price), page.created);
-  const { data, has_more } = pageInMemory(found, page, 'price');
-  return { object: 'list', data, has_more, url };
+  if (p.lookup_keys !== undefined) filter.lookup_key = { in: p.lookup_keys };
+  return listObject(url, await prices.list(ctx.db, ctx.account, filter, page), 'price', page);
 }

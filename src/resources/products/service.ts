@@ -7,7 +7,6 @@ import { unixNow } from '../../clock.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Filter } from '../../store/objects.js';
 import { createDefaultPrice, hasUserCreatedPrices, requirePrice } from '../prices/service.js';
-import { inRange, pageInMemory } from '../shared/page.js';
 import { buildProduct, insertProduct, productColumns, products, requireProduct } from './model.js';
 import { productCreateShape, productListShape, productUpdateShape } from './params.js';
 import type { DeletedProduct, Product } from './shape.js';
@@ -87,12 +86,6 @@ export async function listProducts(ctx: Ctx, params: FormObject, url: string): P
   const page = toPage(p);
   const filter: Filter = {};
   if (p.active !== undefined) filter.active = p.active ? 1 : 0;
-  if (p.ids === undefined) return listObject(url, await products.list(ctx.db, ctx.account, filter, page), 'product', page);
-  if (p.ids.length === 0) return { object: 'list', data: [], has_more: false, url };
-  let q = ctx.db.selectFrom('products').select('data').where('account_id', '=', ctx.account).where('id', 'in', p.ids);
-  if (p.active !== undefined) q = q.where('active', '=', p.active ? 1 : 0);
-  const rows = await q.orderBy('created', 'desc').orderBy('seq', 'desc').execute();
-  const found = inRange(rows.map((r) => JSON.parse(r.data) as Product), page.created);
-  const { data, has_more } = pageInMemory(found, page, 'product');
-  return { object: 'list', data, has_more, url };
+  if (p.ids !== undefined) filter.id = { in: p.ids };
+  return listObject(url, await products.list(ctx.db, ctx.account, filter, page), 'product', page);
 }

@@ -7,11 +7,10 @@ import { arr, bool, mergeMetadata, metadata, nullableStr, parseParams, required,
 import { unixNow } from '../../clock.js';
 import { abandonEndpoint } from '../../events/outbox.js';
 import { newWebhookSecret } from '../../events/signer.js';
-import { ObjectTable } from '../../store/objects.js';
 import { KNOWN_EVENT_TYPES } from './event-types.js';
 import type { DeletedWebhookEndpoint, WebhookEndpoint } from './shape.js';
+import { webhookEndpoints } from './store.js';
 
-export const webhookEndpoints = new ObjectTable<WebhookEndpoint>('webhook_endpoints');
 
 /** An absolute http(s) URL. Test mode allows plain http (local receivers), as Stripe's does. */
 function urlParam(): Field<string | undefined> {

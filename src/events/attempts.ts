@@ -1,3 +1,4 @@
+import { endpointTargets } from '../resources/webhook-endpoints/store.js';
 import type { Db } from '../store/db.js';
 
 /** One recorded delivery attempt, as the admin route serves it. */
@@ -45,11 +46,7 @@ export async function eventAttempts(db: Db, account: string, eventId: string): P
     .orderBy('seq')
     .execute();
   const endpointIds = [...new Set([...rows.map((r) => r.endpoint_id), ...deliveries.map((d) => d.endpoint_id)])];
-  const urls = new Map<string, string>();
-  if (endpointIds.length > 0) {
-    const endpoints = await db.selectFrom('webhook_endpoints').select(['id', 'data']).where('account_id', '=', account).where('id', 'in', endpointIds).execute();
-    for (const e of endpoints) urls.set(e.id, (JSON.parse(e.data) as { url: string }).url);
-  }
+  const urls = new Map((await endpointTargets(db, account, endpointIds)).map((e) => [e.id, e.url]));
   const statusBySeq = new Map(deliveries.map((d) => [Number(d.seq), d.status]));
   const counters = new Map<number, number>();
   const attempts = rows.map((r): AttemptView => {

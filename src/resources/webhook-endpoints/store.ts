@@ -1,0 +1,43 @@
+/**
+ * The `webhook_endpoints` table (this folder owns it). It imports nothing but the store, so the
+ * event log and the delivery worker (src/events/) read endpoints through it without a cycle.
+ */
+import type { Db } from '../../store/db.js';
+import { ObjectTable } from '../../store/objects.js';
+import type { WebhookEndpoint } from './shape.js';
+
+export const webhookEndpoints = new ObjectTable<WebhookEndpoint>('webhook_endpoints');
+
+/** Where and how to send: an endpoint's URL, signing secret and status. */
+export interface EndpointTarget {
+  id: string;
+  url: string;
+  secret: string;
+  status: string;
+}
+
+/** Does an endpoint's `enabled_events` list take this event type? */
+export function endpointWants(enabled: readonly string[], type: string): boolean {
+  return enabled.includes('*') || enabled.includes(type);
+}
+
+/**
+ * The ids of the account's enabled endpoints that take events of `type`: one cached query, run
+ * for every event emitted.
+ */
+export async function endpointIdsFor(db: Db, account: string, type: string): Promise<string[]> {
+  const rows = (await webhookEndpoints.select(db, account, { status: 'enabled' }, ['id', 'data'])) as Array<{ id: string; data: string }>;
+  return rows.filter((e) => endpointWants((JSON.parse(e.data) as { enabled_events: string[] }).enabled_events, type)).map((e) => e.id);
+}
+
+/** The account's endpoints with these ids (unknown ids are left out), with their secrets. */
+export async function endpointTargets(db: Db, account: string, ids: readonly string[]): Promise<EndpointTarget[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'data', 'secret', 'status'])
+    .where('account_id', '=', account)
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map((row) => ({ id: row.id, url: (JSON.parse(row.data) as { url: string }).url, secret: row.secret, status: row.status }));
+}
