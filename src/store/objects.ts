@@ -1,7 +1,6 @@
 import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
 import { prepareOnPostgres, type Db } from './db.js';
 import { directRunner } from './direct.js';
-import type { ObjectTableName } from './schema.js';
 
 /**
  * A condition on one queried column: a value (equality; null = IS NULL), one of a few values, a
@@ -96,7 +95,8 @@ const q = (name: string) => `"${name}"`;
  * (building and compiling a Kysely query cost more than SQLite executing it).
  */
 export class ObjectTable<T extends { id: string }> {
-  constructor(readonly name: ObjectTableName) {}
+  /** `name`: the table's name, from code (a resource's own tables need not be in schema.ts). */
+  constructor(readonly name: string) {}
 
   async insert(db: Db, account: string, object: T & { created: number }, columns: Columns = {}): Promise<void> {
     const extra = Object.keys(columns);

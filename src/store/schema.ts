@@ -131,8 +131,3 @@ export interface Database {
   idempotency_keys: IdempotencyTable;
   settings: SettingTable;
 }
-
-/** Tables that hold Stripe objects (the generic object helpers work on these). */
-export type ObjectTableName = {
-  [K in keyof Database]: Database[K] extends ObjectColumns ? K : never;
-}[keyof Database];

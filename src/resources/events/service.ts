@@ -5,7 +5,7 @@ import { listObject, listParams, toPage } from '../../api/list.js';
 import { arr, bool, parseParams, str } from '../../api/params.js';
 import { resendEvent, type StripeEvent } from '../../events/emit.js';
 import { listEvents as readEvents, loadEvent } from '../../events/read.js';
-import { endpointWants, webhookEndpoints } from '../webhook-endpoints/store.js';
+import { endpointIdsFor, findWebhookEndpoint } from '../webhook-endpoints/store.js';
 
 const listShape = {
   ...listParams,
@@ -48,15 +48,14 @@ export async function retryEvent(ctx: Ctx, id: string, params: FormObject): Prom
   const event = await retrieveEvent(ctx, id);
   let targets: string[];
   if (p.webhook_endpoint !== undefined) {
-    const endpoint = await webhookEndpoints.get(ctx.db, ctx.account, p.webhook_endpoint);
+    const endpoint = await findWebhookEndpoint(ctx.db, ctx.account, p.webhook_endpoint);
     if (!endpoint) throw errors.missingResource('webhook_endpoint', p.webhook_endpoint, 'webhook_endpoint');
     if (endpoint.status !== 'enabled') {
       throw errors.invalid(`Webhook endpoint ${endpoint.id} is disabled: enable it (disabled=false) before resending events to it.`, 'webhook_endpoint');
     }
     targets = [endpoint.id];
   } else {
-    const all = await webhookEndpoints.list(ctx.db, ctx.account, { status: 'enabled' }, { limit: 1000 });
-    targets = all.data.filter((e) => endpointWants(e.enabled_events, event.type)).map((e) => e.id);
+    targets = await endpointIdsFor(ctx.db, ctx.account, event.type);
     if (targets.length === 0) {
       throw errors.invalid(`No enabled webhook endpoint receives ${event.type} events: pass webhook_endpoint to choose one.`, 'webhook_endpoint');
     }

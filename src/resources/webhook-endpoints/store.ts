@@ -21,6 +21,11 @@ export function endpointWants(enabled: readonly string[], type: string): boolean
   return enabled.includes('*') || enabled.includes(type);
 }
 
+/** The endpoint with this id in the account, or undefined. */
+export function findWebhookEndpoint(db: Db, account: string, id: string): Promise<WebhookEndpoint | undefined> {
+  return webhookEndpoints.get(db, account, id);
+}
+
 /**
  * The ids of the account's enabled endpoints that take events of `type`: one cached query, run
  * for every event emitted.
