@@ -19,28 +19,44 @@ interface PricedItem {
   periodEnd: number;
 }
 
+/** What Checkout knows when a subscription's first payment succeeds. */
+interface FirstInvoiceInput {
+  customer: Customer;
+  subscription: Subscription;
+  items: PricedItem[];
+  paymentIntent: string;
+  defaultPaymentMethod: string;
+  created: number;
+}
+
 /**
  * The paid first Invoice of a subscription started in Checkout, paid by `paymentIntent`.
  * Emits invoice.created, invoice.finalized, invoice.paid and invoice.payment_succeeded.
  */
-export async function createPaidFirstInvoice(
-  ctx: Ctx,
-  n: { customer: Customer; subscription: Subscription; items: PricedItem[]; paymentIntent: string; defaultPaymentMethod: string; created: number },
-): Promise<Invoice> {
+export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Promise<Invoice> {
   const id = newId('in_');
-  const total = n.items.reduce((sum, i) => sum + (i.price.unit_amount ?? 0) * i.quantity, 0);
-  const currency = n.subscription.currency;
-  const c = n.customer;
-  const lines = n.items.map((i) => ({
+  const lines = n.items.map((item) => subscriptionItemLine(id, n.subscription, item));
+  const total = totalOf(lines);
+  const payment = paidInvoicePayment(id, n, total);
+  const invoice = paidFirstInvoice(id, n, lines, total, payment);
+  await storeAndAnnounce(ctx, invoice, n);
+  return invoice;
+}
+
+/** The invoice line billing one subscription item for its first period, at the price's unit amount. */
+function subscriptionItemLine(invoiceId: string, subscription: Subscription, item: PricedItem) {
+  const unitAmount = item.price.unit_amount ?? 0;
+  return {
     id: newId('il_'),
     object: 'line_item',
-    amount: (i.price.unit_amount ?? 0) * i.quantity,
-    currency,
-    description: i.description ? `${i.quantity} × ${i.description}` : null,
+    amount: unitAmount * item.quantity,
+    currency: subscription.currency,
+    // Stripe's subscription lines read "<quantity> × <product name>".
+    description: item.description ? `${item.quantity} × ${item.description}` : null,
     discount_amounts: [],
     discountable: true,
     discounts: [],
-    invoice: id,
+    invoice: invoiceId,
     livemode: false,
     metadata: {},
     parent: {
@@ -49,22 +65,68 @@ export async function createPaidFirstInvoice(
         invoice_item: null,
         proration: false,
         proration_details: { credited_items: null },
-        subscription: n.subscription.id,
-        subscription_item: i.subscriptionItem,
+        subscription: subscription.id,
+        subscription_item: item.subscriptionItem,
       },
       type: 'subscription_item_details',
     },
-    period: { end: i.periodEnd, start: i.periodStart },
+    period: { end: item.periodEnd, start: item.periodStart },
     pretax_credit_amounts: [],
     pricing: {
-      price_details: { price: i.price.id, product: typeof i.price.product === 'string' ? i.price.product : (i.price.product as { id: string }).id },
+      price_details: { price: item.price.id, product: productIdOf(item.price.product) },
       type: 'price_details',
-      unit_amount_decimal: String(i.price.unit_amount ?? 0),
+      unit_amount_decimal: String(unitAmount),
     },
-    quantity: i.quantity,
+    quantity: item.quantity,
     taxes: [],
-  }));
-  const invoice: Invoice = {
+  };
+}
+
+type InvoiceLine = ReturnType<typeof subscriptionItemLine>;
+
+/** The product's id, whether the price carries it as an id or expanded to the Product. */
+function productIdOf(product: unknown): string {
+  return typeof product === 'string' ? product : (product as { id: string }).id;
+}
+
+/** The sum of the lines: this invoice carries no discounts, taxes or credits to take off. */
+function totalOf(lines: readonly InvoiceLine[]): number {
+  return lines.reduce((sum, line) => sum + line.amount, 0);
+}
+
+/** The one InvoicePayment: the whole total, paid in full by the Checkout PaymentIntent at `created`. */
+function paidInvoicePayment(invoiceId: string, n: FirstInvoiceInput, total: number) {
+  return {
+    id: newId('inpay_'),
+    object: 'invoice_payment',
+    amount_paid: total,
+    amount_requested: total,
+    created: n.created,
+    currency: n.subscription.currency,
+    invoice: invoiceId,
+    is_default: true,
+    livemode: false,
+    payment: { payment_intent: n.paymentIntent, type: 'payment_intent' },
+    status: 'paid',
+    status_transitions: { canceled_at: null, paid_at: n.created },
+  };
+}
+
+type InvoicePayment = ReturnType<typeof paidInvoicePayment>;
+
+/** The customer's invoice number: their prefix and next sequence number, four digits at least. */
+function invoiceNumber(c: Customer): string {
+  return `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`;
+}
+
+/**
+ * The Invoice object, finalized and paid at `created`. Its own period is that instant: an
+ * invoice's period looks back at usage before it and a first invoice has none; the lines carry
+ * the service period. Keys are in Stripe's order, as the JSON is stored and served as built.
+ */
+function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[], total: number, payment: InvoicePayment): Invoice {
+  const c = n.customer;
+  return {
     id,
     object: 'invoice',
     account_country: 'US',
@@ -84,8 +146,9 @@ export async function createPaidFirstInvoice(
     billing_reason: 'subscription_create',
     collection_method: 'charge_automatically',
     created: n.created,
-    currency,
+    currency: n.subscription.currency,
     custom_fields: null,
+    // The customer fields are a copy taken at finalization, as Stripe's are.
     customer: c.id,
     customer_account: null,
     customer_address: c.address,
@@ -114,7 +177,7 @@ export async function createPaidFirstInvoice(
     livemode: false,
     metadata: {},
     next_payment_attempt: null,
-    number: `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`,
+    number: invoiceNumber(c),
     on_behalf_of: null,
     parent: {
       quote_details: null,
@@ -122,27 +185,7 @@ export async function createPaidFirstInvoice(
       type: 'subscription_details',
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: {
-      object: 'list',
-      data: [
-        {
-          id: newId('inpay_'),
-          object: 'invoice_payment',
-          amount_paid: total,
-          amount_requested: total,
-          created: n.created,
-          currency,
-          invoice: id,
-          is_default: true,
-          livemode: false,
-          payment: { payment_intent: n.paymentIntent, type: 'payment_intent' },
-          status: 'paid',
-          status_transitions: { canceled_at: null, paid_at: n.created },
-        },
-      ],
-      has_more: false,
-      url: `/v1/invoice_payments?invoice=${id}`,
-    },
+    payments: { object: 'list', data: [payment], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
     period_end: n.created,
     period_start: n.created,
     post_payment_credit_notes_amount: 0,
@@ -165,9 +208,15 @@ export async function createPaidFirstInvoice(
     total_taxes: [],
     webhooks_delivered_at: null,
   };
-  await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: c.id, status: 'paid', subscription_id: n.subscription.id });
+}
+
+/**
+ * Stores the paid invoice and emits the four events Stripe sends for an invoice created, finalized
+ * and paid at once, in that order and all at `created`.
+ */
+async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, n: FirstInvoiceInput): Promise<void> {
+  await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: n.customer.id, status: 'paid', subscription_id: n.subscription.id });
   for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
     await emit(ctx, type, invoice, undefined, n.created);
   }
-  return invoice;
 }
