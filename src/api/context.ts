@@ -38,6 +38,7 @@ export interface Ctx {
   afterCommit: Array<() => void>;
 }
 
+/** A context for one request or job in `account`, reading and writing through `db`. */
 export function makeCtx(deps: Deps, account: string, db: Db, requestId: string | null = null, idempotencyKey: string | null = null): Ctx {
   return { deps, db, account, requestId, idempotencyKey, afterCommit: [] };
 }

@@ -24,6 +24,7 @@ export interface ErrorBody {
   request_log_url?: string | undefined;
 }
 
+/** An error the API answers in Stripe's shape: its type, code, param and HTTP status. */
 export class StripeError extends Error {
   readonly status: number;
   readonly body: ErrorBody;

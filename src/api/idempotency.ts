@@ -27,6 +27,7 @@ export function requestHash(method: string, path: string, params: unknown): stri
   return createHash('sha256').update(`${method} ${path}\n${stable(params)}`).digest('base64url');
 }
 
+/** Refuses an `Idempotency-Key` longer than Stripe allows (255 characters). */
 export function checkKey(key: string): void {
   if (key.length > 255) throw errors.invalid('Invalid Idempotency-Key: must be at most 255 characters long.', 'idempotency_key');
 }

@@ -31,6 +31,7 @@ export function newSessionId(): string {
   return 'cs_test_a1' + randomChars(58);
 }
 
+/** `n` random base62 characters (ids, secrets, invoice prefixes). */
 export function randomToken(n = 32): string {
   return randomChars(n);
 }

@@ -27,6 +27,7 @@ export const listParams = {
   created: range(),
 };
 
+/** The Page of a list request; `starting_after` with `ending_before` is refused as on Stripe. */
 export function toPage(p: { limit?: number | undefined; starting_after?: string | undefined; ending_before?: string | undefined; created?: Range | undefined }): Page {
   if (p.starting_after !== undefined && p.ending_before !== undefined) {
     throw errors.invalid('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');

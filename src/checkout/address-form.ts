@@ -18,6 +18,7 @@ const NO_POSTAL_COUNTRIES = new Set(['AE', 'AG', 'AO', 'BF', 'BJ', 'BO', 'BS', '
 /** Under `billing_address_collection: auto` Stripe asks only country, plus postal code here. */
 export const AUTO_POSTAL_COUNTRIES = new Set(['US', 'CA', 'GB']);
 
+/** The address fields the page shows and requires for a country. */
 export function addressFormFor(country: string | null | undefined): AddressForm {
   const c = (country ?? '').toUpperCase();
   return { state: STATE_COUNTRIES.has(c), postalCode: !NO_POSTAL_COUNTRIES.has(c) };

@@ -74,6 +74,7 @@ export async function recordDecline(ctx: Ctx, i: Omit<PayInput, 'outcome'> & { o
   if (i.session.payment_intent !== pi.id) await saveSession(ctx, { ...i.session, payment_intent: pi.id });
 }
 
+/** Pays (or sets up) a session in its mode and returns the session fields the payment sets. */
 export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionFields> {
   const s = i.session;
   if (s.mode === 'setup') {

@@ -16,6 +16,7 @@ import { businessNow } from '../resources/test-clocks/store.js';
 /** The job that settles a delayed payment (its kind, spelled once). */
 export const SETTLE_JOB = 'payment_intent.settle';
 
+/** Settles a processing PaymentIntent once its delay has passed: succeeded or failed, with the session's async event. */
 export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   const pi = await findPaymentIntent(ctx, paymentIntentId);
   if (!pi || pi.status !== 'processing' || !pi.payment_method) return;

@@ -7,6 +7,7 @@ export interface ApiOptions {
   apiKey: string;
 }
 
+/** An error answer of the API, as the CLI reports it. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -36,6 +37,7 @@ export function encodeForm(params: Params, prefix = ''): string {
   return parts.join('&');
 }
 
+/** A minimal form-encoding API client for the CLI (no SDK needed). */
 export function client(o: ApiOptions) {
   async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params = {}): Promise<T> {
     const form = encodeForm(params);

@@ -82,6 +82,7 @@ const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** Runs one `opencheckout` command line; output goes to `out`. */
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,

@@ -28,6 +28,7 @@ export const BUYER = {
 
 export const CARD_4242 = { paymentMethod: 'card', cardNumber: '4242 4242 4242 4242', cardExpiry: '12 / 34', cardCvc: '123' };
 
+/** The test bank account the CLI's page payment uses for an ACH outcome. */
 export function bankAccount(account: string) {
   return { paymentMethod: 'us_bank_account', routingNumber: '110000000', accountNumber: account, accountHolderName: 'Jenny Rosen', accountHolderType: 'individual' };
 }

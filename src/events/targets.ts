@@ -13,6 +13,7 @@ export interface Targets {
   endpoints: Map<string, Endpoint>;
 }
 
+/** The key of an account's event or endpoint in a batch's maps. */
 export const targetKey = (account: string, id: string): string => `${account} ${id}`;
 
 /**

@@ -151,6 +151,7 @@ export interface StoreOptions {
   migrations?: Readonly<Record<string, StoreMigration>>;
 }
 
+/** Opens SQLite (`dataDir`) or PostgreSQL (`databaseUrl`) and runs the migrations not yet run. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
   const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir);

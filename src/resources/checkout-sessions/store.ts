@@ -13,6 +13,7 @@ export const EXPIRE_JOB = 'checkout_session.expire';
 /** Stripe-shaped session ids only: anything else is not looked up at all. */
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{16,200}$/;
 
+/** Queried columns of a session row. */
 export function sessionColumns(s: StoredSession) {
   return {
     customer_id: s.customer,
@@ -23,6 +24,7 @@ export function sessionColumns(s: StoredSession) {
   };
 }
 
+/** The session with this id; unknown -> 404 naming `param`. */
 export async function loadSession(ctx: Ctx, id: string, param = 'session'): Promise<StoredSession> {
   const s = await sessions.get(ctx.db, ctx.account, id);
   if (!s) throw errors.missingResource('checkout.session', id, param);
@@ -59,10 +61,12 @@ export async function findPageSession(db: Db, id: string): Promise<{ account: st
   return row ? { account: row.account_id, session: JSON.parse(row.data) as StoredSession, lineItems: JSON.parse(row.line_items) as LineItem[] } : null;
 }
 
+/** Overwrites a session (object and queried columns). */
 export async function saveSession(ctx: Ctx, s: StoredSession): Promise<void> {
   await sessions.update(ctx.db, ctx.account, s, sessionColumns(s));
 }
 
+/** The session's line items, in order (empty for an unknown session). */
 export async function loadLineItems(ctx: Ctx, id: string): Promise<LineItem[]> {
   const row = await sessions.row(ctx.db, ctx.account, id, ['line_items']);
   return row ? (JSON.parse(row.line_items as string) as LineItem[]) : [];

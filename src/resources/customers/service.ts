@@ -81,6 +81,7 @@ function columns(c: Customer) {
   return { email: c.email, test_clock: c.test_clock, deleted: 0 };
 }
 
+/** POST /v1/customers: a new customer (on a test clock if given), optionally with a payment method attached. */
 export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Customer> {
   const p = parseParams(createShape, params);
   if (p.test_clock) await requireTestClockExists(ctx, p.test_clock);
@@ -134,6 +135,7 @@ export async function lockCustomer(ctx: Ctx, id: string, param = 'id'): Promise<
   return c;
 }
 
+/** POST /v1/customers/:id: applies the given fields; emits `customer.updated` when something changed. */
 export async function updateCustomer(ctx: Ctx, id: string, params: FormObject): Promise<Customer> {
   const p = parseParams(updateShape, params);
   const current = await lockCustomer(ctx, id);
@@ -178,6 +180,7 @@ async function markDeleted(ctx: Ctx, id: string): Promise<DeletedCustomer> {
   return stub;
 }
 
+/** DELETE /v1/customers/:id: the customer becomes its deleted stub; emits `customer.deleted`. */
 export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
   const current = await lockCustomer(ctx, id);
   const stub = await markDeleted(ctx, id);
@@ -191,6 +194,7 @@ export async function deleteCustomersOnClock(ctx: Ctx, testClock: string): Promi
   for (const { id } of onClock) await markDeleted(ctx, id as string);
 }
 
+/** GET /v1/customers: newest first, filters `email`, `test_clock`, `created`. */
 export async function listCustomers(ctx: Ctx, params: FormObject, url: string) {
   const p = parseParams(listShape, params);
   const page = toPage(p);

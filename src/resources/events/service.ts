@@ -14,6 +14,7 @@ const listShape = {
   delivery_success: bool(),
 };
 
+/** GET /v1/events/:id, with its current `pending_webhooks`. */
 export async function retrieveEvent(ctx: Ctx, id: string): Promise<StripeEvent> {
   const event = await loadEvent(ctx.db, ctx.account, id);
   if (!event) throw errors.missingResource('event', id);

@@ -147,6 +147,7 @@ export async function hasUserCreatedPrices(ctx: Ctx, productId: string): Promise
   return priced.data.length > 0;
 }
 
+/** POST /v1/prices: a price of an existing product or of inline `product_data`. */
 export async function createPrice(ctx: Ctx, params: FormObject): Promise<Price> {
   const p = parseParams(priceCreateShape, params);
   return insertPrice(ctx, await productFor(ctx, p), p);
@@ -162,6 +163,7 @@ export function findPrice(ctx: Ctx, id: string): Promise<Price | undefined> {
   return prices.get(ctx.db, ctx.account, id);
 }
 
+/** A price of this account; unknown -> 404 naming `param`, inactive -> 400 when `requireActive`. */
 export async function requirePrice(ctx: Ctx, id: string, param = 'price', opts: { requireActive?: boolean; lock?: boolean } = {}): Promise<Price> {
   const price = opts.lock ? await prices.getForUpdate(ctx.db, ctx.account, id) : await prices.get(ctx.db, ctx.account, id);
   if (!price) throw errors.missingResource('price', id, param);

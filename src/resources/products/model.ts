@@ -10,6 +10,7 @@ import type { Product } from './shape.js';
 /** The `products` table: the object as served, plus `active`. */
 export const products = new ObjectTable<Product>('products');
 
+/** Queried columns of a product row. */
 export const productColumns = (p: Product) => ({ active: p.active ? 1 : 0 });
 
 /** The product with this id in ctx's account, or undefined (a deleted product is gone). */

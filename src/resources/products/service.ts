@@ -33,6 +33,7 @@ export async function createProduct(ctx: Ctx, params: FormObject): Promise<Produ
   return product;
 }
 
+/** GET /v1/products/:id. */
 export async function retrieveProduct(ctx: Ctx, id: string): Promise<Product> {
   return requireProduct(ctx, id, 'id');
 }

@@ -39,6 +39,7 @@ export function toAddress(p: AddressParam, current: Address = EMPTY_ADDRESS): Ad
   };
 }
 
+/** The `shipping` param (name, address, phone), or an empty string to clear it. */
 export const shippingParam = () =>
   nullableObj({
     address: required(addressParam()),
@@ -52,6 +53,7 @@ export interface Shipping {
   phone: string | null;
 }
 
+/** The `shipping` object as Stripe serves it, from the parsed param. */
 export function toShipping(p: NonNullable<Infer<ReturnType<typeof shippingParam>>>): Shipping {
   return { address: toAddress(p.address), name: p.name, phone: p.phone ?? null };
 }

@@ -175,6 +175,7 @@ export async function saveSubscription(ctx: Ctx, sub: Subscription): Promise<voi
   await subscriptions.update(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
 }
 
+/** Stores a new subscription and emits `customer.subscription.created`. */
 export async function insertSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
   await subscriptions.insert(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
   await emit(ctx, 'customer.subscription.created', sub, undefined, sub.created);

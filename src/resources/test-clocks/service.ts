@@ -25,6 +25,7 @@ async function requireClock(ctx: Ctx, id: string, lock = false): Promise<TestClo
   return clock;
 }
 
+/** POST /v1/test_helpers/test_clocks: a clock frozen at `frozen_time`. */
 export async function createTestClock(ctx: Ctx, params: FormObject): Promise<TestClock> {
   const p = parseParams({ frozen_time: required(int({ min: 0 })), name: str({ max: 300 }) }, params);
   const created = unixNow(ctx.deps.clock);
@@ -44,10 +45,12 @@ export async function createTestClock(ctx: Ctx, params: FormObject): Promise<Tes
   return clock;
 }
 
+/** GET /v1/test_helpers/test_clocks/:id. */
 export async function retrieveTestClock(ctx: Ctx, id: string): Promise<TestClock> {
   return requireClock(ctx, id);
 }
 
+/** GET /v1/test_helpers/test_clocks: newest first. */
 export async function listTestClocks(ctx: Ctx, params: FormObject, url: string) {
   const p = parseParams(listParams, params);
   const page = toPage(p);

@@ -108,10 +108,12 @@ export async function createWebhookEndpoint(ctx: Ctx, params: FormObject): Promi
   return { ...endpoint, secret };
 }
 
+/** GET /v1/webhook_endpoints/:id (without its secret). */
 export async function retrieveWebhookEndpoint(ctx: Ctx, id: string): Promise<WebhookEndpoint> {
   return requireEndpoint(ctx, id);
 }
 
+/** POST /v1/webhook_endpoints/:id: url, enabled_events, description, metadata, disabled. */
 export async function updateWebhookEndpoint(ctx: Ctx, id: string, params: FormObject): Promise<WebhookEndpoint> {
   const p = parseParams(updateShape, params);
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
@@ -133,6 +135,7 @@ export async function deleteWebhookEndpoint(ctx: Ctx, id: string): Promise<Delet
   return { id, object: 'webhook_endpoint', deleted: true };
 }
 
+/** GET /v1/webhook_endpoints: newest first. */
 export async function listWebhookEndpoints(ctx: Ctx, params: FormObject, url: string) {
   const p = parseParams(listParams, params);
   const page = toPage(p);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db.js';
 import { objectTable, seqColumn } from '../tables.js';
 
+/** The first schema: the tables of the first resources, events, the outbox, jobs, idempotency and settings. */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await objectTable(db, dialect, 'customers', [['email', 'text', 'null'], ['test_clock', 'text', 'null'], ['deleted', 'integer']], [['email']]);
   await objectTable(
