@@ -43,7 +43,10 @@ export function makeCtx(deps: Deps, account: string, db: Db, requestId: string |
   return { deps, db, account, requestId, idempotencyKey, afterCommit: [] };
 }
 
-/** Runs fn in a transaction with a context bound to it, then the after-commit callbacks. */
+/**
+ * Runs fn in a transaction with a context bound to it, then the after-commit callbacks: the write
+ * path of jobs and pages (docs/architecture.md#the-request-path).
+ */
 export async function inTransaction<T>(deps: Deps, account: string, fn: (ctx: Ctx) => Promise<T>, requestId: string | null = null): Promise<T> {
   const hooks: Array<() => void> = [];
   const result = await deps.store.transaction((tx) => {

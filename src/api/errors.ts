@@ -93,7 +93,7 @@ export const errors = {
     );
   },
   authentication(message: string): StripeError {
-    // Stripe answers a bad or missing key with 401 and type invalid_request_error (SPEC §9).
+    // Stripe answers a bad or missing key with 401 and type invalid_request_error (docs/decisions.md#errors).
     return new StripeError(401, { type: 'invalid_request_error', message });
   },
   idempotencyMismatch(key: string): StripeError {

@@ -82,7 +82,7 @@ export function int(opts: { min?: number; max?: number } = {}): Field<number | u
   };
 }
 
-/** A boolean param, read case-insensitively (`true`, `True`): old clients differ (SPEC §9). */
+/** A boolean param, read case-insensitively (`true`, `True`): old clients differ (docs/decisions.md#wire-protocol). */
 export function bool(): Field<boolean | undefined> {
   return {
     parse(value, param) {

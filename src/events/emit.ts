@@ -21,7 +21,7 @@ export const events = new ObjectTable<StripeEvent>('events');
 
 /**
  * Writes an Event and one outbox row per webhook endpoint that wants it, in the caller's
- * transaction: the change, its event and its deliveries commit together (DESIGN: one write path).
+ * transaction: the change, its event and its deliveries commit together (docs/decisions.md#one-write-path).
  */
 export async function emit(
   ctx: Ctx,
@@ -49,7 +49,7 @@ export async function emit(
 
 /**
  * One pending outbox row per endpoint for an event, in the caller's transaction, and a wake-up of
- * the delivery worker once it commits. Delivery runs in real time (SPEC §9), whatever clock the
+ * the delivery worker once it commits. Delivery runs in real time (docs/decisions.md#webhook-delivery), whatever clock the
  * business objects follow.
  */
 export async function enqueueDeliveries(ctx: Ctx, eventId: string, endpointIds: readonly string[]): Promise<void> {

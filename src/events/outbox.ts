@@ -15,8 +15,9 @@ export interface ClaimedDelivery {
 /**
  * Claims up to `limit` due deliveries (pending, due, lease expired) by setting their lease.
  * On PostgreSQL the inner select takes row locks with SKIP LOCKED, so instances never claim the
- * same row at once; a dead instance's claims come back when its lease runs out (DESIGN: webhook
- * delivery). SQLite has one instance and one writer, so the conditional update is enough.
+ * same row at once; a dead instance's claims come back when its lease runs out
+ * (docs/decisions.md#webhook-delivery). SQLite has one instance and one writer, so the
+ * conditional update is enough.
  */
 export async function claimDue(
   db: Db,

@@ -26,7 +26,7 @@ export interface DeliveryWorkerOptions {
   pollMs?: number;
   /** How often old events, deliveries, attempts and idempotency records are pruned (ms). */
   pruneEveryMs?: number;
-  /** Real time in ms; delivery, retries and signatures never follow test clocks (SPEC §9). */
+  /** Real time in ms; delivery, retries and signatures never follow test clocks (docs/decisions.md#webhook-delivery). */
   now?: () => number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * CSRF token of the hosted page's form: HMAC-SHA256(session id) under a per-installation secret
- * kept in the database (SPEC §9: any instance can serve any step of a payment). The token binds
+ * kept in the database (docs/decisions.md#hosted-page-security: any instance can serve any step of a payment). The token binds
  * the post to the session whose page rendered it; it is checked in constant time.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';

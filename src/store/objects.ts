@@ -205,6 +205,7 @@ export class ObjectTable<T extends { id: string }> {
    * The one paginator of the store: newest first (created, then insertion order), `filter` on the
    * queried columns, a `created` range, and Stripe's cursors (`starting_after`, `ending_before`,
    * or a search page's position). Reads `columns` of each row of the page.
+   * See docs/architecture.md#lists-pagination-and-search.
    */
   async listRows<R extends object>(db: Db, account: string, filter: Filter, page: Page, columns: readonly string[]): Promise<PageResult<R>> {
     const cursorId = page.startingAfter ?? page.endingBefore;

@@ -71,7 +71,7 @@ export interface DeliveryTable {
   /** pending | delivered | failed */
   status: string;
   attempts: number;
-  /** Wall-clock milliseconds: webhook delivery runs in real time (SPEC §9). */
+  /** Wall-clock milliseconds: webhook delivery runs in real time (docs/decisions.md#webhook-delivery). */
   next_attempt_at: number;
   claimed_until: number;
   created: number;

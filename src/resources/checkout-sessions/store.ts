@@ -7,7 +7,10 @@ import type { LineItem, StoredSession } from './shape.js';
 
 export const sessions = new ObjectTable<StoredSession>('checkout_sessions');
 
-/** The job kind that expires a session (scheduled by service.ts, cancelled by completion). */
+/**
+ * The job kind that expires a session (scheduled by service.ts, cancelled by completion; see
+ * docs/architecture.md#time-and-jobs).
+ */
 export const EXPIRE_JOB = 'checkout_session.expire';
 
 /** Stripe-shaped session ids only: anything else is not looked up at all. */

@@ -35,7 +35,7 @@ function isDeleted(c: Customer | DeletedCustomer): c is DeletedCustomer {
   return 'deleted' in c;
 }
 
-/** Retrieve, as stored and served: a deleted customer answers `{id, object, deleted: true}` (SPEC §9). */
+/** Retrieve, as stored and served: a deleted customer answers `{id, object, deleted: true}` (docs/decisions.md#deleted-objects). */
 export async function retrieveCustomer(ctx: Ctx, id: string): Promise<RawJson> {
   const text = await customers.getText(ctx.db, ctx.account, id);
   if (text === undefined) throw errors.missingResource('customer', id);

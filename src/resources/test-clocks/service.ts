@@ -59,7 +59,7 @@ export async function listTestClocks(ctx: Ctx, params: FormObject, url: string) 
 
 /**
  * Starts moving the clock to `frozen_time`: answers `advancing` at once; the scheduler then runs
- * every job of the clock due by then, in order, and marks the clock `ready` (SPEC §5b).
+ * every job of the clock due by then, in order, and marks the clock `ready` (docs/decisions.md#business-time-and-test-clocks).
  */
 export async function advanceTestClock(ctx: Ctx, id: string, params: FormObject): Promise<TestClock> {
   const p = parseParams({ frozen_time: required(int({ min: 0 })) }, params);
