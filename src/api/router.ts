@@ -1,5 +1,6 @@
 import type { Ctx } from './context.js';
 import type { FormObject } from './form.js';
+import { parseParams } from './params.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -17,6 +18,21 @@ export interface Route {
   /** `/v1/customers/:id` */
   path: string;
   handler(ctx: Ctx, req: ApiRequest): Promise<unknown>;
+}
+
+/**
+ * A route whose handler takes only the `:id` of its path (retrieve, delete, cancel): any param is
+ * refused as unknown, as Stripe refuses it.
+ */
+export function idRoute(method: Method, path: string, fn: (ctx: Ctx, id: string) => Promise<unknown>): Route {
+  return {
+    method,
+    path,
+    handler(ctx, req) {
+      parseParams({}, req.params);
+      return fn(ctx, req.path.id as string);
+    },
+  };
 }
 
 interface Compiled {

@@ -1,5 +1,4 @@
-import { parseParams } from '../../api/params.js';
-import type { Route } from '../../api/router.js';
+import { idRoute, type Route } from '../../api/router.js';
 import { createSession, expireSession, listLineItems, listSessions, retrieveSession, updateSession } from './service.js';
 
 const BASE = '/v1/checkout/sessions';
@@ -7,14 +6,7 @@ const BASE = '/v1/checkout/sessions';
 export const checkoutSessionRoutes: Route[] = [
   { method: 'POST', path: BASE, handler: (ctx, req) => createSession(ctx, req.params) },
   { method: 'GET', path: BASE, handler: (ctx, req) => listSessions(ctx, req.params, req.url) },
-  {
-    method: 'GET',
-    path: `${BASE}/:id`,
-    handler: (ctx, req) => {
-      parseParams({}, req.params);
-      return retrieveSession(ctx, req.path.id as string);
-    },
-  },
+  idRoute('GET', `${BASE}/:id`, retrieveSession),
   { method: 'POST', path: `${BASE}/:id`, handler: (ctx, req) => updateSession(ctx, req.path.id as string, req.params) },
   { method: 'POST', path: `${BASE}/:id/expire`, handler: (ctx, req) => expireSession(ctx, req.path.id as string, req.params) },
   { method: 'GET', path: `${BASE}/:id/line_items`, handler: (ctx, req) => listLineItems(ctx, req.path.id as string, req.params, req.url) },

@@ -1,5 +1,4 @@
-import { parseParams } from '../../api/params.js';
-import type { Route } from '../../api/router.js';
+import { idRoute, type Route } from '../../api/router.js';
 import { createPrice, listPrices, requirePrice, updatePrice } from './service.js';
 
 const id = (path: Record<string, string>) => path.id as string;
@@ -7,13 +6,6 @@ const id = (path: Record<string, string>) => path.id as string;
 export const priceRoutes: Route[] = [
   { method: 'POST', path: '/v1/prices', handler: (ctx, req) => createPrice(ctx, req.params) },
   { method: 'GET', path: '/v1/prices', handler: (ctx, req) => listPrices(ctx, req.params, req.url) },
-  {
-    method: 'GET',
-    path: '/v1/prices/:id',
-    handler: (ctx, req) => {
-      parseParams({}, req.params);
-      return requirePrice(ctx, id(req.path));
-    },
-  },
+  idRoute('GET', '/v1/prices/:id', requirePrice),
   { method: 'POST', path: '/v1/prices/:id', handler: (ctx, req) => updatePrice(ctx, id(req.path), req.params) },
 ];

@@ -1,5 +1,4 @@
-import { parseParams } from '../../api/params.js';
-import type { Route } from '../../api/router.js';
+import { idRoute, type Route } from '../../api/router.js';
 import { createProduct, deleteProduct, listProducts, retrieveProduct, updateProduct } from './service.js';
 
 
@@ -8,21 +7,7 @@ const id = (path: Record<string, string>) => path.id as string;
 export const productRoutes: Route[] = [
   { method: 'POST', path: '/v1/products', handler: (ctx, req) => createProduct(ctx, req.params) },
   { method: 'GET', path: '/v1/products', handler: (ctx, req) => listProducts(ctx, req.params, req.url) },
-  {
-    method: 'GET',
-    path: '/v1/products/:id',
-    handler: (ctx, req) => {
-      parseParams({}, req.params);
-      return retrieveProduct(ctx, id(req.path));
-    },
-  },
+  idRoute('GET', '/v1/products/:id', retrieveProduct),
   { method: 'POST', path: '/v1/products/:id', handler: (ctx, req) => updateProduct(ctx, id(req.path), req.params) },
-  {
-    method: 'DELETE',
-    path: '/v1/products/:id',
-    handler: (ctx, req) => {
-      parseParams({}, req.params);
-      return deleteProduct(ctx, id(req.path));
-    },
-  },
+  idRoute('DELETE', '/v1/products/:id', deleteProduct),
 ];

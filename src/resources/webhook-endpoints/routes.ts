@@ -1,5 +1,4 @@
-import { parseParams } from '../../api/params.js';
-import type { Route } from '../../api/router.js';
+import { idRoute, type Route } from '../../api/router.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -12,21 +11,7 @@ import {
 export const webhookEndpointRoutes: Route[] = [
   { method: 'POST', path: '/v1/webhook_endpoints', handler: (ctx, req) => createWebhookEndpoint(ctx, req.params) },
   { method: 'GET', path: '/v1/webhook_endpoints', handler: (ctx, req) => listWebhookEndpoints(ctx, req.params, req.url) },
-  {
-    method: 'GET',
-    path: '/v1/webhook_endpoints/:id',
-    handler: (ctx, req) => {
-      parseParams({}, req.params);
-      return retrieveWebhookEndpoint(ctx, req.path.id as string);
-    },
-  },
+  idRoute('GET', '/v1/webhook_endpoints/:id', retrieveWebhookEndpoint),
   { method: 'POST', path: '/v1/webhook_endpoints/:id', handler: (ctx, req) => updateWebhookEndpoint(ctx, req.path.id as string, req.params) },
-  {
-    method: 'DELETE',
-    path: '/v1/webhook_endpoints/:id',
-    handler: (ctx, req) => {
-      parseParams({}, req.params);
-      return deleteWebhookEndpoint(ctx, req.path.id as string);
-    },
-  },
+  idRoute('DELETE', '/v1/webhook_endpoints/:id', deleteWebhookEndpoint),
 ];
