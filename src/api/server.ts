@@ -56,103 +56,39 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
   const router = new Router(routes);
   const allowedKeys = deps.config.apiKeys ? new Set(deps.config.apiKeys) : undefined;
 
-  async function handleApi(req: IncomingMessage, path: string, query: string, requestId: string): Promise<Response> {
+  /**
+   * Answers a /v1 request, or throws (auth, routing, params) or rejects with its error. Not async
+   * itself, so a GET costs no promise beyond the read it runs: this is every API request's path.
+   */
+  function answerApi(req: IncomingMessage, path: string, query: string, requestId: string): Promise<Response> {
     const method = req.method ?? 'GET';
-    let body: Buffer | undefined;
-    if (method === 'POST') {
-      try {
-        body = await readBody(req);
-      } catch (err) {
-        if (err instanceof BodyTooLarge) throw errors.tooLarge();
-        // The client went away mid-body: nobody reads the answer, but it is not a server fault.
-        throw errors.invalid('Invalid request: the request body could not be read.');
-      }
-    } else req.resume();
+    if (method === 'POST') return answerPost(req, path, requestId);
+    // Only a POST's body is read: anything else sent is discarded so the connection stays usable.
+    req.resume();
+    return routeAndRun(req, method, path, query, requestId);
+  }
 
+  /** A POST's body is read before anything else: an oversized or broken one is refused before auth or routing. */
+  async function answerPost(req: IncomingMessage, path: string, requestId: string): Promise<Response> {
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      throw unreadableBody(err);
+    }
+    return routeAndRun(req, 'POST', path, body, requestId);
+  }
+
+  /** Authenticates, finds the route and parses the params (body or query); runs a GET as a read, anything else as a write. */
+  function routeAndRun(req: IncomingMessage, method: string, path: string, form: string | Buffer, requestId: string): Promise<Response> {
     const { account } = authenticate(req.headers.authorization, allowedKeys);
     const match = router.match(method, path);
     if (!match) throw errors.notFoundUrl(method, path);
-
-    const params = method === 'POST' ? parseForm(body as Buffer) : parseForm(query);
-    const expand = expandField().parse(params.expand, 'expand') ?? [];
-    delete params.expand;
+    const params = parseForm(form);
+    const expand = takeExpand(params);
     const apiReq: ApiRequest = { params, path: match.params, url: path };
-
-    if (method === 'GET') {
-      const reader = deps.store.reader;
-      if (reader && reader !== deps.store.db) {
-        try {
-          return { status: 200, body: await run(makeCtx(deps, account, reader, requestId), match.route, apiReq, expand) };
-        } catch (err) {
-          // A GET that also writes (materialising `pm_card_visa`, say) runs again on the main
-          // connection; its first write failed before changing anything.
-          if (!isReadOnlyError(err)) throw err;
-        }
-      }
-      return { status: 200, body: await run(makeCtx(deps, account, deps.store.db, requestId), match.route, apiReq, expand) };
-    }
-    return write(req, account, match.route, apiReq, expand, requestId, method, path, params);
-  }
-
-  async function run(ctx: Ctx, route: Route, apiReq: ApiRequest, expand: string[]): Promise<string> {
-    const result = await route.handler(ctx, apiReq);
-    if (expand.length === 0) return serialize(result);
-    const object = materialize(result);
-    await expandObject(ctx, object, expand);
-    return JSON.stringify(object);
-  }
-
-  /** A write runs in one transaction: its idempotency record, objects, events and outbox rows. */
-  async function write(
-    req: IncomingMessage,
-    account: string,
-    route: Route,
-    apiReq: ApiRequest,
-    expand: string[],
-    requestId: string,
-    method: string,
-    path: string,
-    params: FormObject,
-  ): Promise<Response> {
-    const rawKey = req.headers['idempotency-key'];
-    const key = method === 'POST' && typeof rawKey === 'string' && rawKey !== '' ? rawKey : null;
-    const now = unixNow(deps.clock);
-    const hash = key ? requestHash(method, path, { ...params, expand }) : '';
-    if (key) checkKey(key);
-    const hooks: Array<() => void> = [];
-    try {
-      const response = await deps.store.transaction(async (tx): Promise<Response> => {
-        if (key) {
-          const replay = await findReplay(tx, account, key, hash, now);
-          if (replay) return replayOf(replay);
-        }
-        const ctx = makeCtx(deps, account, tx, requestId, key);
-        ctx.afterCommit = hooks;
-        const out: Response = { status: 200, body: await run(ctx, route, apiReq, expand) };
-        if (key) await remember(tx, account, key, hash, { ...out, requestId }, now);
-        return out;
-      });
-      for (const hook of hooks) hook();
-      return response;
-    } catch (err) {
-      if (key) {
-        // A concurrent request with the same key (another instance, on PostgreSQL) committed first:
-        // answer with its response. That is the unique violation on the key, but also any error its
-        // effect caused here (the session it expired or paid is no longer open).
-        const replay = await findReplay(deps.store.db, account, key, hash, now);
-        if (replay) return replayOf(replay);
-        if (isUniqueViolation(err)) throw errors.idempotencyInProgress();
-      }
-      if (key && err instanceof StripeError && err.remember) {
-        const stored = { status: err.status, body: JSON.stringify(err.toJSON()), requestId };
-        await remember(deps.store.db, account, key, hash, stored, now).catch(() => undefined);
-      }
-      throw err;
-    }
-  }
-
-  function replayOf(stored: StoredResponse): Response {
-    return { status: stored.status, body: stored.body, replayed: true, originalRequestId: stored.requestId };
+    if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
+    return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -162,42 +98,179 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     if (!path.startsWith('/v1/')) {
+      // Awaited here rather than in a function of its own: the hosted page is a hot path too.
       try {
         for (const other of others) if (await other(req, res, requestId)) return;
         send(res, requestId, { status: 404, body: JSON.stringify(errors.notFoundUrl(req.method ?? 'GET', path).toJSON()) }, req);
       } catch (err) {
-        deps.log.error({ err, requestId, path }, 'page handler failed');
-        if (!res.headersSent) send(res, requestId, { status: 500, body: JSON.stringify(errors.internal().toJSON()) }, req);
-        else res.destroy();
+        pathHandlerFailed(deps, err, req, res, requestId, path);
       }
       return;
     }
     let response: Response;
     try {
-      response = await handleApi(req, path, q === -1 ? '' : url.slice(q + 1), requestId);
+      response = await answerApi(req, path, q === -1 ? '' : url.slice(q + 1), requestId);
     } catch (err) {
       response = errorResponse(err, requestId, deps);
     }
-    try {
-      send(res, requestId, response, req);
-    } catch (err) {
-      // The socket is gone or a header was refused: nothing more can be said to this client.
-      deps.log.warn({ err, requestId }, 'response not sent');
-      res.destroy();
-    }
-    if (deps.log.isLevelEnabled('info')) {
-      deps.log.info(
-        { requestId, method: req.method, path, status: response.status, ms: Math.round((performance.now() - started) * 100) / 100 },
-        'request',
-      );
-    }
+    respond(deps, res, requestId, response, req);
+    logRequest(deps, req, path, requestId, response.status, started);
   };
 }
 
+/** The error for a POST body that could not be read: 413 past the limit, else a 400. */
+function unreadableBody(err: unknown): StripeError {
+  if (err instanceof BodyTooLarge) return errors.tooLarge();
+  // The client went away mid-body: nobody reads the answer, but it is not a server fault.
+  return errors.invalid('Invalid request: the request body could not be read.');
+}
+
+/** Takes `expand` out of the params: it shapes the response and is no parameter of the route. */
+function takeExpand(params: FormObject): string[] {
+  const expand = expandField().parse(params.expand, 'expand') ?? [];
+  delete params.expand;
+  return expand;
+}
+
+/** A GET runs on the store's read connection when it has one, else on the main connection. */
+async function runRead(
+  deps: Deps,
+  account: string,
+  route: Route,
+  apiReq: ApiRequest,
+  expand: string[],
+  requestId: string,
+): Promise<Response> {
+  const reader = deps.store.reader;
+  if (reader && reader !== deps.store.db) {
+    try {
+      return { status: 200, body: await runRoute(makeCtx(deps, account, reader, requestId), route, apiReq, expand) };
+    } catch (err) {
+      // A GET that also writes (materialising `pm_card_visa`, say) runs again on the main
+      // connection; its first write failed before changing anything.
+      if (!isReadOnlyError(err)) throw err;
+    }
+  }
+  return { status: 200, body: await runRoute(makeCtx(deps, account, deps.store.db, requestId), route, apiReq, expand) };
+}
+
+/**
+ * A write runs in one transaction: its idempotency record, objects, events and outbox rows. A
+ * known Idempotency-Key with the same request replays the stored response instead; the
+ * after-commit hooks run only once the transaction has committed.
+ */
+async function runWrite(
+  deps: Deps,
+  req: IncomingMessage,
+  method: string,
+  account: string,
+  route: Route,
+  apiReq: ApiRequest,
+  expand: string[],
+  requestId: string,
+): Promise<Response> {
+  const key = idempotencyKeyOf(req, method);
+  const now = unixNow(deps.clock);
+  const hash = key ? requestHash(method, apiReq.url, { ...apiReq.params, expand }) : '';
+  if (key) checkKey(key);
+  const hooks: Array<() => void> = [];
+  try {
+    const response = await deps.store.transaction(async (tx): Promise<Response> => {
+      if (key) {
+        const replay = await findReplay(tx, account, key, hash, now);
+        if (replay) return replayOf(replay);
+      }
+      const ctx = makeCtx(deps, account, tx, requestId, key);
+      ctx.afterCommit = hooks;
+      const out: Response = { status: 200, body: await runRoute(ctx, route, apiReq, expand) };
+      if (key) await remember(tx, account, key, hash, { ...out, requestId }, now);
+      return out;
+    });
+    for (const hook of hooks) hook();
+    return response;
+  } catch (err) {
+    if (key) return answerFailedKeyedWrite(deps, err, account, key, hash, now, requestId);
+    throw err;
+  }
+}
+
+/**
+ * A write under an Idempotency-Key failed: answers with the response of a request with the same
+ * key that committed meanwhile, else throws the error, remembered under the key when it is one
+ * that a retry must get again.
+ */
+async function answerFailedKeyedWrite(
+  deps: Deps,
+  err: unknown,
+  account: string,
+  key: string,
+  hash: string,
+  now: number,
+  requestId: string,
+): Promise<Response> {
+  // A concurrent request with the same key (another instance, on PostgreSQL) committed first:
+  // answer with its response. That is the unique violation on the key, but also any error its
+  // effect caused here (the session it expired or paid is no longer open).
+  const replay = await findReplay(deps.store.db, account, key, hash, now);
+  if (replay) return replayOf(replay);
+  if (isUniqueViolation(err)) throw errors.idempotencyInProgress();
+  if (err instanceof StripeError && err.remember) {
+    const stored = { status: err.status, body: JSON.stringify(err.toJSON()), requestId };
+    // Failing to remember must not hide the error itself.
+    await remember(deps.store.db, account, key, hash, stored, now).catch(() => undefined);
+  }
+  throw err;
+}
+
+/** The request's Idempotency-Key: only a POST has one, and an empty header is none. */
+function idempotencyKeyOf(req: IncomingMessage, method: string): string | null {
+  const raw = req.headers['idempotency-key'];
+  return method === 'POST' && typeof raw === 'string' && raw !== '' ? raw : null;
+}
+
+/** A stored response answered again, marked as a replay of the request that produced it. */
+function replayOf(stored: StoredResponse): Response {
+  return { status: stored.status, body: stored.body, replayed: true, originalRequestId: stored.requestId };
+}
+
+/** The route's result as JSON: stored JSON as is when nothing is expanded, else the object expanded first. */
+async function runRoute(ctx: Ctx, route: Route, apiReq: ApiRequest, expand: string[]): Promise<string> {
+  const result = await route.handler(ctx, apiReq);
+  if (expand.length === 0) return serialize(result);
+  const object = materialize(result);
+  await expandObject(ctx, object, expand);
+  return JSON.stringify(object);
+}
+
+/** Stripe's error body for a StripeError; anything else is logged and answered as a 500 `api_error`. */
 function errorResponse(err: unknown, requestId: string, deps: Deps): Response {
   if (err instanceof StripeError) return { status: err.status, body: JSON.stringify(err.toJSON()) };
   deps.log.error({ err, requestId }, 'unexpected error');
   return { status: 500, body: JSON.stringify(errors.internal().toJSON()) };
+}
+
+/** A path handler threw: a 500 if nothing was sent yet, else the half-sent response is cut off. */
+function pathHandlerFailed(deps: Deps, err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, path: string): void {
+  deps.log.error({ err, requestId, path }, 'page handler failed');
+  if (!res.headersSent) send(res, requestId, { status: 500, body: JSON.stringify(errors.internal().toJSON()) }, req);
+  else res.destroy();
+}
+
+/** Sends an API response; one that cannot be sent is logged and its connection closed. */
+function respond(deps: Deps, res: ServerResponse, requestId: string, response: Response, req: IncomingMessage): void {
+  try {
+    send(res, requestId, response, req);
+  } catch (err) {
+    // The socket is gone or a header was refused: nothing more can be said to this client.
+    deps.log.warn({ err, requestId }, 'response not sent');
+    res.destroy();
+  }
+}
+
+/** One log line per API request at info level; nothing is built when info is off. */
+function logRequest(deps: Deps, req: IncomingMessage, path: string, requestId: string, status: number, started: number): void {
+  if (!deps.log.isLevelEnabled('info')) return;
+  deps.log.info({ requestId, method: req.method, path, status, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
 }
 
 const VERSION_HEADER = /^[0-9A-Za-z._-]{1,64}$/;
