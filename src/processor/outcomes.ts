@@ -62,22 +62,12 @@ function needsAuthentication(test: TestCard | undefined, opts: ChargeOptions): b
   return test?.authentication === 'unless_set_up' && !opts.setUp;
 }
 
-/**
- * The outcome of charging `amount` (smallest currency unit) to a payment method, per Stripe's
- * test numbers (SPEC §6). No test number depends on the amount; it is part of the port so a
- * rule on amounts has a place to live.
- */
-export async function chargeOutcome(db: Db, pm: ChargeablePaymentMethod, amount: number, opts: ChargeOptions = {}): Promise<ChargeOutcome> {
-  void amount;
-  if (pm.type === 'us_bank_account') {
-    const bank = await testBankOf(db, pm);
-    if (bank?.blocked) return declined(bank.blocked);
-    const s = bank?.settlement ?? { outcome: 'succeeded' };
-    return s.outcome === 'failed'
-      ? { status: 'processing', outcome: 'failed', failure_code: s.failure_code, failure_message: s.failure_message }
-      : { status: 'processing', outcome: s.outcome, failure_code: null, failure_message: null };
-  }
-  if (pm.type !== 'card' || !pm.card) return declined(DECLINES.generic);
+type ChargeRule = (db: Db, pm: ChargeablePaymentMethod, opts: ChargeOptions) => Promise<ChargeOutcome>;
+type AttachRule = (db: Db, pm: ChargeablePaymentMethod, opts: { now?: number }) => Promise<AttachOutcome>;
+
+/** A card answers at once, per its test number, expiry, authentication and CVC check. */
+const chargeCard: ChargeRule = async (db, pm, opts) => {
+  if (!pm.card) return declined(DECLINES.generic);
   const test = await testCardOf(db, pm);
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   if (isExpired(pm.card.exp_month, pm.card.exp_year, now)) return declined(DECLINES.expired);
@@ -86,17 +76,54 @@ export async function chargeOutcome(db: Db, pm: ChargeablePaymentMethod, amount:
   if (pm.card.checks?.cvc_check === 'fail') return declined(DECLINES.incorrectCvc);
   if (test && test.charge !== 'succeeds') return declined(test.charge);
   return { status: 'succeeded' };
-}
+};
 
-/**
- * Whether a payment method may be attached to a customer (or saved by a SetupIntent / Checkout):
- * cards that simulate an issuer decline refuse with their decline (SPEC §9).
- */
-export async function attachOutcome(db: Db, pm: ChargeablePaymentMethod, opts: { now?: number } = {}): Promise<AttachOutcome> {
-  if (pm.type !== 'card' || !pm.card) return { status: 'succeeded' };
+/** A bank debit is `processing`; its test account says how it settles (or that Radar blocks it). */
+const debitBank: ChargeRule = async (db, pm) => {
+  const bank = await testBankOf(db, pm);
+  if (bank?.blocked) return declined(bank.blocked);
+  const s = bank?.settlement ?? { outcome: 'succeeded' };
+  return s.outcome === 'failed'
+    ? { status: 'processing', outcome: 'failed', failure_code: s.failure_code, failure_message: s.failure_message }
+    : { status: 'processing', outcome: s.outcome, failure_code: null, failure_message: null };
+};
+
+/** Cards that simulate an issuer decline refuse to be saved, and so do expired cards. */
+const attachCard: AttachRule = async (db, pm, opts) => {
+  if (!pm.card) return { status: 'succeeded' };
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   if (isExpired(pm.card.exp_month, pm.card.exp_year, now)) return declined(DECLINES.expired);
   const test = await testCardOf(db, pm);
   if (test?.attach === 'refused' && test.charge !== 'succeeds') return declined(test.charge);
   return { status: 'succeeded' };
+};
+
+/**
+ * Each payment method type's rules, by `PaymentMethod.type`. The type's module
+ * (src/payment-method-types/) names how it settles; these rules give the matching outcome.
+ */
+const CHARGE: Readonly<Record<string, ChargeRule>> = { card: chargeCard, us_bank_account: debitBank };
+/** A type without an attach rule attaches (Stripe's test bank accounts count as verified). */
+const ATTACH: Readonly<Record<string, AttachRule>> = { card: attachCard };
+
+/**
+ * The outcome of charging `amount` (smallest currency unit) to a payment method, per Stripe's
+ * test numbers (docs/decisions.md#the-processor-and-test-numbers). No test number depends on
+ * the amount; it is part of the port so a rule on amounts has a place to live. A type without a
+ * rule declines.
+ */
+export async function chargeOutcome(db: Db, pm: ChargeablePaymentMethod, amount: number, opts: ChargeOptions = {}): Promise<ChargeOutcome> {
+  void amount;
+  const rule = Object.hasOwn(CHARGE, pm.type) ? CHARGE[pm.type] : undefined;
+  return rule ? rule(db, pm, opts) : declined(DECLINES.generic);
+}
+
+/**
+ * Whether a payment method may be attached to a customer (or saved by a SetupIntent / Checkout):
+ * cards that simulate an issuer decline refuse with their decline
+ * (docs/decisions.md#card-declines-at-attach).
+ */
+export async function attachOutcome(db: Db, pm: ChargeablePaymentMethod, opts: { now?: number } = {}): Promise<AttachOutcome> {
+  const rule = Object.hasOwn(ATTACH, pm.type) ? ATTACH[pm.type] : undefined;
+  return rule ? rule(db, pm, opts) : { status: 'succeeded' };
 }
