@@ -8,7 +8,7 @@ export interface Config {
   /** Strict mode: only these secret keys authenticate. Undefined = dev mode (any well-formed key). */
   apiKeys: string[] | undefined;
   logLevel: string;
-  /** Seconds a us_bank_account payment stays `processing` before it settles. */
+  /** Seconds a payment of a type that settles later (ACH) stays `processing` before it settles. */
   settlementDelaySeconds: number;
   /** Seconds between webhook delivery attempts; attempt n waits retrySchedule[n-1] (last repeats). */
   webhookRetrySchedule: number[];

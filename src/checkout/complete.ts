@@ -15,7 +15,7 @@ import { present, type RedisplayValue, type Session, type StoredSession } from '
 import { EXPIRE_JOB, loadLineItems, lockSession, saveSession } from '../resources/checkout-sessions/store.js';
 import { cancel } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
-import type { CompletionForm, CompletionResult } from './contract.js';
+import { choiceType, type CompletionForm, type CompletionResult } from './contract.js';
 import { createCustomerFromCheckout } from './customer.js';
 import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
 import { payForSession, recordDecline } from './pay.js';
@@ -54,7 +54,7 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   if (s.status === 'expired') return refuse('This Checkout Session has expired.', 'checkout_session_expired');
   const now = await businessNow(ctx, s._internal.test_clock);
   if (now >= s.expires_at) return refuse('This Checkout Session has expired.', 'checkout_session_expired');
-  if (!s.payment_method_types.includes(form.payment.kind === 'us_bank_account' ? 'us_bank_account' : 'card')) {
+  if (!s.payment_method_types.includes(choiceType(form.payment))) {
     return refuse('This payment method is not available for this payment.', 'payment_method_unavailable');
   }
 
@@ -76,7 +76,7 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
     throw err;
   }
 
-  const tickedSave = form.payment.kind === 'new_card' && form.payment.save;
+  const tickedSave = form.payment.kind === 'new' && form.payment.save;
   const saving = prepared.isNew && savesPaymentMethod(s, tickedSave);
   const outcome: ChargeOutcome =
     s.mode === 'setup' ? await attachOutcome(ctx.db, prepared.pm, { now }) : await chargeOutcome(ctx.db, prepared.pm, s.amount_total ?? 0, { now, setUp: saving });

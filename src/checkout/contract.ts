@@ -2,16 +2,24 @@
  * What the hosted page hands to Checkout completion, and what it gets back. The page parses and
  * checks the form's shape; completion (src/checkout/complete.ts) applies every business rule.
  */
-import type { Address } from '../resources/shared/params.js';
+import type { PageEntry } from '../payment-method-types/index.js';
 import type { Session } from '../resources/checkout-sessions/shape.js';
+import type { SupportedType } from '../resources/payment-methods/shape.js';
+import type { Address } from '../resources/shared/params.js';
 
 export type PaymentChoice =
   /** A saved card the page listed (re-checked at submit: still attached, eligible, in the window). */
   | { kind: 'saved_card'; paymentMethod: string }
-  /** Card data typed on the page. Never stored or logged whole: completion keeps brand, last4, exp, fingerprint. */
-  | { kind: 'new_card'; number: string; expMonth: number; expYear: number; cvc: string; save: boolean }
-  /** A US bank account (ACH direct debit): settles later. */
-  | { kind: 'us_bank_account'; routingNumber: string; accountNumber: string; accountHolderName: string; accountHolderType: 'individual' | 'company' };
+  /**
+   * A payment method typed on the page, read by its type's module into the details the API takes.
+   * A card or account number is never stored or logged whole: completion keeps last4 and a fingerprint.
+   */
+  | ({ kind: 'new'; type: SupportedType } & PageEntry<unknown>);
+
+/** The type a choice pays with. A saved one is a card: Checkout only prefills cards. */
+export function choiceType(p: PaymentChoice): string {
+  return p.kind === 'saved_card' ? 'card' : p.type;
+}
 
 export interface CompletionForm {
   email: string | null;

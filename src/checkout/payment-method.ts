@@ -1,15 +1,14 @@
 /**
  * The buyer's payment method at completion: a saved card, or one typed on the page (created
- * through the payment-methods service, so every card rule lives there), and saving it to the
- * customer with the `allow_redisplay` Checkout gives it.
+ * through the payment-methods service, so the page and the API share every rule of its type), and
+ * saving it to the customer with the `allow_redisplay` Checkout gives it.
  */
 import type { Ctx } from '../api/context.js';
 import { errors } from '../api/errors.js';
 import type { Customer } from '../resources/customers/shape.js';
 import {
   attachToCustomer,
-  createCardPaymentMethod,
-  createUsBankAccountPaymentMethod,
+  createPaymentMethodOfType,
   customerPaymentMethods,
   findPaymentMethod,
   requirePaymentMethod,
@@ -30,31 +29,23 @@ export async function paymentMethodsForPrefill(ctx: Ctx, customerId: string): Pr
   return customerPaymentMethods(ctx, customerId);
 }
 
+/**
+ * The payment method the buyer pays with: the saved card they chose, or a new one created from
+ * what the page read, with the form's contact and billing details (a type that asks for the
+ * holder's name in its own field names the billing details with it).
+ */
 export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: number): Promise<PreparedPaymentMethod> {
-  const billing = {
-    name: form.billing.name,
-    email: form.email,
-    phone: form.phone,
-    address: form.billing.address,
-  };
   const p = form.payment;
   if (p.kind === 'saved_card') {
     return { pm: await requirePaymentMethod(ctx, p.paymentMethod), isNew: false };
   }
-  if (p.kind === 'new_card') {
-    const pm = await createCardPaymentMethod(
-      ctx,
-      { number: p.number, exp_month: p.expMonth, exp_year: p.expYear, cvc: p.cvc },
-      { billing_details: billing, created: now, paramPrefix: 'card' },
-    );
-    return { pm, isNew: true };
-  }
-  if (!p.accountHolderName) throw errors.missingParam('us_bank_account[account_holder_name]');
-  const pm = await createUsBankAccountPaymentMethod(
-    ctx,
-    { routing_number: p.routingNumber, account_number: p.accountNumber, account_holder_type: p.accountHolderType },
-    { billing_details: { ...billing, name: p.accountHolderName }, created: now, paramPrefix: 'us_bank_account' },
-  );
+  const billing = {
+    name: p.billingName ?? form.billing.name,
+    email: form.email,
+    phone: form.phone,
+    address: form.billing.address,
+  };
+  const pm = await createPaymentMethodOfType(ctx, p.type, p.params, { billing_details: billing, created: now });
   return { pm, isNew: true };
 }
 

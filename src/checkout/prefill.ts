@@ -7,6 +7,7 @@
  * CARD_RULES the conditions on each saved card, BILLING_REQUIREMENTS the billing details each
  * `billing_address_collection` value needs, and choose() the prioritisation among several cards.
  */
+import { isPrefillable } from '../payment-method-types/index.js';
 import type { Address } from '../resources/shared/params.js';
 import { addressFormFor, AUTO_POSTAL_COUNTRIES } from './address-form.js';
 
@@ -87,7 +88,12 @@ export const SESSION_RULES: Rule<void>[] = [
 
 /** Conditions on each saved payment method (rules 3 and 4). */
 export const CARD_RULES: Rule<SavedPaymentMethod>[] = [
-  { id: 'is_card', says: 'Checkout only supports prefilling card payment methods', holds: (_i, pm) => pm.type === 'card' && !!pm.card },
+  {
+    id: 'is_card',
+    says: 'Checkout only supports prefilling card payment methods',
+    // The saved-card list shows the card's brand, last4 and expiry, so a prefilled method has them.
+    holds: (_i, pm) => isPrefillable(pm.type) && !!pm.card,
+  },
   {
     id: 'redisplay_allowed',
     says: 'allow_redisplay is always, or a value listed in saved_payment_method_options.allow_redisplay_filters',

@@ -11,11 +11,12 @@ interface Session {
 
 const SUCCESS_URL = 'https://example.com/success?session_id={CHECKOUT_SESSION_ID}';
 
-async function openSession(api: Client, types: string[]): Promise<Session> {
+/** A session offering the payment method type that `fields` (the page's form) pay with. */
+async function openSession(api: Client, fields: { paymentMethod: string }): Promise<Session> {
   return api.post<Session>('/v1/checkout/sessions', {
     mode: 'payment',
     line_items: [{ price_data: { currency: 'usd', unit_amount: 2000, product_data: { name: 'Triggered test item' } }, quantity: 1 }],
-    allowed_payment_method_types: types,
+    allowed_payment_method_types: [fields.paymentMethod],
     success_url: SUCCESS_URL,
     metadata: { created_by: 'opencheckout trigger' },
   });
@@ -40,7 +41,7 @@ export const TRIGGERS: Record<string, { describe: string; run(api: Client, log: 
   'checkout.session.completed': {
     describe: 'a Checkout Session paid by card (4242) on its hosted page',
     async run(api, log) {
-      const s = await openSession(api, ['card']);
+      const s = await openSession(api, CARD_4242);
       await payOnHostedPage(s.url, { ...BUYER, ...CARD_4242 });
       log(`Paid ${s.id} on its hosted page`);
     },
@@ -54,8 +55,9 @@ export const TRIGGERS: Record<string, { describe: string; run(api: Client, log: 
   'checkout.session.async_payment_succeeded': {
     describe: 'a bank (ACH) payment with 000123456789 that settles successfully',
     async run(api, log) {
-      const s = await openSession(api, ['us_bank_account']);
-      await payOnHostedPage(s.url, { ...BUYER, ...bankAccount('000123456789') });
+      const bank = bankAccount('000123456789');
+      const s = await openSession(api, bank);
+      await payOnHostedPage(s.url, { ...BUYER, ...bank });
       log(`Paid ${s.id} by bank account; waiting for settlement`);
       await waitForSettlement(api, s.id, 60_000);
     },
@@ -63,8 +65,9 @@ export const TRIGGERS: Record<string, { describe: string; run(api: Client, log: 
   'checkout.session.async_payment_failed': {
     describe: 'a bank (ACH) payment with 000222222227 that fails for insufficient funds',
     async run(api, log) {
-      const s = await openSession(api, ['us_bank_account']);
-      await payOnHostedPage(s.url, { ...BUYER, ...bankAccount('000222222227') });
+      const bank = bankAccount('000222222227');
+      const s = await openSession(api, bank);
+      await payOnHostedPage(s.url, { ...BUYER, ...bank });
       log(`Paid ${s.id} by bank account; waiting for settlement`);
       await waitForSettlement(api, s.id, 60_000);
     },
@@ -72,7 +75,7 @@ export const TRIGGERS: Record<string, { describe: string; run(api: Client, log: 
   'checkout.session.expired': {
     describe: 'a Checkout Session expired through the expire endpoint',
     async run(api, log) {
-      const s = await openSession(api, ['card']);
+      const s = await openSession(api, CARD_4242);
       await api.post(`/v1/checkout/sessions/${s.id}/expire`);
       log(`Expired ${s.id}`);
     },

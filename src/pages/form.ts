@@ -2,21 +2,27 @@
  * The hosted page's form: the values its fields start with (from the prefill result) and the
  * parsing of a submitted form into a CompletionForm. Only the form's shape is checked here (a
  * card number is digits, an expiry is a month and a year); completion applies every business rule.
+ * Each payment method type reads its own fields (src/payment-method-types/).
  */
 import { addressFormFor, AUTO_POSTAL_COUNTRIES } from '../checkout/address-form.js';
-import type { CompletionForm, PaymentChoice } from '../checkout/contract.js';
+import { choiceType, type CompletionForm, type PaymentChoice } from '../checkout/contract.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, findPaymentMethodType, PAYMENT_METHOD_TYPES, type PageEntry } from '../payment-method-types/index.js';
+import type { SupportedType } from '../resources/payment-methods/shape.js';
 import type { Address } from '../resources/shared/params.js';
+import { field } from './fields.js';
 import type { PageView } from './load.js';
 
-/** Field names double as element ids (Stripe's ids), so a posted form reads like the page. */
+/**
+ * The page's own fields. Field names double as element ids (Stripe's ids), so a posted form reads
+ * like the page; each payment method type names its own fields (`cardExpiry`, `routingNumber`).
+ */
 export type Field =
-  | 'email' | 'phoneNumber' | 'paymentMethod' | 'cardExpiry' | 'savePaymentMethod'
+  | 'email' | 'phoneNumber' | 'paymentMethod'
   | 'billingName' | 'billingCountry' | 'billingPostalCode' | 'billingAddressLine1' | 'billingAddressLine2' | 'billingLocality' | 'billingAdministrativeArea'
-  | 'shippingName' | 'shippingCountry' | 'shippingPostalCode' | 'shippingAddressLine1' | 'shippingAddressLine2' | 'shippingLocality' | 'shippingAdministrativeArea'
-  | 'routingNumber' | 'accountHolderName' | 'accountHolderType';
+  | 'shippingName' | 'shippingCountry' | 'shippingPostalCode' | 'shippingAddressLine1' | 'shippingAddressLine2' | 'shippingLocality' | 'shippingAdministrativeArea';
 
-/** What the fields show. Card number, CVC and bank account number are never kept. */
-export type Values = Partial<Record<Field, string>>;
+/** What the fields show, by field id. Card number, CVC and bank account number are never kept. */
+export type Values = Partial<Record<string, string>>;
 
 export interface FormError {
   message: string;
@@ -28,7 +34,7 @@ export interface FormError {
 /** Payment method types the page offers, in the session's order (card when none is given). */
 export function methodTypes(view: PageView): string[] {
   const types = view.session.payment_method_types.length > 0 ? view.session.payment_method_types : view.session.allowed_payment_method_types;
-  return types.length > 0 ? types : ['card'];
+  return types.length > 0 ? types : [DEFAULT_PAYMENT_METHOD_TYPE];
 }
 
 /**
@@ -48,7 +54,7 @@ export function initialValues(view: PageView): Values {
   const allowed = session.shipping_address_collection?.allowed_countries ?? [];
   return {
     email: p.email?.value ?? session.customer_email ?? '',
-    paymentMethod: p.selected?.id ?? methodTypes(view)[0] ?? 'card',
+    paymentMethod: p.selected?.id ?? methodTypes(view)[0] ?? DEFAULT_PAYMENT_METHOD_TYPE,
     billingName: p.billing?.name ?? '',
     billingCountry: bill?.country ?? ship?.address.country ?? 'US',
     billingPostalCode: bill?.postal_code ?? '',
@@ -64,22 +70,16 @@ export function initialValues(view: PageView): Values {
     shippingLocality: ship?.address.city ?? '',
     shippingAdministrativeArea: ship?.address.state ?? '',
     phoneNumber: '',
-    accountHolderType: 'individual',
+    ...PAYMENT_METHOD_TYPES.reduce<Values>((values, t) => ({ ...values, ...t.page.initial }), {}),
   };
 }
 
-const KEPT: Field[] = [
-  'email', 'phoneNumber', 'paymentMethod', 'cardExpiry', 'savePaymentMethod',
+const KEPT: readonly string[] = [
+  'email', 'phoneNumber', 'paymentMethod',
   'billingName', 'billingCountry', 'billingPostalCode', 'billingAddressLine1', 'billingAddressLine2', 'billingLocality', 'billingAdministrativeArea',
   'shippingName', 'shippingCountry', 'shippingPostalCode', 'shippingAddressLine1', 'shippingAddressLine2', 'shippingLocality', 'shippingAdministrativeArea',
-  'routingNumber', 'accountHolderName', 'accountHolderType',
+  ...PAYMENT_METHOD_TYPES.flatMap((t) => t.page.kept),
 ];
-
-const MAX_FIELD = 500;
-
-function field(body: URLSearchParams, name: string): string {
-  return (body.get(name) ?? '').trim().slice(0, MAX_FIELD);
-}
 
 /** The typed values to show again after a refused submit (no card number, CVC or account number). */
 export function keptValues(body: URLSearchParams, view: PageView): Values {
@@ -111,53 +111,25 @@ function address(body: URLSearchParams, prefix: 'billing' | 'shipping', full: bo
   };
 }
 
-/** `1234`, `12/34`, `12 / 34`, `12/2034` -> month and four-digit year; null when not an expiry. */
-export function parseExpiry(raw: string): { month: number; year: number } | null {
-  const m = /^(\d{1,2})\/?(\d{2}|\d{4})$/.exec(raw.replace(/\s+/g, ''));
-  if (!m) return null;
-  const month = Number(m[1]);
-  const yy = m[2] as string;
-  const year = yy.length === 2 ? 2000 + Number(yy) : Number(yy);
-  return month >= 1 && month <= 12 ? { month, year } : null;
-}
+/** The card expiry the page accepts (`12 / 34`, ...): the card module reads it; the form exports it. */
+export { parseExpiry } from '../payment-method-types/card.js';
 
-function cardChoice(body: URLSearchParams): PaymentChoice | FormError {
-  const number = (body.get('cardNumber') ?? '').replace(/[\s-]/g, '');
-  if (number === '') return { code: 'incomplete_number', field: 'cardNumber', message: 'Your card number is incomplete.' };
-  if (!/^\d{12,19}$/.test(number)) return { code: 'invalid_number', field: 'cardNumber', message: 'Your card number is invalid.' };
-  const rawExpiry = field(body, 'cardExpiry');
-  if (rawExpiry === '') return { code: 'incomplete_expiry', field: 'cardExpiry', message: "Your card's expiration date is incomplete." };
-  const expiry = parseExpiry(rawExpiry);
-  if (!expiry) return { code: 'invalid_expiry', field: 'cardExpiry', message: "Your card's expiration date is invalid." };
-  const cvc = (body.get('cardCvc') ?? '').trim();
-  if (!/^\d{3,4}$/.test(cvc)) return { code: 'incomplete_cvc', field: 'cardCvc', message: "Your card's security code is incomplete." };
-  const save = body.get('savePaymentMethod') === 'on' || body.get('savePaymentMethod') === 'true';
-  return { kind: 'new_card', number, expMonth: expiry.month, expYear: expiry.year, cvc, save };
-}
-
-function bankChoice(body: URLSearchParams): PaymentChoice | FormError {
-  const routingNumber = field(body, 'routingNumber').replace(/\s/g, '');
-  const accountNumber = (body.get('accountNumber') ?? '').replace(/\s/g, '');
-  const accountHolderName = field(body, 'accountHolderName');
-  if (!/^\d{9}$/.test(routingNumber)) return { code: 'invalid_routing_number', field: 'routingNumber', message: 'Your routing number must be 9 digits.' };
-  if (!/^\d{4,17}$/.test(accountNumber)) return { code: 'invalid_account_number', field: 'accountNumber', message: 'Your account number is invalid.' };
-  if (accountHolderName === '') return { code: 'incomplete_name', field: 'accountHolderName', message: 'Enter the account holder name.' };
-  const accountHolderType = field(body, 'accountHolderType') === 'company' ? 'company' : 'individual';
-  return { kind: 'us_bank_account', routingNumber, accountNumber, accountHolderName, accountHolderType };
-}
-
-function isError(x: PaymentChoice | FormError): x is FormError {
+function isError<T extends object>(x: T | FormError): x is FormError {
   return 'message' in x;
+}
+
+function newChoice(type: SupportedType, read: PageEntry<unknown> | FormError): PaymentChoice | FormError {
+  return isError(read) ? read : { kind: 'new', type, ...read };
 }
 
 /** Reads a posted form into a CompletionForm, or the first error of shape to show inline. */
 export function parseSubmission(body: URLSearchParams, view: PageView): { form: CompletionForm } | { error: FormError } {
   const types = methodTypes(view);
-  const method = field(body, 'paymentMethod') || (types[0] ?? 'card');
+  const method = field(body, 'paymentMethod') || (types[0] ?? DEFAULT_PAYMENT_METHOD_TYPE);
+  const offered = types.includes(method) ? findPaymentMethodType(method) : undefined;
   let payment: PaymentChoice | FormError;
   if (method.startsWith('pm_')) payment = { kind: 'saved_card', paymentMethod: method };
-  else if (method === 'card' && types.includes('card')) payment = cardChoice(body);
-  else if (method === 'us_bank_account' && types.includes('us_bank_account')) payment = bankChoice(body);
+  else if (offered) payment = newChoice(offered.type, offered.page.read(body));
   else payment = { code: 'payment_method_invalid', field: 'paymentMethod', message: 'Choose a payment method.' };
   if (isError(payment)) return { error: payment };
 
@@ -177,18 +149,23 @@ export function parseSubmission(body: URLSearchParams, view: PageView): { form: 
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+function requiresBillingFields(p: PaymentChoice): boolean {
+  return findPaymentMethodType(choiceType(p))?.page.requiresBillingFields ?? true;
+}
+
 function required(field: string, what: string): FormError {
   return { code: 'incomplete_field', field, message: `Enter ${what}.` };
 }
 
 /**
- * The fields the page's form requires, as the page shows them: an email; for a card, the
- * cardholder name and the billing address fields that `billing_address_collection` and the
- * country's address form ask for; the shipping address when the session collects one.
+ * The fields the page's form requires, as the page shows them: an email; for a type that asks
+ * for them (cards), the cardholder name and the billing address fields that
+ * `billing_address_collection` and the country's address form ask for; the shipping address when
+ * the session collects one.
  */
 function missingField(form: CompletionForm, view: PageView, full: boolean): FormError | null {
   if (!form.email || !EMAIL.test(form.email)) return { code: 'email_invalid', field: 'email', message: 'Your email address is incomplete or invalid.' };
-  if (form.payment.kind !== 'us_bank_account') {
+  if (requiresBillingFields(form.payment)) {
     const a = form.billing.address;
     if (!form.billing.name) return required('billingName', 'the name on the card');
     if (!a.country) return required('billingCountry', 'your country or region');

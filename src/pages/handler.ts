@@ -10,6 +10,7 @@ import { StripeError } from '../api/errors.js';
 import { readBody, type PathHandler } from '../api/server.js';
 import { completeSession } from '../checkout/complete.js';
 import type { CompletionResult } from '../checkout/contract.js';
+import { PAYMENT_METHOD_TYPES } from '../payment-method-types/index.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { initialValues, keptValues, parseSubmission, type FormError, type Values } from './form.js';
 import { noticeHtml, type Notice } from './layout.js';
@@ -27,12 +28,13 @@ const CARD_ERROR_CODES = new Set([
   'invalid_expiry_year', 'invalid_number', 'processing_error', 'authentication_required', 'card_decline_rate_limit_exceeded',
 ]);
 
-/** Completion names card params as the API does (`card[number]`); the page's fields are Stripe's ids. */
-const FIELD_OF_PARAM: Record<string, string> = {
-  'card[number]': 'cardNumber', 'card[exp_month]': 'cardExpiry', 'card[exp_year]': 'cardExpiry', 'card[cvc]': 'cardCvc',
-  'us_bank_account[routing_number]': 'routingNumber', 'us_bank_account[account_number]': 'accountNumber',
-  'us_bank_account[account_holder_name]': 'accountHolderName',
-};
+/**
+ * Completion names params as the API does (`card[number]`); the page's fields are Stripe's ids,
+ * and each payment method type says which of its fields a param inside `<type>[...]` is about.
+ */
+const FIELD_OF_PARAM: ReadonlyMap<string, string> = new Map(
+  PAYMENT_METHOD_TYPES.flatMap((t) => Object.entries(t.page.fieldOfParam).map(([param, id]) => [`${t.type}[${param}]`, id] as const)),
+);
 
 interface Reply {
   status: number;
@@ -151,7 +153,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     if (!after) return notice(404, NOTICES.notFound);
     if (after.state !== 'open') return notice(409, closedNotice(after));
     const card = CARD_ERROR_CODES.has(result.code) || result.declineCode !== undefined;
-    const field = result.field ? FIELD_OF_PARAM[result.field] ?? result.field : undefined;
+    const field = result.field ? FIELD_OF_PARAM.get(result.field) ?? result.field : undefined;
     return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: result.message, field });
   }
 

@@ -5,9 +5,11 @@
  */
 import { COUNTRIES } from '../checkout/address-form.js';
 import type { SavedPaymentMethod } from '../checkout/prefill.js';
+import { findPaymentMethodType } from '../payment-method-types/index.js';
 import type { LineItem } from '../resources/checkout-sessions/shape.js';
 import { esc } from './escape.js';
-import { lockedEmail, methodTypes, type Field, type FormError, type Values } from './form.js';
+import { input } from './fields.js';
+import { lockedEmail, methodTypes, type FormError, type Values } from './form.js';
 import { documentHtml, safeHref } from './layout.js';
 import type { PageView } from './load.js';
 import { formatAmount } from './money.js';
@@ -110,13 +112,6 @@ function summaryHtml(view: PageView): string {
   );
 }
 
-/** One labelled text input; `extra` is this module's own attribute text. */
-function input(id: Field | 'cardNumber' | 'cardCvc' | 'accountNumber', value: string | undefined, extra: string, o: RenderOptions, label?: string): string {
-  const invalid = o.error?.field === id ? ' aria-invalid="true" aria-describedby="payment-error"' : '';
-  const lbl = label ? `<label for="${id}">${label}</label>` : '';
-  return `${lbl}<input class="in" id="${id}" name="${id}" value="${esc(value)}" ${extra}${invalid}>`;
-}
-
 function stateAndPostal(prefix: 'billing' | 'shipping', o: RenderOptions, full: boolean): string {
   const v = o.values;
   const postal = input(`${prefix}PostalCode`, v[`${prefix}PostalCode`], `autocomplete="${prefix} postal-code" placeholder="${full ? 'Postal code' : 'ZIP / Postal code'}" aria-label="Postal code"`, o);
@@ -175,51 +170,26 @@ function savedCardHtml(pm: SavedPaymentMethod, checked: boolean): string {
   );
 }
 
-function cardBody(view: PageView, o: RenderOptions): string {
-  const v = o.values;
-  const opts = view.session.saved_payment_method_options;
-  const offerSave = opts?.payment_method_save === 'enabled' && view.session.customer !== null && view.session.mode !== 'setup';
-  return (
-    '<span class="lbl">Card information</span><div class="grp">' +
-    `<div class="cardrow">${input('cardNumber', '', 'type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" aria-label="Card number" maxlength="23"', o)}` +
-    '<span class="brands" aria-hidden="true"><span class="brand">Visa</span><span class="brand">MC</span><span class="brand">Amex</span></span></div>' +
-    '<div class="split">' +
-    input('cardExpiry', v.cardExpiry, 'type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" aria-label="Expiration" maxlength="9"', o) +
-    input('cardCvc', '', 'type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" aria-label="CVC" maxlength="4"', o) +
-    '</div></div>' +
-    (offerSave
-      ? `<label class="check"><input type="checkbox" id="savePaymentMethod" name="savePaymentMethod" value="on" data-testid="save-payment-method-checkbox"${v.savePaymentMethod === 'on' ? ' checked' : ''}>` +
-        '<span>Save my card for future purchases</span></label>'
-      : '')
-  );
+/** The session lets a signed-in buyer save what they type (not in setup mode, which always saves). */
+function offersSave(view: PageView): boolean {
+  const s = view.session;
+  return s.saved_payment_method_options?.payment_method_save === 'enabled' && s.customer !== null && s.mode !== 'setup';
 }
 
-function bankBody(o: RenderOptions): string {
-  const v = o.values;
-  const company = v.accountHolderType === 'company';
-  return (
-    `<div class="f">${input('accountHolderName', v.accountHolderName, 'autocomplete="name" placeholder="Full name"', o, 'Account holder name')}</div>` +
-    `<div class="f"><label for="accountHolderType">Account type</label><select class="in" id="accountHolderType" name="accountHolderType">` +
-    `<option value="individual"${company ? '' : ' selected'}>Individual</option><option value="company"${company ? ' selected' : ''}>Company</option></select></div>` +
-    `<div class="two"><div class="f">${input('routingNumber', v.routingNumber, 'inputmode="numeric" autocomplete="off" placeholder="110000000" maxlength="9"', o, 'Routing number')}</div>` +
-    `<div class="f">${input('accountNumber', '', 'inputmode="numeric" autocomplete="off" placeholder="000123456789" maxlength="17"', o, 'Account number')}</div></div>` +
-    '<p class="fine">By paying with your bank account you authorise a debit from it for this payment (ACH direct debit).</p>'
-  );
-}
-
-const METHOD_LABELS: Record<string, string> = { card: 'Card', us_bank_account: 'US bank account' };
-
+/** One accordion item per type the session offers; each type renders its own fields. */
 function methodsHtml(view: PageView, o: RenderOptions): string {
   const saved = view.prefill.savedCards;
   const chosen = o.values.paymentMethod ?? '';
   const savedHtml = saved.length
     ? `<div class="saved-list" role="radiogroup" aria-label="Saved cards">${saved.map((pm) => savedCardHtml(pm, pm.id === chosen)).join('')}</div>`
     : '';
+  const offerSave = offersSave(view);
   const items = methodTypes(view)
     .map((type) => {
       const checked = type === chosen;
-      const label = type === 'card' && saved.length ? 'New card' : METHOD_LABELS[type] ?? type;
-      const body = type === 'card' ? cardBody(view, o) : type === 'us_bank_account' ? bankBody(o) : '';
+      const page = findPaymentMethodType(type)?.page;
+      const label = !page ? type : saved.length > 0 && page.labelBesideSaved ? page.labelBesideSaved : page.label;
+      const body = page ? page.render({ values: o.values, error: o.error, offerSave }) : '';
       return (
         `<div class="acc-item" data-testid="${esc(type)}-accordion-item">` +
         `<label class="acc-head" data-testid="${esc(type)}-accordion-item-button" aria-expanded="${checked}">` +

@@ -1,10 +1,9 @@
 import { errors } from '../../api/errors.js';
 import type { FormValue } from '../../api/form.js';
 import { arr, bool, int, metadata, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { currencyParam, emailParam } from '../shared/params.js';
 
-/** Payment method types the hosted page can take. */
-export const PAYMENT_METHOD_TYPES = ['card', 'us_bank_account'] as const;
 export const REDISPLAY = ['always', 'limited', 'unspecified'] as const;
 const LOCALES = [
   'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hi-IN', 'hr', 'hu', 'id', 'it',
@@ -31,19 +30,13 @@ export function urlParam(): Field<string | undefined> {
   };
 }
 
-/** A payment method type we serve; others are refused naming the param. */
+/** A payment method type the hosted page takes (one with a module); others are refused naming the param. */
 function pmType(): Field<string | undefined> {
   const base = str({ max: 100 });
   return {
     parse(value: FormValue | undefined, param: string) {
       const s = base.parse(value, param);
-      if (s !== undefined && !(PAYMENT_METHOD_TYPES as readonly string[]).includes(s)) {
-        throw errors.invalid(
-          `The payment method type \`${s}\` is not available here. OpenCheckout's hosted page takes: ${PAYMENT_METHOD_TYPES.join(', ')}.`,
-          param,
-          'payment_method_type_invalid',
-        );
-      }
+      if (s !== undefined) requirePaymentMethodType(s, param);
       return s;
     },
   };

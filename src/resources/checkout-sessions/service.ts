@@ -6,6 +6,7 @@ import { listObject, listParams, pageInMemory, toPage } from '../../api/list.js'
 import { mergeMetadata, metadata, parseParams, str, type InferShape } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { cancel, schedule, type Job } from '../../scheduler/jobs.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { businessNow } from '../test-clocks/store.js';
 import { requireCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
@@ -127,6 +128,34 @@ function checkParamModes(p: CreateParams): void {
   }
 }
 
+/**
+ * The payment method types the session offers: the ones named (either param), else card, as on
+ * Stripe. Each type must take the session's currency, and one that settles later (ACH) is refused
+ * in subscription mode: the first invoice would have to wait on it. In setup mode without types,
+ * the currency is what tells which types apply, so it is required.
+ */
+function decidePaymentMethodTypes(p: CreateParams, currency: string | null): string[] {
+  const named = p.allowed_payment_method_types ?? p.payment_method_types;
+  if (p.mode === 'setup' && currency === null && named === undefined) {
+    throw errors.invalid('`currency` is required in `setup` mode when `payment_method_types` is not set.', 'currency');
+  }
+  const types = named ?? [DEFAULT_PAYMENT_METHOD_TYPE];
+  const offered = types.map((name) => requirePaymentMethodType(name, 'payment_method_types'));
+  const wrongCurrency = offered.find((t) => t.currencies !== null && currency !== null && !t.currencies.includes(currency));
+  if (wrongCurrency) {
+    const currencies = (wrongCurrency.currencies ?? []).join('`, `');
+    throw errors.invalid(`The payment method \`${wrongCurrency.type}\` only supports \`${currencies}\`.`, 'payment_method_types');
+  }
+  const delayed = offered.find((t) => t.settlement === 'delayed');
+  if (p.mode === 'subscription' && delayed) {
+    throw errors.invalid(
+      `OpenCheckout takes \`${delayed.type}\` in \`payment\` and \`setup\` mode; subscriptions are paid by card.`,
+      'payment_method_types',
+    );
+  }
+  return types;
+}
+
 /** Creates a Checkout Session (SPEC §3): validates like Stripe, prices the items, schedules expiry. */
 export async function createSession(ctx: Ctx, params: FormObject): Promise<Session> {
   const p = parseParams(createShape, params);
@@ -137,18 +166,8 @@ export async function createSession(ctx: Ctx, params: FormObject): Promise<Sessi
   const items = await resolveLineItems(ctx, p);
   checkModeRules(p, items);
 
-  const pmTypes = p.allowed_payment_method_types ?? p.payment_method_types ?? ['card'];
   const currency = items[0]?.currency ?? p.currency ?? null;
-  if (p.mode === 'setup' && currency === null && p.allowed_payment_method_types === undefined && p.payment_method_types === undefined) {
-    throw errors.invalid('`currency` is required in `setup` mode when `payment_method_types` is not set.', 'currency');
-  }
-  if (pmTypes.includes('us_bank_account') && currency !== null && currency !== 'usd') {
-    throw errors.invalid('The payment method `us_bank_account` only supports `usd`.', 'payment_method_types');
-  }
-  if (p.mode === 'subscription' && pmTypes.includes('us_bank_account')) {
-    // Bank debits settle later; a subscription's first invoice would have to wait on them.
-    throw errors.invalid('OpenCheckout takes `us_bank_account` in `payment` and `setup` mode; subscriptions are paid by card.', 'payment_method_types');
-  }
+  const pmTypes = decidePaymentMethodTypes(p, currency);
   if (p.mode !== 'setup' && p.currency !== undefined && p.currency !== currency) {
     throw errors.invalid('The `currency` must match the currency of the line items.', 'currency');
   }

@@ -1,9 +1,8 @@
 import { newId } from '../../api/ids.js';
 import type { Metadata } from '../../api/params.js';
-import type { BankDetails, CardDetails } from '../../processor/index.js';
 import { EMPTY_ADDRESS, toAddress } from '../shared/params.js';
 import type { BillingDetailsInput } from './params.js';
-import type { AllowRedisplay, BillingDetails, CardShape, PaymentMethod, UsBankAccountShape } from './shape.js';
+import type { AllowRedisplay, BillingDetails, PaymentMethod, SupportedType } from './shape.js';
 
 /** Billing details as served, from input merged onto the current ones (Stripe serves an all-null address). */
 export function toBillingDetails(input: BillingDetailsInput | undefined, current?: BillingDetails): BillingDetails {
@@ -19,45 +18,7 @@ export function toBillingDetails(input: BillingDetailsInput | undefined, current
   };
 }
 
-/** `PaymentMethod.card` from what the processor tells about a card. */
-export function toCardShape(d: CardDetails, preferredNetwork: string | null = null): CardShape {
-  return {
-    brand: d.brand,
-    checks: { ...d.checks },
-    country: d.country,
-    display_brand: d.display_brand,
-    exp_month: d.exp_month,
-    exp_year: d.exp_year,
-    fingerprint: d.fingerprint,
-    funding: d.funding,
-    generated_from: null,
-    last4: d.last4,
-    networks: { available: d.networks.available, preferred: preferredNetwork },
-    regulated_status: 'unregulated',
-    three_d_secure_usage: { supported: d.three_d_secure_supported },
-    wallet: null,
-  };
-}
-
-/** `PaymentMethod.us_bank_account` from what the processor tells about an account. */
-export function toBankShape(
-  d: BankDetails,
-  holder: 'individual' | 'company' = 'individual',
-  account: 'checking' | 'savings' = 'checking',
-): UsBankAccountShape {
-  return {
-    account_holder_type: holder,
-    account_type: account,
-    bank_name: d.bank_name,
-    financial_connections_account: null,
-    fingerprint: d.fingerprint,
-    last4: d.last4,
-    networks: { preferred: 'ach', supported: ['ach'] },
-    routing_number: d.routing_number,
-    status_details: {},
-  };
-}
-
+/** The fields every new PaymentMethod has, whatever its type. */
 export interface Common {
   billing_details: BillingDetails;
   allow_redisplay: AllowRedisplay;
@@ -66,28 +27,13 @@ export interface Common {
   customer?: string | null;
 }
 
-/** A new card PaymentMethod object. */
-export function cardPaymentMethod(card: CardShape, c: Common): PaymentMethod {
-  return {
-    id: newId('pm_'),
-    object: 'payment_method',
-    allow_redisplay: c.allow_redisplay,
-    billing_details: c.billing_details,
-    card,
-    created: c.created,
-    customer: c.customer ?? null,
-    customer_account: null,
-    livemode: false,
-    metadata: c.metadata,
-    type: 'card',
-  };
-}
-
-/** A new us_bank_account PaymentMethod object. */
-export function bankPaymentMethod(bank: UsBankAccountShape, c: Common): PaymentMethod {
-  return {
-    id: newId('pm_'),
-    object: 'payment_method',
+/**
+ * A new PaymentMethod of `type` with the details its type module built (`card`, ...). After `id`
+ * and `object` the fields are in alphabetical order, as Stripe serves them, wherever the type's
+ * own key falls.
+ */
+export function newPaymentMethod(type: SupportedType, details: unknown, c: Common): PaymentMethod {
+  const fields: Record<string, unknown> = {
     allow_redisplay: c.allow_redisplay,
     billing_details: c.billing_details,
     created: c.created,
@@ -95,7 +41,10 @@ export function bankPaymentMethod(bank: UsBankAccountShape, c: Common): PaymentM
     customer_account: null,
     livemode: false,
     metadata: c.metadata,
-    type: 'us_bank_account',
-    us_bank_account: bank,
+    type,
+    [type]: details,
   };
+  const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // `details` is the type's sub-object of PaymentMethod (shape.ts): its module builds nothing else.
+  return { id: newId('pm_'), object: 'payment_method', ...sorted } as PaymentMethod;
 }

@@ -1,5 +1,6 @@
 import { listParams } from '../../api/list.js';
-import { int, metadata, nullableStr, obj, oneOf, required, str, type Infer } from '../../api/params.js';
+import { metadata, nullableStr, obj, oneOf, required, str, type Infer } from '../../api/params.js';
+import { createParamsByType, updateParamsByType } from '../../payment-method-types/index.js';
 import { addressParam, emailParam } from '../shared/params.js';
 import { ALLOW_REDISPLAY, STRIPE_TYPES, SUPPORTED_TYPES } from './shape.js';
 
@@ -16,38 +17,26 @@ export const billingDetailsParam = () =>
 /** Billing details as a caller gives them (API params or the hosted page's form). */
 export type BillingDetailsInput = Partial<NonNullable<Infer<ReturnType<typeof billingDetailsParam>>>>;
 
-const accountHolderType = () => oneOf(['individual', 'company']);
-const accountType = () => oneOf(['checking', 'savings']);
-
+/** `POST /v1/payment_methods`. Each type's details (`card[...]`, ...) are its module's params. */
 export const createShape = {
   type: required(oneOf(SUPPORTED_TYPES)),
-  // The number and CVC are validated by the processor; their length caps never echo the value.
-  card: obj({
-    number: str({ max: 40 }),
-    exp_month: int(),
-    exp_year: int(),
-    cvc: str({ max: 10 }),
-    token: str({ max: 5000 }),
-    networks: obj({ preferred: str({ max: 50 }) }),
-  }),
-  us_bank_account: obj({
-    routing_number: str({ max: 50 }),
-    account_number: str({ max: 50 }),
-    account_holder_type: accountHolderType(),
-    account_type: accountType(),
-  }),
+  ...createParamsByType(),
   billing_details: billingDetailsParam(),
   allow_redisplay: oneOf(ALLOW_REDISPLAY),
   metadata: metadata(),
 };
 
-export const updateShape = {
+/** `POST /v1/payment_methods/:id`. Params are checked in key order, which has always been alphabetical here. */
+export const updateShape = alphabetical({
   allow_redisplay: oneOf(ALLOW_REDISPLAY),
   billing_details: billingDetailsParam(),
-  card: obj({ exp_month: int(), exp_year: int(), networks: obj({ preferred: nullableStr({ max: 50 }) }) }),
   metadata: metadata(),
-  us_bank_account: obj({ account_holder_type: accountHolderType(), account_type: accountType() }),
-};
+  ...updateParamsByType(),
+});
+
+function alphabetical<S extends Record<string, unknown>>(shape: S): S {
+  return Object.fromEntries(Object.entries(shape).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as S;
+}
 
 export const listShape = {
   ...listParams,

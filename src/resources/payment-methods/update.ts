@@ -4,42 +4,30 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { emit, previousAttributes } from '../../events/emit.js';
-import { checkExpiry, fullExpiryYear } from '../../processor/index.js';
+import { PAYMENT_METHOD_TYPES } from '../../payment-method-types/index.js';
 import { toBillingDetails } from './build.js';
-import { buildTestPaymentMethod, cardInputError } from './create.js';
+import { buildTestPaymentMethod } from './create.js';
 import { updateShape } from './params.js';
 import type { PaymentMethod } from './shape.js';
 import { paymentMethods, savePaymentMethod } from './store.js';
 
 type UpdateParams = InferShape<typeof updateShape>;
 
-function applyCard(ctx: Ctx, pm: PaymentMethod, p: UpdateParams): PaymentMethod['card'] {
-  const c = p.card;
-  if (!c) return pm.card;
-  if (!pm.card) throw errors.invalid('You cannot update `card` on a PaymentMethod that is not a card.', 'card');
-  const now = unixNow(ctx.deps.clock);
-  const month = c.exp_month ?? pm.card.exp_month;
-  const year = c.exp_year === undefined ? pm.card.exp_year : fullExpiryYear(c.exp_year, new Date(now * 1000).getUTCFullYear());
-  const problem = checkExpiry(month, year, now);
-  if (problem) throw cardInputError(problem);
-  const preferred = c.networks?.preferred;
-  return {
-    ...pm.card,
-    exp_month: month,
-    exp_year: year,
-    networks: preferred === undefined ? pm.card.networks : { ...pm.card.networks, preferred },
-  };
-}
-
-function applyBank(pm: PaymentMethod, p: UpdateParams): PaymentMethod['us_bank_account'] {
-  const b = p.us_bank_account;
-  if (!b) return pm.us_bank_account;
-  if (!pm.us_bank_account) throw errors.invalid('You cannot update `us_bank_account` on a PaymentMethod that is not a US bank account.', 'us_bank_account');
-  return {
-    ...pm.us_bank_account,
-    account_holder_type: b.account_holder_type ?? pm.us_bank_account.account_holder_type,
-    account_type: b.account_type ?? pm.us_bank_account.account_type,
-  };
+/**
+ * Each type's own update (`card[exp_month]`, ...), refused on a method of another type; the
+ * type's module applies it. Types are taken in registry order, so the first refusal is stable.
+ */
+function applyDetails(ctx: Ctx, pm: PaymentMethod, p: UpdateParams): PaymentMethod {
+  let next = pm;
+  for (const t of PAYMENT_METHOD_TYPES) {
+    const change = p[t.type];
+    if (change === undefined) continue;
+    const current = pm[t.type];
+    if (!current) throw errors.invalid(`You cannot update \`${t.type}\` on a PaymentMethod that is not ${t.noun}.`, t.type);
+    // The key exists already, so the object keeps its field order; the module returns its own sub-object.
+    next = { ...next, [t.type]: t.update(unixNow(ctx.deps.clock), current, change) } as PaymentMethod;
+  }
+  return next;
 }
 
 /**
@@ -54,16 +42,13 @@ export async function updatePaymentMethod(ctx: Ctx, id: string, params: FormObje
     throw errors.missingResource('PaymentMethod', id, 'payment_method');
   }
   if (current.customer === null) throw mustBeSaved();
-  const next: PaymentMethod = {
+  const updated: PaymentMethod = {
     ...current,
     billing_details: toBillingDetails(p.billing_details, current.billing_details),
     allow_redisplay: p.allow_redisplay ?? current.allow_redisplay,
     metadata: mergeMetadata(current.metadata, p.metadata),
   };
-  const card = applyCard(ctx, current, p);
-  if (card) next.card = card;
-  const bank = applyBank(current, p);
-  if (bank) next.us_bank_account = bank;
+  const next = applyDetails(ctx, updated, p);
   const prev = previousAttributes(current, next);
   if (Object.keys(prev).length === 0) return current;
   await savePaymentMethod(ctx, next);

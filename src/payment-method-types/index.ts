@@ -1,0 +1,70 @@
+/**
+ * The payment method types OpenCheckout takes, one module each behind one interface (types.ts;
+ * docs/architecture.md#payment-method-types). What differs by type is asked of this registry
+ * (`paymentMethodType(pm.type).settlement`), never decided by comparing a type's name. The list is
+ * plain data: nothing registers itself at import.
+ */
+import { errors } from '../api/errors.js';
+import type { Field } from '../api/params.js';
+import type { SupportedType } from '../resources/payment-methods/shape.js';
+import { card } from './card.js';
+import type { PaymentMethodType } from './types.js';
+import { usBankAccount } from './us-bank-account.js';
+
+/**
+ * Every type by its name, in the order the hosted page offers them and their params are checked.
+ * Keyed by `SupportedType`, so a name in shape.ts without a module here does not compile.
+ */
+const BY_NAME: Readonly<Record<SupportedType, PaymentMethodType>> = {
+  card,
+  us_bank_account: usBankAccount,
+};
+
+/** Every type, in registry order. */
+export const PAYMENT_METHOD_TYPES: readonly PaymentMethodType[] = Object.values(BY_NAME);
+
+/** What a Checkout Session offers when it names no type, as on Stripe. */
+export const DEFAULT_PAYMENT_METHOD_TYPE: SupportedType = card.type;
+
+/** The type of a stored or parsed PaymentMethod. */
+export function paymentMethodType(name: SupportedType): PaymentMethodType {
+  return BY_NAME[name];
+}
+
+/** The type named `name`, or undefined when OpenCheckout does not take it. */
+export function findPaymentMethodType(name: string): PaymentMethodType | undefined {
+  return Object.hasOwn(BY_NAME, name) ? BY_NAME[name as SupportedType] : undefined;
+}
+
+/** The type named `name`; any other is refused naming `param` (400 payment_method_type_invalid). */
+export function requirePaymentMethodType(name: string, param: string): PaymentMethodType {
+  const found = findPaymentMethodType(name);
+  if (found) return found;
+  throw errors.invalid(
+    `The payment method type \`${name}\` is not available here. OpenCheckout's hosted page takes: ${PAYMENT_METHOD_TYPES.map((t) => t.type).join(', ')}.`,
+    param,
+    'payment_method_type_invalid',
+  );
+}
+
+/** Whether Checkout may prefill a saved payment method of type `name`. */
+export function isPrefillable(name: string): boolean {
+  return findPaymentMethodType(name)?.prefillable === true;
+}
+
+/** Each type's create params (`card[...]`, ...), keyed by type, in registry order. */
+export function createParamsByType(): Record<SupportedType, Field<unknown>> {
+  return byType((t) => t.params.create);
+}
+
+/** Each type's update params, keyed by type, in registry order. */
+export function updateParamsByType(): Record<SupportedType, Field<unknown>> {
+  return byType((t) => t.params.update);
+}
+
+function byType<T>(pick: (t: PaymentMethodType) => T): Record<SupportedType, T> {
+  // Every key of BY_NAME is mapped, so the result has every SupportedType.
+  return Object.fromEntries(PAYMENT_METHOD_TYPES.map((t) => [t.type, pick(t)])) as Record<SupportedType, T>;
+}
+
+export type { BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement } from './types.js';

@@ -1,0 +1,120 @@
+/**
+ * US bank accounts (ACH Direct Debit): routing and account number, checked by the processor,
+ * settled later by the settlement job, in `usd` only, never prefilled
+ * (docs/decisions.md#delayed-payments-ach, docs/decisions.md#checkout-session-parameters).
+ */
+import { errors } from '../api/errors.js';
+import { obj, oneOf, str, type Infer } from '../api/params.js';
+import { describeBankAccount, testBankDetails, type BankDetails } from '../processor/index.js';
+import { field, input } from '../pages/fields.js';
+import type { FormError } from '../pages/form.js';
+import type { UsBankAccountShape } from '../resources/payment-methods/shape.js';
+import type { PageEntry, PaymentMethodType } from './types.js';
+
+const TYPE = 'us_bank_account';
+
+const accountHolderType = () => oneOf(['individual', 'company']);
+const accountType = () => oneOf(['checking', 'savings']);
+
+const createParams = obj({
+  routing_number: str({ max: 50 }),
+  account_number: str({ max: 50 }),
+  account_holder_type: accountHolderType(),
+  account_type: accountType(),
+});
+const updateParams = obj({ account_holder_type: accountHolderType(), account_type: accountType() });
+
+/** `us_bank_account[...]` on create. The account number is never stored whole. */
+export type UsBankAccountParams = Partial<NonNullable<Infer<typeof createParams>>>;
+type UsBankAccountUpdate = NonNullable<Infer<typeof updateParams>>;
+
+/** `PaymentMethod.us_bank_account` from what the processor tells about an account. */
+export function toBankShape(
+  d: BankDetails,
+  holder: 'individual' | 'company' = 'individual',
+  account: 'checking' | 'savings' = 'checking',
+): UsBankAccountShape {
+  return {
+    account_holder_type: holder,
+    account_type: account,
+    bank_name: d.bank_name,
+    financial_connections_account: null,
+    fingerprint: d.fingerprint,
+    last4: d.last4,
+    networks: { preferred: 'ach', supported: ['ach'] },
+    routing_number: d.routing_number,
+    status_details: {},
+  };
+}
+
+/** Only the form's shape is checked here; the processor checks the routing number's checksum. */
+function read(body: URLSearchParams): PageEntry<UsBankAccountParams> | FormError {
+  const routingNumber = field(body, 'routingNumber').replace(/\s/g, '');
+  const accountNumber = (body.get('accountNumber') ?? '').replace(/\s/g, '');
+  const accountHolderName = field(body, 'accountHolderName');
+  if (!/^\d{9}$/.test(routingNumber)) return { code: 'invalid_routing_number', field: 'routingNumber', message: 'Your routing number must be 9 digits.' };
+  if (!/^\d{4,17}$/.test(accountNumber)) return { code: 'invalid_account_number', field: 'accountNumber', message: 'Your account number is invalid.' };
+  if (accountHolderName === '') return { code: 'incomplete_name', field: 'accountHolderName', message: 'Enter the account holder name.' };
+  const holderType = field(body, 'accountHolderType') === 'company' ? 'company' : 'individual';
+  return {
+    params: { routing_number: routingNumber, account_number: accountNumber, account_holder_type: holderType },
+    save: false,
+    billingName: accountHolderName,
+  };
+}
+
+/** US bank accounts. */
+export const usBankAccount: PaymentMethodType<UsBankAccountShape, UsBankAccountParams, UsBankAccountUpdate> = {
+  type: TYPE,
+  noun: 'a US bank account',
+  settlement: 'delayed',
+  prefillable: false,
+  currencies: ['usd'],
+  params: { create: createParams, update: updateParams },
+
+  async build(c, p) {
+    if (!p) throw errors.missingParam(TYPE);
+    if (p.routing_number === undefined) throw errors.missingParam(`${TYPE}[routing_number]`);
+    if (p.account_number === undefined) throw errors.missingParam(`${TYPE}[account_number]`);
+    const result = await describeBankAccount(c.db, p.routing_number, p.account_number);
+    if (!result.ok) throw errors.invalid(result.error.message, `${TYPE}[${result.error.field}]`, result.error.code);
+    // Stripe requires the account holder's name to debit an account.
+    if (!c.billing.name) throw errors.missingParam('billing_details[name]');
+    return toBankShape(result.bank, p.account_holder_type, p.account_type);
+  },
+
+  update(_now, current, change) {
+    return {
+      ...current,
+      account_holder_type: change.account_holder_type ?? current.account_holder_type,
+      account_type: change.account_type ?? current.account_type,
+    };
+  },
+
+  async testDetails(db, id) {
+    const details = await testBankDetails(db, id);
+    return details ? toBankShape(details) : undefined;
+  },
+
+  page: {
+    label: 'US bank account',
+    render({ values: v, error }) {
+      const o = { error };
+      const company = v.accountHolderType === 'company';
+      return (
+        `<div class="f">${input('accountHolderName', v.accountHolderName, 'autocomplete="name" placeholder="Full name"', o, 'Account holder name')}</div>` +
+        `<div class="f"><label for="accountHolderType">Account type</label><select class="in" id="accountHolderType" name="accountHolderType">` +
+        `<option value="individual"${company ? '' : ' selected'}>Individual</option><option value="company"${company ? ' selected' : ''}>Company</option></select></div>` +
+        `<div class="two"><div class="f">${input('routingNumber', v.routingNumber, 'inputmode="numeric" autocomplete="off" placeholder="110000000" maxlength="9"', o, 'Routing number')}</div>` +
+        `<div class="f">${input('accountNumber', '', 'inputmode="numeric" autocomplete="off" placeholder="000123456789" maxlength="17"', o, 'Account number')}</div></div>` +
+        '<p class="fine">By paying with your bank account you authorise a debit from it for this payment (ACH direct debit).</p>'
+      );
+    },
+    read,
+    kept: ['routingNumber', 'accountHolderName', 'accountHolderType'],
+    initial: { accountHolderType: 'individual' },
+    fieldOfParam: { routing_number: 'routingNumber', account_number: 'accountNumber' },
+    // The account holder's name is the billing name; a debit needs no billing address.
+    requiresBillingFields: false,
+  },
+};

@@ -1,0 +1,195 @@
+/**
+ * The payment method type seam (docs/architecture.md#payment-method-types): every registered type
+ * keeps its contract (how it settles, whether it is prefilled, its page fields, its test ids), an
+ * unknown type is refused as the API always refused it, and no code outside the seam decides
+ * anything by spelling a type's name.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { StripeError } from '../../src/api/errors.js';
+import type { FormError } from '../../src/pages/form.js';
+import {
+  DEFAULT_PAYMENT_METHOD_TYPE,
+  findPaymentMethodType,
+  isPrefillable,
+  PAYMENT_METHOD_TYPES,
+  paymentMethodType,
+  requirePaymentMethodType,
+  type PageEntry,
+} from '../../src/payment-method-types/index.js';
+import { chargeOutcome } from '../../src/processor/index.js';
+import type { BillingDetails } from '../../src/resources/payment-methods/shape.js';
+import { openStore, type Store } from '../../src/store/db.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const NOW = Date.UTC(2026, 5, 15) / 1000;
+
+/** Per registered type: a ready-made test id, and the page's fields for one of its test numbers. */
+const SAMPLES: Record<string, { testId: string; form: Record<string, string> }> = {
+  card: { testId: 'pm_card_visa', form: { cardNumber: '4242 4242 4242 4242', cardExpiry: '12 / 34', cardCvc: '123' } },
+  us_bank_account: {
+    testId: 'pm_usBankAccount_success',
+    form: { routingNumber: '110000000', accountNumber: '000123456789', accountHolderName: 'Jenny Rosen', accountHolderType: 'company' },
+  },
+};
+
+const BILLING: BillingDetails = {
+  address: { city: null, country: 'US', line1: null, line2: null, postal_code: '94102', state: null },
+  email: 'jenny.rosen@example.com',
+  name: 'Jenny Rosen',
+  phone: null,
+  tax_id: null,
+};
+
+function isFormError(x: PageEntry<unknown> | FormError): x is FormError {
+  return 'message' in x;
+}
+
+describe('payment method types: the registry', () => {
+  it('lists card then us_bank_account, each under its own name, with card the default', () => {
+    assert.deepEqual(PAYMENT_METHOD_TYPES.map((t) => t.type), ['card', 'us_bank_account']);
+    for (const t of PAYMENT_METHOD_TYPES) {
+      assert.equal(findPaymentMethodType(t.type), t);
+      assert.equal(paymentMethodType(t.type), t);
+    }
+    assert.equal(DEFAULT_PAYMENT_METHOD_TYPE, 'card');
+  });
+
+  it('settles a card at once and prefills it; takes any currency', () => {
+    const card = paymentMethodType('card');
+    assert.equal(card.settlement, 'immediate');
+    assert.equal(card.prefillable, true);
+    assert.equal(isPrefillable('card'), true);
+    assert.equal(card.currencies, null);
+  });
+
+  it('settles a US bank account later, never prefills it, and takes usd only', () => {
+    const bank = paymentMethodType('us_bank_account');
+    assert.equal(bank.settlement, 'delayed');
+    assert.equal(bank.prefillable, false);
+    assert.equal(isPrefillable('us_bank_account'), false);
+    assert.deepEqual(bank.currencies, ['usd']);
+  });
+
+  it('refuses an unknown type with the Stripe error the sessions API has always answered', () => {
+    for (const name of ['sepa_debit', 'konbini', 'CARD', 'constructor', '__proto__']) {
+      assert.equal(findPaymentMethodType(name), undefined, name);
+      assert.equal(isPrefillable(name), false, name);
+      assert.throws(
+        () => requirePaymentMethodType(name, 'payment_method_types[0]'),
+        (err: unknown) => {
+          assert.ok(err instanceof StripeError);
+          assert.equal(err.status, 400);
+          assert.deepEqual(err.body, {
+            type: 'invalid_request_error',
+            code: 'payment_method_type_invalid',
+            doc_url: 'https://stripe.com/docs/error-codes/payment-method-type-invalid',
+            message: `The payment method type \`${name}\` is not available here. OpenCheckout's hosted page takes: card, us_bank_account.`,
+            param: 'payment_method_types[0]',
+          });
+          return true;
+        },
+      );
+    }
+  });
+});
+
+describe('payment method types: each type’s contract', () => {
+  let store: Store;
+  let dir: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-pm-types-'));
+    store = await openStore({ dataDir: dir });
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has a sample for every registered type (a new type adds one here)', () => {
+    assert.deepEqual(Object.keys(SAMPLES), PAYMENT_METHOD_TYPES.map((t) => t.type));
+  });
+
+  for (const t of PAYMENT_METHOD_TYPES) {
+    const sample = SAMPLES[t.type];
+
+    it(`${t.type}: the processor answers as the type says it settles`, async () => {
+      assert.ok(sample);
+      const details = await t.testDetails(store.db, sample.testId, NOW);
+      assert.ok(details, `${sample.testId} is one of Stripe's ${t.type} test ids`);
+      const outcome = await chargeOutcome(store.db, { type: t.type, [t.type]: details }, 1000, { now: NOW });
+      assert.equal(outcome.status, t.settlement === 'delayed' ? 'processing' : 'succeeded');
+    });
+
+    it(`${t.type}: what the page reads from its fields builds the same details as the API`, async () => {
+      assert.ok(sample);
+      const entry = t.page.read(new URLSearchParams(sample.form));
+      assert.ok(!isFormError(entry), JSON.stringify(entry));
+      const details = await t.build({ db: store.db, now: NOW, billing: BILLING }, entry.params);
+      const fromTestId = await t.testDetails(store.db, sample.testId, NOW);
+      // Same number, same fingerprint: the page's entry is the test id's account or card.
+      assert.equal((details as { fingerprint: string }).fingerprint, (fromTestId as { fingerprint: string }).fingerprint);
+      assert.equal((details as { last4: string }).last4, (fromTestId as { last4: string }).last4);
+    });
+
+    it(`${t.type}: the page renders every field it keeps or maps an error to, under Stripe's ids`, () => {
+      const html = t.page.render({ values: t.page.initial, error: undefined, offerSave: true });
+      for (const id of [...t.page.kept, ...Object.values(t.page.fieldOfParam)]) {
+        assert.match(html, new RegExp(`id="${id}"`), `${t.type} renders #${id}`);
+      }
+    });
+
+    it(`${t.type}: the page refuses an empty form with an inline error on one of its fields`, () => {
+      const read = t.page.read(new URLSearchParams());
+      assert.ok(isFormError(read));
+      assert.match(t.page.render({ values: {}, error: read, offerSave: false }), new RegExp(`id="${read.field}"[^>]*aria-invalid="true"`));
+    });
+
+    it(`${t.type}: the API refuses missing details, naming the type's param`, async () => {
+      await assert.rejects(t.build({ db: store.db, now: NOW, billing: BILLING }, undefined), (err: unknown) => {
+        assert.ok(err instanceof StripeError);
+        assert.equal(err.body.code, 'parameter_missing');
+        assert.equal(err.body.param, t.type);
+        return true;
+      });
+    });
+  }
+
+  it('asks a bank account holder for a name of their own, and a card holder for the billing fields', () => {
+    const bank = paymentMethodType('us_bank_account');
+    const entry = bank.page.read(new URLSearchParams(SAMPLES.us_bank_account?.form));
+    assert.ok(!isFormError(entry));
+    assert.equal(entry.billingName, 'Jenny Rosen');
+    assert.equal(bank.page.requiresBillingFields, false);
+    assert.equal(paymentMethodType('card').page.requiresBillingFields, true);
+  });
+});
+
+/** Every TypeScript file under `dir`, as paths relative to the repository. */
+function sourceFiles(dir: string): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? sourceFiles(`${dir}/${d.name}`) : d.name.endsWith('.ts') ? [`${dir}/${d.name}`] : []));
+}
+
+/** Where a type's name may be spelled: the seam, the processor (test numbers and outcomes), and the wire types. */
+const SPELLED_IN = ['src/payment-method-types/', 'src/processor/', 'src/resources/payment-methods/shape.ts'];
+
+/** Files outside those that must spell it, each with the reason. Keep this list short. */
+const WIRE_EXCEPTIONS: Record<string, string> = {
+  'src/cli/page.ts':
+    'the CLI posts the hosted page’s form as a buyer’s browser does: the radio value is the wire name, and the CLI loads none of the server’s modules',
+};
+
+describe('payment method types: one seam', () => {
+  it('spells `us_bank_account` in src only inside the seam, the processor, the wire types and the listed exceptions', () => {
+    const outside = sourceFiles('src')
+      .filter((file) => !SPELLED_IN.some((allowed) => file.startsWith(allowed)))
+      .filter((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').includes('us_bank_account'));
+    assert.deepEqual(outside.sort(), Object.keys(WIRE_EXCEPTIONS).sort());
+  });
+});
