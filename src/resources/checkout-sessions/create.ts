@@ -1,0 +1,330 @@
+/**
+ * Creating a Checkout Session (docs/decisions.md#checkout-session-parameters), as the steps
+ * Stripe's rules come in: the params and their modes, the priced line items, the payment method
+ * types, the expiry; then the session object, stored with its expiry job.
+ */
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { newId, newSessionId } from '../../api/ids.js';
+import { mergeMetadata, parseParams, type InferShape } from '../../api/params.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, requirePaymentMethodType } from '../../payment-method-types/index.js';
+import { schedule } from '../../scheduler/jobs.js';
+import { requireCustomer } from '../customers/service.js';
+import type { Customer } from '../customers/shape.js';
+import { createInlinePrice, requirePrice } from '../prices/service.js';
+import { findProduct } from '../products/model.js';
+import { businessNow } from '../test-clocks/store.js';
+import { createShape } from './params.js';
+import { present, type LineItem, type Session, type StoredSession } from './shape.js';
+import { EXPIRE_JOB, sessionColumns, sessions } from './store.js';
+
+const MIN_EXPIRY = 30 * 60;
+const MAX_EXPIRY = 24 * 60 * 60;
+
+type CreateParams = InferShape<typeof createShape>;
+
+/** The fields of a Price that Checkout reads. */
+interface PriceFields {
+  id: string;
+  active: boolean;
+  currency: string;
+  unit_amount: number | null;
+  product: string | { id: string };
+  recurring: { interval: string; interval_count: number } | null;
+}
+
+/**
+ * Prices the line items: each names an active `price` or inline `price_data` (exactly one), and
+ * a quantity; its amount is unit_amount × quantity in the price's currency.
+ */
+async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
+  const items = p.line_items ?? [];
+  const out: LineItem[] = [];
+  for (const [i, item] of items.entries()) {
+    const param = `line_items[${i}]`;
+    if (item.price !== undefined && item.price_data !== undefined) {
+      throw errors.invalid(`You may only specify one of these parameters: price, price_data.`, `${param}[price]`);
+    }
+    let price: PriceFields;
+    if (item.price !== undefined) {
+      price = (await requirePrice(ctx, item.price, `${param}[price]`)) as PriceFields;
+      if (!price.active) throw errors.invalid(`The price specified is inactive. This field only accepts active prices.`, `${param}[price]`);
+    } else if (item.price_data !== undefined) {
+      price = (await createInlinePrice(ctx, item.price_data, `${param}[price_data]`)) as PriceFields;
+    } else {
+      throw errors.missingParam(`${param}[price]`);
+    }
+    if (item.quantity === undefined) throw errors.missingParam(`${param}[quantity]`);
+    if (price.unit_amount === null) throw errors.invalid('The price must have a unit_amount to be used in Checkout.', `${param}[price]`);
+    const productId = typeof price.product === 'string' ? price.product : price.product.id;
+    const product = await findProduct(ctx, productId);
+    const amount = price.unit_amount * item.quantity;
+    out.push({
+      id: newId('li_'),
+      object: 'item',
+      adjustable_quantity: null,
+      amount_discount: 0,
+      amount_subtotal: amount,
+      amount_tax: 0,
+      amount_total: amount,
+      currency: price.currency,
+      description: (product as { name?: string } | undefined)?.name ?? null,
+      metadata: mergeMetadata({}, item.metadata),
+      price,
+      quantity: item.quantity,
+    });
+  }
+  return out;
+}
+
+/**
+ * What each mode takes: setup no line items; payment one-time prices; subscription at least one
+ * recurring price, all on one interval. Every mode but setup: line items in one currency.
+ */
+function checkModeRules(p: CreateParams, items: LineItem[]): void {
+  const recurring = (li: LineItem) => (li.price as PriceFields).recurring !== null;
+  if (p.mode === 'setup') {
+    if (p.line_items?.length) throw errors.invalid('You cannot pass `line_items` in `setup` mode.', 'line_items');
+    return;
+  }
+  if (items.length === 0) throw errors.missingParam('line_items');
+  const currency = items[0]?.currency;
+  items.forEach((li, i) => {
+    if (li.currency !== currency) {
+      throw errors.invalid('All line items must use the same currency.', `line_items[${i}][price]`);
+    }
+  });
+  if (p.mode === 'payment') {
+    const at = items.findIndex(recurring);
+    if (at !== -1) {
+      throw errors.invalid(
+        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+        `line_items[${at}][price]`,
+      );
+    }
+  } else {
+    const first = items.find(recurring);
+    if (!first) throw errors.invalid('You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
+    const interval = (first.price as PriceFields).recurring;
+    items.forEach((li, i) => {
+      const r = (li.price as PriceFields).recurring;
+      if (r && (r.interval !== interval?.interval || r.interval_count !== interval.interval_count)) {
+        throw errors.invalid('All recurring prices in a subscription must have the same `recurring.interval` and `recurring.interval_count`.', `line_items[${i}][price]`);
+      }
+    });
+  }
+}
+
+/** Params that belong to one mode, and params that exclude each other. */
+function checkParamModes(p: CreateParams): void {
+  const only = (field: keyof CreateParams, mode: string) => {
+    if (p[field] !== undefined && p.mode !== mode) throw errors.invalid(`You can only specify \`${field}\` in \`${mode}\` mode.`, field);
+  };
+  only('payment_intent_data', 'payment');
+  only('subscription_data', 'subscription');
+  only('setup_intent_data', 'setup');
+  only('customer_creation', 'payment');
+  only('submit_type', 'payment');
+  if (p.customer !== undefined && p.customer_email) {
+    throw errors.invalid('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+  }
+  if (p.customer !== undefined && p.customer_creation !== undefined) {
+    throw errors.invalid('You may only specify one of these parameters: customer, customer_creation.', 'customer_creation');
+  }
+  if (p.payment_method_types !== undefined && p.allowed_payment_method_types !== undefined) {
+    throw errors.invalid('You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.', 'payment_method_types');
+  }
+  if (p.mode === 'setup' && p.saved_payment_method_options !== undefined) {
+    throw errors.invalid('`saved_payment_method_options` is only available in `payment` and `subscription` mode.', 'saved_payment_method_options');
+  }
+}
+
+/**
+ * The payment method types the session offers: the ones named (either param), else card, as on
+ * Stripe. Each type must take the session's currency, and one that settles later (ACH) is refused
+ * in subscription mode: the first invoice would have to wait on it. In setup mode without types,
+ * the currency is what tells which types apply, so it is required.
+ */
+function decidePaymentMethodTypes(p: CreateParams, currency: string | null): string[] {
+  const named = p.allowed_payment_method_types ?? p.payment_method_types;
+  if (p.mode === 'setup' && currency === null && named === undefined) {
+    throw errors.invalid('`currency` is required in `setup` mode when `payment_method_types` is not set.', 'currency');
+  }
+  const types = named ?? [DEFAULT_PAYMENT_METHOD_TYPE];
+  const offered = types.map((name) => requirePaymentMethodType(name, 'payment_method_types'));
+  const wrongCurrency = offered.find((t) => t.currencies !== null && currency !== null && !t.currencies.includes(currency));
+  if (wrongCurrency) {
+    const currencies = (wrongCurrency.currencies ?? []).join('`, `');
+    throw errors.invalid(`The payment method \`${wrongCurrency.type}\` only supports \`${currencies}\`.`, 'payment_method_types');
+  }
+  const delayed = offered.find((t) => t.settlement === 'delayed');
+  if (p.mode === 'subscription' && delayed) {
+    throw errors.invalid(
+      `OpenCheckout takes \`${delayed.type}\` in \`payment\` and \`setup\` mode; subscriptions are paid by card.`,
+      'payment_method_types',
+    );
+  }
+  return types;
+}
+
+/** `currency`, when given beside line items, must be theirs. */
+function checkCurrencyOfItems(p: CreateParams, currency: string | null): void {
+  if (p.mode !== 'setup' && p.currency !== undefined && p.currency !== currency) {
+    throw errors.invalid('The `currency` must match the currency of the line items.', 'currency');
+  }
+}
+
+/** `expires_at`: 30 minutes to 24 hours after creation (business time); default 24 hours. */
+function decideExpiry(p: CreateParams, now: number): number {
+  const expiresAt = p.expires_at ?? now + MAX_EXPIRY;
+  if (expiresAt < now + MIN_EXPIRY) {
+    throw errors.invalid('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
+  }
+  if (expiresAt > now + MAX_EXPIRY) {
+    throw errors.invalid('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
+  }
+  return expiresAt;
+}
+
+/** What the steps of createSession decided, from which the session object is built. */
+interface Decided {
+  customer: Customer | undefined;
+  testClock: string | null;
+  now: number;
+  items: LineItem[];
+  currency: string | null;
+  pmTypes: string[];
+  expiresAt: number;
+}
+
+/** The session as stored: Stripe's fields in Stripe's order, and `_internal` what only we read. */
+function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
+  const { customer, now, currency, pmTypes, expiresAt } = d;
+  const subtotal = p.mode === 'setup' ? null : d.items.reduce((sum, li) => sum + li.amount_subtotal, 0);
+  const id = newSessionId();
+  const spmo = p.saved_payment_method_options;
+  return {
+    id,
+    object: 'checkout.session',
+    adaptive_pricing: p.mode === 'setup' ? null : { enabled: false },
+    after_expiration: null,
+    allow_promotion_codes: p.allow_promotion_codes ?? null,
+    allowed_payment_method_types: pmTypes,
+    amount_subtotal: subtotal,
+    amount_total: subtotal,
+    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+    billing_address_collection: p.billing_address_collection ?? null,
+    cancel_url: p.cancel_url ?? null,
+    client_reference_id: p.client_reference_id ?? null,
+    client_secret: null,
+    collected_information: null,
+    consent: null,
+    consent_collection: null,
+    created: now,
+    currency,
+    currency_conversion: null,
+    custom_fields: [],
+    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    customer: customer?.id ?? null,
+    customer_account: null,
+    customer_creation: p.mode === 'payment' && !customer ? p.customer_creation ?? 'if_required' : null,
+    customer_details: customer || p.customer_email ? customerDetails(customer?.email ?? p.customer_email ?? null) : null,
+    customer_email: p.customer_email ?? null,
+    discounts: [],
+    expires_at: expiresAt,
+    integration_identifier: null,
+    invoice: null,
+    invoice_creation:
+      p.mode === 'payment'
+        ? {
+            enabled: p.invoice_creation?.enabled ?? false,
+            invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null },
+          }
+        : null,
+    livemode: false,
+    locale: p.locale ?? null,
+    managed_payments: null,
+    metadata: mergeMetadata({}, p.metadata),
+    mode: p.mode,
+    origin_context: null,
+    payment_intent: null,
+    payment_link: null,
+    payment_method_collection: p.mode === 'payment' ? null : p.payment_method_collection ?? 'always',
+    payment_method_configuration_details: null,
+    payment_method_options: {},
+    payment_method_types: pmTypes,
+    payment_status: p.mode === 'setup' ? 'no_payment_required' : 'unpaid',
+    permissions: null,
+    phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },
+    recovered_from: null,
+    saved_payment_method_options:
+      p.mode === 'setup'
+        ? null
+        : {
+            allow_redisplay_filters: spmo?.allow_redisplay_filters ?? ['always'],
+            payment_method_remove: spmo?.payment_method_remove ?? 'disabled',
+            payment_method_save: spmo?.payment_method_save ?? 'disabled',
+          },
+    setup_intent: null,
+    shipping_address_collection: p.shipping_address_collection ? { allowed_countries: p.shipping_address_collection.allowed_countries } : null,
+    shipping_cost: null,
+    shipping_options: [],
+    status: 'open',
+    submit_type: p.submit_type ?? null,
+    subscription: null,
+    success_url: p.success_url ?? p.return_url ?? null,
+    total_details: p.mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    ui_mode: 'hosted_page',
+    url: `${ctx.deps.publicUrl()}/c/pay/${id}`,
+    wallet_options: null,
+    _internal: internalFields(p, d.testClock),
+  };
+}
+
+/** What the session keeps for completion: the per-mode data params and the test clock it lives on. */
+function internalFields(p: CreateParams, testClock: string | null): StoredSession['_internal'] {
+  return {
+    payment_intent_data: {
+      setup_future_usage: p.payment_intent_data?.setup_future_usage ?? null,
+      metadata: mergeMetadata({}, p.payment_intent_data?.metadata),
+      description: p.payment_intent_data?.description ?? null,
+    },
+    subscription_data: { metadata: mergeMetadata({}, p.subscription_data?.metadata), description: p.subscription_data?.description ?? null },
+    setup_intent_data: { metadata: mergeMetadata({}, p.setup_intent_data?.metadata), description: p.setup_intent_data?.description ?? null },
+    payment_method_data: { allow_redisplay: p.payment_method_data?.allow_redisplay ?? null },
+    test_clock: testClock,
+  };
+}
+
+/** Stores the session with its line items and schedules its expiry on its test clock, in one transaction. */
+async function storeAndScheduleExpiry(ctx: Ctx, session: StoredSession, items: LineItem[], testClock: string | null): Promise<void> {
+  await sessions.insert(ctx.db, ctx.account, session, { ...sessionColumns(session), line_items: JSON.stringify(items) });
+  await schedule(ctx, EXPIRE_JOB, session.id, session.expires_at, testClock);
+}
+
+/**
+ * Creates a Checkout Session (docs/decisions.md#checkout-session-parameters): validates like
+ * Stripe, prices the items, decides the payment method types, and schedules expiry.
+ */
+export async function createSession(ctx: Ctx, params: FormObject): Promise<Session> {
+  const p = parseParams(createShape, params);
+  checkParamModes(p);
+  const customer: Customer | undefined = p.customer !== undefined ? await requireCustomer(ctx, p.customer) : undefined;
+  const testClock = customer?.test_clock ?? null;
+  const now = await businessNow(ctx, testClock);
+  const items = await priceLineItems(ctx, p);
+  checkModeRules(p, items);
+  const currency = items[0]?.currency ?? p.currency ?? null;
+  const pmTypes = decidePaymentMethodTypes(p, currency);
+  checkCurrencyOfItems(p, currency);
+  const expiresAt = decideExpiry(p, now);
+  const session = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt });
+  await storeAndScheduleExpiry(ctx, session, items, testClock);
+  return present(session);
+}
+
+/** `customer_details` before completion: only the email is known. */
+export function customerDetails(email: string | null): NonNullable<Session['customer_details']> {
+  return { address: null, business_name: null, email, individual_name: null, name: null, phone: null, tax_exempt: 'none', tax_ids: [] };
+}
