@@ -148,7 +148,7 @@ async function startOnce(cmd: Command): Promise<Run> {
       if (status !== 0) throw new Error(`${cmd.name}: GET /v1/customers answered ${status}`);
       await sleep(POLL_MS);
     }
-    const line = await Promise.race([listening, new Promise<undefined>((resolve) => setTimeout(resolve, TIMEOUT_MS).unref())]);
+    const line = await Promise.race([listening, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), TIMEOUT_MS).unref())]);
     if (!line) throw new Error(`${cmd.name} answered but printed no "OpenCheckout listening on" line:\n${output}`);
     return { listening: line.at, cpu: line.cpu, first200, attempts };
   } finally {
