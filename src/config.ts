@@ -35,6 +35,7 @@ function list(raw: string | undefined): string[] | undefined {
   return raw.split(/[\s,]+/).filter(Boolean);
 }
 
+/** Reads the configuration from environment variables, refusing invalid values with a readable message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const schedule = list(env.OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE)?.map(Number);
   if (schedule?.some((n) => !Number.isFinite(n) || n < 0)) {

@@ -1,6 +1,6 @@
 /**
  * The billing/shipping address form of the hosted page, per country: which fields it shows and
- * requires. The prefill rules (SPEC §4 rule 4, `required`) read the same table, so "complete
+ * requires. The prefill rules (rule 4 of docs/decisions.md#prefill-of-a-saved-card, `required`) read the same table, so "complete
  * billing details" means exactly what the page's form would make the buyer type.
  */
 export interface AddressForm {

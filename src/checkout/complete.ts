@@ -1,5 +1,5 @@
 /**
- * Completing a Checkout Session from the hosted page (SPEC §3, §6): one transaction that takes
+ * Completing a Checkout Session from the hosted page (docs/decisions.md#completion): one transaction that takes
  * the buyer's payment method, charges it per the test numbers, creates what the mode calls for
  * (PaymentIntent | Subscription + first Invoice | SetupIntent), saves the card when the rules say
  * so, marks the session complete and writes `checkout.session.completed`. The session row is
@@ -31,7 +31,7 @@ export function successRedirect(s: Session): string | null {
 }
 
 /**
- * The `allow_redisplay` a card saved by this session gets (SPEC §9): the session's
+ * The `allow_redisplay` a card saved by this session gets (docs/decisions.md#saving-a-card-from-checkout): the session's
  * payment_method_data override, else `always` when the buyer ticked "save" or in setup mode,
  * else `limited` (subscription-mode and setup_future_usage saves).
  */

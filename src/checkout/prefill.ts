@@ -1,5 +1,5 @@
 /**
- * Prefill of an existing customer's saved card on the hosted page — SPEC §4, after Stripe's guide
+ * Prefill of an existing customer's saved card on the hosted page — docs/decisions.md#prefill-of-a-saved-card, after Stripe's guide
  * "Existing customers' payments". Pure: the page hands in the session, the customer, the
  * customer's payment methods and the business time; this decides what the page shows.
  *
@@ -70,7 +70,7 @@ interface Rule<T> {
   holds(input: Input, subject: T): boolean;
 }
 
-/** Conditions on the session (rules 1 and 2 of SPEC §4). */
+/** Conditions on the session (rules 1 and 2 of docs/decisions.md#prefill-of-a-saved-card). */
 export const SESSION_RULES: Rule<void>[] = [
   { id: 'has_customer', says: 'the session reuses an existing Customer', holds: (i) => i.session.customer !== null && i.customer !== null },
   { id: 'session_open', says: 'the session is open', holds: (i) => i.session.status === 'open' },
@@ -127,6 +127,7 @@ export const BILLING_REQUIREMENTS: Record<'auto' | 'required', (country: string 
   },
 };
 
+/** The billing details a saved card lacks under the session's collection rules (empty: complete). */
 export function missingBillingDetails(collection: 'auto' | 'required', details: SavedPaymentMethod['billing_details']): BillingPath[] {
   const country = details.address?.country ?? null;
   return BILLING_REQUIREMENTS[collection](country).filter((path) => {
@@ -145,7 +146,7 @@ function redisplayFilters(i: Input): string[] {
   return i.session.saved_payment_method_options?.allow_redisplay_filters ?? ['always'];
 }
 
-/** Newest first: highest `created`, then latest inserted (SPEC §9). */
+/** Newest first: highest `created`, then latest inserted (docs/decisions.md#prefill-of-a-saved-card). */
 function newestFirst(pms: SavedPaymentMethod[]): SavedPaymentMethod[] {
   return pms
     .map((pm, order) => ({ pm, order }))
@@ -209,7 +210,7 @@ export function prefill(i: Input): Prefill {
 
 /**
  * At submit a saved card is checked again: still the customer's, still eligible, still inside the
- * window (SPEC §9). Returns the rule that fails, or null.
+ * window (docs/decisions.md#saved-card-checked-again-at-submit). Returns the rule that fails, or null.
  */
 export function recheckSavedCard(i: Input, pmId: string): string | null {
   const failed = SESSION_RULES.find((r) => !r.holds(i, undefined));

@@ -38,7 +38,7 @@ export function methodTypes(view: PageView): string[] {
 }
 
 /**
- * The email the buyer cannot change: the customer's own (SPEC §4, via prefill), or the session's
+ * The email the buyer cannot change: the customer's own (docs/decisions.md#email-and-shipping-prefill), or the session's
  * `customer_email` when it has no customer, as Stripe shows them read-only.
  */
 export function lockedEmail(view: PageView): string | null {
@@ -46,7 +46,7 @@ export function lockedEmail(view: PageView): string | null {
   return view.session.customer === null ? view.session.customer_email : null;
 }
 
-/** The fields' starting values: the prefill result (SPEC §4), else sensible defaults. */
+/** The fields' starting values: the prefill result (docs/decisions.md#prefill-of-a-saved-card), else sensible defaults. */
 export function initialValues(view: PageView): Values {
   const { prefill: p, session } = view;
   const bill = p.billing?.address;

@@ -1,5 +1,5 @@
 /**
- * The hosted payment page (SPEC §5): order summary on the left, payment form on the right. Keeps
+ * The hosted payment page (docs/decisions.md#the-hosted-page): order summary on the left, payment form on the right. Keeps
  * Stripe's element ids and test ids so end-to-end tests written against Stripe's page run here.
  * Plain template literals: every value that is not this module's own text goes through `esc`.
  */

@@ -1,6 +1,6 @@
 /**
  * The processor: the one place that knows Stripe's test card numbers and bank accounts, and decides
- * what creating, attaching and charging them does (DESIGN.md "Processor"). Resources call it; it
+ * what creating, attaching and charging them does (docs/decisions.md#the-processor-and-test-numbers). Resources call it; it
  * calls nothing above the store.
  */
 export { tokenizeCard, testCardDetails, isTestCardPaymentMethodId, isTestCardToken } from './cards.js';

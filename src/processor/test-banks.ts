@@ -1,12 +1,12 @@
 import { BANK_FAILURES, type BankFailure, type Decline } from './declines.js';
 
-/** What happens to a debit from a US bank account: ACH settles later (SPEC §6). */
+/** What happens to a debit from a US bank account: ACH settles later (docs/decisions.md#delayed-payments-ach). */
 export type BankSettlement = { outcome: 'succeeded' } | ({ outcome: 'failed' } & BankFailure) | { outcome: 'pending' };
 
 /**
  * Stripe's test bank accounts (https://docs.stripe.com/payments/ach-direct-debit/accept-a-payment,
  * "Test account numbers"). All use routing number 110000000. Stripe's test accounts count as
- * instantly verified (SPEC §9), so the microdeposit account simply succeeds.
+ * instantly verified (docs/decisions.md#delayed-payments-ach), so the microdeposit account simply succeeds.
  */
 export interface TestBankAccount {
   account: string;

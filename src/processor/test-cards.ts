@@ -18,7 +18,7 @@ export interface TestCard {
   tokens: readonly string[];
   /** What a charge does once any authentication is done. */
   charge: 'succeeds' | Decline;
-  /** Cards that simulate an issuer decline cannot be attached to a customer (SPEC §9). */
+  /** Cards that simulate an issuer decline cannot be attached to a customer (docs/decisions.md#card-declines-at-attach). */
   attach: 'ok' | 'refused';
   /**
    * 3D Secure: `always` = every payment needs it; `unless_set_up` = off-session payments need it

@@ -54,7 +54,7 @@ const country = () =>
 /** Nested params validated later by the service that owns them (price_data -> prices). */
 const passthrough: Field<FormValue | undefined> = { parse: (value) => value };
 
-/** Every `checkout.sessions.create` param OpenCheckout honours (SPEC §3), in Stripe's names. */
+/** Every `checkout.sessions.create` param OpenCheckout honours (docs/decisions.md#checkout-session-parameters), in Stripe's names. */
 export const createShape = {
   mode: required(oneOf(['payment', 'subscription', 'setup'])),
   customer: str({ max: 5000 }),

@@ -18,7 +18,7 @@ export function declineError(d: Decline, extra: Partial<ErrorBody> = {}): Stripe
 }
 
 export interface AttachOptions {
-  /** Checkout sets how the saved method may be shown again (SPEC §9); the attach API leaves it. */
+  /** Checkout sets how the saved method may be shown again (docs/decisions.md#saving-a-card-from-checkout); the attach API leaves it. */
   allow_redisplay?: AllowRedisplay | undefined;
   /** Business time (unix seconds) for the expiry check; default: the wall clock. */
   now?: number | undefined;
@@ -28,7 +28,7 @@ export interface AttachOptions {
 
 /**
  * Attaches a PaymentMethod to a customer and emits `payment_method.attached`. Refuses what Stripe
- * refuses: cards that simulate an issuer decline (402 card_declined + decline_code, SPEC §9), a
+ * refuses: cards that simulate an issuer decline (402 card_declined + decline_code, docs/decisions.md#card-declines-at-attach), a
  * method attached to another customer, one detached before. Attaching to its own customer again
  * changes nothing. A method not yet stored (a ready-made test id's copy) is stored here.
  */

@@ -28,7 +28,7 @@ export async function listPaymentMethods(ctx: Ctx, params: FormObject, url: stri
   return listObject(url, await paymentMethods.list(ctx.db, ctx.account, filter, page), 'payment_method', page);
 }
 
-/** GET /v1/customers/:customer/payment_methods, newest first (SPEC §9), with type and allow_redisplay filters. */
+/** GET /v1/customers/:customer/payment_methods, newest first (docs/decisions.md#lists-newest-first), with type and allow_redisplay filters. */
 export async function listCustomerPaymentMethods(ctx: Ctx, customerId: string, params: FormObject, url: string): Promise<ListObject<PaymentMethod>> {
   const p = parseParams(customerListShape, params);
   const page = toPage(p);
