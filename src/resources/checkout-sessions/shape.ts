@@ -22,6 +22,22 @@ export interface ShippingDetails {
   name: string;
 }
 
+/** A discount's share of a line or a total (`line_items_discount_amount`). */
+export interface DiscountAmount {
+  amount: number;
+  /** Stripe's `Discount` object. */
+  discount: object;
+}
+
+/** A tax's share of a line, shipping or a total (`line_items_tax_amount`). */
+export interface TaxAmount {
+  amount: number;
+  /** The TaxRate object. */
+  rate: object;
+  taxability_reason: string | null;
+  taxable_amount: number | null;
+}
+
 /** A Checkout line item (`item`), as the line_items endpoint serves it. */
 export interface LineItem {
   id: string;
@@ -33,9 +49,42 @@ export interface LineItem {
   amount_total: number;
   currency: string;
   description: string | null;
+  /** Includable on Stripe; OpenCheckout always includes it (docs/decisions.md#checkout-totals). */
+  discounts?: DiscountAmount[];
   metadata: Metadata;
   price: unknown;
   quantity: number;
+  /** Includable on Stripe; OpenCheckout always includes it (docs/decisions.md#checkout-totals). */
+  taxes?: TaxAmount[];
+}
+
+/** `session.discounts[]`: the coupon or promotion code applied. */
+export interface SessionDiscount {
+  coupon: string | null;
+  promotion_code: string | null;
+}
+
+export interface AutomaticTax {
+  enabled: boolean;
+  liability: { type: 'account' | 'self'; account?: string } | null;
+  provider: 'stripe' | null;
+  status: 'complete' | 'failed' | 'requires_location_inputs' | null;
+}
+
+export interface ShippingCost {
+  amount_subtotal: number;
+  amount_tax: number;
+  amount_total: number;
+  shipping_rate: string | null;
+  taxes?: TaxAmount[];
+}
+
+export interface TotalDetails {
+  amount_discount: number;
+  amount_shipping: number | null;
+  amount_tax: number;
+  /** Only when expanded (`expand[]=total_details.breakdown`). */
+  breakdown?: { discounts: DiscountAmount[]; taxes: TaxAmount[] };
 }
 
 /** A Checkout Session at the current API version (stripe-node 23 `Checkout.Session`). */
@@ -48,7 +97,7 @@ export interface Session {
   allowed_payment_method_types: string[];
   amount_subtotal: number | null;
   amount_total: number | null;
-  automatic_tax: { enabled: false; liability: null; provider: null; status: null };
+  automatic_tax: AutomaticTax;
   billing_address_collection: 'auto' | 'required' | null;
   cancel_url: string | null;
   client_reference_id: string | null;
@@ -66,7 +115,7 @@ export interface Session {
   customer_creation: 'always' | 'if_required' | null;
   customer_details: CustomerDetails | null;
   customer_email: string | null;
-  discounts: [];
+  discounts: SessionDiscount[];
   expires_at: number;
   integration_identifier: null;
   invoice: string | null;
@@ -97,13 +146,13 @@ export interface Session {
   } | null;
   setup_intent: string | null;
   shipping_address_collection: { allowed_countries: string[] } | null;
-  shipping_cost: null;
-  shipping_options: [];
+  shipping_cost: ShippingCost | null;
+  shipping_options: Array<{ shipping_amount: number; shipping_rate: string }>;
   status: SessionStatus;
   submit_type: string | null;
   subscription: string | null;
   success_url: string | null;
-  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number } | null;
+  total_details: TotalDetails | null;
   ui_mode: 'hosted_page';
   url: string | null;
   wallet_options: null;
@@ -119,6 +168,36 @@ export interface SessionInternals {
   setup_intent_data: { metadata: Metadata; description: string | null };
   payment_method_data: { allow_redisplay: RedisplayValue | null };
   test_clock: string | null;
+  /** What the totals are computed from (checkout/pricing.ts); absent on sessions stored before it. */
+  pricing?: PricingState;
+}
+
+/** A line as the totals read it: its price's product and tax behaviour, and its tax rates. */
+export interface PricedLine {
+  product: string;
+  unit_amount: number;
+  quantity: number;
+  tax_behavior: 'inclusive' | 'exclusive' | 'unspecified';
+  /** TaxRate objects named by `tax_rates` (or the subscription's `default_tax_rates`). */
+  tax_rates: object[];
+  /** Ids of `dynamic_tax_rates`: one is chosen by the buyer's address. */
+  dynamic_tax_rates: string[];
+}
+
+/** Everything a session's totals depend on, kept so the page can reprice (a code, a rate, an address). */
+export interface PricingState {
+  lines: PricedLine[];
+  /** The applied coupon and promotion code objects, as they were when applied. */
+  discount: { coupon: object; promotion_code: object | null; discount_id: string } | null;
+  /** The ShippingRate objects offered, in order. */
+  shipping_rates: object[];
+  /** The chosen rate's id (the first one until the buyer picks another). */
+  shipping_rate: string | null;
+  automatic_tax: boolean;
+  /** The buyer's address once known (tax by location). */
+  address: { country: string; state: string | null; postal_code: string | null } | null;
+  /** The breakdown of the totals, served when `total_details.breakdown` is expanded. */
+  breakdown: { discounts: DiscountAmount[]; taxes: TaxAmount[] };
 }
 
 export type StoredSession = Session & { _internal: SessionInternals };
