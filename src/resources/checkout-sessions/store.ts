@@ -69,6 +69,11 @@ export async function saveSession(ctx: Ctx, s: StoredSession): Promise<void> {
   await sessions.update(ctx.db, ctx.account, s, sessionColumns(s));
 }
 
+/** Overwrites a session and its line items (a repricing changes both). */
+export async function saveSessionWithItems(ctx: Ctx, s: StoredSession, items: LineItem[]): Promise<void> {
+  await sessions.update(ctx.db, ctx.account, s, { ...sessionColumns(s), line_items: JSON.stringify(items) });
+}
+
 /** The session's line items, in order (empty for an unknown session). */
 export async function loadLineItems(ctx: Ctx, id: string): Promise<LineItem[]> {
   const row = await sessions.row(ctx.db, ctx.account, id, ['line_items']);

@@ -27,6 +27,8 @@ interface FirstInvoiceInput {
   paymentIntent: string;
   defaultPaymentMethod: string;
   created: number;
+  /** What Checkout charged when a discount or tax changed it (absent: the lines' sum). */
+  charged?: { discount: number; tax: number; total: number } | undefined;
 }
 
 /**
@@ -36,9 +38,10 @@ interface FirstInvoiceInput {
 export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Promise<Invoice> {
   const id = newId('in_');
   const lines = n.items.map((item) => subscriptionItemLine(id, n.subscription, item));
-  const total = totalOf(lines);
+  const subtotal = totalOf(lines);
+  const total = n.charged?.total ?? subtotal;
   const payment = paidInvoicePayment(id, n, total);
-  const invoice = paidFirstInvoice(id, n, lines, total, payment);
+  const invoice = paidFirstInvoice(id, n, lines, { subtotal, total, tax: n.charged?.tax ?? 0 }, payment);
   await storeAndAnnounce(ctx, invoice, n);
   return invoice;
 }
@@ -124,8 +127,9 @@ function invoiceNumber(c: Customer): string {
  * invoice's period looks back at usage before it and a first invoice has none; the lines carry
  * the service period. Keys are in Stripe's order, as the JSON is stored and served as built.
  */
-function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[], total: number, payment: InvoicePayment): Invoice {
+function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[], amounts: { subtotal: number; total: number; tax: number }, payment: InvoicePayment): Invoice {
   const c = n.customer;
+  const { subtotal, total, tax } = amounts;
   return {
     id,
     object: 'invoice',
@@ -198,12 +202,12 @@ function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[]
     statement_descriptor: null,
     status: 'paid',
     status_transitions: { finalized_at: n.created, marked_uncollectible_at: null, paid_at: n.created, voided_at: null },
-    subtotal: total,
-    subtotal_excluding_tax: total,
+    subtotal,
+    subtotal_excluding_tax: subtotal,
     test_clock: c.test_clock,
     total,
     total_discount_amounts: [],
-    total_excluding_tax: total,
+    total_excluding_tax: total - tax,
     total_pretax_credit_amounts: [],
     total_taxes: [],
     webhooks_delivered_at: null,

@@ -86,6 +86,12 @@ export function findPaymentIntent(ctx: Ctx, id: string): Promise<PaymentIntent |
   return paymentIntents.get(ctx.db, ctx.account, id);
 }
 
+/** Has the customer paid before (a succeeded PaymentIntent)? Promotion codes for first-time buyers ask. */
+export async function hasSucceededPayment(ctx: Ctx, customerId: string): Promise<boolean> {
+  const page = await paymentIntents.list(ctx.db, ctx.account, { customer_id: customerId, status: 'succeeded' }, { limit: 1 });
+  return page.data.length > 0;
+}
+
 /** Stores a PaymentIntent changed in a way that emits no event (its customer set on a retry). */
 export async function savePaymentIntent(ctx: Ctx, pi: PaymentIntent): Promise<void> {
   await paymentIntents.update(ctx.db, ctx.account, pi, columns(pi));
