@@ -1,41 +1,59 @@
 /**
- * Amounts for display. Stripe amounts are integers in the currency's smallest unit, and Stripe's
- * own list says how many decimals each currency has (https://docs.stripe.com/currencies#zero-decimal):
- * jpy 500 is ¥500, usd 500 is $5.00, kwd 500 is 0.500 KD.
+ * Amounts for display. Stripe amounts are integers in the currency's smallest unit, and
+ * src/money/currencies.ts holds Stripe's decimals for each currency: jpy 500 is ¥500, usd 500
+ * is $5.00, kwd 500 is KWD 0.500 (docs/decisions.md#currencies-and-amounts).
  */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+import { currencyDecimals, WHOLE_UNITS } from '../money/currencies.js';
 
-/** Decimals of a currency's smallest unit, by Stripe's list. */
-export function currencyDecimals(currency: string): number {
-  const c = currency.toLowerCase();
-  return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
+/** The region a bare page locale is shown in; other locales go to Intl as they are. */
+const INTL_LOCALE: Readonly<Record<string, string>> = { en: 'en-US', ja: 'ja-JP', auto: 'en-US' };
+
+function intlLocale(locale: string): string {
+  const mapped = INTL_LOCALE[locale] ?? locale;
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([mapped]).length > 0 ? mapped : 'en-US';
+  } catch {
+    // Not a well-formed language tag.
+    return 'en-US';
+  }
 }
 
-// Building an Intl.NumberFormat costs far more than using one: keep one per currency.
-const formats = new Map<string, { fmt: Intl.NumberFormat; scale: number }>();
+interface Format {
+  fmt: Intl.NumberFormat;
+  scale: number;
+}
 
-function formatFor(currency: string): { fmt: Intl.NumberFormat; scale: number } {
-  const key = currency.toLowerCase();
+// Building an Intl.NumberFormat costs far more than using one: keep one per locale and currency.
+const formats = new Map<string, Format>();
+
+function formatFor(currency: string, locale: string): Format {
+  const code = currency.toLowerCase();
+  const key = `${locale}:${code}`;
   let f = formats.get(key);
   if (!f) {
-    const digits = currencyDecimals(key);
+    const decimals = currencyDecimals(code);
+    // ISK and UGX amounts carry two decimals but are charged in whole units: show ISK 5, not ISK 5.00.
+    const min = WHOLE_UNITS.has(code) ? 0 : decimals;
+    const tag = intlLocale(locale);
     let fmt: Intl.NumberFormat;
     try {
-      fmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: key.toUpperCase(), minimumFractionDigits: digits, maximumFractionDigits: digits });
+      fmt = new Intl.NumberFormat(tag, { style: 'currency', currency: code.toUpperCase(), minimumFractionDigits: min, maximumFractionDigits: decimals });
     } catch {
       // A code Intl does not know: a plain number followed by the code.
-      const plain = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-      fmt = { format: (n: number) => `${plain.format(n)} ${key.toUpperCase()}` } as Intl.NumberFormat;
+      const plain = new Intl.NumberFormat(tag, { minimumFractionDigits: min, maximumFractionDigits: decimals });
+      fmt = { format: (n: number) => `${plain.format(n)} ${code.toUpperCase()}` } as Intl.NumberFormat;
     }
-    f = { fmt, scale: 10 ** digits };
+    f = { fmt, scale: 10 ** decimals };
     if (formats.size < 500) formats.set(key, f);
   }
   return f;
 }
 
-/** `1999, 'usd'` -> `$19.99`; `500, 'jpy'` -> `¥500`. */
-export function formatAmount(amount: number, currency: string): string {
-  const { fmt, scale } = formatFor(currency);
+/**
+ * An amount in the smallest unit, formatted for a page locale: `1999, 'usd'` -> `$19.99`;
+ * `2000, 'jpy'` -> `¥2,000`, and `2000, 'jpy', 'ja'` -> `￥2,000` as Intl writes it for ja-JP.
+ */
+export function formatAmount(amount: number, currency: string, locale = 'en'): string {
+  const { fmt, scale } = formatFor(currency, locale);
   return fmt.format(amount / scale);
 }
