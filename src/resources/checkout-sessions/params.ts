@@ -2,7 +2,8 @@ import { errors } from '../../api/errors.js';
 import type { FormValue } from '../../api/form.js';
 import { arr, bool, int, metadata, obj, oneOf, required, str, type Field } from '../../api/params.js';
 import { requirePaymentMethodType } from '../../payment-method-types/index.js';
-import { currencyParam, emailParam } from '../shared/params.js';
+import { currencyParam } from '../../money/currencies.js';
+import { emailParam } from '../shared/params.js';
 
 export const REDISPLAY = ['always', 'limited', 'unspecified'] as const;
 const LOCALES = [
@@ -51,7 +52,10 @@ const country = () =>
     },
   }) satisfies Field<string | undefined>;
 
-/** Nested params validated later by the service that owns them (price_data -> prices). */
+/**
+ * Nested params validated later by the service that owns them: `price_data` by prices, whose
+ * `currency` is checked there with the same currencyParam() as the session's own `currency`.
+ */
 const passthrough: Field<FormValue | undefined> = { parse: (value) => value };
 
 /** Every `checkout.sessions.create` param OpenCheckout honours (docs/decisions.md#checkout-session-parameters), in Stripe's names. */

@@ -1,19 +1,25 @@
 import { errors } from '../../api/errors.js';
 import { listParams } from '../../api/list.js';
 import { arr, bool, int, metadata, obj, oneOf, required, str, type Field, type InferShape } from '../../api/params.js';
+import { currencyParam, DEFAULT_MAXIMUM, LARGEST_MAXIMUM, maximumChargeAmount } from '../../money/currencies.js';
 import { productDataShape } from '../products/params.js';
-import { currencyParam } from '../shared/params.js';
 
-/** Stripe's cap on amounts in the smallest currency unit (8 digits). */
-export const MAX_UNIT_AMOUNT = 99_999_999;
+/**
+ * Stripe's eight-digit cap on amounts in the smallest unit, for amounts whose currency has no
+ * larger one; src/money/currencies.ts (`maximumChargeAmount`) has the per-currency rule.
+ */
+export const MAX_UNIT_AMOUNT = DEFAULT_MAXIMUM;
 
-/** `unit_amount_decimal`: a decimal string with at most 12 decimal places. */
+/**
+ * `unit_amount_decimal`: a decimal string with at most 12 decimal places. Its cap depends on the
+ * currency, so {@link checkUnitAmount} applies it once the whole price is read.
+ */
 function decimalAmount(): Field<string | undefined> {
   return {
     parse(value, param) {
       const s = str({ max: 30 }).parse(value, param);
       if (s === undefined) return undefined;
-      if (!/^\d{1,8}(\.\d{1,12})?$/.test(s) || Number(s) > MAX_UNIT_AMOUNT) {
+      if (!/^\d{1,12}(\.\d{1,12})?$/.test(s) || Number(s) > LARGEST_MAXIMUM) {
         throw errors.invalid(`Invalid decimal: ${s}`, param, 'parameter_invalid_decimal');
       }
       // Canonical form, as Stripe serves it: no leading zeros, no trailing fractional zeros.
@@ -30,10 +36,30 @@ const taxBehavior = () => oneOf(['exclusive', 'inclusive', 'unspecified']);
 /** The amount and recurrence fields every way of creating a price shares. */
 const amountFields = {
   currency: required(currencyParam()),
-  unit_amount: int({ min: 0, max: MAX_UNIT_AMOUNT }),
+  // Capped per currency by checkUnitAmount.
+  unit_amount: int({ min: 0, max: LARGEST_MAXIMUM }),
   unit_amount_decimal: decimalAmount(),
   tax_behavior: taxBehavior(),
 };
+
+/**
+ * A price's amount may not pass Stripe's maximum charge in its currency (99,999,999 in the
+ * smallest unit, more for IDR, COP and INR), refused as the amount params are. Errors are named
+ * under `param` (`line_items[0][price_data]`).
+ */
+export function checkUnitAmount(
+  p: { currency: string; unit_amount?: number | undefined; unit_amount_decimal?: string | undefined },
+  param?: string,
+): void {
+  const max = maximumChargeAmount(p.currency);
+  const named = (key: string) => (param ? `${param}[${key}]` : key);
+  if (p.unit_amount !== undefined && p.unit_amount > max) {
+    throw errors.invalid(`Invalid ${named('unit_amount')}: must be less than or equal to ${max}`, named('unit_amount'), 'parameter_invalid_integer');
+  }
+  if (p.unit_amount_decimal !== undefined && Number(p.unit_amount_decimal) > max) {
+    throw errors.invalid(`Invalid decimal: ${p.unit_amount_decimal}`, named('unit_amount_decimal'), 'parameter_invalid_decimal');
+  }
+}
 
 export const priceCreateShape = {
   ...amountFields,

@@ -9,7 +9,7 @@ import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable, type Filter } from '../../store/objects.js';
 import { buildProduct, findProduct, insertProduct, requireProduct } from '../products/model.js';
 import type { ProductDataParams } from '../products/params.js';
-import { defaultPriceDataShape, priceCreateShape, priceDataShape, priceListShape, priceUpdateShape } from './params.js';
+import { checkUnitAmount, defaultPriceDataShape, priceCreateShape, priceDataShape, priceListShape, priceUpdateShape } from './params.js';
 import type { Interval, Price, Recurring, TaxBehavior } from './shape.js';
 
 /** The `prices` table: the object as served, plus the columns its list filters use. */
@@ -150,6 +150,7 @@ export async function hasUserCreatedPrices(ctx: Ctx, productId: string): Promise
 /** POST /v1/prices: a price of an existing product or of inline `product_data`. */
 export async function createPrice(ctx: Ctx, params: FormObject): Promise<Price> {
   const p = parseParams(priceCreateShape, params);
+  checkUnitAmount(p);
   return insertPrice(ctx, await productFor(ctx, p), p);
 }
 
@@ -178,12 +179,14 @@ export async function requirePrice(ctx: Ctx, id: string, param = 'price', opts: 
  */
 export async function createInlinePrice(ctx: Ctx, raw: FormValue | undefined, param: string): Promise<Price> {
   const p = required(obj(priceDataShape)).parse(raw, param);
+  checkUnitAmount(p, param);
   return insertPrice(ctx, await productFor(ctx, p, param), p, { inline: true, param });
 }
 
 /** A product's `default_price_data`: an active price of that product. */
 export async function createDefaultPrice(ctx: Ctx, productId: string, raw: FormValue | undefined, param = 'default_price_data'): Promise<Price> {
   const p = required(obj(defaultPriceDataShape)).parse(raw, param);
+  checkUnitAmount(p, param);
   return insertPrice(ctx, productId, p, { param });
 }
 

@@ -58,7 +58,8 @@ export const productCreateShape = {
   shippable: bool(),
   type: oneOf(['good', 'service']),
   url: str({ max: 2048 }),
-  // Validated by the price service, which owns price params.
+  // Validated by the price service, which owns price params: currencyParam() for its currency,
+  // checkUnitAmount for its amount (src/money/currencies.ts).
   default_price_data: { parse: (value) => value } satisfies Field<FormValue | undefined>,
 };
 
