@@ -8,20 +8,32 @@ export type VirtualLoader = (ctx: Ctx, parent: Record<string, unknown>) => Promi
 
 /**
  * How ids and fields expand, assembled once from the resources' descriptions (resources/index.ts):
- * id prefix -> loader, and object type -> field -> loader for virtual fields.
+ * id prefix -> loader, field name -> loader for ids without a prefix of their own (coupon ids are
+ * the merchant's choice), and object type -> field -> loader for virtual fields.
  */
 export class Expansions {
   private readonly byPrefix: Array<[string, Loader]>;
   private readonly virtual: Map<string, Map<string, VirtualLoader>>;
+  private readonly byField: Map<string, Loader>;
 
-  constructor(byPrefix: ReadonlyMap<string, Loader>, virtual: ReadonlyMap<string, ReadonlyMap<string, VirtualLoader>>) {
+  constructor(
+    byPrefix: ReadonlyMap<string, Loader>,
+    virtual: ReadonlyMap<string, ReadonlyMap<string, VirtualLoader>>,
+    byField: ReadonlyMap<string, Loader> = new Map(),
+  ) {
     this.byPrefix = [...byPrefix];
     this.virtual = new Map([...virtual].map(([type, fields]) => [type, new Map(fields)]));
+    this.byField = new Map(byField);
   }
 
   loaderFor(id: string): Loader | undefined {
     for (const [prefix, loader] of this.byPrefix) if (id.startsWith(prefix)) return loader;
     return undefined;
+  }
+
+  /** The loader of a field that always names one kind of object (`coupon`), whatever its id looks like. */
+  fieldLoader(field: string): Loader | undefined {
+    return this.byField.get(field);
   }
 
   virtualLoader(objectType: string, field: string): VirtualLoader | undefined {
@@ -58,7 +70,8 @@ async function expandPath(ctx: Ctx, node: unknown, segments: string[]): Promise<
     throw errors.invalid(`This property cannot be expanded (${head}).`, 'expand');
   } else if (typeof obj[head] === 'string') {
     const id = obj[head] as string;
-    const loader = expansions.loaderFor(id);
+    // A field declared by name wins over the id's prefix: a coupon may be called `cus_summer`.
+    const loader = expansions.fieldLoader(head) ?? expansions.loaderFor(id);
     if (!loader) throw errors.invalid(`This property cannot be expanded (${head}).`, 'expand');
     const loaded = await loader(ctx, id);
     // A dangling reference (deleted object) stays an id, as Stripe leaves it.

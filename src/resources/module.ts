@@ -17,6 +17,11 @@ export interface ResourceModule {
   routes?: readonly Route[];
   /** Id prefix -> how an id with that prefix expands (`cus_` -> the customer). */
   expandable?: Readonly<Record<string, Loader>>;
+  /**
+   * Field name -> how the id in a field of that name expands, for objects whose ids have no prefix
+   * of their own (`coupon` -> the coupon: coupon ids are chosen by the merchant). Wins over prefixes.
+   */
+  expandableFields?: Readonly<Record<string, Loader>>;
   /** Object type -> field -> loader, for fields that expand from the parent, not from an id. */
   virtualFields?: Readonly<Record<string, Readonly<Record<string, VirtualLoader>>>>;
   /** Job kind -> what running it does. Each kind is spelled once, as a constant of its module. */
@@ -40,8 +45,8 @@ export interface Assembly {
 }
 
 /**
- * Puts the modules together. Two modules claiming the same route, id prefix, virtual field, job
- * kind, hook or migration name is a wiring mistake, refused at start rather than resolved by
+ * Puts the modules together. Two modules claiming the same route, id prefix, expandable or virtual
+ * field, job kind, hook or migration name is a wiring mistake, refused at start rather than resolved by
  * import order.
  */
 export function assemble(modules: readonly ResourceModule[]): Assembly {
@@ -53,6 +58,7 @@ export function assemble(modules: readonly ResourceModule[]): Assembly {
   };
   const routes: Route[] = [];
   const prefixes = new Map<string, Loader>();
+  const byField = new Map<string, Loader>();
   const virtual = new Map<string, Map<string, VirtualLoader>>();
   const jobs = new Map<string, JobHandler>();
   const hooks: Partial<Record<HookName, unknown>> = {};
@@ -66,6 +72,10 @@ export function assemble(modules: readonly ResourceModule[]): Assembly {
     for (const [prefix, loader] of Object.entries(m.expandable ?? {})) {
       claim(`id prefix ${prefix}`, m.name);
       prefixes.set(prefix, loader);
+    }
+    for (const [field, loader] of Object.entries(m.expandableFields ?? {})) {
+      claim(`expandable field ${field}`, m.name);
+      byField.set(field, loader);
     }
     for (const [type, fields] of Object.entries(m.virtualFields ?? {})) {
       const forType = virtual.get(type) ?? new Map<string, VirtualLoader>();
@@ -89,7 +99,7 @@ export function assemble(modules: readonly ResourceModule[]): Assembly {
     }
     for (const type of m.events ?? []) events.add(type);
   }
-  return { routes, expansions: new Expansions(prefixes, virtual), jobs, hooks: withMissingHooks(hooks), events, migrations };
+  return { routes, expansions: new Expansions(prefixes, virtual, byField), jobs, hooks: withMissingHooks(hooks), events, migrations };
 }
 
 /** A hook no module offers fails when called (an app assembled without the resource that fills it). */

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
+import type { Ctx } from '../../src/api/context.js';
+import { expandObject } from '../../src/api/expand.js';
 import { resources } from '../../src/resources/index.js';
 import { assemble, type ResourceModule } from '../../src/resources/module.js';
 import { KNOWN_EVENT_TYPES } from '../../src/resources/webhook-endpoints/event-types.js';
@@ -50,6 +52,8 @@ describe('the composition root', () => {
       assert.ok(a.expansions.loaderFor(`${prefix}x`), `${prefix} expands`);
     }
     assert.ok(a.expansions.virtualLoader('checkout.session', 'line_items'));
+    assert.ok(a.expansions.loaderFor('promo_x'), 'promo_ expands');
+    assert.ok(a.expansions.fieldLoader('coupon'), 'a coupon field expands by its name');
     assert.deepEqual([...a.jobs.keys()].sort(), ['checkout_session.expire', 'payment_intent.settle', 'test_clock.advance']);
   });
 
@@ -59,9 +63,28 @@ describe('the composition root', () => {
     const twice = (m: Omit<ResourceModule, 'name'>) => () => assemble([{ name: 'a', ...m }, { name: 'b', ...m }]);
     assert.throws(twice({ routes: [route] }), /route GET \/v1\/things is declared by both a and b/);
     assert.throws(twice({ expandable: { thing_: noop } }), /id prefix thing_/);
+    assert.throws(twice({ expandableFields: { thing: noop } }), /expandable field thing is declared by both a and b/);
     assert.throws(twice({ jobs: { 'thing.run': noop } }), /job thing.run/);
     assert.throws(twice({ hooks: { requireAttached: noop } }), /hook requireAttached/);
     assert.throws(twice({ migrations: { '1_things': { up: noop } } }), /migration 1_things/);
+  });
+
+  it('expands a field declared by name through its loader, whatever its id looks like, and other ids by prefix', async () => {
+    const byPrefix = async (_ctx: unknown, id: string) => ({ id, object: 'customer' });
+    const byName = async (_ctx: unknown, id: string) => (id === 'gone' ? undefined : { id, object: 'coupon' });
+    const { expansions } = assemble([
+      { name: 'customers', expandable: { cus_: byPrefix } },
+      { name: 'coupons', expandableFields: { coupon: byName } },
+    ]);
+    const ctx = { deps: { expansions } } as unknown as Ctx;
+    const parent = { object: 'promotion_code', customer: 'cus_1', promotion: { coupon: 'cus_lookalike' } };
+    await expandObject(ctx, parent, ['customer', 'promotion.coupon']);
+    assert.deepEqual(parent.customer, { id: 'cus_1', object: 'customer' });
+    assert.deepEqual(parent.promotion.coupon, { id: 'cus_lookalike', object: 'coupon' });
+    const dangling = { object: 'discount', coupon: 'gone' };
+    await expandObject(ctx, dangling, ['coupon']);
+    assert.equal(dangling.coupon, 'gone', 'an id its loader does not find stays an id');
+    await assert.rejects(expandObject(ctx, { object: 'x', other: 'SUMMER' }, ['other']), /This property cannot be expanded \(other\)/);
   });
 
   it('fails a hook that no module offers when it is called, not at start', async () => {
