@@ -4,6 +4,7 @@
  * (docs/architecture.md#adding-a-resource).
  */
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
+import { couponsModule } from './coupons/index.js';
 import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { invoicesModule } from './invoices/index.js';
@@ -12,6 +13,7 @@ import { paymentIntentsModule } from './payment-intents/index.js';
 import { paymentMethodsModule } from './payment-methods/index.js';
 import { pricesModule } from './prices/index.js';
 import { productsModule } from './products/index.js';
+import { promotionCodesModule } from './promotion-codes/index.js';
 import { setupIntentsModule } from './setup-intents/index.js';
 import { subscriptionsModule } from './subscriptions/index.js';
 import { testClocksModule } from './test-clocks/index.js';
@@ -22,6 +24,8 @@ export const resources: readonly ResourceModule[] = [
   paymentMethodsModule,
   productsModule,
   pricesModule,
+  couponsModule,
+  promotionCodesModule,
   checkoutSessionsModule,
   paymentIntentsModule,
   setupIntentsModule,
