@@ -16,6 +16,7 @@ import { productsModule } from './products/index.js';
 import { promotionCodesModule } from './promotion-codes/index.js';
 import { setupIntentsModule } from './setup-intents/index.js';
 import { subscriptionsModule } from './subscriptions/index.js';
+import { taxRatesModule } from './tax-rates/index.js';
 import { testClocksModule } from './test-clocks/index.js';
 import { webhookEndpointsModule } from './webhook-endpoints/index.js';
 
@@ -34,4 +35,5 @@ export const resources: readonly ResourceModule[] = [
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,
+  taxRatesModule,
 ];

@@ -19,6 +19,12 @@ const NESTED_REMOVED: Record<string, string[]> = { line_item: ['proration', 'typ
 const ALSO_REMOVED: Record<string, string[]> = { promotion_code: ['coupon'] };
 /** Enum values renamed since 2024-04-10, per stripe-node 23's types (`Checkout.Session.UiMode`). */
 const ENUM_ADDED: Array<[schema: string, property: string, values: string[]]> = [['checkout.session', 'ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form']]];
+/** stripe-node 23 `TaxRate.TaxType`: tax types added since 2024-04-10. */
+ENUM_ADDED.push([
+  'tax_rate',
+  'tax_type',
+  ['admissions_tax', 'attendance_tax', 'digital_excise_tax', 'entertainment_tax', 'get_fund', 'gross_receipts_tax', 'hospitality_tax', 'luxury_tax', 'mass_transit_parking_tax', 'nhil', 'parking_tax', 'resort_tax', 'retail_delivery_fee', 'service_tax', 'tourism_tax', 'utility_users_tax'],
+]);
 
 function rewrite(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewrite);
