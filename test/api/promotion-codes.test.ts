@@ -347,6 +347,23 @@ for (const store of STORES) {
       await rejectsWith(check({}), 400, { code: 'parameter_missing', param });
     });
 
+    it('keeps accounts apart: another key can neither see, change nor redeem a code, nor make one for another’s coupon', async () => {
+      const aKey = freshKey();
+      const bKey = freshKey();
+      const [a, b] = [server.stripe(aKey), server.stripe(bKey)];
+      const coupon = await a.coupons.create({ percent_off: 10 });
+      const pc = await a.promotionCodes.create({ ...forCoupon(coupon.id), code: 'PRIVATE' });
+      await assert.rejects(b.promotionCodes.retrieve(pc.id), refused(404, 'resource_missing', 'id'));
+      await assert.rejects(b.promotionCodes.update(pc.id, { active: false }), refused(404, 'resource_missing', 'id'));
+      await assert.rejects(b.promotionCodes.create(forCoupon(coupon.id)), refused(404, 'resource_missing', 'promotion[coupon]'));
+      assert.deepEqual((await b.promotionCodes.list({ code: 'PRIVATE' })).data, []);
+      const context = { currency: 'usd', customer: null, subtotal: 100, now: now(), isFirstTransaction: true };
+      await rejectsWith(run(bKey, (ctx) => requireApplicablePromotionCode(ctx, { code: 'private' }, 'p', context)), 404, { code: 'resource_missing' });
+      await rejectsWith(run(bKey, (ctx) => redeem(ctx, coupon.id, pc.id)), 404, { code: 'resource_missing' });
+      assert.equal((await a.promotionCodes.retrieve(pc.id)).active, true);
+      assert.equal((await run(aKey, (ctx) => requireApplicablePromotionCode(ctx, { code: 'private' }, 'p', context))).promotionCode.id, pc.id);
+    });
+
     it('lets exactly one of 50 concurrent redemptions of a max_redemptions: 1 code succeed, counting both code and coupon', async () => {
       const key = freshKey();
       const stripe = server.stripe(key);
