@@ -15,6 +15,7 @@ import { pricesModule } from './prices/index.js';
 import { productsModule } from './products/index.js';
 import { promotionCodesModule } from './promotion-codes/index.js';
 import { setupIntentsModule } from './setup-intents/index.js';
+import { shippingRatesModule } from './shipping-rates/index.js';
 import { subscriptionsModule } from './subscriptions/index.js';
 import { taxRatesModule } from './tax-rates/index.js';
 import { testClocksModule } from './test-clocks/index.js';
@@ -36,4 +37,5 @@ export const resources: readonly ResourceModule[] = [
   eventsModule,
   webhookEndpointsModule,
   taxRatesModule,
+  shippingRatesModule,
 ];
