@@ -18,6 +18,8 @@ import { setupIntentsModule } from './setup-intents/index.js';
 import { shippingRatesModule } from './shipping-rates/index.js';
 import { subscriptionsModule } from './subscriptions/index.js';
 import { taxRatesModule } from './tax-rates/index.js';
+import { taxRegistrationsModule } from './tax-registrations/index.js';
+import { taxSettingsModule } from './tax-settings/index.js';
 import { testClocksModule } from './test-clocks/index.js';
 import { webhookEndpointsModule } from './webhook-endpoints/index.js';
 
@@ -38,4 +40,6 @@ export const resources: readonly ResourceModule[] = [
   webhookEndpointsModule,
   taxRatesModule,
   shippingRatesModule,
+  taxRegistrationsModule,
+  taxSettingsModule,
 ];
