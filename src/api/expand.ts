@@ -63,6 +63,14 @@ async function expandPath(ctx: Ctx, node: unknown, segments: string[]): Promise<
     return;
   }
   const expansions = ctx.deps.expansions;
+  // A virtual field inside a sub-object of the object (`total_details.breakdown` on a session).
+  const nested = rest.length > 0 && typeof obj.object === 'string' ? expansions.virtualLoader(obj.object, segments.join('.')) : undefined;
+  if (nested) {
+    let parent: unknown = obj;
+    for (const s of segments.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[s] : undefined;
+    if (parent !== null && typeof parent === 'object') (parent as Record<string, unknown>)[segments[segments.length - 1] as string] = await nested(ctx, obj);
+    return;
+  }
   const virtualLoader = typeof obj.object === 'string' ? expansions.virtualLoader(obj.object, head) : undefined;
   if (virtualLoader) {
     if (obj[head] === undefined || obj[head] === null || typeof obj[head] === 'string') obj[head] = await virtualLoader(ctx, obj);

@@ -1,7 +1,7 @@
 import { runSettleJob, SETTLE_JOB } from '../../checkout/settle.js';
 import type { ResourceModule } from '../module.js';
 import { checkoutSessionRoutes } from './routes.js';
-import { listLineItems, retrieveSession, runExpireJob } from './service.js';
+import { listLineItems, retrieveSession, runExpireJob, totalsBreakdown } from './service.js';
 import { EXPIRE_JOB } from './store.js';
 
 /**
@@ -15,6 +15,7 @@ export const checkoutSessionsModule: ResourceModule = {
   virtualFields: {
     'checkout.session': {
       line_items: (ctx, parent) => listLineItems(ctx, parent.id as string, {}, `/v1/checkout/sessions/${parent.id as string}/line_items`),
+      'total_details.breakdown': (ctx, parent) => totalsBreakdown(ctx, parent.id as string),
     },
   },
   jobs: { [EXPIRE_JOB]: runExpireJob, [SETTLE_JOB]: runSettleJob },

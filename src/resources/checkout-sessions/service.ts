@@ -68,3 +68,12 @@ export async function listLineItems(ctx: Ctx, id: string, params: FormObject, ur
   const items = await loadLineItems(ctx, id);
   return listObject(url, pageInMemory(items, page), 'line item', page);
 }
+
+/**
+ * `total_details.breakdown`, served only when expanded as on Stripe: the discounts and taxes that
+ * add up to the session's totals, kept from its last pricing (empty for a session never priced).
+ */
+export async function totalsBreakdown(ctx: Ctx, id: string): Promise<{ discounts: unknown[]; taxes: unknown[] }> {
+  const s = await loadSession(ctx, id);
+  return s._internal.pricing?.breakdown ?? { discounts: [], taxes: [] };
+}
