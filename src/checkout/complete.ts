@@ -12,7 +12,10 @@ import { attachOutcome, chargeOutcome, type ChargeOutcome } from '../processor/i
 import { requireCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { present, type RedisplayValue, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
-import { EXPIRE_JOB, loadLineItems, lockSession, saveSession } from '../resources/checkout-sessions/store.js';
+import { EXPIRE_JOB, loadLineItems, lockSession, saveSession, saveSessionWithItems } from '../resources/checkout-sessions/store.js';
+import type { LineItem } from '../resources/checkout-sessions/shape.js';
+import { redeem } from '../resources/coupons/service.js';
+import { formatAmount } from '../pages/money.js';
 import { cancel } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 import { choiceType, type CompletionForm, type CompletionResult } from './contract.js';
@@ -20,6 +23,7 @@ import { createCustomerFromCheckout } from './customer.js';
 import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
 import { payForSession, recordDecline } from './pay.js';
 import { recheckSavedCard } from './prefill.js';
+import { repriced } from './pricing.js';
 
 function refuse(message: string, code: string, field?: string): CompletionResult {
   return { ok: false, message, code, ...(field ? { field } : {}) };
@@ -48,8 +52,36 @@ export function savesPaymentMethod(s: StoredSession, tickedSave: boolean): boole
   return tickedSave && s.saved_payment_method_options?.payment_method_save === 'enabled';
 }
 
+/**
+ * The session priced for payment with what the form says (the address tax depends on, the shipping
+ * rate chosen), stored. Refused, but stored, when the total is no longer the
+ * one the page showed: the page then shows the new one and the buyer decides again.
+ */
+async function priceForPayment(ctx: Ctx, s: StoredSession, form: CompletionForm): Promise<{ session: StoredSession; items: LineItem[] } | CompletionResult> {
+  const items = await loadLineItems(ctx, s.id);
+  const state = s._internal.pricing;
+  if (!state || s.mode === 'setup') return { session: s, items };
+  const byAddress = state.automatic_tax || state.lines.some((l) => l.dynamic_tax_rates.length > 0);
+  const a = form.shipping?.address ?? form.billing.address;
+  const address = byAddress && a.country ? { country: a.country, state: a.state, postal_code: a.postal_code } : state.address;
+  const chosen = form.shippingRate && state.shipping_rates.some((r) => (r as { id: string }).id === form.shippingRate) ? form.shippingRate : state.shipping_rate;
+  const priced = await repriced(ctx, s, items, { ...state, address, shipping_rate: chosen });
+  await saveSessionWithItems(ctx, priced.session, priced.items);
+  const total = priced.session.amount_total ?? 0;
+  if (form.expectedTotal !== null && total !== form.expectedTotal) {
+    return refuse(`The total is now ${formatAmount(total, s.currency ?? 'usd')}. Review it and pay again.`, 'amount_changed');
+  }
+  return priced;
+}
+
+/** Counts the session's discount as redeemed (once, for a session being paid); refused past its limit. */
+async function redeemDiscount(ctx: Ctx, s: StoredSession): Promise<void> {
+  const d = s._internal.pricing?.discount;
+  if (d) await redeem(ctx, (d.coupon as { id: string }).id, (d.promotion_code as { id: string } | null)?.id ?? null);
+}
+
 export async function completeSession(ctx: Ctx, sessionId: string, form: CompletionForm): Promise<CompletionResult> {
-  const s = await lockSession(ctx, sessionId);
+  let s = await lockSession(ctx, sessionId);
   if (s.status === 'complete') return refuse('This Checkout Session is already complete.', 'checkout_session_complete');
   if (s.status === 'expired') return refuse('This Checkout Session has expired.', 'checkout_session_expired');
   const now = await businessNow(ctx, s._internal.test_clock);
@@ -68,6 +100,10 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
     if (why) return refuse('This saved card can no longer be used here. Please enter your card details again.', `saved_card_${why}`);
   }
 
+  const priced = await priceForPayment(ctx, s, form);
+  if ('ok' in priced) return priced;
+  s = priced.session;
+
   let prepared: PreparedPaymentMethod;
   try {
     prepared = await preparePaymentMethod(ctx, form, now);
@@ -85,11 +121,12 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
     return { ok: false, message: outcome.message, code: outcome.code, ...(outcome.decline_code ? { declineCode: outcome.decline_code } : {}) };
   }
 
+  await redeemDiscount(ctx, s);
   // A customer is needed to save a card, and always in subscription and setup mode.
   if (!customer && (s.mode !== 'payment' || saving || s.customer_creation === 'always')) {
     customer = await createCustomerFromCheckout(ctx, form, now);
   }
-  const fields = await payForSession(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form, items: await loadLineItems(ctx, s.id) });
+  const fields = await payForSession(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form, items: priced.items });
   if (customer && saving) await saveToCustomer(ctx, prepared.pm.id, customer, redisplayFor(s, tickedSave), now);
   const complete = await finish(ctx, s, fields, customer, form, now);
   return { ok: true, session: present(complete), redirectTo: successRedirect(complete) };

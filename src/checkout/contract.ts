@@ -27,6 +27,10 @@ export interface CompletionForm {
   billing: { name: string | null; address: Address };
   shipping: { name: string; address: Address } | null;
   payment: PaymentChoice;
+  /** The total the page showed; a payment whose repriced total differs is refused, not charged. */
+  expectedTotal: number | null;
+  /** The shipping option the buyer chose (`shipping_options`). */
+  shippingRate: string | null;
 }
 
 export type CompletionResult =

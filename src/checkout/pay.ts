@@ -140,6 +140,7 @@ async function startSubscription(ctx: Ctx, i: PayInput, items: LineItem[]): Prom
     paymentIntent: pi.id,
     defaultPaymentMethod: i.pm.id,
     created: i.now,
+    charged: s.total_details ? { discount: s.total_details.amount_discount, tax: s.total_details.amount_tax, total: s.amount_total ?? 0 } : undefined,
   });
   const withInvoice: Subscription = { ...sub, latest_invoice: invoice.id };
   await saveSubscription(ctx, withInvoice);

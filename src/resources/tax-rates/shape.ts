@@ -50,7 +50,8 @@ export interface TaxRate {
   flat_amount: null;
   inclusive: boolean;
   jurisdiction: string | null;
-  jurisdiction_level: null;
+  /** null on rates made by hand; Stripe Tax's rates say where they apply. */
+  jurisdiction_level: 'city' | 'country' | 'county' | 'district' | 'multiple' | 'state' | null;
   livemode: false;
   metadata: Metadata;
   percentage: number;
