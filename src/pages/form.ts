@@ -78,6 +78,7 @@ const KEPT: readonly string[] = [
   'email', 'phoneNumber', 'paymentMethod',
   'billingName', 'billingCountry', 'billingPostalCode', 'billingAddressLine1', 'billingAddressLine2', 'billingLocality', 'billingAdministrativeArea',
   'shippingName', 'shippingCountry', 'shippingPostalCode', 'shippingAddressLine1', 'shippingAddressLine2', 'shippingLocality', 'shippingAdministrativeArea',
+  'promotionCode',
   ...PAYMENT_METHOD_TYPES.flatMap((t) => t.page.kept),
 ];
 
@@ -142,6 +143,8 @@ export function parseSubmission(body: URLSearchParams, view: PageView): { form: 
     billing: { name: orNull(field(body, 'billingName')), address: address(body, 'billing', full) },
     shipping: s.shipping_address_collection ? { name: field(body, 'shippingName'), address: address(body, 'shipping', true) } : null,
     payment,
+    expectedTotal: /^\d{1,16}$/.test(field(body, 'expectedTotal')) ? Number(field(body, 'expectedTotal')) : null,
+    shippingRate: orNull(field(body, 'shippingRate')),
   };
   const missing = missingField(form, view, full);
   return missing ? { error: missing } : { form };
@@ -190,4 +193,13 @@ function missingField(form: CompletionForm, view: PageView, full: boolean): Form
     if (countryForm.postalCode && !a.postal_code) return required('shippingPostalCode', 'your shipping postal code');
   }
   return null;
+}
+
+/** The address the totals depend on, from the posted form: the shipping address when collected, else billing. */
+export function pricingAddress(body: URLSearchParams, view: PageView): { country: string; state: string | null; postal_code: string | null } | null {
+  const prefix = view.session.shipping_address_collection ? 'shipping' : 'billing';
+  const a = address(body, prefix, prefix === 'shipping' || view.session.billing_address_collection === 'required');
+  if (!a.country) return null;
+  const state = orNull(field(body, `${prefix}AdministrativeArea`));
+  return { country: a.country, state: a.state ?? state, postal_code: a.postal_code ?? orNull(field(body, `${prefix}PostalCode`)) };
 }

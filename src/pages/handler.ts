@@ -8,11 +8,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inTransaction, makeCtx, type Deps } from '../api/context.js';
 import { StripeError } from '../api/errors.js';
 import { readBody, type PathHandler } from '../api/server.js';
+import { adjustSession, type PageAdjustment } from '../checkout/adjust.js';
 import { completeSession } from '../checkout/complete.js';
 import type { CompletionResult } from '../checkout/contract.js';
 import { PAYMENT_METHOD_TYPES } from '../payment-method-types/index.js';
 import { checkCsrf, csrfToken } from './csrf.js';
-import { initialValues, keptValues, parseSubmission, type FormError, type Values } from './form.js';
+import { initialValues, keptValues, parseSubmission, pricingAddress, type FormError, type Values } from './form.js';
+import { field } from './fields.js';
 import { noticeHtml, type Notice } from './layout.js';
 import { findPageSession } from '../resources/checkout-sessions/store.js';
 import { loadPageView, pageView, type PageView } from './load.js';
@@ -132,6 +134,9 @@ export function createPageHandler(deps: Deps): PathHandler {
     const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems);
     if (v.state !== 'open') return notice(409, closedNotice(v));
 
+    const action = body.get('action') ?? 'pay';
+    if (action !== 'pay') return adjust(body, action, v, account, id, requestId);
+
     const parsed = parseSubmission(body, v);
     if ('error' in parsed) return paymentPage(deps, v, 400, keptValues(body, v), parsed.error);
 
@@ -155,6 +160,31 @@ export function createPageHandler(deps: Deps): PathHandler {
     const card = CARD_ERROR_CODES.has(result.code) || result.declineCode !== undefined;
     const field = result.field ? FIELD_OF_PARAM.get(result.field) ?? result.field : undefined;
     return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: result.message, field });
+  }
+
+  /** A change before paying (a promotion code, a shipping rate, the address tax needs): reprice and show the page again. */
+  async function adjust(body: URLSearchParams, action: string, v: PageView, account: string, id: string, requestId: string): Promise<Reply> {
+    let change: PageAdjustment | undefined;
+    if (action === 'apply_promotion_code') change = { kind: 'apply_promotion_code', code: field(body, 'promotionCode') };
+    else if (action === 'remove_promotion_code') change = { kind: 'remove_promotion_code' };
+    else if (action === 'select_shipping_rate') change = { kind: 'select_shipping_rate', rate: field(body, 'shippingRate') };
+    else if (action === 'update_address') {
+      const address = pricingAddress(body, v);
+      if (address) change = { kind: 'update_address', address };
+    }
+    if (!change) return paymentPage(deps, v, 200, keptValues(body, v));
+    try {
+      const priced = await inTransaction(deps, account, (ctx) => adjustSession(ctx, id, change), requestId);
+      const after = await pageView(makeCtx(deps, account, deps.store.db, requestId), priced.session, priced.items);
+      const values = keptValues(body, after);
+      if (change.kind === 'apply_promotion_code') values.promotionCode = '';
+      return paymentPage(deps, after, 200, values);
+    } catch (err) {
+      if (!(err instanceof StripeError) || err.status >= 500) throw err;
+      const b = err.body;
+      const fieldName = b.param === 'promotionCode' || b.param === 'shippingRate' ? b.param : undefined;
+      return paymentPage(deps, v, 400, keptValues(body, v), { code: b.code ?? 'invalid', message: b.message, field: fieldName });
+    }
   }
 
   return async function hostedPage(req, res, requestId) {

@@ -7,6 +7,8 @@
 export const SCRIPT = `
 (function(){
 var d=document,f=d.getElementById('payment-form');if(!f)return;
+d.documentElement.className+=' js';
+function act(v){var b=f.querySelector('button[name=action][value='+v+']');if(b)b.click()}
 function digits(v){return v.replace(/\\D/g,'')}
 var num=d.getElementById('cardNumber');
 if(num)num.addEventListener('input',function(){
@@ -26,9 +28,12 @@ function sync(){
 var rs=f.querySelectorAll('input[name=paymentMethod]');
 for(var i=0;i<rs.length;i++){var r=rs[i],h=r.closest('[role=radio],.acc-head');
 if(!h)continue;if(h.getAttribute('role')==='radio')h.setAttribute('aria-checked',r.checked?'true':'false');else h.setAttribute('aria-expanded',r.checked?'true':'false')}}
-f.addEventListener('change',function(e){if(e.target.name==='paymentMethod')sync()});
+f.addEventListener('change',function(e){var n=e.target.name;if(n==='paymentMethod')sync();
+else if(n==='shippingRate')act('select_shipping_rate');
+else if(f.getAttribute('data-reprice-on')&&f.getAttribute('data-reprice-on').split(' ').indexOf(n)>-1)act('update_address')});
 sync();
 f.addEventListener('submit',function(e){
+if(e.submitter&&e.submitter.value&&e.submitter.value!=='pay')return;
 var b=f.querySelector('.SubmitButton');
 if(b.getAttribute('aria-busy')==='true'){e.preventDefault();return}
 b.setAttribute('aria-busy','true');var l=b.querySelector('.lbl-text');if(l)l.textContent='Processing\\u2026'});

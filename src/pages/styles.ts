@@ -104,6 +104,21 @@ select.in{padding-right:32px;background-image:url("data:image/svg+xml,%3Csvg xml
 .notice .icon.warn{background:#fdf1e5;color:#bb5504}
 .notice h1{font-size:22px;font-weight:600;margin:0 0 8px}
 .notice p{color:#6b6b6b;margin:0 0 24px}
+.promo{display:flex;flex-wrap:wrap;gap:8px;padding:4px 0 10px}
+.promo .in{flex:1;min-height:36px;padding:6px 10px;font-size:14px}
+.promo-apply{font:inherit;font-size:14px;font-weight:500;color:#0570de;background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:6px 12px;cursor:pointer}
+.promo.applied{align-items:center;justify-content:space-between}
+.chip{font-size:13px;font-weight:600;background:#e6e8eb;border-radius:4px;padding:2px 8px}
+.link{font:inherit;font-size:13px;color:#0570de;background:none;border:0;padding:4px 0;cursor:pointer;text-decoration:underline}
+.field-error{flex-basis:100%;color:#df1b41;font-size:13px;margin:0}
+.rates{border:1px solid #e0e0e0;border-radius:6px;background:#fff}
+.rate{display:flex;align-items:center;gap:12px;margin:0;padding:12px 14px;font-size:15px;font-weight:400;color:#1a1a1a;cursor:pointer}
+.rate+.rate{border-top:1px solid #e0e0e0}
+.rate input{margin:0;accent-color:#0570de}
+.rate-name{flex:1}
+.rate-eta{display:block;color:#6b6b6b;font-size:13px}
+.rate-amt{font-weight:500;white-space:nowrap}
+.js .js-hide{display:none}
 .btn{display:inline-block;text-decoration:none;font-weight:500;border:1px solid #e0e0e0;border-radius:6px;padding:9px 16px;color:#1a1a1a}
 ${addressRules('billing')}${addressRules('shipping')}
 @media (max-width:880px){

@@ -42,6 +42,12 @@ const BRANDS: Record<string, string> = {
   jcb: 'JCB', unionpay: 'UnionPay', cartes_bancaires: 'Cartes Bancaires', eftpos_au: 'eftpos', link: 'Link',
 };
 
+/** The locale amounts are written in: the session's (`ja` writes ￥2,000), English by default. */
+function pageLocale(view: PageView): string {
+  const l = view.session.locale;
+  return l && l !== 'auto' ? l : 'en';
+}
+
 function itemName(item: LineItem): string {
   return item.description ?? 'Item';
 }
@@ -66,23 +72,117 @@ function billed(r: Recurring): string {
   return r.interval_count > 1 ? `Billed every ${r.interval_count} ${r.interval}s` : `Billed ${ADVERB[r.interval] ?? `every ${r.interval}`}`;
 }
 
-function itemHtml(item: LineItem): string {
+function itemHtml(item: LineItem, locale: string): string {
   const rec = recurringOf(item);
   const unit = (item.price as { unit_amount?: number | null } | null)?.unit_amount;
   const meta: string[] = [];
   if (item.quantity !== 1) meta.push(`Qty ${item.quantity}`);
-  if (item.quantity !== 1 && typeof unit === 'number') meta.push(`${formatAmount(unit, item.currency)} each`);
+  if (item.quantity !== 1 && typeof unit === 'number') meta.push(`${formatAmount(unit, item.currency, locale)} each`);
   if (rec) meta.push(billed(rec));
   const name = itemName(item);
   return (
     `<li class="item" data-testid="line-item"><div class="thumb" aria-hidden="true">${esc(name.trim().charAt(0).toUpperCase() || '·')}</div>` +
     `<div class="item-main"><div class="item-name">${esc(name)}</div>` +
     (meta.length ? `<div class="item-meta">${esc(meta.join(' · '))}</div>` : '') +
-    `</div><div class="item-amt">${esc(formatAmount(item.amount_total, item.currency))}</div></li>`
+    // Before discount and tax: the summary's rows below add those, as Stripe's summary does.
+    `</div><div class="item-amt">${esc(formatAmount(item.amount_subtotal, item.currency, locale))}</div></li>`
   );
 }
 
-function summaryHtml(view: PageView): string {
+/** What the summary shows of a session's pricing: its discount, shipping options and tax. */
+interface PricingView {
+  discount: { label: string; amount: number; code: string | null } | null;
+  shipping: Array<{ id: string; name: string; amount: number; estimate: string | null; selected: boolean }>;
+  tax: { amount: number; pending: boolean } | null;
+}
+
+interface RateShown {
+  id: string;
+  display_name: string | null;
+  delivery_estimate: { minimum: { unit: string; value: number } | null; maximum: { unit: string; value: number } | null } | null;
+}
+
+function estimateOf(r: RateShown): string | null {
+  const e = r.delivery_estimate;
+  if (!e || (!e.minimum && !e.maximum)) return null;
+  const part = (b: { unit: string; value: number }) => `${b.value} ${b.unit.replace(/_/g, ' ')}${b.value === 1 ? '' : 's'}`;
+  if (e.minimum && e.maximum) return `${e.minimum.value}–${part(e.maximum)}`;
+  return part((e.minimum ?? e.maximum) as { unit: string; value: number });
+}
+
+function pricingView(view: PageView): PricingView {
+  const s = view.session;
+  const pricing = s._internal?.pricing;
+  const details = s.total_details;
+  const d = pricing?.discount;
+  const coupon = d?.coupon as { id: string; name: string | null } | undefined;
+  const code = (d?.promotion_code as { code: string } | null | undefined)?.code ?? null;
+  const options = s.shipping_options;
+  const rates = new Map(((pricing?.shipping_rates ?? []) as RateShown[]).map((r) => [r.id, r]));
+  return {
+    discount: coupon && details ? { label: coupon.name ?? code ?? coupon.id, amount: details.amount_discount, code } : null,
+    shipping: options.map((o) => {
+      const r = rates.get(o.shipping_rate);
+      return { id: o.shipping_rate, name: r?.display_name ?? 'Shipping', amount: o.shipping_amount, estimate: r ? estimateOf(r) : null, selected: s.shipping_cost?.shipping_rate === o.shipping_rate };
+    }),
+    tax:
+      s.automatic_tax.enabled || (details?.amount_tax ?? 0) > 0 || (pricing?.lines.some((l) => l.dynamic_tax_rates.length > 0) ?? false)
+        ? { amount: details?.amount_tax ?? 0, pending: s.automatic_tax.status === 'requires_location_inputs' }
+        : null,
+  };
+}
+
+/** The promotion code field (`allow_promotion_codes`), or the applied code with a way to remove it. */
+function promotionCodeHtml(view: PageView, pv: PricingView, o: RenderOptions): string {
+  if (!view.session.allow_promotion_codes) return '';
+  if (pv.discount?.code) {
+    return (
+      `<div class="promo applied" data-testid="applied-promotion-code"><span class="chip">${esc(pv.discount.code)}</span>` +
+      '<button class="link" type="submit" form="payment-form" name="action" value="remove_promotion_code">Remove</button></div>'
+    );
+  }
+  const invalid = o.error?.field === 'promotionCode';
+  return (
+    '<div class="promo">' +
+    `<input class="in" id="promotionCode" name="promotionCode" form="payment-form" value="${esc(o.values.promotionCode)}" placeholder="Add promotion code" aria-label="Promotion code" autocomplete="off" data-testid="promotion-code-input"${invalid ? ' aria-invalid="true" aria-describedby="promotion-code-error"' : ''}>` +
+    '<button class="promo-apply" type="submit" form="payment-form" name="action" value="apply_promotion_code" data-testid="promotion-code-apply">Apply</button>' +
+    (invalid && o.error ? `<p class="field-error" id="promotion-code-error" role="alert" data-testid="promotion-code-error">${esc(o.error.message)}</p>` : '') +
+    '</div>'
+  );
+}
+
+/** Subtotal, discount, shipping and tax rows, as Stripe's order summary shows them. */
+function totalsRows(view: PageView, pv: PricingView, o: RenderOptions, subtotal: number, cur: string): string {
+  const row = (label: string, amount: string, testid: string) => `<div class="row"><span>${label}</span><span data-testid="${testid}">${amount}</span></div>`;
+  const chosen = pv.shipping.find((r) => r.selected);
+  return (
+    row('Subtotal', esc(formatAmount(subtotal, cur, pageLocale(view))), 'subtotal-amount') +
+    (pv.discount ? row(esc(pv.discount.label), esc(`−${formatAmount(pv.discount.amount, cur, pageLocale(view))}`), 'discount-amount') : '') +
+    promotionCodeHtml(view, pv, o) +
+    (chosen ? row(esc(`Shipping (${chosen.name})`), esc(formatAmount(chosen.amount, cur, pageLocale(view))), 'shipping-amount') : '') +
+    (pv.tax ? row('Tax', pv.tax.pending ? 'Enter address to calculate' : esc(formatAmount(pv.tax.amount, cur, pageLocale(view))), 'tax-amount') : '')
+  );
+}
+
+/** The shipping options to choose from (`shipping_options`), inside the payment form. */
+function shippingOptionsHtml(view: PageView, cur: string): string {
+  const options = pricingView(view).shipping;
+  if (options.length === 0) return '';
+  const radios = options
+    .map(
+      (r) =>
+        `<label class="rate" data-testid="shipping-rate"><input type="radio" name="shippingRate" value="${esc(r.id)}"${r.selected ? ' checked' : ''}>` +
+        `<span class="rate-name">${esc(r.name)}${r.estimate ? `<span class="rate-eta">${esc(r.estimate)}</span>` : ''}</span>` +
+        `<span class="rate-amt">${esc(formatAmount(r.amount, cur, pageLocale(view)))}</span></label>`,
+    )
+    .join('');
+  return (
+    `<section><h2>Shipping method</h2><div class="rates" role="radiogroup" aria-label="Shipping method">${radios}</div>` +
+    '<button class="link js-hide" type="submit" name="action" value="select_shipping_rate" data-testid="shipping-rate-update">Update shipping</button></section>'
+  );
+}
+
+function summaryHtml(view: PageView, o: RenderOptions): string {
   const s = view.session;
   const cur = s.currency ?? 'usd';
   const back = safeHref(s.cancel_url);
@@ -102,12 +202,12 @@ function summaryHtml(view: PageView): string {
   return (
     top +
     `<p class="caption">${esc(caption)}</p>` +
-    `<p class="total-big" data-testid="product-summary-total-amount">${esc(formatAmount(total, cur))}</p>` +
+    `<p class="total-big" data-testid="product-summary-total-amount">${esc(formatAmount(total, cur, pageLocale(view)))}</p>` +
     `<p class="sub">${rec ? esc(`${per(rec)}`) : '&nbsp;'}</p>` +
-    `<ul class="items">${items.map(itemHtml).join('')}</ul>` +
+    `<ul class="items">${items.map((i) => itemHtml(i, pageLocale(view))).join('')}</ul>` +
     '<div class="totals">' +
-    `<div class="row"><span>Subtotal</span><span>${esc(formatAmount(subtotal, cur))}</span></div>` +
-    `<div class="row grand"><span>${rec ? 'Total due today' : 'Total due'}</span><span data-testid="total-amount">${esc(formatAmount(total, cur))}</span></div>` +
+    totalsRows(view, pricingView(view), o, subtotal, cur) +
+    `<div class="row grand"><span>${rec ? 'Total due today' : 'Total due'}</span><span data-testid="total-amount">${esc(formatAmount(total, cur, pageLocale(view)))}</span></div>` +
     '</div>'
   );
 }
@@ -206,9 +306,26 @@ function submitLabel(view: PageView): string {
   const s = view.session;
   if (s.mode === 'setup') return 'Save payment details';
   if (s.mode === 'subscription') return 'Subscribe';
-  const total = formatAmount(s.amount_total ?? view.lineItems.reduce((n, i) => n + i.amount_total, 0), s.currency ?? 'usd');
+  const total = formatAmount(s.amount_total ?? view.lineItems.reduce((n, i) => n + i.amount_total, 0), s.currency ?? 'usd', pageLocale(view));
   const verb = s.submit_type === 'donate' ? 'Donate' : s.submit_type === 'book' ? 'Book' : 'Pay';
   return `${verb} ${total}`;
+}
+
+/** Whether the totals depend on the buyer's address (automatic tax, dynamic tax rates). */
+export function pricedByAddress(view: PageView): boolean {
+  const p = view.session._internal?.pricing;
+  return !!p && (p.automatic_tax || p.lines.some((l) => l.dynamic_tax_rates.length > 0));
+}
+
+/** The address fields whose change reprices the page, and the button that does it without the script. */
+function repriceControls(view: PageView): { attr: string; button: string } {
+  if (!pricedByAddress(view)) return { attr: '', button: '' };
+  const prefix = view.session.shipping_address_collection ? 'shipping' : 'billing';
+  const fields = ['Country', 'PostalCode', 'AdministrativeArea'].map((f) => `${prefix}${f}`).join(' ');
+  return {
+    attr: ` data-reprice-on="${fields}"`,
+    button: '<button class="link js-hide" type="submit" name="action" value="update_address" data-testid="update-address">Calculate tax</button>',
+  };
 }
 
 /** The whole payment page of an open session. */
@@ -216,23 +333,31 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
   const s = view.session;
   const email = lockedEmail(view) !== null;
   const v = o.values;
-  const alert = o.error ? `<div class="alert" role="alert" id="payment-error" data-testid="payment-error">${esc(o.error.message)}</div>` : '';
+  const reprice = repriceControls(view);
+  const alert = o.error && o.error.field !== 'promotionCode' ? `<div class="alert" role="alert" id="payment-error" data-testid="payment-error">${esc(o.error.message)}</div>` : '';
   const phone = s.phone_number_collection?.enabled
     ? `<div class="f">${input('phoneNumber', v.phoneNumber, 'type="tel" autocomplete="tel" placeholder="(201) 555-0123"', o, 'Phone number')}</div>`
     : '';
   const form =
-    `<form id="payment-form" method="post" action="/c/pay/${esc(s.id)}" novalidate>` +
+    `<form id="payment-form" method="post" action="/c/pay/${esc(s.id)}"${reprice.attr} novalidate>` +
     `<input type="hidden" name="csrf_token" value="${esc(o.csrf)}">` +
+    // The total the buyer saw: a payment is refused if repricing (an address, a code) changed it.
+    `<input type="hidden" name="expectedTotal" value="${esc(String(s.amount_total ?? ''))}">` +
     `<section><h2>Contact information</h2><div class="f">${input('email', v.email, `type="email" autocomplete="email" placeholder="email@example.com"${email ? ' readonly' : ''}`, o, 'Email')}</div>${phone}</section>` +
     shippingHtml(view, o) +
+    shippingOptionsHtml(view, s.currency ?? 'usd') +
     methodsHtml(view, o) +
     billingHtml(view, o) +
+    reprice.button +
     alert +
     `<button class="SubmitButton" type="submit" data-testid="hosted-payment-submit-button"><span class="lbl-text">${esc(submitLabel(view))}</span></button>` +
     (s.mode === 'subscription' || s.mode === 'setup'
       ? '<p class="fine">By confirming, you allow this business to charge your payment method for future payments in accordance with their terms.</p>'
       : '') +
     '</form><p class="foot">Powered by OpenCheckout</p>';
-  const body = `<div class="wrap"><aside class="summary"><div class="col">${summaryHtml(view)}</div></aside><main class="pay"><div class="col">${form}</div></main></div>`;
+  // Enter in any field pays: the first submit button of the form in document order is this one,
+  // ahead of the summary's promotion code button.
+  const defaultButton = '<button class="sr" type="submit" form="payment-form" name="action" value="pay" tabindex="-1" aria-hidden="true">Pay</button>';
+  const body = `${defaultButton}<div class="wrap"><aside class="summary"><div class="col">${summaryHtml(view, o)}</div></aside><main class="pay"><div class="col">${form}</div></main></div>`;
   return documentHtml(s.mode === 'setup' ? 'Set up payment details' : 'Checkout', o.nonce, body, true);
 }
