@@ -29,6 +29,11 @@ interface Owned {
   endpoint: Stripe.WebhookEndpoint;
   receiver: Receiver;
   event: Stripe.Event;
+  coupon: Stripe.Coupon;
+  promo: Stripe.PromotionCode;
+  taxRate: Stripe.TaxRate;
+  shippingRate: Stripe.ShippingRate;
+  registration: Stripe.Tax.Registration;
   secrets: string[];
 }
 
@@ -58,6 +63,11 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   await payOnHostedPage(subscribed.url as string, { ...BUYER, ...CARD_4242 });
   const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
   const event = (await stripe.events.list({ limit: 1 })).data[0] as Stripe.Event;
+  const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'once', name: `${who} Coupon` });
+  const promo = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: `${who.toUpperCase()}CODE` });
+  const taxRate = await stripe.taxRates.create({ display_name: `${who} Tax`, percentage: 10, inclusive: false });
+  const shippingRate = await stripe.shippingRates.create({ display_name: `${who} Post`, type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } });
+  const registration = await stripe.tax.registrations.create({ country: 'JP', country_options: { jp: { type: 'standard' } }, active_from: 'now' });
   return {
     key,
     stripe,
@@ -75,7 +85,12 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     endpoint,
     receiver,
     event,
-    secrets: [`${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`],
+    coupon,
+    promo,
+    taxRate,
+    shippingRate,
+    registration,
+    secrets: [`${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
 
@@ -113,6 +128,17 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/webhook_endpoints/:id': { ids: [a.endpoint.id] },
     'POST /v1/webhook_endpoints/:id': { ids: [a.endpoint.id], body: { url: 'https://evil.example/hook' } },
     'DELETE /v1/webhook_endpoints/:id': { ids: [a.endpoint.id] },
+    'GET /v1/coupons/:id': { ids: [a.coupon.id] },
+    'POST /v1/coupons/:id': { ids: [a.coupon.id], body: { name: 'Mallory' } },
+    'DELETE /v1/coupons/:id': { ids: [a.coupon.id] },
+    'GET /v1/promotion_codes/:id': { ids: [a.promo.id], query: 'expand[]=promotion.coupon' },
+    'POST /v1/promotion_codes/:id': { ids: [a.promo.id], body: { active: 'false' } },
+    'GET /v1/tax_rates/:id': { ids: [a.taxRate.id] },
+    'POST /v1/tax_rates/:id': { ids: [a.taxRate.id], body: { active: 'false' } },
+    'GET /v1/shipping_rates/:id': { ids: [a.shippingRate.id] },
+    'POST /v1/shipping_rates/:id': { ids: [a.shippingRate.id], body: { active: 'false' } },
+    'GET /v1/tax/registrations/:id': { ids: [a.registration.id] },
+    'POST /v1/tax/registrations/:id': { ids: [a.registration.id], body: { expires_at: 'now' } },
   };
 }
 
@@ -129,6 +155,11 @@ async function view(a: Owned) {
     clock: await s.testHelpers.testClocks.retrieve(a.clock.id),
     endpoint: await s.webhookEndpoints.retrieve(a.endpoint.id),
     events: (await s.events.list({ limit: 100 })).data.map((e) => e.id),
+    coupon: await s.coupons.retrieve(a.coupon.id),
+    promo: await s.promotionCodes.retrieve(a.promo.id),
+    taxRate: await s.taxRates.retrieve(a.taxRate.id),
+    shippingRate: await s.shippingRates.retrieve(a.shippingRate.id),
+    registration: await s.tax.registrations.retrieve(a.registration.id),
   };
 }
 
