@@ -17,7 +17,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { accountForKey } from '../src/api/auth.js';
 import { newId } from '../src/api/ids.js';
-import { openStore } from '../src/store/db.js';
+import { openAppStore } from '../src/app.js';
 import { best, call, fmt, measure, numberOption, startChild, table, type Measured } from './harness.js';
 import { analyze, freshDatabase, pgCluster } from './pg.js';
 
@@ -43,7 +43,7 @@ function customerJson(id: string, i: number, created: number): string {
 }
 
 async function seedSqlite(dataDir: string, n: number): Promise<void> {
-  const store = await openStore({ dataDir }); // creates the schema
+  const store = await openAppStore({ dataDir }); // creates the schema
   await store.close();
   const db = new BetterSqlite3(path.join(dataDir, 'opencheckout.db'));
   db.pragma('journal_mode = WAL');
@@ -62,7 +62,7 @@ async function seedSqlite(dataDir: string, n: number): Promise<void> {
 }
 
 async function seedPostgres(url: string, n: number): Promise<void> {
-  const store = await openStore({ dataDir: os.tmpdir(), databaseUrl: url });
+  const store = await openAppStore({ dataDir: os.tmpdir(), databaseUrl: url });
   await store.close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();

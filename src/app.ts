@@ -12,7 +12,7 @@ import { createPageHandler } from './pages/handler.js';
 import { resources } from './resources/index.js';
 import { assemble, type ResourceModule } from './resources/module.js';
 import { startScheduler } from './scheduler/scheduler.js';
-import { openStore, type Store } from './store/db.js';
+import { openStore, type Store, type StoreOptions } from './store/db.js';
 
 export interface App {
   deps: Deps;
@@ -37,6 +37,15 @@ export interface AppOptions {
   deliveries?: boolean;
   /** The resources to serve; by default every one (resources/index.ts). */
   modules?: readonly ResourceModule[];
+}
+
+/**
+ * Opens the store with every resource's migrations, as the app does: for tools and checks that
+ * read or write a database outside a running app (a store opened with fewer migrations than ran
+ * on it is refused).
+ */
+export function openAppStore(opts: Omit<StoreOptions, 'migrations'>): Promise<Store> {
+  return openStore({ ...opts, migrations: assemble(resources).migrations });
 }
 
 /**

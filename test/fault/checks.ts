@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { accountForKey } from '../../src/api/auth.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import { openAppStore } from '../../src/app.js';
+import type { Store } from '../../src/store/db.js';
 import { waitFor } from '../helpers/wait.js';
 import type { Ledger } from './workload.js';
 
@@ -19,7 +20,7 @@ interface EventRow {
 
 /** A second handle on the instances' database (SQLite in WAL mode allows a reader beside the server). */
 export function inspect(dataDir: string, databaseUrl: string | undefined): Promise<Store> {
-  return openStore({ dataDir, databaseUrl });
+  return openAppStore({ dataDir, databaseUrl });
 }
 
 export async function eventsOf(store: Store, key: string): Promise<EventRow[]> {
