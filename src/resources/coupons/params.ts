@@ -4,7 +4,7 @@ import type { FormObject } from '../../api/form.js';
 import { listParams } from '../../api/list.js';
 import { arr, int, metadata, obj, oneOf, required, str, type Field, type InferShape } from '../../api/params.js';
 import { MAX_UNIT_AMOUNT } from '../prices/params.js';
-import { currencyParam } from '../shared/params.js';
+import { currencyParam } from '../../money/currencies.js';
 
 /**
  * A hash keyed by currency (`currency_options[eur][amount_off]=900`): each key a currency code

@@ -3,7 +3,7 @@ import { listParams } from '../../api/list.js';
 import { bool, int, metadata, obj, oneOf, required, str } from '../../api/params.js';
 import { currencyMap } from '../coupons/params.js';
 import { MAX_UNIT_AMOUNT } from '../prices/params.js';
-import { currencyParam } from '../shared/params.js';
+import { currencyParam } from '../../money/currencies.js';
 
 const minimumAmount = () => int({ min: 0, max: MAX_UNIT_AMOUNT });
 /** `restrictions[currency_options][<currency>][minimum_amount]`: minimums in other currencies. */

@@ -72,15 +72,3 @@ export function emailParam(): Field<string | null | undefined> {
   };
 }
 
-/** A three-letter ISO currency code, lowercased as Stripe serves it. */
-export function currencyParam(): Field<string | undefined> {
-  const base = str({ max: 3 });
-  return {
-    parse(value, param) {
-      const s = base.parse(value, param);
-      if (s === undefined) return undefined;
-      if (!/^[a-zA-Z]{3}$/.test(s)) throw errors.invalid(`Invalid currency: ${s.toLowerCase()}. Stripe currently supports these currencies: usd, eur, gbp, jpy, ...`, param);
-      return s.toLowerCase();
-    },
-  };
-}
