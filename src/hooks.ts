@@ -15,6 +15,11 @@ export interface Hooks {
   attachPaymentMethod(ctx: Ctx, pmId: string, customer: Customer, param: string): Promise<string>;
   /** Refuses (400 naming `param`) a payment method not attached to the customer. Offered by payment-methods. */
   requireAttached(ctx: Ctx, pmId: string, customerId: string, param: string): Promise<void>;
+  /**
+   * The Discount a coupon or promotion code gives a customer (`customers.create({ coupon })`),
+   * checked and redeemed once. Offered by promotion-codes.
+   */
+  customerDiscount(ctx: Ctx, customerId: string, ref: { coupon?: string | undefined; promotion_code?: string | undefined }, now: number): Promise<object>;
 }
 
 export type HookName = keyof Hooks;

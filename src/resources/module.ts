@@ -110,6 +110,7 @@ function missing(name: HookName) {
 const NO_HOOKS: Hooks = {
   attachPaymentMethod: missing('attachPaymentMethod'),
   requireAttached: missing('requireAttached'),
+  customerDiscount: missing('customerDiscount'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {

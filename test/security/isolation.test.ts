@@ -101,6 +101,7 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/customers/:id': { ids: [a.customer.id], query: 'expand[]=invoice_settings.default_payment_method' },
     'POST /v1/customers/:id': { ids: [a.customer.id], body: { name: 'Mallory' } },
     'DELETE /v1/customers/:id': { ids: [a.customer.id] },
+    'DELETE /v1/customers/:id/discount': { ids: [a.customer.id] },
     'GET /v1/payment_methods/:id': { ids: [a.saved.id], query: 'expand[]=customer' },
     'POST /v1/payment_methods/:id': { ids: [a.saved.id], body: { 'metadata[x]': '1' } },
     'POST /v1/payment_methods/:id/attach': { ids: [a.loose.id], body: { customer: b.customer.id } },

@@ -7,5 +7,5 @@ export const customersModule: ResourceModule = {
   name: 'customers',
   routes: customerRoutes,
   expandable: { cus_: findCustomer },
-  events: ['customer.created', 'customer.updated', 'customer.deleted'],
+  events: ['customer.created', 'customer.updated', 'customer.deleted', 'customer.discount.created', 'customer.discount.updated', 'customer.discount.deleted'],
 };

@@ -27,8 +27,13 @@ const writable = {
   balance: int(),
   invoice_prefix: str({ pattern: /^[A-Z0-9]{3,12}$/, patternMessage: 'Invalid invoice_prefix: must be 3-12 uppercase letters or numbers' }),
 };
-const createShape = { ...writable, payment_method: str({ max: 5000 }), test_clock: str({ max: 5000 }) };
-const updateShape = { ...writable, default_source: nullableStr() };
+/**
+ * `coupon` and `promotion_code` are gone from stripe-node 23's types but still sent by older
+ * clients and the Stripe CLI's fixtures; Stripe still accepts them (docs/decisions.md#coupons-and-promotion-codes).
+ */
+const discountShape = { coupon: nullableStr({ max: 5000 }), promotion_code: nullableStr({ max: 5000 }) };
+const createShape = { ...writable, ...discountShape, payment_method: str({ max: 5000 }), test_clock: str({ max: 5000 }) };
+const updateShape = { ...writable, ...discountShape, default_source: nullableStr() };
 const listShape = { ...listParams, email: str({ max: 512 }), test_clock: str() };
 
 function isDeleted(c: Customer | DeletedCustomer): c is DeletedCustomer {
@@ -121,7 +126,13 @@ export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Cust
     customer.invoice_settings.default_payment_method = dpm;
     await customers.update(ctx.db, ctx.account, customer, columns(customer));
   }
+  const discount = await discountFor(ctx, customer, p);
+  if (discount) {
+    customer.discount = discount;
+    await customers.update(ctx.db, ctx.account, customer, columns(customer));
+  }
   await emit(ctx, 'customer.created', customer, undefined, customer.created);
+  if (discount) await emit(ctx, 'customer.discount.created', discount, undefined, customer.created);
   return customer;
 }
 
@@ -145,10 +156,40 @@ export async function updateCustomer(ctx: Ctx, id: string, params: FormObject): 
     if (dpm !== null) await ctx.deps.hooks.requireAttached(ctx, dpm, id, 'invoice_settings[default_payment_method]');
     next.invoice_settings.default_payment_method = dpm;
   }
+  const changesDiscount = p.coupon !== undefined || p.promotion_code !== undefined;
+  const removes = changesDiscount && !p.coupon && !p.promotion_code;
+  const discount = removes ? null : await discountFor(ctx, next, p);
+  if (changesDiscount) next.discount = discount;
   await customers.update(ctx.db, ctx.account, next, columns(next));
   const prev = previousAttributes(current, next);
   if (Object.keys(prev).length > 0) await emit(ctx, 'customer.updated', next, prev);
+  if (changesDiscount) await discountEvents(ctx, current.discount, discount);
   return next;
+}
+
+/** The Discount a `coupon` or `promotion_code` param gives the customer (one of them), or null. */
+async function discountFor(ctx: Ctx, c: Customer, p: { coupon?: string | null | undefined; promotion_code?: string | null | undefined }): Promise<object | null> {
+  if (p.coupon && p.promotion_code) throw errors.invalid('You may only specify one of these parameters: coupon, promotion_code.', 'coupon');
+  if (!p.coupon && !p.promotion_code) return null;
+  const ref = p.coupon ? { coupon: p.coupon } : { promotion_code: p.promotion_code as string };
+  return ctx.deps.hooks.customerDiscount(ctx, c.id, ref, await businessNow(ctx, c.test_clock));
+}
+
+/** `customer.discount.created`, `.updated` (another coupon) or `.deleted`, as the discount changed. */
+async function discountEvents(ctx: Ctx, before: object | null, after: object | null): Promise<void> {
+  if (before && after) await emit(ctx, 'customer.discount.updated', after, { source: (before as { source: unknown }).source });
+  else if (after) await emit(ctx, 'customer.discount.created', after);
+  else if (before) await emit(ctx, 'customer.discount.deleted', before);
+}
+
+/** DELETE /v1/customers/:id/discount: the customer's discount ends; 404 when it has none. */
+export async function deleteCustomerDiscount(ctx: Ctx, id: string): Promise<object> {
+  const current = await lockCustomer(ctx, id);
+  if (!current.discount) throw errors.missingResource('discount', id, 'customer');
+  const next: Customer = { ...current, discount: null };
+  await customers.update(ctx.db, ctx.account, next, columns(next));
+  await discountEvents(ctx, current.discount, null);
+  return { ...current.discount, deleted: true };
 }
 
 /**

@@ -13,7 +13,8 @@ export interface Customer {
   default_source: string | null;
   delinquent: boolean;
   description: string | null;
-  discount: null;
+  /** Stripe's `Discount` object, set by a `coupon` or `promotion_code`. */
+  discount: object | null;
   email: string | null;
   invoice_prefix: string;
   invoice_settings: {

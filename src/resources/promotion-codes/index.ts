@@ -1,7 +1,7 @@
 import type { ResourceModule } from '../module.js';
 import { promotionCodeMigrations } from './migrations.js';
 import { promotionCodeRoutes } from './routes.js';
-import { findPromotionCode } from './service.js';
+import { customerDiscount, findPromotionCode } from './service.js';
 
 /** Promotion codes: `/v1/promotion_codes`. */
 export const promotionCodesModule: ResourceModule = {
@@ -10,4 +10,5 @@ export const promotionCodesModule: ResourceModule = {
   expandable: { promo_: findPromotionCode },
   events: ['promotion_code.created', 'promotion_code.updated'],
   migrations: promotionCodeMigrations,
+  hooks: { customerDiscount },
 };

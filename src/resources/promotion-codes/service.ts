@@ -13,7 +13,7 @@ import { unixNow } from '../../clock.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { isUniqueViolation } from '../../store/db.js';
 import type { Filter } from '../../store/objects.js';
-import { requireRedeemableCoupon, requireValidCoupon } from '../coupons/service.js';
+import { redeem, requireRedeemableCoupon, requireValidCoupon } from '../coupons/service.js';
 import type { Coupon } from '../coupons/shape.js';
 import { requireCustomer } from '../customers/service.js';
 import { promotionCodeCreateShape, promotionCodeListShape, promotionCodeUpdateShape } from './params.js';
@@ -284,4 +284,53 @@ export async function requireApplicablePromotionCode(
     throw refusal('the associated purchase does not meet the minimum amount requirement', param);
   }
   return { promotionCode: asServed(row, now), coupon };
+}
+
+/** Months after `start` (unix seconds), on the same day of the month where it exists. */
+function addMonths(start: number, months: number): number {
+  const d = new Date(start * 1000);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  return Math.floor(target.getTime() / 1000);
+}
+
+/**
+ * The Discount a coupon (or a promotion code's coupon) gives a customer, redeemed once: what
+ * `customers.create({ coupon })` and `customers.update({ promotion_code })` attach. It ends after
+ * `duration_in_months` for a repeating coupon, never for `once` and `forever` (Stripe ends a `once`
+ * discount at the first invoice, which customers here do not have yet).
+ */
+export async function customerDiscount(ctx: Ctx, customerId: string, ref: { coupon?: string | undefined; promotion_code?: string | undefined }, now: number): Promise<object> {
+  let coupon: Coupon;
+  let promotionCode: string | null = null;
+  if (ref.promotion_code !== undefined) {
+    const found = await requireApplicablePromotionCode(ctx, { id: ref.promotion_code }, 'promotion_code', {
+      currency: 'usd',
+      customer: customerId,
+      subtotal: Number.MAX_SAFE_INTEGER,
+      now,
+      isFirstTransaction: true,
+    });
+    coupon = found.coupon;
+    promotionCode = found.promotionCode.id;
+  } else {
+    coupon = await requireValidCoupon(ctx, ref.coupon as string, 'coupon', now);
+  }
+  await redeem(ctx, coupon.id, promotionCode);
+  return {
+    id: `di_${randomToken(24)}`,
+    object: 'discount',
+    checkout_session: null,
+    customer: customerId,
+    customer_account: null,
+    end: coupon.duration === 'repeating' && coupon.duration_in_months ? addMonths(now, coupon.duration_in_months) : null,
+    invoice: null,
+    invoice_item: null,
+    promotion_code: promotionCode,
+    source: { coupon: coupon.id, type: 'coupon' },
+    start: now,
+    subscription: null,
+    subscription_item: null,
+  };
 }
