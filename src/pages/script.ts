@@ -3,6 +3,8 @@
  * accordion and the saved-card choice all work without it (CSS `:has`, native radios, server-side
  * parsing). It spaces the card number as typed, formats the expiry as `MM / YY`, keeps
  * `aria-checked` / `aria-expanded` in step with the radios, and marks the button busy on submit.
+ * It reprices as the buyer goes: a shipping rate at once, the address tax depends on when focus
+ * leaves the address block (pressing the page's own Update buttons, which it hides).
  */
 export const SCRIPT = `
 (function(){
@@ -28,9 +30,12 @@ function sync(){
 var rs=f.querySelectorAll('input[name=paymentMethod]');
 for(var i=0;i<rs.length;i++){var r=rs[i],h=r.closest('[role=radio],.acc-head');
 if(!h)continue;if(h.getAttribute('role')==='radio')h.setAttribute('aria-checked',r.checked?'true':'false');else h.setAttribute('aria-expanded',r.checked?'true':'false')}}
+var rp=(f.getAttribute('data-reprice-on')||'').split(' '),dirty=false;
+function inAddr(el){return el&&el.name&&rp[0]&&el.name.indexOf(rp[0].replace('Country',''))===0}
 f.addEventListener('change',function(e){var n=e.target.name;if(n==='paymentMethod')sync();
 else if(n==='shippingRate')act('select_shipping_rate');
-else if(f.getAttribute('data-reprice-on')&&f.getAttribute('data-reprice-on').split(' ').indexOf(n)>-1)act('update_address')});
+else if(rp.indexOf(n)>-1)dirty=true});
+f.addEventListener('focusout',function(){setTimeout(function(){if(dirty&&!inAddr(d.activeElement)){dirty=false;act('update_address')}},0)});
 sync();
 f.addEventListener('submit',function(e){
 if(e.submitter&&e.submitter.value&&e.submitter.value!=='pay')return;
