@@ -205,6 +205,43 @@ for (const store of STORES) {
       assert.deepEqual([invoice.subtotal, invoice.total, invoice.amount_paid], [2000, 1500, 1500]);
     });
 
+    it('picks a dynamic tax rate by the buyer\'s address, and applies a subscription\'s default tax rates and an inclusive rate', async () => {
+      const stripe = server.stripe();
+      const ca = await stripe.taxRates.create({ display_name: 'CA sales tax', percentage: 7.25, inclusive: false, country: 'US', state: 'CA' });
+      const ny = await stripe.taxRates.create({ display_name: 'NY sales tax', percentage: 8.875, inclusive: false, country: 'US', state: 'NY' });
+      const s = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price_data: { currency: 'usd', unit_amount: 10000, product_data: { name: 'Chair' } }, quantity: 1, dynamic_tax_rates: [ca.id, ny.id] }],
+        billing_address_collection: 'required',
+        success_url: SUCCESS,
+      });
+      assert.equal(s.amount_total, 10000, 'no address yet, no tax');
+      const p = await page(s.url as string);
+      const nyBuyer = { ...BUYER, billingAddressLine1: '1 Broadway', billingLocality: 'New York', billingAdministrativeArea: 'NY', billingPostalCode: '10004' };
+      const repriced = await p.post({ ...nyBuyer, action: 'update_address' });
+      assert.equal(shown(repriced.html, 'tax-amount'), '$8.88');
+      assert.equal((await p.post({ ...nyBuyer, ...CARD_4242, expectedTotal: '10888' })).status, 303);
+      const items = await stripe.checkout.sessions.listLineItems(s.id);
+      assert.equal(((items.data[0] as Stripe.LineItem).taxes?.[0]?.rate as Stripe.TaxRate).id, ny.id);
+
+      const vat = await stripe.taxRates.create({ display_name: 'VAT', percentage: 20, inclusive: true, country: 'GB' });
+      const plan = await stripe.prices.create({ currency: 'gbp', unit_amount: 1200, recurring: { interval: 'month' }, product_data: { name: 'Plan' } });
+      const sub = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: plan.id, quantity: 1 }], subscription_data: { default_tax_rates: [vat.id] }, success_url: SUCCESS });
+      assert.deepEqual([sub.amount_subtotal, sub.total_details?.amount_tax, sub.amount_total], [1200, 200, 1200], 'inclusive VAT is inside the price');
+    });
+
+    it('refuses a total above the largest charge, as Stripe caps every amount', async () => {
+      const stripe = server.stripe();
+      await assert.rejects(
+        stripe.checkout.sessions.create({
+          mode: 'payment',
+          line_items: [{ price_data: { currency: 'usd', unit_amount: 99_999_999, product_data: { name: 'Everything' } }, quantity: 999_999 }],
+          success_url: SUCCESS,
+        }),
+        (err: Stripe.errors.StripeError) => err.statusCode === 400 && err.code === 'amount_too_large',
+      );
+    });
+
     it("refuses what Stripe refuses: both discounts and allow_promotion_codes, tax rates with automatic tax, shipping in subscription mode, an unknown coupon, a total under the currency's minimum", async () => {
       const stripe = server.stripe();
       const coupon = await stripe.coupons.create({ percent_off: 5, duration: 'once' });
