@@ -7,15 +7,7 @@ import { createInlinePrice, requirePrice } from '../../src/resources/prices/serv
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { eventsOf } from '../helpers/events.js';
 import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
-
-/** Asserts a service call fails with a StripeError whose status and body include `expected`. */
-async function rejectsWith(p: Promise<unknown>, status: number, expected: Record<string, unknown>): Promise<void> {
-  await assert.rejects(p, (err: { status?: number; body?: Record<string, unknown> }) => {
-    assert.equal(err.status, status);
-    for (const [k, v] of Object.entries(expected)) assert.equal(err.body?.[k], v, k);
-    return true;
-  });
-}
+import { rejectsWith } from '../helpers/errors.js';
 
 /** The body as sent: the SDK turns decimal strings into Decimal objects, which serialize back. */
 const wire = <T>(o: T): unknown => JSON.parse(JSON.stringify(o));

@@ -9,24 +9,7 @@ import { requireApplicablePromotionCode } from '../../src/resources/promotion-co
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { eventsOf } from '../helpers/events.js';
 import { STORES, freshKey, raw, startServer, type TestServer } from '../helpers/server.js';
-
-/** What an SDK error for a refused request carries: Stripe's status, type, code and param. */
-const refused = (status: number, code: string | undefined, param: string | undefined, message?: string | RegExp) => ({
-  statusCode: status,
-  rawType: 'invalid_request_error',
-  code,
-  param,
-  ...(message === undefined ? {} : { message }),
-});
-
-/** Asserts a service call fails with a StripeError whose status and body include `expected`. */
-async function rejectsWith(p: Promise<unknown>, status: number, expected: Record<string, unknown>): Promise<void> {
-  await assert.rejects(p, (err: { status?: number; body?: Record<string, unknown> }) => {
-    assert.equal(err.status, status);
-    for (const [k, v] of Object.entries(expected)) assert.equal(err.body?.[k], v, k);
-    return true;
-  });
-}
+import { refused, rejectsWith } from '../helpers/errors.js';
 
 const forCoupon = (coupon: string) => ({ promotion: { type: 'coupon' as const, coupon } });
 

@@ -7,29 +7,7 @@ import { dynamicTaxRateFor, requireTaxRates } from '../../src/resources/tax-rate
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { eventsOf } from '../helpers/events.js';
 import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
-
-/** A validator for assert.rejects: an SDK error with Stripe's type, and the given status, code, param (and message). */
-function stripeError(expected: { status: number; code?: string; param?: string; message?: string | RegExp }) {
-  return (err: Stripe.errors.StripeError) => {
-    assert.equal(err.statusCode, expected.status, `status of ${err.message}`);
-    assert.equal(err.type, 'StripeInvalidRequestError');
-    assert.equal(err.rawType, 'invalid_request_error');
-    if (expected.code !== undefined) assert.equal(err.code, expected.code, `code of ${err.message}`);
-    if (expected.param !== undefined) assert.equal(err.param, expected.param, `param of ${err.message}`);
-    if (typeof expected.message === 'string') assert.equal(err.message, expected.message);
-    else if (expected.message) assert.match(err.message, expected.message);
-    return true;
-  };
-}
-
-/** A service call's StripeError: status and body fields. */
-async function rejectsWith(p: Promise<unknown>, status: number, expected: Record<string, unknown>): Promise<void> {
-  await assert.rejects(p, (err: { status?: number; body?: Record<string, unknown> }) => {
-    assert.equal(err.status, status);
-    for (const [k, v] of Object.entries(expected)) assert.equal(err.body?.[k], v, k);
-    return true;
-  });
-}
+import { rejectsWith, stripeError } from '../helpers/errors.js';
 
 for (const store of STORES) {
   describe(`tax rates (${store})`, () => {

@@ -14,20 +14,7 @@ import { automaticTaxRate, taxSettingsOf } from '../../src/resources/tax-registr
 import { COUNTRY_RATES, US_STATE_RATES } from '../../src/resources/tax-registrations/standard-rates.js';
 import { eventsOf } from '../helpers/events.js';
 import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
-
-/** A validator for assert.rejects: an SDK error with Stripe's type, and the given status, code, param (and message). */
-function stripeError(expected: { status: number; code?: string; param?: string; message?: string | RegExp }) {
-  return (err: Stripe.errors.StripeError) => {
-    assert.equal(err.statusCode, expected.status, `status of ${err.message}`);
-    assert.equal(err.type, 'StripeInvalidRequestError');
-    assert.equal(err.rawType, 'invalid_request_error');
-    if (expected.code !== undefined) assert.equal(err.code, expected.code, `code of ${err.message}`);
-    if (expected.param !== undefined) assert.equal(err.param, expected.param, `param of ${err.message}`);
-    if (typeof expected.message === 'string') assert.equal(err.message, expected.message);
-    else if (expected.message) assert.match(err.message, expected.message);
-    return true;
-  };
-}
+import { stripeError } from '../helpers/errors.js';
 
 const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
 

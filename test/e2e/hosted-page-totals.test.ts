@@ -8,6 +8,11 @@ import { startLanding, type Landing } from './setup.js';
 /** The text the page shows in the element with `data-testid`. */
 const shown = (page: Page, testid: string) => page.locator(`[data-testid="${testid}"]`).first().innerText();
 
+/** Waits until the page (reloaded by the script) shows `text` in the element with `data-testid`. */
+async function shownSoon(page: Page, testid: string, text: string): Promise<void> {
+  await page.waitForFunction(([id, want]) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(`[data-testid="${id}"]`)?.textContent === want, [testid, text] as const);
+}
+
 // Browser suites run on SQLite only; the API suite (test/api/checkout-totals.test.ts) runs the same rules on both stores.
 describe('hosted payment page in Chromium: discounts, shipping and tax', () => {
   const browser = useBrowser();
@@ -71,7 +76,7 @@ describe('hosted payment page in Chromium: discounts, shipping and tax', () => {
 
     // Choosing the rate and the address reprice at once (the page's script presses the buttons).
     await page.locator('input[name="shippingRate"]').nth(1).check();
-    await page.waitForFunction(() => document.querySelector('[data-testid="shipping-amount"]')?.textContent === '￥1,200');
+    await shownSoon(page, 'shipping-amount', '￥1,200');
     assert.equal(await shown(page, 'shipping-amount'), '￥1,200');
     await page.fill('#email', 'hanako@example.jp');
     await page.fill('#shippingName', '山田 花子');
@@ -81,7 +86,7 @@ describe('hosted payment page in Chromium: discounts, shipping and tax', () => {
     await page.fill('#shippingPostalCode', '100-0001');
     // Leaving the address block reprices with the address (the script presses Calculate tax).
     await page.click('#billingName');
-    await page.waitForFunction(() => document.querySelector('[data-testid="tax-amount"]')?.textContent === '￥480');
+    await shownSoon(page, 'tax-amount', '￥480');
     // 2 × ¥2,000 − ¥400 = ¥3,600; tax 10 % of ¥3,600 + ¥1,200 shipping = ¥480; total ¥5,280.
     assert.equal(await shown(page, 'tax-amount'), '￥480');
     assert.equal(await shown(page, 'total-amount'), '￥5,280');
