@@ -5,7 +5,8 @@
  * fresh process on a fresh SQLite data directory (migrations included) on a free port; the client
  * polls from the moment of the spawn, every --poll ms, on a new connection each time (as a
  * wait-for-port loop does). The commands, measured in alternating rounds with dist/ up to date:
- *   - `node dist/main.js`      the compiled server, nothing in front;
+ *   - `node dist/main.js`      the compiled server (one module per source file), nothing in front;
+ *   - `node dist/server.mjs`   the same server bundled into one file (what `npm start` runs);
  *   - `node scripts/start.mjs` what `npm start` runs: the build check, then the same server;
  *   - `npm start`              as typed, npm included.
  *
@@ -46,6 +47,7 @@ const ALSO = (argv.find((a) => a.startsWith('--also='))?.slice('--also='.length)
 const NPM_START: Command = { name: '`npm start`', file: 'npm', args: ['start'] };
 const COMMANDS: Command[] = [
   { name: '`node dist/main.js`', file: process.execPath, args: ['dist/main.js'] },
+  { name: '`node dist/server.mjs`', file: process.execPath, args: ['dist/server.mjs'] },
   { name: '`node scripts/start.mjs`', file: process.execPath, args: ['scripts/start.mjs'] },
   NPM_START,
   ...ALSO.map((file) => ({ name: `\`node ${file}\``, file: process.execPath, args: [file] })),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { startCheckpointer } from './checkpointer.js';
 import { registerDirect } from './direct.js';
@@ -124,7 +124,12 @@ function namingPool(pool: pg.Pool): pg.Pool {
   return { connect, end: () => pool.end() } as unknown as pg.Pool;
 }
 
-function openPostgres(url: string): Kysely<Database> {
+/**
+ * The PostgreSQL store. The driver is loaded here, when first needed: an instance on SQLite never
+ * pays for loading it at start (bench/README.md, Start-up).
+ */
+async function openPostgres(url: string): Promise<Kysely<Database>> {
+  const { default: pg } = await import('pg');
   // int8 (bigint) columns hold unix times and sequence numbers, all well inside 2^53.
   pg.types.setTypeParser(20, (v) => Number(v));
   const pool = new pg.Pool({
@@ -155,7 +160,7 @@ export interface StoreOptions {
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
   const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir);
-  const db = sqlite?.db ?? openPostgres(opts.databaseUrl as string);
+  const db = sqlite?.db ?? (await openPostgres(opts.databaseUrl as string));
   await migrate(db, dialect, { ...opts.migrations, ...MIGRATIONS });
   return {
     db,
