@@ -80,6 +80,7 @@ async function redeemDiscount(ctx: Ctx, s: StoredSession): Promise<void> {
   if (d) await redeem(ctx, (d.coupon as { id: string }).id, (d.promotion_code as { id: string } | null)?.id ?? null);
 }
 
+/** Completes an open session from the hosted page: reprices, pays (or sets up), saves the card when the rules say so, and marks it complete — or says why not. */
 export async function completeSession(ctx: Ctx, sessionId: string, form: CompletionForm): Promise<CompletionResult> {
   let s = await lockSession(ctx, sessionId);
   if (s.status === 'complete') return refuse('This Checkout Session is already complete.', 'checkout_session_complete');

@@ -11,10 +11,12 @@ import { EXPIRE_JOB, loadLineItems, loadSession, lockSession, saveSession, sessi
 
 export { createSession, customerDetails } from './create.js';
 
+/** GET /v1/checkout/sessions/:id. */
 export async function retrieveSession(ctx: Ctx, id: string): Promise<Session> {
   return present(await loadSession(ctx, id, 'session'));
 }
 
+/** POST /v1/checkout/sessions/:id: `metadata` (what Stripe lets an open session change). */
 export async function updateSession(ctx: Ctx, id: string, params: FormObject): Promise<Session> {
   const p = parseParams({ metadata: metadata() }, params);
   const s = await lockSession(ctx, id);
@@ -25,6 +27,7 @@ export async function updateSession(ctx: Ctx, id: string, params: FormObject): P
 
 const listShape = { ...listParams, customer: str(), payment_intent: str(), subscription: str(), status: str() };
 
+/** GET /v1/checkout/sessions: newest first, filters `customer`, `payment_intent`, `subscription`, `status`, `created`. */
 export async function listSessions(ctx: Ctx, params: FormObject, url: string) {
   const p = parseParams(listShape, params);
   const page = toPage(p);
@@ -46,6 +49,7 @@ async function expire(ctx: Ctx, s: StoredSession): Promise<StoredSession> {
   return next;
 }
 
+/** POST /v1/checkout/sessions/:id/expire: an open session expires now; any other is refused. */
 export async function expireSession(ctx: Ctx, id: string, params: FormObject): Promise<Session> {
   parseParams({}, params);
   const s = await lockSession(ctx, id);
@@ -61,6 +65,7 @@ export async function runExpireJob(ctx: Ctx, job: Job): Promise<void> {
   if (s.status === 'open') await expire(ctx, s);
 }
 
+/** GET /v1/checkout/sessions/:id/line_items: the session's items in order, with Stripe's cursors. */
 export async function listLineItems(ctx: Ctx, id: string, params: FormObject, url: string) {
   const p = parseParams(listParams, params);
   const page = toPage(p);
