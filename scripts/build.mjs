@@ -13,7 +13,7 @@
 // tsconfig files, package.json and the installed TypeScript's version: an edit, a new, deleted or
 // renamed file, a `git checkout` or an upgraded compiler all change it. It is taken before tsc
 // starts, so a file saved while tsc runs makes the next start compile again. Reading it costs
-// a few ms for the ~120 source files (stat only, no file contents).
+// about 10 ms for the ~180 source files (stat only, no file contents).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
