@@ -3,7 +3,8 @@
  * drives 10 connections against:
  *   - a bare node:http server answering a 200-byte JSON (the ceiling this machine allows),
  *   - OpenCheckout as `npm start` runs it (pino request logs at info, SQLite in WAL with
- *     synchronous=NORMAL), on POST /v1/customers, GET /v1/customers/{id}, GET /v1/customers?limit=10,
+ *     synchronous=NORMAL), on POST /v1/customers, POST /v1/coupons, POST /v1/tax_rates,
+ *     GET /v1/customers/{id}, GET /v1/customers?limit=10,
  * and reports req/s, the ratio to the bare server, p50/p99 latency and the server's RSS.
  *
  *   npm run bench:api                       # SQLite
@@ -52,6 +53,9 @@ async function openCheckoutRound(env: Record<string, string>): Promise<{ results
     for (let i = 0; i < 20; i++) await call(server.url, KEY, 'POST', '/v1/customers', `email=c${i}%40example.com&name=Customer%20${i}`);
     const results: Measured[] = [];
     results.push(await measure({ name: 'POST /v1/customers', url: `${server.url}/v1/customers`, method: 'POST', body, headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    // Resources added since: a create should cost no more than a customer's (same write path).
+    results.push(await measure({ name: 'POST /v1/coupons', url: `${server.url}/v1/coupons`, method: 'POST', body: 'percent_off=10&duration=once&name=Spring', headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    results.push(await measure({ name: 'POST /v1/tax_rates', url: `${server.url}/v1/tax_rates`, method: 'POST', body: 'display_name=VAT&percentage=20&inclusive=false&country=GB', headers: auth }, SECONDS, CONNECTIONS, server.pid));
     results.push(await measure({ name: 'GET /v1/customers/{id}', url: `${server.url}/v1/customers/${String(customer.id)}`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
     if (env.DATABASE_URL) await analyze(env.DATABASE_URL);
     results.push(await measure({ name: 'GET /v1/customers?limit=10', url: `${server.url}/v1/customers?limit=10`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
