@@ -1,9 +1,12 @@
-// Where a start's time goes (not a test): loads what `node dist/main.js` loads, one stage at a
-// time, on a fresh SQLite data directory, in a fresh process per run, and prints each stage's
-// wall and CPU ms (medians). Plain JavaScript on the compiled build, like server-child.mjs.
+// Where a start's time goes (not a test): loads what `node dist/main.js` (tsc's output, one module
+// per source file) loads, one stage at a time, on a fresh SQLite data directory, in a fresh
+// process per run, and prints each stage's wall and CPU ms (medians); then, in other processes,
+// the import of the whole server bundled into one file (dist/server.mjs, what `npm start` runs).
+// Plain JavaScript on the compiled build, like server-child.mjs.
 //   node scripts/build.mjs --if-stale && node bench/startup-stages.mjs [runs=9]
-// The imports come first in the order main.js's graph reaches them, so each package's line is
-// its own cost (its dependencies included) and "src" is the rest of dist/app.js's graph.
+// The packages are imported first, so each package's line is its own cost (its dependencies
+// included) and "src" is the rest of dist/app.js's graph. `pg` is not among them: a SQLite start
+// does not load it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,18 +29,16 @@ async function stages() {
   lap('import kysely');
   await import('pino');
   lap('import pino');
-  await import('pg');
-  lap('import pg');
   await import('qs');
   lap('import qs');
-  const { createApp } = await import('../dist/app.js');
+  const { createApp, openAppStore } = await import('../dist/app.js');
   lap('import the rest of dist/app.js (src)');
   const { loadConfig } = await import('../dist/config.js');
   const { createLogger } = await import('../dist/log.js');
-  const { openStore } = await import('../dist/store/db.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-stages-'));
-  const store = await openStore({ dataDir: dir });
-  lap('openStore: a new SQLite file, migrations');
+  // The store as createApp opens it: the store's migrations and every resource's own.
+  const store = await openAppStore({ dataDir: dir });
+  lap('openAppStore: a new SQLite file, every migration');
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir });
   const app = await createApp({ config, log: createLogger('silent'), store });
   lap('createApp: listen, scheduler, delivery worker');
@@ -46,8 +47,19 @@ async function stages() {
   process.stdout.write(JSON.stringify(out));
 }
 
+/** The bundle's import alone: the same code as all the import stages above, in one file. */
+async function bundleImport() {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await import('../dist/server.mjs');
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify([performance.now() - t0, (c.user + c.system) / 1000]));
+}
+
 if (process.argv[2] === '--child') {
   await stages();
+} else if (process.argv[2] === '--child-bundle') {
+  await bundleImport();
 } else {
   const runs = Number(process.argv[2] ?? 9);
   const all = [];
@@ -67,4 +79,13 @@ if (process.argv[2] === '--child') {
     if (k > 0) [wall, cpu] = [w, c];
   }
   console.log(`| total after Node's start-up | ${wall.toFixed(0)} | ${cpu.toFixed(0)} |`);
+  if (fs.existsSync(path.join(here, '..', 'dist', 'server.mjs'))) {
+    const bundled = [];
+    for (let i = 0; i < runs; i++) {
+      bundled.push(JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-bundle'], { cwd: path.join(here, '..'), encoding: 'utf8' })));
+    }
+    const w = median(bundled.map((b) => b[0]));
+    const c = median(bundled.map((b) => b[1]));
+    console.log(`\nThe same imports bundled into one file: import dist/server.mjs ${w.toFixed(0)} ms wall, ${c.toFixed(0)} ms CPU (median of ${runs}).`);
+  }
 }
