@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const stampFile = path.join(dist, '.build-fingerprint');
+const bundleFile = path.join(dist, 'server.mjs');
 const lockFile = path.join(dist, '.build-lock');
 const LOCK_STALE_MS = 10 * 60_000;
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'node_modules/typescript/package.json'];
@@ -75,13 +76,21 @@ function compile(print, install) {
     return install || existing ? 0 : 1;
   }
   fs.rmSync(stampFile, { force: true });
+  fs.rmSync(bundleFile, { force: true }); // never a bundle older than the modules beside it
   // Loaded only here: a start with nothing to compile does not pay for it.
   const { spawnSync } = createRequire(import.meta.url)('node:child_process');
   const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   const code = run.status ?? 1;
-  if (code === 0) bundle();
-  if (code === 0) fs.writeFileSync(stampFile, `${print}\n`);
-  else if (install) {
+  if (code === 0) {
+    try {
+      bundle();
+    } catch (err) {
+      // npm start falls back to the per-file build (dist/main.js), which starts slower.
+      fs.rmSync(bundleFile, { force: true });
+      process.stderr.write(`OpenCheckout: bundling dist/server.mjs failed, npm start runs dist/main.js: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    fs.writeFileSync(stampFile, `${print}\n`);
+  } else if (install) {
     // A type error must not fail `npm install` (adding a package mid-change); tsc still emitted,
     // and without a fingerprint the next `npm start` compiles again and reports it.
     process.stderr.write('OpenCheckout: the TypeScript build failed (above); npm start will try again\n');
@@ -106,7 +115,7 @@ function bundle() {
   esbuild.buildSync({
     absWorkingDir: root,
     entryPoints: ['src/main.ts'],
-    outfile: path.join(dist, 'server.mjs'),
+    outfile: bundleFile,
     bundle: true,
     platform: 'node',
     format: 'esm',
