@@ -14,7 +14,9 @@ export type PaymentChoice =
    * A payment method typed on the page, read by its type's module into the details the API takes.
    * A card or account number is never stored or logged whole: completion keeps last4 and a fingerprint.
    */
-  | ({ kind: 'new'; type: SupportedType } & PageEntry<unknown>);
+  | ({ kind: 'new'; type: SupportedType } & PageEntry<unknown>)
+  /** A PaymentMethod created through the API beforehand (the Stripe CLI's private confirm call). */
+  | { kind: 'existing'; paymentMethod: string; type: string };
 
 /** The type a choice pays with. A saved one is a card: Checkout only prefills cards. */
 export function choiceType(p: PaymentChoice): string {

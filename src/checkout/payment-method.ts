@@ -39,6 +39,11 @@ export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: 
   if (p.kind === 'saved_card') {
     return { pm: await requirePaymentMethod(ctx, p.paymentMethod), isNew: false };
   }
+  if (p.kind === 'existing') {
+    const pm = await requirePaymentMethod(ctx, p.paymentMethod, 'payment_method');
+    if (pm.customer !== null) throw errors.invalid('This PaymentMethod is attached to a customer: pay with a new one.', 'payment_method');
+    return { pm, isNew: true };
+  }
   const billing = {
     name: p.billingName ?? form.billing.name,
     email: form.email,

@@ -11,6 +11,7 @@ import { invoicesModule } from './invoices/index.js';
 import type { ResourceModule } from './module.js';
 import { paymentIntentsModule } from './payment-intents/index.js';
 import { paymentMethodsModule } from './payment-methods/index.js';
+import { paymentPagesModule } from './payment-pages/index.js';
 import { pricesModule } from './prices/index.js';
 import { productsModule } from './products/index.js';
 import { promotionCodesModule } from './promotion-codes/index.js';
@@ -31,6 +32,7 @@ export const resources: readonly ResourceModule[] = [
   couponsModule,
   promotionCodesModule,
   checkoutSessionsModule,
+  paymentPagesModule,
   paymentIntentsModule,
   setupIntentsModule,
   subscriptionsModule,
