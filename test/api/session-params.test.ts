@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { assertMatchesSchema } from '../helpers/contract.js';
+import { encodeForm, leavesOf, type Leaf } from '../helpers/param-walk.js';
+import { STORES, freshKey, raw, startServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 13: no param of stripe-node's `Checkout.SessionCreateParams` is refused as unknown. The
+ * params are read from the SDK's own type definitions, so a stripe-node upgrade that adds one
+ * fails here, naming it.
+ */
+const LEAVES = leavesOf('SessionCreateParams');
+
+const oneTime = { price_data: { currency: 'usd', unit_amount: 2000, product_data: { name: 'T-shirt' } }, quantity: 1 };
+const monthly = { price_data: { currency: 'usd', unit_amount: 900, recurring: { interval: 'month' }, product_data: { name: 'Pro plan' } }, quantity: 1 };
+
+/** The smallest valid session of the mode a param belongs to. */
+function baseFor(path: string[]): Record<string, unknown> {
+  const urls = { success_url: 'https://merchant.example/success' };
+  if (path[0] === 'subscription_data') return { mode: 'subscription', line_items: [monthly], ...urls };
+  if (path[0] === 'setup_intent_data') return { mode: 'setup', currency: 'usd', ...urls };
+  if (path[0] === 'line_items' && path[3] === 'recurring') return { mode: 'subscription', line_items: [monthly], ...urls };
+  // Stripe requires fixed_amount for the (only) fixed_amount type, though the types mark it optional.
+  if (path[0] === 'shipping_options' && path[2] === 'shipping_rate_data') {
+    const rate = { display_name: 'Ground', type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } };
+    return { mode: 'payment', line_items: [oneTime], shipping_options: [{ shipping_rate_data: rate }], ...urls };
+  }
+  return { mode: 'payment', line_items: [oneTime], ...urls };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `over` laid onto `base`, arrays element by element (the leaf's `line_items[0]` joins the base line). */
+function merge(base: unknown, over: unknown): unknown {
+  if (Array.isArray(base) && Array.isArray(over)) return base.map((b, i) => (i < over.length ? merge(b, over[i]) : b));
+  if (isObject(base) && isObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : v;
+    return out;
+  }
+  return over;
+}
+
+/** The request for one leaf: its mode's base with the leaf (a line item's own price replaces price_data). */
+function requestFor(leaf: Leaf): Record<string, unknown> {
+  const base = baseFor(leaf.path);
+  if (leaf.path[0] === 'line_items' && leaf.path[2] === 'price') return { ...base, line_items: [{ price: 'price_missing', quantity: 1 }] };
+  if (leaf.path[0] === 'mode') return base;
+  // Values the names alone don't tell: an amount above the minimum charge, a decimal, an expandable field.
+  const last = leaf.path.join('.');
+  if (last === 'line_items.0.price_data.unit_amount') return merge(base, { line_items: [{ price_data: { unit_amount: 1500 } }] }) as Record<string, unknown>;
+  if (last === 'line_items.0.price_data.unit_amount_decimal') return { ...base, line_items: [{ price_data: { currency: 'usd', unit_amount_decimal: '1500.5', product_data: { name: 'T' } }, quantity: 1 }] };
+  if (last === 'expand') return { ...base, expand: ['line_items'] };
+  return merge(base, leaf.params) as Record<string, unknown>;
+}
+
+interface Outcome {
+  path: string;
+  status: number;
+  code?: string;
+  param?: string;
+  message?: string;
+}
+
+for (const store of STORES) {
+  describe(`every SessionCreateParams param is known (${store})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(store);
+    });
+    after(() => server.close());
+
+    it(`walks ${LEAVES.length} params from stripe-node's types`, () => {
+      assert.ok(LEAVES.length > 250, `only ${LEAVES.length} params found: did the walk of Sessions.d.ts break?`);
+      for (const p of ['payment_intent_data.transfer_data.destination', 'subscription_data.trial_period_days', 'payment_method_options.card.setup_future_usage']) {
+        assert.ok(LEAVES.some((l) => l.path.join('.') === p), `${p} not found by the walk`);
+      }
+    });
+
+    it('refuses none of them as unknown, and the sessions it creates match Stripe’s schema', async () => {
+      const key = freshKey();
+      const outcomes: Outcome[] = [];
+      const queue = [...LEAVES];
+      const worker = async () => {
+        for (let leaf = queue.shift(); leaf; leaf = queue.shift()) {
+          const res = await raw(server.url, '/v1/checkout/sessions', { method: 'POST', key, body: encodeForm(requestFor(leaf)) });
+          const error = (res.body as { error?: { code?: string; param?: string; message?: string } }).error;
+          if (res.status === 200) assertMatchesSchema('checkout.session', res.body);
+          outcomes.push({ path: leaf.path.join('.'), status: res.status, ...(error ? { code: error.code, param: error.param, message: error.message } : {}) });
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      const unknown = outcomes.filter((o) => o.code === 'parameter_unknown');
+      assert.deepEqual(
+        unknown.map((o) => `${o.path} (${o.param})`).sort(),
+        [],
+        `${unknown.length} of ${outcomes.length} params are refused as unknown:\n${unknown.map((o) => `  ${o.path}: ${o.param}`).sort().join('\n')}`,
+      );
+      // Other refusals are fine (an id that names nothing is a 404, a Connect account a 400 of its own); shown for whoever reads the log.
+      const refused = outcomes.filter((o) => o.status !== 200);
+      if (process.env.SHOW_REFUSED) for (const o of refused) console.log(`${o.path}: ${o.status} ${o.code ?? ''} ${o.param ?? ''} ${o.message ?? ''}`);
+      assert.ok(outcomes.filter((o) => o.status === 200).length > LEAVES.length / 2, `most params should create a session; refused:\n${refused.map((o) => `  ${o.path}: ${o.code} ${o.param}`).join('\n')}`);
+    });
+
+    it('keeps the 400 for params Stripe does not know either', async () => {
+      const body = encodeForm({ ...baseFor([]), not_a_param: 'x', payment_intent_data: { not_a_param: 'x' } });
+      const res = await raw(server.url, '/v1/checkout/sessions', { method: 'POST', key: freshKey(), body });
+      assert.equal(res.status, 400);
+      assert.equal((res.body as { error: { code: string } }).error.code, 'parameter_unknown');
+      for (const nested of [{ payment_intent_data: { nope: 1 } }, { subscription_data: { nope: 1 } }, { payment_method_options: { card: { nope: 1 } } }, { payment_method_options: { nope: { x: 1 } } }]) {
+        const r = await raw(server.url, '/v1/checkout/sessions', { method: 'POST', key: freshKey(), body: encodeForm({ ...baseFor([]), ...nested }) });
+        assert.equal((r.body as { error: { code: string } }).error.code, 'parameter_unknown', JSON.stringify(nested));
+      }
+    });
+  });
+}
