@@ -24,6 +24,7 @@ import { resolveShippingRate } from '../shipping-rates/service.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import { taxSettingsOf } from '../tax-settings/service.js';
 import { createShape } from './params.js';
+import { storedDataParams, storedFields } from './stored.js';
 import { present, type LineItem, type PricedLine, type PricingState, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, sessionColumns, sessions } from './store.js';
 
@@ -61,6 +62,8 @@ async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
       if (!price.active) throw errors.invalid(`The price specified is inactive. This field only accepts active prices.`, `${param}[price]`);
     } else if (item.price_data !== undefined) {
       price = (await createInlinePrice(ctx, item.price_data, `${param}[price_data]`)) as PriceFields;
+    } else if (item.name !== undefined || item.amount !== undefined) {
+      price = (await createInlinePrice(ctx, legacyPriceData(item, param), `${param}[price_data]`)) as PriceFields;
     } else {
       throw errors.missingParam(`${param}[price]`);
     }
@@ -85,6 +88,20 @@ async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
     });
   }
   return out;
+}
+
+/**
+ * A line in the shape of older API versions (`name`, `amount`, `currency`, the Stripe CLI's
+ * fixtures still send it), as the `price_data` it stands for.
+ */
+function legacyPriceData(item: NonNullable<CreateParams['line_items']>[number], param: string): FormObject {
+  if (item.name === undefined) throw errors.missingParam(`${param}[name]`);
+  if (item.amount === undefined) throw errors.missingParam(`${param}[amount]`);
+  if (item.currency === undefined) throw errors.missingParam(`${param}[currency]`);
+  const product: FormObject = { name: item.name };
+  if (item.description !== undefined) product.description = item.description;
+  if (item.images !== undefined) product.images = item.images;
+  return { currency: item.currency, unit_amount: String(item.amount), product_data: product };
 }
 
 /**
@@ -294,11 +311,10 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
   const subtotal = p.mode === 'setup' ? null : d.items.reduce((sum, li) => sum + li.amount_subtotal, 0);
   const id = newSessionId();
   const spmo = p.saved_payment_method_options;
-  return {
+  const { invoice_data: invoiceData, ...stored } = storedFields(p);
+  return inStripeOrder({
     id,
     object: 'checkout.session',
-    adaptive_pricing: p.mode === 'setup' ? null : { enabled: false },
-    after_expiration: null,
     allow_promotion_codes: p.allow_promotion_codes ?? null,
     allowed_payment_method_types: pmTypes,
     amount_subtotal: subtotal,
@@ -310,42 +326,32 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     client_secret: null,
     collected_information: null,
     consent: null,
-    consent_collection: null,
     created: now,
     currency,
     currency_conversion: null,
-    custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: customer?.id ?? null,
-    customer_account: null,
     customer_creation: p.mode === 'payment' && !customer ? p.customer_creation ?? 'if_required' : null,
     customer_details: customer || p.customer_email ? customerDetails(customer?.email ?? p.customer_email ?? null) : null,
     customer_email: p.customer_email ?? null,
     discounts: [],
     expires_at: expiresAt,
-    integration_identifier: null,
     invoice: null,
     invoice_creation:
       p.mode === 'payment'
         ? {
             enabled: p.invoice_creation?.enabled ?? false,
-            invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null },
+            invoice_data: invoiceData,
           }
         : null,
     livemode: false,
     locale: p.locale ?? null,
-    managed_payments: null,
     metadata: mergeMetadata({}, p.metadata),
     mode: p.mode,
-    origin_context: null,
     payment_intent: null,
     payment_link: null,
     payment_method_collection: p.mode === 'payment' ? null : p.payment_method_collection ?? 'always',
-    payment_method_configuration_details: null,
-    payment_method_options: {},
     payment_method_types: pmTypes,
     payment_status: p.mode === 'setup' ? 'no_payment_required' : 'unpaid',
-    permissions: null,
     phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },
     recovered_from: null,
     saved_payment_method_options:
@@ -367,9 +373,16 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     total_details: p.mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: 'hosted_page',
     url: `${ctx.deps.publicUrl()}/c/pay/${id}`,
-    wallet_options: null,
+    ...stored,
     _internal: internalFields(p, d.testClock),
-  };
+  });
+}
+
+/** Stripe serves `id`, `object`, then the fields in alphabetical order; `_internal` is stripped before. */
+function inStripeOrder<T extends object>(o: T): T {
+  const { id, object, ...rest } = o as T & { id: string; object: string };
+  const sorted = Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { id, object, ...sorted } as T;
 }
 
 /** What the session keeps for completion: the per-mode data params and the test clock it lives on. */
@@ -383,6 +396,7 @@ function internalFields(p: CreateParams, testClock: string | null): StoredSessio
     subscription_data: { metadata: mergeMetadata({}, p.subscription_data?.metadata), description: p.subscription_data?.description ?? null },
     setup_intent_data: { metadata: mergeMetadata({}, p.setup_intent_data?.metadata), description: p.setup_intent_data?.description ?? null },
     payment_method_data: { allow_redisplay: p.payment_method_data?.allow_redisplay ?? null },
+    stored_params: storedDataParams(p),
     test_clock: testClock,
   };
 }

@@ -1,6 +1,6 @@
 import { arr, bool, int, metadata, obj, oneOf, required, str } from '../../api/params.js';
 import { currencyParam } from '../../money/currencies.js';
-import { country, unset, urlParam } from './params-stored.js';
+import { unset, urlParam } from './params-stored.js';
 
 /**
  * `payment_method_options` of `checkout.sessions.create`, in full: every payment method's options
@@ -96,7 +96,8 @@ export const paymentMethodOptionsShape = obj({
   customer_balance: obj({
     bank_transfer: obj({
       eu_bank_transfer: obj({
-        country: required(country()),
+        // The countries Stripe's EU bank transfers are issued in.
+        country: required(oneOf(['BE', 'DE', 'ES', 'FR', 'IE', 'NL'])),
       }),
       requested_address_types: arr(oneOf(['aba', 'iban', 'sepa', 'sort_code', 'spei', 'swift', 'zengin']), { max: 100 }),
       type: required(oneOf(['eu_bank_transfer', 'gb_bank_transfer', 'jp_bank_transfer', 'mx_bank_transfer', 'us_bank_transfer'])),

@@ -87,58 +87,103 @@ export interface TotalDetails {
   breakdown?: { discounts: DiscountAmount[]; taxes: TaxAmount[] };
 }
 
+/** `custom_text.*`: a message shown on the page (stored, not yet shown: docs/decisions.md). */
+export interface Message {
+  message: string;
+}
+
+interface FieldSettings {
+  default_value: string | null;
+  maximum_length: number | null;
+  minimum_length: number | null;
+  value: null;
+}
+
+/** `custom_fields[]` (stripe-node 23 `Session.CustomField`): stored and returned, not yet shown. */
+export interface CustomField {
+  dropdown?: { default_value: string | null; options: Array<{ label: string; value: string }>; value: null };
+  key: string;
+  label: { custom: string | null; type: string };
+  numeric?: FieldSettings;
+  optional: boolean;
+  text?: FieldSettings;
+  type: string;
+}
+
 /** A Checkout Session at the current API version (stripe-node 23 `Checkout.Session`). */
 export interface Session {
   id: string;
   object: 'checkout.session';
   adaptive_pricing: { enabled: boolean } | null;
-  after_expiration: null;
+  after_expiration: { recovery: { allow_promotion_codes: boolean; enabled: boolean; expires_at: number | null; url: string | null } | null } | null;
   allow_promotion_codes: boolean | null;
   allowed_payment_method_types: string[];
   amount_subtotal: number | null;
   amount_total: number | null;
   automatic_tax: AutomaticTax;
   billing_address_collection: 'auto' | 'required' | null;
+  /** Only when `branding_settings` was sent (the field is optional in stripe-node 23). */
+  branding_settings?: {
+    background_color: string;
+    border_style: string;
+    button_color: string;
+    display_name: string;
+    font_family: string;
+    icon: { type: string; file?: string; url?: string } | null;
+    logo: { type: string; file?: string; url?: string } | null;
+  };
   cancel_url: string | null;
   client_reference_id: string | null;
   client_secret: null;
   collected_information: { business_name: null; individual_name: null; shipping_details: ShippingDetails | null } | null;
   consent: null;
-  consent_collection: null;
+  consent_collection: { payment_method_reuse_agreement: { position: string } | null; promotions: string | null; terms_of_service: string | null } | null;
   created: number;
   currency: string | null;
   currency_conversion: null;
-  custom_fields: [];
-  custom_text: { after_submit: null; shipping_address: null; submit: null; terms_of_service_acceptance: null };
+  custom_fields: CustomField[];
+  custom_text: { after_submit: Message | null; shipping_address: Message | null; submit: Message | null; terms_of_service_acceptance: Message | null };
   customer: string | null;
-  customer_account: null;
+  customer_account: string | null;
   customer_creation: 'always' | 'if_required' | null;
   customer_details: CustomerDetails | null;
   customer_email: string | null;
   discounts: SessionDiscount[];
+  excluded_payment_method_types?: string[];
   expires_at: number;
-  integration_identifier: null;
+  integration_identifier: string | null;
   invoice: string | null;
   invoice_creation: {
     enabled: boolean;
-    invoice_data: { account_tax_ids: null; custom_fields: null; description: null; footer: null; issuer: null; metadata: Metadata; rendering_options: null };
+    invoice_data: {
+      account_tax_ids: string[] | null;
+      custom_fields: Array<{ name: string; value: string }> | null;
+      description: string | null;
+      footer: string | null;
+      issuer: { type: string; account?: string } | null;
+      metadata: Metadata;
+      rendering_options: { amount_tax_display: string | null; template: string | null } | null;
+    };
   } | null;
   livemode: false;
   locale: string | null;
-  managed_payments: null;
+  managed_payments: { enabled: boolean } | null;
   metadata: Metadata;
   mode: Mode;
-  origin_context: null;
+  name_collection?: { business?: { enabled: boolean; optional: boolean }; individual?: { enabled: boolean; optional: boolean } };
+  optional_items?: Array<{ adjustable_quantity: { enabled: boolean; maximum: number | null; minimum: number | null } | null; price: string; quantity: number }>;
+  origin_context: string | null;
   payment_intent: string | null;
   payment_link: null;
   payment_method_collection: 'always' | 'if_required' | null;
-  payment_method_configuration_details: null;
+  payment_method_configuration_details: { id: string; parent: string | null } | null;
   payment_method_options: Record<string, unknown>;
   payment_method_types: string[];
   payment_status: PaymentStatus;
-  permissions: null;
+  permissions: { update_shipping_details: string | null } | null;
   phone_number_collection: { enabled: boolean };
   recovered_from: null;
+  redirect_on_completion?: string;
   saved_payment_method_options: {
     allow_redisplay_filters: RedisplayValue[] | null;
     payment_method_remove: 'enabled' | 'disabled' | null;
@@ -152,10 +197,11 @@ export interface Session {
   submit_type: string | null;
   subscription: string | null;
   success_url: string | null;
+  tax_id_collection?: { enabled: boolean; required: string };
   total_details: TotalDetails | null;
   ui_mode: 'hosted_page';
   url: string | null;
-  wallet_options: null;
+  wallet_options: { link?: { display: string } } | null;
 }
 
 /**
@@ -167,6 +213,8 @@ export interface SessionInternals {
   subscription_data: { metadata: Metadata; description: string | null };
   setup_intent_data: { metadata: Metadata; description: string | null };
   payment_method_data: { allow_redisplay: RedisplayValue | null };
+  /** The data params completion does not read yet (Connect, shipping, trials): stored as sent. */
+  stored_params?: { payment_intent_data: object; subscription_data: object; setup_intent_data: object };
   test_clock: string | null;
   /** What the totals are computed from (checkout/pricing.ts); absent on sessions stored before it. */
   pricing?: PricingState;
