@@ -6,6 +6,7 @@ import type { Ctx } from '../api/context.js';
 import type { ChargeOutcome } from '../processor/index.js';
 import type { LineItem, Session, StoredSession } from '../resources/checkout-sessions/shape.js';
 import { saveSession } from '../resources/checkout-sessions/store.js';
+import { intentShipping } from '../resources/checkout-sessions/stored.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { createPaidFirstInvoice } from '../resources/invoices/service.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
@@ -50,7 +51,7 @@ async function sessionPaymentIntent(ctx: Ctx, i: Omit<PayInput, 'outcome'>): Pro
     description: pid.description,
     receiptEmail: null,
     setupFutureUsage: pid.setup_future_usage,
-    shipping: i.form.shipping,
+    shipping: i.form.shipping ?? intentShipping(s),
     created: i.now,
   });
 }

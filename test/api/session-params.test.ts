@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { BUYER, CARD_4242, payOnHostedPage } from '../../src/cli/page.js';
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { encodeForm, leavesOf, type Leaf } from '../helpers/param-walk.js';
 import { STORES, freshKey, raw, startServer, type TestServer } from '../helpers/server.js';
@@ -182,6 +184,21 @@ for (const store of STORES) {
       assert.equal(s.currency, 'usd');
       const missing = await raw(server.url, '/v1/checkout/sessions', { method: 'POST', key: freshKey(), body: encodeForm({ mode: 'payment', line_items: [{ name: 'T', amount: 2000, quantity: 1 }] }) });
       assert.equal((missing.body as { error: { param: string } }).error.param, 'line_items[0][currency]');
+    });
+
+    it('puts payment_intent_data[shipping] on the PaymentIntent the payment creates', async () => {
+      const stripe = server.stripe();
+      const s = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [oneTime],
+        success_url: 'https://merchant.example/success',
+        payment_intent_data: { shipping: { name: 'Jenny Rosen', carrier: 'UPS', address: { line1: '1 Main St', city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' } } },
+      });
+      await payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242 });
+      const done = await stripe.checkout.sessions.retrieve(s.id, { expand: ['payment_intent'] });
+      const pi = done.payment_intent as Stripe.PaymentIntent;
+      assert.equal(pi.shipping?.name, 'Jenny Rosen');
+      assert.deepEqual(pi.shipping?.address, { city: 'Austin', country: 'US', line1: '1 Main St', line2: null, postal_code: '78701', state: 'TX' });
     });
 
     it('keeps the 400 for params Stripe does not know either', async () => {

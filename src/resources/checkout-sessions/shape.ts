@@ -214,7 +214,7 @@ export interface SessionInternals {
   setup_intent_data: { metadata: Metadata; description: string | null };
   payment_method_data: { allow_redisplay: RedisplayValue | null };
   /** The data params completion does not read yet (Connect, shipping, trials): stored as sent. */
-  stored_params?: { payment_intent_data: object; subscription_data: object; setup_intent_data: object };
+  stored_params?: { payment_intent_data: object; subscription_data: object; setup_intent_data: object; customer_update: object | null };
   test_clock: string | null;
   /** What the totals are computed from (checkout/pricing.ts); absent on sessions stored before it. */
   pricing?: PricingState;

@@ -5,7 +5,8 @@
  */
 import type { InferShape } from '../../api/params.js';
 import type { createShape } from './params.js';
-import type { Session, SessionInternals } from './shape.js';
+import type { Address } from '../shared/params.js';
+import type { Session, SessionInternals, StoredSession } from './shape.js';
 
 type CreateParams = InferShape<typeof createShape>;
 
@@ -131,11 +132,24 @@ export function storedFields(p: CreateParams) {
 
 /**
  * The per-mode data params kept beside the session for completion, without the keys completion
- * already reads: Connect fields, shipping, trials, billing anchors. Stored, not yet acted on.
+ * already reads (Connect fields, shipping, trials, billing anchors), and `customer_update`, which
+ * the Session does not serve. Stored, not yet acted on.
  */
 export function storedDataParams(p: CreateParams): SessionInternals['stored_params'] {
   const { setup_future_usage: _a, metadata: _b, description: _c, ...pi } = p.payment_intent_data ?? {};
   const { metadata: _d, description: _e, default_tax_rates: _f, ...sub } = p.subscription_data ?? {};
   const { metadata: _g, description: _h, ...si } = p.setup_intent_data ?? {};
-  return { payment_intent_data: pi, subscription_data: sub, setup_intent_data: si };
+  return { payment_intent_data: pi, subscription_data: sub, setup_intent_data: si, customer_update: p.customer_update ?? null };
+}
+
+/**
+ * `payment_intent_data.shipping`, for the PaymentIntent the session creates when the page
+ * collected no shipping address of its own (name and address; carrier, phone and tracking
+ * number are kept on the session only).
+ */
+export function intentShipping(s: StoredSession): { address: Address; name: string } | null {
+  const sent = (s._internal.stored_params?.payment_intent_data as { shipping?: { name: string; address: Partial<Address> } } | undefined)?.shipping;
+  if (!sent) return null;
+  const a = sent.address;
+  return { name: sent.name, address: { city: a.city ?? null, country: a.country ?? null, line1: a.line1 ?? null, line2: a.line2 ?? null, postal_code: a.postal_code ?? null, state: a.state ?? null } };
 }
