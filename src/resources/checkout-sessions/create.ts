@@ -23,7 +23,7 @@ import { hasSucceededPayment } from '../payment-intents/service.js';
 import { resolveShippingRate } from '../shipping-rates/service.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import { taxSettingsOf } from '../tax-settings/service.js';
-import { createShape } from './params.js';
+import { createShape, legacyPriceData } from './params.js';
 import { storedDataParams, storedFields } from './stored.js';
 import { present, type LineItem, type PricedLine, type PricingState, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, sessionColumns, sessions } from './store.js';
@@ -88,20 +88,6 @@ async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
     });
   }
   return out;
-}
-
-/**
- * A line in the shape of older API versions (`name`, `amount`, `currency`, the Stripe CLI's
- * fixtures still send it), as the `price_data` it stands for.
- */
-function legacyPriceData(item: NonNullable<CreateParams['line_items']>[number], param: string): FormObject {
-  if (item.name === undefined) throw errors.missingParam(`${param}[name]`);
-  if (item.amount === undefined) throw errors.missingParam(`${param}[amount]`);
-  if (item.currency === undefined) throw errors.missingParam(`${param}[currency]`);
-  const product: FormObject = { name: item.name };
-  if (item.description !== undefined) product.description = item.description;
-  if (item.images !== undefined) product.images = item.images;
-  return { currency: item.currency, unit_amount: String(item.amount), product_data: product };
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { FormValue } from '../../api/form.js';
-import { arr, bool, int, metadata, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject, FormValue } from '../../api/form.js';
+import { arr, bool, int, metadata, obj, oneOf, required, str, type Field, type InferShape } from '../../api/params.js';
 import { requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { currencyParam } from '../../money/currencies.js';
 import { emailParam } from '../shared/params.js';
@@ -171,3 +172,17 @@ export const createShape = {
   ...storedShape,
   ui_mode: oneOf(['hosted', 'hosted_page']),
 };
+
+/**
+ * A line in the shape of older API versions (`name`, `amount`, `currency`, the Stripe CLI's
+ * fixtures still send it), as the `price_data` it stands for.
+ */
+export function legacyPriceData(item: NonNullable<InferShape<typeof createShape>['line_items']>[number], param: string): FormObject {
+  if (item.name === undefined) throw errors.missingParam(`${param}[name]`);
+  if (item.amount === undefined) throw errors.missingParam(`${param}[amount]`);
+  if (item.currency === undefined) throw errors.missingParam(`${param}[currency]`);
+  const product: FormObject = { name: item.name };
+  if (item.description !== undefined) product.description = item.description;
+  if (item.images !== undefined) product.images = item.images;
+  return { currency: item.currency, unit_amount: String(item.amount), product_data: product };
+}
