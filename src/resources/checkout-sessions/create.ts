@@ -6,7 +6,7 @@
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
-import { newId, newSessionId } from '../../api/ids.js';
+import { newId, newSessionId, randomToken } from '../../api/ids.js';
 import { mergeMetadata, parseParams, type InferShape } from '../../api/params.js';
 import { DEFAULT_PAYMENT_METHOD_TYPE, requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { schedule } from '../../scheduler/jobs.js';
@@ -291,7 +291,9 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     success_url: p.success_url ?? p.return_url ?? null,
     total_details: p.mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: 'hosted_page',
-    url: `${ctx.deps.publicUrl()}/c/pay/${id}`,
+    // Stripe's page URLs carry an opaque fragment, and integrations match `cs_test_…#`; browsers
+    // never send it, so it means nothing to the page here.
+    url: `${ctx.deps.publicUrl()}/c/pay/${id}#${randomToken(48)}`,
     ...stored,
     _internal: internalFields(p, d.testClock),
   });
