@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// The `opencheckout` command: runs the compiled CLI when built (npm run build), else the
-// TypeScript source through tsx (a checkout of the repository after npm install).
+// The `opencheckout` command: runs the compiled CLI (built again first when src/ changed), else
+// the TypeScript source through tsx (no TypeScript to compile with, or the build failed).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'main.js');
-if (existsSync(built)) {
+// A checkout whose src/ changed since the last build compiles first, as `npm start` does.
+const buildScript = join(root, 'scripts', 'build.mjs');
+const fresh = existsSync(buildScript) ? (await import(pathToFileURL(buildScript).href)).build({ force: false, quiet: true }) === 0 : true;
+if (fresh && existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');

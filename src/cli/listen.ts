@@ -8,12 +8,18 @@ interface Endpoint {
   secret: string;
 }
 
+/** `localhost:4242/webhook` -> `http://localhost:4242/webhook`, as the Stripe CLI reads `--forward-to`. */
+export function forwardTarget(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
+}
+
 /**
  * `listen --forward-to URL`: like the Stripe CLI, receives the account's events and forwards each
  * to a local URL, signed with the secret it prints, one line per delivery. It registers a webhook
  * endpoint pointing at a relay it runs on 127.0.0.1 and removes it on exit.
  */
 export async function listen(api: Client, opts: { forwardTo: string; events: string[]; out: (line: string) => void }): Promise<() => Promise<void>> {
+  opts = { ...opts, forwardTo: forwardTarget(opts.forwardTo) };
   let endpoint: Endpoint | undefined;
   const relay = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

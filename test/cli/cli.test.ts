@@ -57,11 +57,11 @@ describe('the opencheckout CLI', () => {
     }
   });
 
-  it('listen forwards each trigger’s event, signed with the secret it prints', async () => {
+  it('listen forwards each trigger’s event, signed with the secret it prints (to a URL given without a scheme, as the Stripe CLI takes it)', async () => {
     const key = freshKey();
     let secret: string | undefined;
     const hook = await receiver(() => secret);
-    const listener: ChildProcess = spawn(process.execPath, [BIN, 'listen', '--forward-to', hook.url], {
+    const listener: ChildProcess = spawn(process.execPath, [BIN, 'listen', '--forward-to', hook.url.replace(/^http:\/\//, '')], {
       env: { ...process.env, OPENCHECKOUT_API_BASE: server.url, STRIPE_API_KEY: key },
     });
     let output = '';
