@@ -35,6 +35,17 @@ export interface CompletionForm {
   shippingRate: string | null;
 }
 
+/** Codes of card errors (HTTP 402 on Stripe); other refusals are validation errors (400). */
+const CARD_ERROR_CODES = new Set([
+  'card_declined', 'expired_card', 'incorrect_cvc', 'incorrect_number', 'incorrect_zip', 'invalid_cvc', 'invalid_expiry_month',
+  'invalid_expiry_year', 'invalid_number', 'processing_error', 'authentication_required', 'card_decline_rate_limit_exceeded',
+]);
+
+/** Whether a refusal is a card error (402 on Stripe), as the page and the API both answer it. */
+export function isCardRefusal(r: { code: string; declineCode?: string | undefined }): boolean {
+  return CARD_ERROR_CODES.has(r.code) || r.declineCode !== undefined;
+}
+
 export type CompletionResult =
   | { ok: true; session: Session; redirectTo: string | null }
   /** The buyer can fix it and submit again; `field` names the form field the message belongs to. */

@@ -10,7 +10,7 @@ import { StripeError } from '../api/errors.js';
 import { readBody, type PathHandler } from '../api/server.js';
 import { adjustSession, type PageAdjustment } from '../checkout/adjust.js';
 import { completeSession } from '../checkout/complete.js';
-import type { CompletionResult } from '../checkout/contract.js';
+import { isCardRefusal, type CompletionResult } from '../checkout/contract.js';
 import { PAYMENT_METHOD_TYPES } from '../payment-method-types/index.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { initialValues, keptValues, parseSubmission, pricingAddress, type FormError, type Values } from './form.js';
@@ -23,12 +23,6 @@ import { renderPaymentPage } from './template.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
-
-/** Codes of card errors (HTTP 402 on Stripe); other refusals are validation errors (400). */
-const CARD_ERROR_CODES = new Set([
-  'card_declined', 'expired_card', 'incorrect_cvc', 'incorrect_number', 'incorrect_zip', 'invalid_cvc', 'invalid_expiry_month',
-  'invalid_expiry_year', 'invalid_number', 'processing_error', 'authentication_required', 'card_decline_rate_limit_exceeded',
-]);
 
 /**
  * Completion names params as the API does (`card[number]`); the page's fields are Stripe's ids,
@@ -157,7 +151,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     const after = await view(account, id, requestId);
     if (!after) return notice(404, NOTICES.notFound);
     if (after.state !== 'open') return notice(409, closedNotice(after));
-    const card = CARD_ERROR_CODES.has(result.code) || result.declineCode !== undefined;
+    const card = isCardRefusal(result);
     const field = result.field ? FIELD_OF_PARAM.get(result.field) ?? result.field : undefined;
     return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: result.message, field });
   }

@@ -10,13 +10,10 @@ import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { int, parseParams, required, str } from '../../api/params.js';
 import { completeSession } from '../../checkout/complete.js';
-import type { CompletionForm } from '../../checkout/contract.js';
+import { isCardRefusal, type CompletionForm } from '../../checkout/contract.js';
 import { present, type Session } from '../checkout-sessions/shape.js';
 import { loadSession } from '../checkout-sessions/store.js';
 import { requirePaymentMethod } from '../payment-methods/service.js';
-
-/** Codes of card errors (402 on Stripe); other refusals are 400. */
-const CARD_CODES = new Set(['card_declined', 'expired_card', 'incorrect_cvc', 'incorrect_number', 'processing_error', 'authentication_required']);
 
 /** The session behind a payment page, as its page reads it. */
 export async function retrievePaymentPage(ctx: Ctx, id: string): Promise<Session> {
@@ -45,7 +42,7 @@ export async function confirmPaymentPage(ctx: Ctx, id: string, params: FormObjec
   };
   const result = await completeSession(ctx, id, form);
   if (result.ok) return result.session;
-  if (CARD_CODES.has(result.code) || result.declineCode) {
+  if (isCardRefusal(result)) {
     throw errors.card(result.code, result.message, result.declineCode ? { decline_code: result.declineCode } : {});
   }
   throw errors.invalid(result.message, result.field ?? undefined, result.code);
