@@ -11,7 +11,7 @@ import { loadLineItems, lockSession, saveSessionWithItems } from '../resources/c
 import { hasSucceededPayment } from '../resources/payment-intents/service.js';
 import { requireApplicablePromotionCode } from '../resources/promotion-codes/service.js';
 import { businessNow } from '../resources/test-clocks/store.js';
-import { newDiscountId, repriced } from './pricing.js';
+import { newDiscountId, offersShippingRate, repriced } from './pricing.js';
 
 export type PageAdjustment =
   | { kind: 'apply_promotion_code'; code: string }
@@ -51,7 +51,7 @@ async function adjusted(ctx: Ctx, s: StoredSession, state: PricingState, a: Page
     case 'remove_promotion_code':
       return state.discount?.promotion_code ? { ...state, discount: null } : state;
     case 'select_shipping_rate':
-      if (!state.shipping_rates.some((r) => (r as { id: string }).id === a.rate)) throw errors.invalid('Choose one of the shipping options.', 'shippingRate');
+      if (!offersShippingRate(state, a.rate)) throw errors.invalid('Choose one of the shipping options.', 'shippingRate');
       return { ...state, shipping_rate: a.rate };
     case 'update_address':
       return { ...state, address: a.address };

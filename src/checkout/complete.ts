@@ -23,7 +23,7 @@ import { createCustomerFromCheckout } from './customer.js';
 import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
 import { payForSession, recordDecline } from './pay.js';
 import { recheckSavedCard } from './prefill.js';
-import { repriced } from './pricing.js';
+import { offersShippingRate, pricedByAddress, repriced } from './pricing.js';
 
 function refuse(message: string, code: string, field?: string): CompletionResult {
   return { ok: false, message, code, ...(field ? { field } : {}) };
@@ -61,10 +61,9 @@ async function priceForPayment(ctx: Ctx, s: StoredSession, form: CompletionForm)
   const items = await loadLineItems(ctx, s.id);
   const state = s._internal.pricing;
   if (!state || s.mode === 'setup') return { session: s, items };
-  const byAddress = state.automatic_tax || state.lines.some((l) => l.dynamic_tax_rates.length > 0);
   const a = form.shipping?.address ?? form.billing.address;
-  const address = byAddress && a.country ? { country: a.country, state: a.state, postal_code: a.postal_code } : state.address;
-  const chosen = form.shippingRate && state.shipping_rates.some((r) => (r as { id: string }).id === form.shippingRate) ? form.shippingRate : state.shipping_rate;
+  const address = pricedByAddress(state) && a.country ? { country: a.country, state: a.state, postal_code: a.postal_code } : state.address;
+  const chosen = form.shippingRate && offersShippingRate(state, form.shippingRate) ? form.shippingRate : state.shipping_rate;
   const priced = await repriced(ctx, s, items, { ...state, address, shipping_rate: chosen });
   await saveSessionWithItems(ctx, priced.session, priced.items);
   const total = priced.session.amount_total ?? 0;

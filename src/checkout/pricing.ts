@@ -25,6 +25,16 @@ import { automaticTaxRate } from '../resources/tax-registrations/service.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 import { computeTotals, type RateInput, type TaxPart } from './totals.js';
 
+/** Whether the totals depend on the buyer's address (automatic tax, dynamic tax rates). */
+export function pricedByAddress(state: PricingState): boolean {
+  return state.automatic_tax || state.lines.some((l) => l.dynamic_tax_rates.length > 0);
+}
+
+/** Whether `rateId` is one of the session's shipping options. */
+export function offersShippingRate(state: PricingState, rateId: string): boolean {
+  return state.shipping_rates.some((r) => (r as { id: string }).id === rateId);
+}
+
 /** A TaxRate object as the totals take it. */
 function rateInput(rate: TaxRate, inclusive = rate.inclusive): RateInput {
   return { id: rate.id, percentage: rate.percentage, inclusive, rate };

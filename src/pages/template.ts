@@ -4,6 +4,7 @@
  * Plain template literals: every value that is not this module's own text goes through `esc`.
  */
 import { COUNTRIES } from '../checkout/address-form.js';
+import { pricedByAddress } from '../checkout/pricing.js';
 import type { SavedPaymentMethod } from '../checkout/prefill.js';
 import { findPaymentMethodType } from '../payment-method-types/index.js';
 import type { LineItem } from '../resources/checkout-sessions/shape.js';
@@ -126,7 +127,7 @@ function pricingView(view: PageView): PricingView {
       return { id: o.shipping_rate, name: r?.display_name ?? 'Shipping', amount: o.shipping_amount, estimate: r ? estimateOf(r) : null, selected: s.shipping_cost?.shipping_rate === o.shipping_rate };
     }),
     tax:
-      s.automatic_tax.enabled || (details?.amount_tax ?? 0) > 0 || (pricing?.lines.some((l) => l.dynamic_tax_rates.length > 0) ?? false)
+      s.automatic_tax.enabled || (details?.amount_tax ?? 0) > 0 || (pricing !== undefined && pricedByAddress(pricing))
         ? { amount: details?.amount_tax ?? 0, pending: s.automatic_tax.status === 'requires_location_inputs' }
         : null,
   };
@@ -311,15 +312,10 @@ function submitLabel(view: PageView): string {
   return `${verb} ${total}`;
 }
 
-/** Whether the totals depend on the buyer's address (automatic tax, dynamic tax rates). */
-export function pricedByAddress(view: PageView): boolean {
-  const p = view.session._internal?.pricing;
-  return !!p && (p.automatic_tax || p.lines.some((l) => l.dynamic_tax_rates.length > 0));
-}
-
 /** The address fields whose change reprices the page, and the button that does it without the script. */
 function repriceControls(view: PageView): { attr: string; button: string } {
-  if (!pricedByAddress(view)) return { attr: '', button: '' };
+  const pricing = view.session._internal?.pricing;
+  if (!pricing || !pricedByAddress(pricing)) return { attr: '', button: '' };
   const prefix = view.session.shipping_address_collection ? 'shipping' : 'billing';
   const fields = ['Country', 'PostalCode', 'AdministrativeArea'].map((f) => `${prefix}${f}`).join(' ');
   return {
