@@ -51,6 +51,11 @@ for (const store of STORES) {
       const c = (await stripe.customers.create({ promotion_code: promo.id } as Stripe.CustomerCreateParams)) as WithDiscount;
       assert.equal(c.discount?.promotion_code, promo.id);
       assert.equal((await stripe.promotionCodes.retrieve(promo.id)).times_redeemed, 1);
+      // Attaching is not a purchase: a code whose coupon has an amount only in yen still attaches.
+      const yen = await stripe.coupons.create({ amount_off: 500, currency: 'jpy', duration: 'once' });
+      const yenCode = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: yen.id }, code: 'YEN500' });
+      const inJapan = (await stripe.customers.create({ promotion_code: yenCode.id } as Stripe.CustomerCreateParams)) as WithDiscount;
+      assert.equal(inJapan.discount?.source.coupon, yen.id);
       await assert.rejects(stripe.customers.create({ coupon: 'nope' } as Stripe.CustomerCreateParams), { statusCode: 404 });
       await assert.rejects(stripe.customers.create({ coupon: coupon.id, promotion_code: promo.id } as Stripe.CustomerCreateParams), { statusCode: 400 });
     });

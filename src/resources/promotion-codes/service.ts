@@ -250,11 +250,29 @@ function minimumIn(r: Restrictions, currency: string): number | null | undefined
 }
 
 /**
+ * The checks every use of a code makes, purchase or not: it exists (404), and it is not used up,
+ * expired, inactive or restricted to another customer (400 naming `param`).
+ */
+async function requireUsableCode(ctx: Ctx, ref: { id?: string; code?: string }, param: string, customer: string | null, now: number): Promise<PromotionCodeRow> {
+  let row: PromotionCodeRow | undefined;
+  if (ref.id !== undefined) row = await findPromotionCodeRow(ctx, ref.id);
+  else if (ref.code !== undefined) row = (await activeHolders(ctx, ref.code.toLowerCase()))[0];
+  else throw errors.missingParam(param);
+  if (!row) throw errors.missingResource('promotion code', ref.id ?? ref.code ?? '', param);
+  const pc = row.code;
+  if (promotionCodeExhausted(pc)) throw exhaustedError(param);
+  if (pc.expires_at !== null && now >= pc.expires_at) throw refusal('it has expired', param);
+  if (row.activeUntil === 0) throw refusal('it is inactive', param);
+  if (pc.customer !== null && pc.customer !== customer) throw refusal('it is restricted to another customer', param);
+  return row;
+}
+
+/**
  * A promotion code Checkout may apply to this purchase, and its coupon: found by id (`promo_...`)
  * or by its customer-facing code (any case, active codes only). Unknown -> 404; then, each a 400
- * naming `param`: used up, expired, inactive, its coupon not redeemable in `currency`
- * ({@link requireRedeemableCoupon}), restricted to another customer, first-time only for a
- * returning customer, or below its minimum amount in `currency` (a code with minimums only in
+ * naming `param`: used up, expired, inactive, restricted to another customer, its coupon not
+ * redeemable in `currency` ({@link requireRedeemableCoupon}), first-time only for a returning
+ * customer, or below its minimum amount in `currency` (a code with minimums only in
  * other currencies is refused too).
  */
 export async function requireApplicablePromotionCode(
@@ -263,19 +281,11 @@ export async function requireApplicablePromotionCode(
   param: string,
   context: RedemptionContext,
 ): Promise<{ promotionCode: PromotionCode; coupon: Coupon }> {
-  let row: PromotionCodeRow | undefined;
-  if (ref.id !== undefined) row = await findPromotionCodeRow(ctx, ref.id);
-  else if (ref.code !== undefined) row = (await activeHolders(ctx, ref.code.toLowerCase()))[0];
-  else throw errors.missingParam(param);
-  if (!row) throw errors.missingResource('promotion code', ref.id ?? ref.code ?? '', param);
-  const pc = row.code;
   const { now } = context;
   const currency = context.currency.toLowerCase();
-  if (promotionCodeExhausted(pc)) throw exhaustedError(param);
-  if (pc.expires_at !== null && now >= pc.expires_at) throw refusal('it has expired', param);
-  if (row.activeUntil === 0) throw refusal('it is inactive', param);
+  const row = await requireUsableCode(ctx, ref, param, context.customer, now);
+  const pc = row.code;
   const coupon = await requireRedeemableCoupon(ctx, pc.promotion.coupon, param, currency, now);
-  if (pc.customer !== null && pc.customer !== context.customer) throw refusal('it is restricted to another customer', param);
   if (pc.restrictions.first_time_transaction && !context.isFirstTransaction) {
     throw refusal('the associated customer has prior transactions', param);
   }
@@ -305,15 +315,10 @@ export async function customerDiscount(ctx: Ctx, customerId: string, ref: { coup
   let coupon: Coupon;
   let promotionCode: string | null = null;
   if (ref.promotion_code !== undefined) {
-    const found = await requireApplicablePromotionCode(ctx, { id: ref.promotion_code }, 'promotion_code', {
-      currency: 'usd',
-      customer: customerId,
-      subtotal: Number.MAX_SAFE_INTEGER,
-      now,
-      isFirstTransaction: true,
-    });
-    coupon = found.coupon;
-    promotionCode = found.promotionCode.id;
+    // Not a purchase: no currency, amount or first-time check applies until the customer pays.
+    const row = await requireUsableCode(ctx, { id: ref.promotion_code }, 'promotion_code', customerId, now);
+    coupon = await requireValidCoupon(ctx, row.code.promotion.coupon, 'promotion_code', now);
+    promotionCode = row.code.id;
   } else {
     coupon = await requireValidCoupon(ctx, ref.coupon as string, 'coupon', now);
   }
