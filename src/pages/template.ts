@@ -166,8 +166,8 @@ function totalsRows(view: PageView, pv: PricingView, o: RenderOptions, subtotal:
 }
 
 /** The shipping options to choose from (`shipping_options`), inside the payment form. */
-function shippingOptionsHtml(view: PageView, cur: string): string {
-  const options = pricingView(view).shipping;
+function shippingOptionsHtml(view: PageView, pv: PricingView, cur: string): string {
+  const options = pv.shipping;
   if (options.length === 0) return '';
   const radios = options
     .map(
@@ -183,7 +183,7 @@ function shippingOptionsHtml(view: PageView, cur: string): string {
   );
 }
 
-function summaryHtml(view: PageView, o: RenderOptions): string {
+function summaryHtml(view: PageView, pv: PricingView, o: RenderOptions): string {
   const s = view.session;
   const cur = s.currency ?? 'usd';
   const back = safeHref(s.cancel_url);
@@ -207,7 +207,7 @@ function summaryHtml(view: PageView, o: RenderOptions): string {
     `<p class="sub">${rec ? esc(`${per(rec)}`) : '&nbsp;'}</p>` +
     `<ul class="items">${items.map((i) => itemHtml(i, pageLocale(view))).join('')}</ul>` +
     '<div class="totals">' +
-    totalsRows(view, pricingView(view), o, subtotal, cur) +
+    totalsRows(view, pv, o, subtotal, cur) +
     `<div class="row grand"><span>${rec ? 'Total due today' : 'Total due'}</span><span data-testid="total-amount">${esc(formatAmount(total, cur, pageLocale(view)))}</span></div>` +
     '</div>'
   );
@@ -330,6 +330,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
   const email = lockedEmail(view) !== null;
   const v = o.values;
   const reprice = repriceControls(view);
+  const pv = pricingView(view);
   const alert = o.error && o.error.field !== 'promotionCode' ? `<div class="alert" role="alert" id="payment-error" data-testid="payment-error">${esc(o.error.message)}</div>` : '';
   const phone = s.phone_number_collection?.enabled
     ? `<div class="f">${input('phoneNumber', v.phoneNumber, 'type="tel" autocomplete="tel" placeholder="(201) 555-0123"', o, 'Phone number')}</div>`
@@ -341,7 +342,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
     `<input type="hidden" name="expectedTotal" value="${esc(String(s.amount_total ?? ''))}">` +
     `<section><h2>Contact information</h2><div class="f">${input('email', v.email, `type="email" autocomplete="email" placeholder="email@example.com"${email ? ' readonly' : ''}`, o, 'Email')}</div>${phone}</section>` +
     shippingHtml(view, o) +
-    shippingOptionsHtml(view, s.currency ?? 'usd') +
+    shippingOptionsHtml(view, pv, s.currency ?? 'usd') +
     methodsHtml(view, o) +
     billingHtml(view, o) +
     reprice.button +
@@ -354,6 +355,6 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
   // Enter in any field pays: the first submit button of the form in document order is this one,
   // ahead of the summary's promotion code button.
   const defaultButton = '<button class="sr" type="submit" form="payment-form" name="action" value="pay" tabindex="-1" aria-hidden="true">Pay</button>';
-  const body = `${defaultButton}<div class="wrap"><aside class="summary"><div class="col">${summaryHtml(view, o)}</div></aside><main class="pay"><div class="col">${form}</div></main></div>`;
+  const body = `${defaultButton}<div class="wrap"><aside class="summary"><div class="col">${summaryHtml(view, pv, o)}</div></aside><main class="pay"><div class="col">${form}</div></main></div>`;
   return documentHtml(s.mode === 'setup' ? 'Set up payment details' : 'Checkout', o.nonce, body, true);
 }
