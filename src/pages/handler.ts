@@ -96,21 +96,22 @@ async function paymentPage(deps: Deps, view: PageView, status: number, values: V
 
 /** The hosted payment page handler, registered beside the API in app.ts. */
 export function createPageHandler(deps: Deps): PathHandler {
-  async function view(account: string, id: string, requestId: string): Promise<PageView | null> {
-    return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id);
+  async function view(account: string, id: string, requestId: string, lang: string | undefined): Promise<PageView | null> {
+    return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id, lang);
   }
 
-  async function show(id: string, requestId: string): Promise<Reply> {
+  async function show(id: string, requestId: string, lang: string | undefined): Promise<Reply> {
     // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageSession(db, id);
-    const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems) : null;
+    const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems, lang) : null;
     if (!v) return notice(404, NOTICES.notFound);
     if (v.state !== 'open') return notice(200, closedNotice(v));
     return paymentPage(deps, v, 200, initialValues(v));
   }
 
   async function submit(req: IncomingMessage, id: string, requestId: string): Promise<Reply> {
+    const lang = req.headers['accept-language'];
     let raw: Buffer;
     try {
       raw = await readBody(req, MAX_FORM_BYTES);
@@ -125,11 +126,11 @@ export function createPageHandler(deps: Deps): PathHandler {
       return notice(403, NOTICES.forbidden);
     }
     const { account } = found;
-    const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems);
+    const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems, lang);
     if (v.state !== 'open') return notice(409, closedNotice(v));
 
     const action = body.get('action') ?? 'pay';
-    if (action !== 'pay') return adjust(body, action, v, account, id, requestId);
+    if (action !== 'pay') return adjust(body, action, v, account, id, requestId, lang);
 
     const parsed = parseSubmission(body, v);
     if ('error' in parsed) return paymentPage(deps, v, 400, keptValues(body, v), parsed.error);
@@ -148,7 +149,7 @@ export function createPageHandler(deps: Deps): PathHandler {
       return notice(200, NOTICES.paid(result.session.mode));
     }
     // Refused: the session may have been completed or expired meanwhile (a concurrent submit).
-    const after = await view(account, id, requestId);
+    const after = await view(account, id, requestId, lang);
     if (!after) return notice(404, NOTICES.notFound);
     if (after.state !== 'open') return notice(409, closedNotice(after));
     const card = isCardRefusal(result);
@@ -157,7 +158,7 @@ export function createPageHandler(deps: Deps): PathHandler {
   }
 
   /** A change before paying (a promotion code, a shipping rate, the address tax needs): reprice and show the page again. */
-  async function adjust(body: URLSearchParams, action: string, v: PageView, account: string, id: string, requestId: string): Promise<Reply> {
+  async function adjust(body: URLSearchParams, action: string, v: PageView, account: string, id: string, requestId: string, lang: string | undefined): Promise<Reply> {
     let change: PageAdjustment | undefined;
     if (action === 'apply_promotion_code') change = { kind: 'apply_promotion_code', code: field(body, 'promotionCode') };
     else if (action === 'remove_promotion_code') change = { kind: 'remove_promotion_code' };
@@ -169,7 +170,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     if (!change) return paymentPage(deps, v, 200, keptValues(body, v));
     try {
       const priced = await inTransaction(deps, account, (ctx) => adjustSession(ctx, id, change), requestId);
-      const after = await pageView(makeCtx(deps, account, deps.store.db, requestId), priced.session, priced.items);
+      const after = await pageView(makeCtx(deps, account, deps.store.db, requestId), priced.session, priced.items, lang);
       const values = keptValues(body, after);
       if (change.kind === 'apply_promotion_code') values.promotionCode = '';
       return paymentPage(deps, after, 200, values);
@@ -196,7 +197,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     try {
       if (method === 'GET' || method === 'HEAD') {
         req.resume();
-        reply = await show(id, requestId);
+        reply = await show(id, requestId, req.headers['accept-language']);
       } else if (method === 'POST') {
         reply = await submit(req, id, requestId);
       } else {

@@ -10,6 +10,7 @@ import { loadSessionWithItems } from '../resources/checkout-sessions/store.js';
 import { findLiveCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { businessNow } from '../resources/test-clocks/store.js';
+import { resolvePageLocale, type PageLocale } from './i18n.js';
 
 /** Everything one render of the page reads. */
 export interface PageView {
@@ -21,16 +22,18 @@ export interface PageView {
   now: number;
   /** What the page shows: `open`, or why it refuses payment. */
   state: 'open' | 'complete' | 'expired';
+  /** The language the page speaks: the session's `locale`, or the buyer's `Accept-Language` (i18n.ts). */
+  locale: PageLocale;
 }
 
 /** Loads the page of session `id` in ctx's account; null when there is no such session. */
-export async function loadPageView(ctx: Ctx, id: string): Promise<PageView | null> {
+export async function loadPageView(ctx: Ctx, id: string, acceptLanguage?: string): Promise<PageView | null> {
   const found = await loadSessionWithItems(ctx, id);
-  return found ? pageView(ctx, found.session, found.lineItems) : null;
+  return found ? pageView(ctx, found.session, found.lineItems, acceptLanguage) : null;
 }
 
 /** The page of a loaded session: its customer and saved cards read side by side, then the rules. */
-export async function pageView(ctx: Ctx, session: StoredSession, lineItems: LineItem[]): Promise<PageView> {
+export async function pageView(ctx: Ctx, session: StoredSession, lineItems: LineItem[], acceptLanguage?: string): Promise<PageView> {
   const [customer, saved] = await Promise.all([
     session.customer ? findLiveCustomer(ctx, session.customer) : Promise.resolve(null),
     session.customer ? paymentMethodsForPrefill(ctx, session.customer) : Promise.resolve([]),
@@ -40,5 +43,6 @@ export async function pageView(ctx: Ctx, session: StoredSession, lineItems: Line
   const view = prefill({ session, customer, paymentMethods, now });
   // An open session past its expires_at is expired for the buyer even before the scheduler runs.
   const state = session.status === 'open' && now >= session.expires_at ? 'expired' : session.status;
-  return { session, lineItems, customer, prefill: view, now, state };
+  const locale = resolvePageLocale(session.locale, acceptLanguage);
+  return { session, lineItems, customer, prefill: view, now, state, locale };
 }

@@ -5,6 +5,7 @@
  */
 import type { Field } from '../api/params.js';
 import type { FormError, Values } from '../pages/form.js';
+import type { PageLocale } from '../pages/i18n.js';
 import type { BillingDetails, SupportedType } from '../resources/payment-methods/shape.js';
 import type { Db } from '../store/db.js';
 
@@ -30,6 +31,8 @@ export interface PageRender {
   error: FormError | undefined;
   /** The session lets a signed-in buyer save what they type (`payment_method_save: enabled`). */
   offerSave: boolean;
+  /** The language the page speaks: the type's labels and fields use its own strings in it. */
+  locale: PageLocale;
 }
 
 /** A new payment method as the hosted page read it from the type's fields. */

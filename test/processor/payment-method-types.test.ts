@@ -137,7 +137,7 @@ describe('payment method types: each type’s contract', () => {
     });
 
     it(`${t.type}: the page renders every field it keeps or maps an error to, under Stripe's ids`, () => {
-      const html = t.page.render({ values: t.page.initial, error: undefined, offerSave: true });
+      const html = t.page.render({ values: t.page.initial, error: undefined, offerSave: true, locale: 'en' });
       for (const id of [...t.page.kept, ...Object.values(t.page.fieldOfParam)]) {
         assert.match(html, new RegExp(`id="${id}"`), `${t.type} renders #${id}`);
       }
@@ -146,7 +146,7 @@ describe('payment method types: each type’s contract', () => {
     it(`${t.type}: the page refuses an empty form with an inline error on one of its fields`, () => {
       const read = t.page.read(new URLSearchParams());
       assert.ok(isFormError(read));
-      assert.match(t.page.render({ values: {}, error: read, offerSave: false }), new RegExp(`id="${read.field}"[^>]*aria-invalid="true"`));
+      assert.match(t.page.render({ values: {}, error: read, offerSave: false, locale: 'en' }), new RegExp(`id="${read.field}"[^>]*aria-invalid="true"`));
     });
 
     it(`${t.type}: the API refuses missing details, naming the type's param`, async () => {
