@@ -1,7 +1,8 @@
 import type { Ctx } from '../api/context.js';
 import type { FormObject } from '../api/form.js';
-import { createCustomer } from '../resources/customers/service.js';
+import { createCustomer, updateCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
+import type { StoredSession } from '../resources/checkout-sessions/shape.js';
 import type { Address } from '../resources/shared/params.js';
 import type { CompletionForm } from './contract.js';
 
@@ -22,4 +23,22 @@ export async function createCustomerFromCheckout(ctx: Ctx, form: CompletionForm,
   if (form.phone) params.phone = form.phone;
   if (form.shipping) params.shipping = { name: form.shipping.name, address: addressParams(form.shipping.address) };
   return createCustomer(ctx, params);
+}
+
+/**
+ * `customer_update`: what the buyer gave, written back to the session's existing Customer as
+ * Stripe does — `name: auto` the name (the billing name, else the individual or business name the
+ * page asked), `address: auto` the billing address, `shipping: auto` the shipping details. Through
+ * the customers service, so a change emits `customer.updated`
+ * (docs/decisions.md#what-the-page-asks-beside-payment).
+ */
+export async function updateCustomerFromCheckout(ctx: Ctx, s: StoredSession, customer: Customer, form: CompletionForm): Promise<Customer> {
+  const want = s._internal.stored_params?.customer_update as { name?: string; address?: string; shipping?: string } | null | undefined;
+  if (!want) return customer;
+  const params: FormObject = {};
+  const name = form.billing.name ?? form.answers?.individualName ?? form.answers?.businessName ?? null;
+  if (want.name === 'auto' && name) params.name = name;
+  if (want.address === 'auto' && form.billing.address.country) params.address = addressParams(form.billing.address);
+  if (want.shipping === 'auto' && form.shipping) params.shipping = { name: form.shipping.name, address: addressParams(form.shipping.address) };
+  return Object.keys(params).length > 0 ? updateCustomer(ctx, customer.id, params) : customer;
 }

@@ -87,7 +87,7 @@ export interface TotalDetails {
   breakdown?: { discounts: DiscountAmount[]; taxes: TaxAmount[] };
 }
 
-/** `custom_text.*`: a message shown on the page (stored, not yet shown: docs/decisions.md). */
+/** `custom_text.*`: a message shown on the page (docs/decisions.md#what-the-page-asks-beside-payment). */
 export interface Message {
   message: string;
 }
@@ -96,12 +96,13 @@ interface FieldSettings {
   default_value: string | null;
   maximum_length: number | null;
   minimum_length: number | null;
-  value: null;
+  /** What the buyer typed, once the session is complete. */
+  value: string | null;
 }
 
-/** `custom_fields[]` (stripe-node 23 `Session.CustomField`): stored and returned, not yet shown. */
+/** `custom_fields[]` (stripe-node 23 `Session.CustomField`): asked on the page, answered in `value`. */
 export interface CustomField {
-  dropdown?: { default_value: string | null; options: Array<{ label: string; value: string }>; value: null };
+  dropdown?: { default_value: string | null; options: Array<{ label: string; value: string }>; value: string | null };
   key: string;
   label: { custom: string | null; type: string };
   numeric?: FieldSettings;
@@ -135,8 +136,8 @@ export interface Session {
   cancel_url: string | null;
   client_reference_id: string | null;
   client_secret: null;
-  collected_information: { business_name: null; individual_name: null; shipping_details: ShippingDetails | null } | null;
-  consent: null;
+  collected_information: { business_name: string | null; individual_name: string | null; shipping_details: ShippingDetails | null } | null;
+  consent: { promotions: 'opt_in' | 'opt_out' | null; terms_of_service: 'accepted' | null } | null;
   consent_collection: { payment_method_reuse_agreement: { position: string } | null; promotions: string | null; terms_of_service: string | null } | null;
   created: number;
   currency: string | null;
@@ -210,7 +211,7 @@ export interface Session {
  */
 export interface SessionInternals {
   payment_intent_data: { setup_future_usage: 'on_session' | 'off_session' | null; metadata: Metadata; description: string | null };
-  subscription_data: { metadata: Metadata; description: string | null };
+  subscription_data: { metadata: Metadata; description: string | null; default_tax_rates?: string[] };
   setup_intent_data: { metadata: Metadata; description: string | null };
   payment_method_data: { allow_redisplay: RedisplayValue | null };
   /** The data params completion does not read yet (Connect, shipping, trials): stored as sent. */

@@ -3,6 +3,7 @@
  * (docs/decisions.md#session-parameters-with-no-offline-effect): what was sent, in the shape
  * stripe-node 23's `Checkout.Session` serves it, with Stripe's defaults for what was left out.
  */
+import { errors } from '../../api/errors.js';
 import type { InferShape } from '../../api/params.js';
 import type { createShape } from './params.js';
 import type { Address } from '../shared/params.js';
@@ -12,7 +13,7 @@ type CreateParams = InferShape<typeof createShape>;
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
-/** `custom_fields[]` as served: each kind's settings, and the buyer's `value` (none yet). */
+/** `custom_fields[]` as served: each kind's settings, and the buyer's `value` (none until completion). */
 function customFields(p: CreateParams): Session['custom_fields'] {
   const settings = (t: { default_value?: string; maximum_length?: number; minimum_length?: number }) => ({
     default_value: orNull(t.default_value),
@@ -22,12 +23,12 @@ function customFields(p: CreateParams): Session['custom_fields'] {
   });
   // Only the field's own kind is present, as on Stripe.
   return (p.custom_fields ?? []).map((f) => ({
-    ...(f.dropdown ? { dropdown: { default_value: orNull(f.dropdown.default_value), options: f.dropdown.options.map((o) => ({ label: o.label, value: o.value })), value: null } } : {}),
+    ...(f.type === 'dropdown' ? { dropdown: { default_value: orNull(f.dropdown?.default_value), options: (f.dropdown?.options ?? []).map((o) => ({ label: o.label, value: o.value })), value: null } } : {}),
     key: f.key,
     label: { custom: f.label.custom, type: f.label.type },
-    ...(f.numeric ? { numeric: settings(f.numeric) } : {}),
+    ...(f.type === 'numeric' ? { numeric: settings(f.numeric ?? {}) } : {}),
     optional: f.optional ?? false,
-    ...(f.text ? { text: settings(f.text) } : {}),
+    ...(f.type === 'text' ? { text: settings(f.text ?? {}) } : {}),
     type: f.type,
   }));
 }
@@ -37,6 +38,41 @@ function customText(p: CreateParams): Session['custom_text'] {
   const t = p.custom_text;
   const msg = (m: { message: string } | null | undefined) => (m ? { message: m.message } : null);
   return { after_submit: msg(t?.after_submit), shipping_address: msg(t?.shipping_address), submit: msg(t?.submit), terms_of_service_acceptance: msg(t?.terms_of_service_acceptance) };
+}
+
+/**
+ * What Stripe refuses in the params the page asks with
+ * (docs/decisions.md#what-the-page-asks-beside-payment): custom fields in setup mode, a field
+ * whose settings are not of its `type`, a key that is not alphanumeric or used twice, lengths the
+ * wrong way round, a dropdown default that is not one of its options.
+ */
+export function checkAskedParams(p: CreateParams): void {
+  const fields = p.custom_fields ?? [];
+  if (fields.length > 0 && p.mode === 'setup') throw errors.invalid('`custom_fields` is not available in `setup` mode.', 'custom_fields');
+  const keys = new Set<string>();
+  fields.forEach((f, i) => {
+    const param = `custom_fields[${i}]`;
+    if (!/^[A-Za-z0-9_-]+$/.test(f.key)) throw errors.invalid('The custom field `key` must be alphanumeric.', `${param}[key]`);
+    if (keys.has(f.key)) throw errors.invalid(`The custom field key \`${f.key}\` is used more than once; each key must be unique.`, `${param}[key]`);
+    keys.add(f.key);
+    for (const kind of ['dropdown', 'numeric', 'text'] as const) {
+      if (f[kind] !== undefined && f.type !== kind) throw errors.invalid(`\`${kind}\` can only be set when \`type\` is \`${kind}\`.`, `${param}[${kind}]`);
+    }
+    if (f.type === 'dropdown') {
+      const options = f.dropdown?.options;
+      if (!options || options.length === 0) throw errors.missingParam(`${param}[dropdown][options]`);
+      const def = f.dropdown?.default_value;
+      if (def !== undefined && !options.some((o) => o.value === def)) throw errors.invalid('The `default_value` must be the `value` of one of the options.', `${param}[dropdown][default_value]`);
+      if (new Set(options.map((o) => o.value)).size !== options.length) throw errors.invalid('Each dropdown option must have a unique `value`.', `${param}[dropdown][options]`);
+    }
+    const t = f.text ?? f.numeric;
+    if (t?.minimum_length !== undefined && t.maximum_length !== undefined && t.minimum_length > t.maximum_length) {
+      throw errors.invalid('`minimum_length` cannot be greater than `maximum_length`.', `${param}[${f.type}][minimum_length]`);
+    }
+    if (f.numeric?.default_value !== undefined && !/^\d*$/.test(f.numeric.default_value)) {
+      throw errors.invalid('The `default_value` of a numeric field may contain digits only.', `${param}[numeric][default_value]`);
+    }
+  });
 }
 
 /** `branding_settings` as served, Stripe's defaults for what was not sent. */
