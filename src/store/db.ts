@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { startCheckpointer } from './checkpointer.js';
 import { registerDirect } from './direct.js';
+import { groupCommit } from './group-commit.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_price_filters.js';
@@ -62,7 +63,12 @@ function cachingDatabase(raw: BetterSqlite3.Database) {
   };
 }
 
-function openSqlite(dataDir: string): { db: Kysely<Database>; reader: Kysely<Database>; stop(): Promise<void> } {
+function openSqlite(dataDir: string): {
+  db: Kysely<Database>;
+  reader: Kysely<Database>;
+  transaction: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>;
+  stop(): Promise<void>;
+} {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'opencheckout.db');
   const raw = new BetterSqlite3(file);
@@ -84,6 +90,7 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; reader: Kysely<Dat
   return {
     db,
     reader,
+    transaction: groupCommit(db, raw),
     stop: async () => {
       await checkpointer.stop();
       await reader.destroy();
@@ -166,7 +173,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     db,
     reader: sqlite?.reader ?? db,
     dialect,
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: sqlite?.transaction ?? ((fn) => db.transaction().execute(fn)),
     close: async () => {
       await sqlite?.stop();
       await db.destroy();
