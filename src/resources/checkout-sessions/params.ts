@@ -115,9 +115,9 @@ export const createShape = {
     receipt_email: emailParam(),
     statement_descriptor: str({ max: 22 }),
     statement_descriptor_suffix: str({ max: 22 }),
-    capture_method: oneOf(['automatic', 'automatic_async']),
+    capture_method: oneOf(['automatic', 'automatic_async', 'manual']),
     shipping,
-    // Connect: no connected accounts offline; stored, never acted on.
+    // Connect: checked and put on the PaymentIntent; no money moves offline (docs/decisions.md#payment-intent-data-from-checkout).
     application_fee_amount: int({ min: 0 }),
     on_behalf_of: str({ max: 5000 }),
     transfer_data: obj({ amount: int({ min: 0 }), destination: required(str({ max: 5000 })) }),
@@ -127,7 +127,7 @@ export const createShape = {
     metadata: metadata(),
     description: str({ max: 500 }),
     default_tax_rates: arr(str({ max: 5000 }), { max: 5 }),
-    // Stored, not yet acted on (docs/decisions.md#session-parameters-with-no-offline-effect).
+    // Acted on at completion (docs/decisions.md#subscription-data-from-checkout).
     billing_cycle_anchor: int({ min: 0 }),
     billing_cycle_anchor_config: obj({
       day_of_month: required(int({ min: 1, max: 31 })),

@@ -10,6 +10,16 @@ export type Invoice = Record<string, unknown> & { id: string; object: 'invoice';
 
 export const invoices = new ObjectTable<Invoice>('invoices');
 
+/** A tax's share of a line or of the invoice (`taxes[]`, `total_taxes[]`). */
+export interface InvoiceTax {
+  amount: number;
+  tax_behavior: 'exclusive' | 'inclusive';
+  tax_rate_details: { tax_rate: string };
+  taxability_reason: string;
+  taxable_amount: number | null;
+  type: 'tax_rate_details';
+}
+
 interface PricedItem {
   price: { id: string; product: unknown; unit_amount: number | null; currency: string };
   quantity: number;
@@ -17,6 +27,35 @@ interface PricedItem {
   subscriptionItem: string;
   periodStart: number;
   periodEnd: number;
+  /** The line's amount when it is not unit × quantity (a trial bills 0, a short first period is prorated). */
+  amount?: number;
+  /** Whether the amount is a proration (a first period up to `billing_cycle_anchor`). */
+  proration?: boolean;
+  /** A trial's line reads "Trial period for <product>" rather than "<quantity> × <product>". */
+  trial?: boolean;
+  taxes?: InvoiceTax[];
+  discountAmounts?: Array<{ amount: number; discount: string }>;
+}
+
+/** What the invoice charges beside its lines' sum (a discount, tax), and how it is shown. */
+export interface InvoiceCharged {
+  discount: number;
+  tax: number;
+  total: number;
+  /** `total_discount_amounts[]` and `total_taxes[]`, when a discount or a tax made them. */
+  discounts?: Array<{ amount: number; discount: string }>;
+  taxes?: InvoiceTax[];
+}
+
+/** The invoice's own settings: `invoice_creation.invoice_data`, or a subscription's `invoice_settings`. */
+export interface InvoiceSettingsInput {
+  account_tax_ids?: string[] | null;
+  custom_fields?: Array<{ name: string; value: string }> | null;
+  description?: string | null;
+  footer?: string | null;
+  issuer?: { type: string; account?: string } | null;
+  metadata?: Record<string, string>;
+  rendering?: { amount_tax_display: string | null; template: string | null } | null;
 }
 
 /** What Checkout knows when a subscription's first payment succeeds. */
@@ -24,41 +63,103 @@ interface FirstInvoiceInput {
   customer: Customer;
   subscription: Subscription;
   items: PricedItem[];
-  paymentIntent: string;
-  defaultPaymentMethod: string;
+  /** Null when nothing was charged (a trial, a free first period). */
+  paymentIntent: string | null;
+  defaultPaymentMethod: string | null;
   created: number;
   /** What Checkout charged when a discount or tax changed it (absent: the lines' sum). */
-  charged?: { discount: number; tax: number; total: number } | undefined;
+  charged?: InvoiceCharged | undefined;
 }
 
 /**
- * The paid first Invoice of a subscription started in Checkout, paid by `paymentIntent`.
- * Emits invoice.created, invoice.finalized, invoice.paid and invoice.payment_succeeded.
+ * The paid first Invoice of a subscription started in Checkout, paid by `paymentIntent` (none for
+ * a trial's invoice of 0). Emits invoice.created, invoice.finalized, invoice.paid and
+ * invoice.payment_succeeded.
  */
 export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Promise<Invoice> {
   const id = newId('in_');
   const lines = n.items.map((item) => subscriptionItemLine(id, n.subscription, item));
   const subtotal = totalOf(lines);
   const total = n.charged?.total ?? subtotal;
-  const payment = paidInvoicePayment(id, n, total);
-  const invoice = paidFirstInvoice(id, n, lines, { subtotal, total, tax: n.charged?.tax ?? 0 }, payment);
-  await storeAndAnnounce(ctx, invoice, n);
+  const settings = n.subscription.invoice_settings;
+  const invoice = paidInvoice(id, {
+    customer: n.customer,
+    currency: n.subscription.currency,
+    lines,
+    amounts: { subtotal, total, tax: n.charged?.tax ?? 0, discounts: n.charged?.discounts ?? [], taxes: n.charged?.taxes ?? [] },
+    payment: n.paymentIntent ? paidInvoicePayment(id, n.paymentIntent, n.subscription.currency, total, n.created) : null,
+    created: n.created,
+    billingReason: 'subscription_create',
+    parent: { quote_details: null, subscription_details: { metadata: n.subscription.metadata, subscription: n.subscription.id }, type: 'subscription_details' },
+    settings: { account_tax_ids: settings.account_tax_ids, custom_fields: settings.custom_fields, description: settings.description, footer: settings.footer, issuer: settings.issuer },
+    shipping: 0,
+  });
+  await storeAndAnnounce(ctx, invoice, n.customer.id, n.subscription.id, n.created);
   return invoice;
 }
 
-/** The invoice line billing one subscription item for its first period, at the price's unit amount. */
+/** One line of a payment-mode Checkout invoice: a session line item billed once. */
+export interface CheckoutInvoiceLine {
+  price: { id: string; product: unknown; unit_amount: number | null };
+  quantity: number;
+  description: string | null;
+  amount: number;
+  taxes: InvoiceTax[];
+  discountAmounts: Array<{ amount: number; discount: string }>;
+  metadata: Record<string, string>;
+}
+
+/** What a payment-mode session with `invoice_creation.enabled` knows when its payment succeeds. */
+export interface CheckoutInvoiceInput {
+  customer: Customer;
+  currency: string;
+  lines: CheckoutInvoiceLine[];
+  paymentIntent: string;
+  created: number;
+  charged: InvoiceCharged;
+  shipping: number;
+  settings: InvoiceSettingsInput;
+}
+
+/**
+ * The paid Invoice of a payment-mode Checkout Session with `invoice_creation.enabled`
+ * (docs/decisions.md#invoices-for-one-time-payments): one line per session line item, the
+ * session's discount, tax and shipping, paid by its PaymentIntent. Emits the same four events.
+ */
+export async function createPaidCheckoutInvoice(ctx: Ctx, n: CheckoutInvoiceInput): Promise<Invoice> {
+  const id = newId('in_');
+  const lines = n.lines.map((line) => invoiceItemLine(id, n.currency, line, n.created));
+  const subtotal = totalOf(lines);
+  const invoice = paidInvoice(id, {
+    customer: n.customer,
+    currency: n.currency,
+    lines,
+    amounts: { subtotal, total: n.charged.total, tax: n.charged.tax, discounts: n.charged.discounts ?? [], taxes: n.charged.taxes ?? [] },
+    payment: paidInvoicePayment(id, n.paymentIntent, n.currency, n.charged.total, n.created),
+    created: n.created,
+    billingReason: 'manual',
+    parent: null,
+    settings: n.settings,
+    shipping: n.shipping,
+  });
+  await storeAndAnnounce(ctx, invoice, n.customer.id, null, n.created);
+  return invoice;
+}
+
+/** The invoice line billing one subscription item for its first period. */
 function subscriptionItemLine(invoiceId: string, subscription: Subscription, item: PricedItem) {
   const unitAmount = item.price.unit_amount ?? 0;
+  const name = item.description;
   return {
     id: newId('il_'),
     object: 'line_item',
-    amount: unitAmount * item.quantity,
+    amount: item.amount ?? unitAmount * item.quantity,
     currency: subscription.currency,
-    // Stripe's subscription lines read "<quantity> × <product name>".
-    description: item.description ? `${item.quantity} × ${item.description}` : null,
-    discount_amounts: [],
+    // Stripe's subscription lines read "<quantity> × <product name>"; a trial's "Trial period for <product name>".
+    description: name ? (item.trial ? `Trial period for ${name}` : `${item.quantity} × ${name}`) : null,
+    discount_amounts: item.discountAmounts ?? [],
     discountable: true,
-    discounts: [],
+    discounts: (item.discountAmounts ?? []).map((d) => d.discount),
     invoice: invoiceId,
     livemode: false,
     metadata: {},
@@ -66,13 +167,13 @@ function subscriptionItemLine(invoiceId: string, subscription: Subscription, ite
       invoice_item_details: null,
       subscription_item_details: {
         invoice_item: null,
-        proration: false,
+        proration: item.proration ?? false,
         proration_details: { credited_items: null },
         subscription: subscription.id,
         subscription_item: item.subscriptionItem,
       },
       type: 'subscription_item_details',
-    },
+    } as object,
     period: { end: item.periodEnd, start: item.periodStart },
     pretax_credit_amounts: [],
     pricing: {
@@ -81,7 +182,39 @@ function subscriptionItemLine(invoiceId: string, subscription: Subscription, ite
       unit_amount_decimal: String(unitAmount),
     },
     quantity: item.quantity,
-    taxes: [],
+    taxes: item.taxes ?? [],
+  };
+}
+
+/** The invoice line of a one-time Checkout line item (an invoice item made for it, as on Stripe). */
+function invoiceItemLine(invoiceId: string, currency: string, line: CheckoutInvoiceLine, created: number): InvoiceLine {
+  const unitAmount = line.price.unit_amount ?? 0;
+  return {
+    id: newId('il_'),
+    object: 'line_item',
+    amount: line.amount,
+    currency,
+    description: line.description,
+    discount_amounts: line.discountAmounts,
+    discountable: true,
+    discounts: line.discountAmounts.map((d) => d.discount),
+    invoice: invoiceId,
+    livemode: false,
+    metadata: line.metadata,
+    parent: {
+      invoice_item_details: { invoice_item: newId('ii_'), proration: false, proration_details: { credited_items: null }, subscription: null },
+      subscription_item_details: null,
+      type: 'invoice_item_details',
+    },
+    period: { end: created, start: created },
+    pretax_credit_amounts: [],
+    pricing: {
+      price_details: { price: line.price.id, product: productIdOf(line.price.product) },
+      type: 'price_details',
+      unit_amount_decimal: String(unitAmount),
+    },
+    quantity: line.quantity,
+    taxes: line.taxes,
   };
 }
 
@@ -98,20 +231,20 @@ function totalOf(lines: readonly InvoiceLine[]): number {
 }
 
 /** The one InvoicePayment: the whole total, paid in full by the Checkout PaymentIntent at `created`. */
-function paidInvoicePayment(invoiceId: string, n: FirstInvoiceInput, total: number) {
+function paidInvoicePayment(invoiceId: string, paymentIntent: string, currency: string, total: number, created: number) {
   return {
     id: newId('inpay_'),
     object: 'invoice_payment',
     amount_paid: total,
     amount_requested: total,
-    created: n.created,
-    currency: n.subscription.currency,
+    created,
+    currency,
     invoice: invoiceId,
     is_default: true,
     livemode: false,
-    payment: { payment_intent: n.paymentIntent, type: 'payment_intent' },
+    payment: { payment_intent: paymentIntent, type: 'payment_intent' },
     status: 'paid',
-    status_transitions: { canceled_at: null, paid_at: n.created },
+    status_transitions: { canceled_at: null, paid_at: created },
   };
 }
 
@@ -122,36 +255,52 @@ function invoiceNumber(c: Customer): string {
   return `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`;
 }
 
+/** Everything the paid invoice is built from. */
+interface PaidInvoiceInput {
+  customer: Customer;
+  currency: string;
+  lines: InvoiceLine[];
+  amounts: { subtotal: number; total: number; tax: number; discounts: Array<{ amount: number; discount: string }>; taxes: InvoiceTax[] };
+  payment: InvoicePayment | null;
+  created: number;
+  billingReason: 'subscription_create' | 'manual';
+  parent: object | null;
+  settings: InvoiceSettingsInput;
+  shipping: number;
+}
+
 /**
- * The Invoice object, finalized and paid at `created`. Its own period is that instant: an
+ * The Invoice object, finalized and paid at `created` (an invoice of 0 has no payment). Its own period is that instant: an
  * invoice's period looks back at usage before it and a first invoice has none; the lines carry
  * the service period. Keys are in Stripe's order, as the JSON is stored and served as built.
  */
-function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[], amounts: { subtotal: number; total: number; tax: number }, payment: InvoicePayment): Invoice {
+function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
   const c = n.customer;
-  const { subtotal, total, tax } = amounts;
+  const { subtotal, total, tax } = n.amounts;
+  const st = n.settings;
+  const inclusiveTax = n.amounts.taxes.filter((t) => t.tax_behavior === 'inclusive').reduce((sum, t) => sum + t.amount, 0);
   return {
     id,
     object: 'invoice',
     account_country: 'US',
     account_name: 'OpenCheckout',
-    account_tax_ids: null,
+    account_tax_ids: st.account_tax_ids ?? null,
     amount_due: total,
     amount_overpaid: 0,
     amount_paid: total,
     amount_remaining: 0,
-    amount_shipping: 0,
+    amount_shipping: n.shipping,
     application: null,
     attempt_count: 1,
     attempted: true,
     auto_advance: false,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: null,
-    billing_reason: 'subscription_create',
+    billing_reason: n.billingReason,
     collection_method: 'charge_automatically',
     created: n.created,
-    currency: n.subscription.currency,
-    custom_fields: null,
+    currency: n.currency,
+    custom_fields: st.custom_fields ?? null,
     // The customer fields are a copy taken at finalization, as Stripe's are.
     customer: c.id,
     customer_account: null,
@@ -165,37 +314,33 @@ function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[]
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
-    description: null,
-    discounts: [],
+    description: st.description ?? null,
+    discounts: n.amounts.discounts.map((d) => d.discount),
     due_date: null,
     effective_at: n.created,
     ending_balance: 0,
-    footer: null,
+    footer: st.footer ?? null,
     from_invoice: null,
     hosted_invoice_url: null,
     invoice_pdf: null,
-    issuer: { type: 'self' },
+    issuer: st.issuer ?? { type: 'self' },
     last_finalization_error: null,
     latest_revision: null,
-    lines: { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id}/lines` },
+    lines: { object: 'list', data: n.lines, has_more: false, total_count: n.lines.length, url: `/v1/invoices/${id}/lines` },
     livemode: false,
-    metadata: {},
+    metadata: st.metadata ?? {},
     next_payment_attempt: null,
     number: invoiceNumber(c),
     on_behalf_of: null,
-    parent: {
-      quote_details: null,
-      subscription_details: { metadata: n.subscription.metadata, subscription: n.subscription.id },
-      type: 'subscription_details',
-    },
+    parent: n.parent,
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: { object: 'list', data: [payment], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
+    payments: { object: 'list', data: n.payment ? [n.payment] : [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
     period_end: n.created,
     period_start: n.created,
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,
     receipt_number: null,
-    rendering: null,
+    rendering: st.rendering ? { amount_tax_display: st.rendering.amount_tax_display, pdf: null, template: st.rendering.template, template_version: null } : null,
     shipping_cost: null,
     shipping_details: null,
     starting_balance: 0,
@@ -203,13 +348,13 @@ function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[]
     status: 'paid',
     status_transitions: { finalized_at: n.created, marked_uncollectible_at: null, paid_at: n.created, voided_at: null },
     subtotal,
-    subtotal_excluding_tax: subtotal,
+    subtotal_excluding_tax: subtotal - inclusiveTax,
     test_clock: c.test_clock,
     total,
-    total_discount_amounts: [],
+    total_discount_amounts: n.amounts.discounts,
     total_excluding_tax: total - tax,
     total_pretax_credit_amounts: [],
-    total_taxes: [],
+    total_taxes: n.amounts.taxes,
     webhooks_delivered_at: null,
   };
 }
@@ -218,9 +363,9 @@ function paidFirstInvoice(id: string, n: FirstInvoiceInput, lines: InvoiceLine[]
  * Stores the paid invoice and emits the four events Stripe sends for an invoice created, finalized
  * and paid at once, in that order and all at `created`.
  */
-async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, n: FirstInvoiceInput): Promise<void> {
-  await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: n.customer.id, status: 'paid', subscription_id: n.subscription.id });
+async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, customer: string, subscription: string | null, created: number): Promise<void> {
+  await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: customer, status: 'paid', subscription_id: subscription });
   for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
-    await emit(ctx, type, invoice, undefined, n.created);
+    await emit(ctx, type, invoice, undefined, created);
   }
 }

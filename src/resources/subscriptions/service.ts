@@ -21,7 +21,7 @@ export interface SubscriptionItem {
   price: unknown;
   quantity: number;
   subscription: string;
-  tax_rates: [];
+  tax_rates: object[];
 }
 
 /** A Subscription at the current API version (periods live on its items since 2025). */
@@ -48,11 +48,12 @@ export interface Subscription {
   days_until_due: null;
   default_payment_method: string | null;
   default_source: null;
-  default_tax_rates: [];
+  /** TaxRate objects (`subscription_data.default_tax_rates`), applied to items without their own. */
+  default_tax_rates: object[];
   description: string | null;
   discounts: [];
   ended_at: null;
-  invoice_settings: { account_tax_ids: null; issuer: { type: 'self' } };
+  invoice_settings: InvoiceSettings;
   items: { object: 'list'; data: SubscriptionItem[]; has_more: false; total_count: number; url: string };
   latest_invoice: string | null;
   livemode: false;
@@ -67,12 +68,23 @@ export interface Subscription {
   pending_update: null;
   schedule: null;
   start_date: number;
-  status: 'active' | 'incomplete' | 'canceled';
+  status: 'active' | 'trialing' | 'incomplete' | 'canceled';
   test_clock: string | null;
   transfer_data: null;
-  trial_end: null;
-  trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } };
-  trial_start: null;
+  trial_end: number | null;
+  trial_settings: { end_behavior: { missing_payment_method: MissingPaymentMethod } };
+  trial_start: number | null;
+}
+
+export type MissingPaymentMethod = 'cancel' | 'create_invoice' | 'pause';
+
+/** `invoice_settings`: what every invoice of the subscription carries (`subscription_data.invoice_settings`). */
+export interface InvoiceSettings {
+  account_tax_ids: string[] | null;
+  custom_fields: Array<{ name: string; value: string }> | null;
+  description: string | null;
+  footer: string | null;
+  issuer: { type: 'account' | 'self'; account?: string };
 }
 
 export const subscriptions = new ObjectTable<Subscription>('subscriptions');
@@ -90,19 +102,38 @@ export function periodEnd(start: number, interval: 'day' | 'week' | 'month' | 'y
 export interface NewSubscription {
   customer: string;
   currency: string;
-  items: Array<{ price: RecurringPrice; quantity: number }>;
-  defaultPaymentMethod: string;
+  items: Array<{ price: RecurringPrice; quantity: number; taxRates?: object[] }>;
+  /** Null for a free trial that collected no payment method (`payment_method_collection: if_required`). */
+  defaultPaymentMethod: string | null;
   metadata: Metadata;
   description: string | null;
   testClock: string | null;
   created: number;
+  /** The trial's end: the subscription is `trialing` until then, and its first period ends there. */
+  trialEnd?: number | null;
+  missingPaymentMethod?: MissingPaymentMethod;
+  /** An explicit `billing_cycle_anchor`: the first period ends there (a short, prorated or free one). */
+  billingCycleAnchor?: number | null;
+  defaultTaxRates?: object[];
+  invoiceSettings?: Partial<InvoiceSettings>;
 }
 
-/** Builds an active Subscription starting now (its first Invoice is created by the caller). */
+/**
+ * Where the first period ends: at the trial's end, at an explicit billing cycle anchor, or one
+ * interval of the price after the start (docs/decisions.md#subscription-data-from-checkout).
+ */
+export function firstPeriodEnd(n: Pick<NewSubscription, 'items' | 'created' | 'trialEnd' | 'billingCycleAnchor'>): number {
+  if (n.trialEnd) return n.trialEnd;
+  if (n.billingCycleAnchor) return n.billingCycleAnchor;
+  const recurring = n.items.find((i) => i.price.recurring)?.price.recurring ?? { interval: 'month' as const, interval_count: 1 };
+  return periodEnd(n.created, recurring.interval, recurring.interval_count);
+}
+
+/** Builds a Subscription starting now, `trialing` or `active` (its first Invoice is created by the caller). */
 export function buildSubscription(n: NewSubscription): Subscription {
   const id = newId('sub_');
-  const recurring = n.items.find((i) => i.price.recurring)?.price.recurring ?? { interval: 'month' as const, interval_count: 1 };
-  const end = periodEnd(n.created, recurring.interval, recurring.interval_count);
+  const end = firstPeriodEnd(n);
+  const trialEnd = n.trialEnd ?? null;
   const items = n.items.map(
     (i): SubscriptionItem => ({
       id: newId('si_'),
@@ -116,7 +147,7 @@ export function buildSubscription(n: NewSubscription): Subscription {
       price: i.price,
       quantity: i.quantity,
       subscription: id,
-      tax_rates: [],
+      tax_rates: i.taxRates ?? [],
     }),
   );
   return {
@@ -125,7 +156,7 @@ export function buildSubscription(n: NewSubscription): Subscription {
     application: null,
     application_fee_percent: null,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-    billing_cycle_anchor: n.created,
+    billing_cycle_anchor: trialEnd ?? n.billingCycleAnchor ?? n.created,
     billing_cycle_anchor_config: null,
     billing_mode: { flexible: null, type: 'classic' },
     billing_schedules: [],
@@ -142,11 +173,17 @@ export function buildSubscription(n: NewSubscription): Subscription {
     days_until_due: null,
     default_payment_method: n.defaultPaymentMethod,
     default_source: null,
-    default_tax_rates: [],
+    default_tax_rates: n.defaultTaxRates ?? [],
     description: n.description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: n.invoiceSettings?.account_tax_ids ?? null,
+      custom_fields: n.invoiceSettings?.custom_fields ?? null,
+      description: n.invoiceSettings?.description ?? null,
+      footer: n.invoiceSettings?.footer ?? null,
+      issuer: n.invoiceSettings?.issuer ?? { type: 'self' },
+    },
     items: { object: 'list', data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
     livemode: false,
@@ -161,12 +198,12 @@ export function buildSubscription(n: NewSubscription): Subscription {
     pending_update: null,
     schedule: null,
     start_date: n.created,
-    status: 'active',
+    status: trialEnd ? 'trialing' : 'active',
     test_clock: n.testClock,
     transfer_data: null,
-    trial_end: null,
-    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
-    trial_start: null,
+    trial_end: trialEnd,
+    trial_settings: { end_behavior: { missing_payment_method: n.missingPaymentMethod ?? 'create_invoice' } },
+    trial_start: trialEnd ? n.created : null,
   };
 }
 
