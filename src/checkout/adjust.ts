@@ -1,6 +1,6 @@
 /**
  * What the buyer changes on the hosted page before paying: a promotion code added or removed, a
- * shipping rate chosen, the address that tax depends on. Each reprices the session through the
+ * shipping rate chosen, the address that tax depends on, a quantity, an optional item added. Each reprices the session through the
  * same rules as the API (checkout/pricing.ts) and stores it, in one transaction, with no event
  * (Stripe emits none for them either).
  */
@@ -12,12 +12,14 @@ import { hasSucceededPayment } from '../resources/payment-intents/service.js';
 import { requireApplicablePromotionCode } from '../resources/promotion-codes/service.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 import { newDiscountId, offersShippingRate, repriced } from './pricing.js';
+import { changeItems, type ItemsAdjustment } from './quantities.js';
 
 export type PageAdjustment =
   | { kind: 'apply_promotion_code'; code: string }
   | { kind: 'remove_promotion_code' }
   | { kind: 'select_shipping_rate'; rate: string }
-  | { kind: 'update_address'; address: NonNullable<PricingState['address']> };
+  | { kind: 'update_address'; address: NonNullable<PricingState['address']> }
+  | ItemsAdjustment;
 
 /** The pricing state of a session the page may reprice; older sessions have none and keep their amounts. */
 function pricingOf(s: StoredSession): PricingState {
@@ -44,7 +46,7 @@ async function withPromotionCode(ctx: Ctx, s: StoredSession, state: PricingState
 }
 
 /** The pricing after one change by the buyer. */
-async function adjusted(ctx: Ctx, s: StoredSession, state: PricingState, a: PageAdjustment): Promise<PricingState> {
+async function adjusted(ctx: Ctx, s: StoredSession, state: PricingState, a: Exclude<PageAdjustment, ItemsAdjustment>): Promise<PricingState> {
   switch (a.kind) {
     case 'apply_promotion_code':
       return withPromotionCode(ctx, s, state, a.code);
@@ -63,8 +65,12 @@ export async function adjustSession(ctx: Ctx, sessionId: string, a: PageAdjustme
   const s = await lockSession(ctx, sessionId);
   if (s.status !== 'open') throw errors.invalid('This Checkout Session is no longer open.', undefined, 'checkout_session_not_open');
   const state = pricingOf(s);
-  const next = await adjusted(ctx, s, state, a);
-  const priced = await repriced(ctx, s, await loadLineItems(ctx, s.id), next);
+  const items = await loadLineItems(ctx, s.id);
+  const next =
+    a.kind === 'set_quantities' || a.kind === 'add_optional_item'
+      ? await changeItems(ctx, { session: s, items, state }, a)
+      : { session: s, items, state: await adjusted(ctx, s, state, a) };
+  const priced = await repriced(ctx, next.session, next.items, next.state);
   await saveSessionWithItems(ctx, priced.session, priced.items);
   return priced;
 }

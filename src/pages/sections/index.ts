@@ -35,3 +35,4 @@ export function readAnswers(body: URLSearchParams, view: PageView): { answers: P
   if ('error' in consent) return consent;
   return { answers: { customFields: fields.values, consent: consent.consent, ...names } };
 }
+export { isItemsAction, itemsChange, optionalItemsHtml, pendingAction, quantityHtml } from './quantities.js';

@@ -42,7 +42,8 @@ export interface TaxAmount {
 export interface LineItem {
   id: string;
   object: 'item';
-  adjustable_quantity: null;
+  /** `line_items[].adjustable_quantity` as sent (docs/decisions.md#quantities-the-buyer-changes). */
+  adjustable_quantity: { enabled: boolean; maximum: number | null; minimum: number | null } | null;
   amount_discount: number;
   amount_subtotal: number;
   amount_tax: number;
@@ -219,6 +220,19 @@ export interface SessionInternals {
   test_clock: string | null;
   /** What the totals are computed from (checkout/pricing.ts); absent on sessions stored before it. */
   pricing?: PricingState;
+  /** The `optional_items` the page offers, their prices looked up at create. */
+  optional_items?: OptionalItemOffer[];
+}
+
+/** An optional item the page offers (docs/decisions.md#quantities-the-buyer-changes); `added` once the buyer adds it. */
+export interface OptionalItemOffer {
+  /** The Price object. */
+  price: object;
+  quantity: number;
+  adjustable_quantity: LineItem['adjustable_quantity'];
+  /** The product's name, shown on the page. */
+  name: string | null;
+  added: boolean;
 }
 
 /** A line as the totals read it: its price's product and tax behaviour, and its tax rates. */
