@@ -1,34 +1,109 @@
 /**
- * Settlement of delayed (ACH) payments: the session completed `unpaid` with a `processing`
- * PaymentIntent; when the settlement delay has passed (on the customer's test clock if it has
- * one) the payment succeeds or fails per the test account, and the async Checkout event follows.
+ * Payments that finish later: bank debits (ACH, SEPA) are `processing` and settle when the
+ * settlement delay has passed; a konbini voucher waits in `requires_action` until the buyer pays it
+ * at a store or it expires. Either way the session completed `unpaid`, the settlement job decides
+ * (on the customer's test clock if it has one) per the test numbers, and the async Checkout event
+ * follows (docs/decisions.md#delayed-payments-ach, docs/decisions.md#konbini).
  */
 import type { Ctx } from '../api/context.js';
 import { emit } from '../events/emit.js';
-import { chargeOutcome } from '../processor/index.js';
-import { present, type StoredSession } from '../resources/checkout-sessions/shape.js';
+import { checkTypeAmount, paymentMethodType } from '../payment-method-types/index.js';
+import { chargeOutcome, KONBINI_MINUTES, type ChargeOutcome } from '../processor/index.js';
+import { present, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
 import { saveSession, sessionOfPaymentIntent } from '../resources/checkout-sessions/store.js';
 import { findPaymentMethod } from '../resources/payment-methods/service.js';
-import { findPaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
-import type { Job } from '../scheduler/jobs.js';
+import type { PaymentMethod } from '../resources/payment-methods/shape.js';
+import { findPaymentIntent, transitionPaymentIntent, type PaymentError, type PaymentIntent } from '../resources/payment-intents/service.js';
+import { schedule, type Job } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 
 /** The job that settles a delayed payment (its kind, spelled once). */
 export const SETTLE_JOB = 'payment_intent.settle';
 
-/** Settles a processing PaymentIntent once its delay has passed: succeeded or failed, with the session's async event. */
+/** Where the buyer sees a session's konbini voucher again (`hosted_voucher_url`): the session id is the key. */
+export function voucherPath(sessionId: string): string {
+  return `/c/pay/${encodeURIComponent(sessionId)}/voucher`;
+}
+
+type SessionFields = Partial<Pick<Session, 'payment_intent' | 'payment_status'>>;
+
+/**
+ * Starts a payment that finishes later, when the outcome says so: a bank debit becomes
+ * `processing`, a konbini payment `requires_action` with its voucher; the settlement job is
+ * scheduled and the session completes `unpaid`. Undefined for a payment that finished at once.
+ * An amount the type does not take (konbini below ¥120) is refused first, with Stripe's error.
+ */
+export async function startDelayedPayment(
+  ctx: Ctx,
+  pi: PaymentIntent,
+  i: { session: StoredSession; pm: PaymentMethod; outcome: ChargeOutcome; now: number },
+): Promise<SessionFields | undefined> {
+  const s = i.session;
+  const type = paymentMethodType(i.pm.type);
+  checkTypeAmount(type, pi.amount, pi.currency);
+  const delay = ctx.deps.config.settlementDelaySeconds;
+  const testClock = s._internal.test_clock;
+  if (i.outcome.status === 'processing') {
+    const processing: PaymentIntent = { ...pi, status: 'processing', payment_method: i.pm.id, last_payment_error: null, next_action: null };
+    await transitionPaymentIntent(ctx, pi, processing, i.now);
+    // Stripe's "after at least three minutes" test numbers take three minutes of business time.
+    await schedule(ctx, SETTLE_JOB, pi.id, i.now + (i.outcome.delayed ? Math.max(KONBINI_MINUTES, delay) : delay), testClock);
+    return { payment_intent: pi.id, payment_status: 'unpaid' };
+  }
+  if (i.outcome.status !== 'requires_action' || !type.voucher) return undefined;
+  const voucher = type.voucher({
+    amount: pi.amount,
+    currency: pi.currency,
+    now: i.now,
+    expires: i.outcome.expires,
+    options: s.payment_method_options[type.type] as Record<string, unknown> | undefined,
+    voucherUrl: `${ctx.deps.publicUrl()}${voucherPath(s.id)}`,
+  });
+  const waiting: PaymentIntent = { ...pi, status: 'requires_action', payment_method: i.pm.id, last_payment_error: null, next_action: voucher.nextAction };
+  await transitionPaymentIntent(ctx, pi, waiting, i.now);
+  const paid = i.outcome.paid;
+  // Paid "within several seconds" or "after about 3 minutes"; never paid: settled (as expired)
+  // when the voucher expires, or within seconds when it expired at once.
+  const due =
+    paid === 'soon' ? i.now + delay : paid === 'after_minutes' ? i.now + KONBINI_MINUTES : Math.max(voucher.expiresAt, i.now + delay);
+  await schedule(ctx, SETTLE_JOB, pi.id, due, testClock);
+  return { payment_intent: pi.id, payment_status: 'unpaid' };
+}
+
+/** Whether the later outcome is a payment, a failure (with Stripe's error), or still nothing. */
+function settlementOf(pi: PaymentIntent, outcome: ChargeOutcome): 'paid' | 'pending' | Omit<PaymentError, 'payment_method'> {
+  if (pi.status === 'requires_action') {
+    if (outcome.status === 'requires_action' && outcome.paid === 'never') {
+      return {
+        type: 'invalid_request_error',
+        code: 'payment_intent_payment_attempt_expired',
+        message: 'The payment attempt expired: the voucher was not paid before its expiry.',
+      };
+    }
+    return 'paid';
+  }
+  if (outcome.status === 'processing' && outcome.outcome === 'pending') return 'pending';
+  if (outcome.status === 'succeeded' || (outcome.status === 'processing' && outcome.outcome === 'succeeded')) return 'paid';
+  if (outcome.status === 'processing') {
+    return { type: 'invalid_request_error', code: outcome.failure_code ?? 'payment_method_not_available', message: outcome.failure_message ?? 'The payment failed.' };
+  }
+  if (outcome.status === 'declined') return { type: 'invalid_request_error', code: outcome.code, message: outcome.message };
+  return 'paid';
+}
+
+/** Settles a processing (or voucher-waiting) PaymentIntent once due: succeeded or failed, with the session's async event. */
 export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   const pi = await findPaymentIntent(ctx, paymentIntentId);
-  if (!pi || pi.status !== 'processing' || !pi.payment_method) return;
+  if (!pi || (pi.status !== 'processing' && pi.status !== 'requires_action') || !pi.payment_method) return;
   const pm = await findPaymentMethod(ctx, pi.payment_method);
   if (!pm) return;
   const session = await sessionOfPaymentIntent(ctx, pi.id);
   const now = await businessNow(ctx, session?._internal.test_clock ?? null);
-  const outcome = await chargeOutcome(ctx.db, pm, pi.amount, { now });
-  if (outcome.status === 'processing' && outcome.outcome === 'pending') return;
+  const result = settlementOf(pi, await chargeOutcome(ctx.db, pm, pi.amount, { now }));
+  if (result === 'pending') return;
 
-  if (outcome.status === 'succeeded' || (outcome.status === 'processing' && outcome.outcome === 'succeeded')) {
-    await transitionPaymentIntent(ctx, pi, { ...pi, status: 'succeeded', amount_received: pi.amount }, now);
+  if (result === 'paid') {
+    await transitionPaymentIntent(ctx, pi, { ...pi, status: 'succeeded', amount_received: pi.amount, next_action: null }, now);
     if (session) {
       const paid: StoredSession = { ...session, payment_status: 'paid' };
       await saveSession(ctx, paid);
@@ -36,15 +111,12 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
     }
     return;
   }
-  const failure =
-    outcome.status === 'processing'
-      ? { code: outcome.failure_code ?? 'payment_method_not_available', message: outcome.failure_message ?? 'The payment failed.' }
-      : { code: outcome.code, message: outcome.message };
   const failed: PaymentIntent = {
     ...pi,
     status: 'requires_payment_method',
     payment_method: null,
-    last_payment_error: { type: 'invalid_request_error', code: failure.code, message: failure.message, payment_method: pm },
+    next_action: null,
+    last_payment_error: { ...result, payment_method: pm },
   };
   await transitionPaymentIntent(ctx, pi, failed, now);
   if (session) await emit(ctx, 'checkout.session.async_payment_failed', present(session), undefined, now);

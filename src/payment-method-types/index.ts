@@ -8,6 +8,9 @@ import { errors } from '../api/errors.js';
 import type { Field } from '../api/params.js';
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import { card } from './card.js';
+import { konbini } from './konbini.js';
+import { link } from './link.js';
+import { sepaDebit } from './sepa-debit.js';
 import type { PaymentMethodType } from './types.js';
 import { usBankAccount } from './us-bank-account.js';
 
@@ -18,6 +21,9 @@ import { usBankAccount } from './us-bank-account.js';
 const BY_NAME: Readonly<Record<SupportedType, PaymentMethodType>> = {
   card,
   us_bank_account: usBankAccount,
+  sepa_debit: sepaDebit,
+  konbini,
+  link,
 };
 
 /** Every type, in registry order. */
@@ -67,4 +73,20 @@ function byType<T>(pick: (t: PaymentMethodType) => T): Record<SupportedType, T> 
   return Object.fromEntries(PAYMENT_METHOD_TYPES.map((t) => [t.type, pick(t)])) as Record<SupportedType, T>;
 }
 
-export type { BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement } from './types.js';
+/**
+ * Refuses an amount the type does not take in `currency` (konbini: ¥120 to ¥300,000), as Stripe
+ * answers it (400 `amount_too_small` / `amount_too_large`, naming `param`).
+ */
+export function checkTypeAmount(t: PaymentMethodType, amount: number, currency: string, param?: string): void {
+  const limits = t.amountLimits?.[currency];
+  if (!limits) return;
+  if (amount < limits.min) {
+    throw errors.invalid(`The amount is too small for \`${t.type}\`: it must be at least ${limits.min} ${currency}.`, param, 'amount_too_small');
+  }
+  if (amount > limits.max) {
+    throw errors.invalid(`The amount is too large for \`${t.type}\`: it must be at most ${limits.max} ${currency}.`, param, 'amount_too_large');
+  }
+}
+
+export type { BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement, Voucher, VoucherInput } from './types.js';
+export { konbiniDetails, type KonbiniDisplayDetails, KONBINI_STORES } from './konbini.js';

@@ -5,7 +5,8 @@
  */
 import type { Field } from '../api/params.js';
 import type { FormError, Values } from '../pages/form.js';
-import type { PageLocale } from '../pages/i18n.js';
+import type { LocalText, PageLocale } from '../pages/i18n.js';
+import type { VoucherExpiry } from '../processor/index.js';
 import type { BillingDetails, SupportedType } from '../resources/payment-methods/shape.js';
 import type { Db } from '../store/db.js';
 
@@ -47,14 +48,14 @@ export interface PageEntry<Params> {
 
 /** How the hosted page shows the type: one accordion item, its fields, and reading them back. */
 export interface PaymentMethodPage<Params> {
-  /** The accordion item's label. */
-  label: string;
+  /** The accordion item's label, in every page locale. */
+  label: LocalText;
   /** Its label when saved methods are listed above it ("New card" under saved cards). */
-  labelBesideSaved?: string | undefined;
+  labelBesideSaved?: LocalText | undefined;
   /** The accordion item's body: the type's fields. Keeps the ids of Stripe's page. */
   render(r: PageRender): string;
-  /** Reads the type's fields from a posted form: the details to create with, or the first error. */
-  read(body: URLSearchParams): PageEntry<Params> | FormError;
+  /** Reads the type's fields from a posted form: the details to create with, or the first error (in `locale`, English by default). */
+  read(body: URLSearchParams, locale?: PageLocale): PageEntry<Params> | FormError;
   /** The type's fields shown again after a refused submit; never a card or account number. */
   kept: readonly string[];
   /** What the type's fields start with. */
@@ -63,6 +64,27 @@ export interface PaymentMethodPage<Params> {
   fieldOfParam: Readonly<Record<string, string>>;
   /** Whether the form's billing name and address fields are required when paying with the type. */
   requiresBillingFields: boolean;
+}
+
+/** What a voucher (a konbini payment slip) is made from when the buyer submits. */
+export interface VoucherInput {
+  /** The PaymentIntent's amount and currency. */
+  amount: number;
+  currency: string;
+  /** Business time, unix seconds. */
+  now: number;
+  /** When the test email says the voucher expires (Stripe's konbini test emails). */
+  expires: VoucherExpiry;
+  /** The session's `payment_method_options[<type>]`, as sent. */
+  options: Readonly<Record<string, unknown>> | undefined;
+  /** Where the buyer sees the voucher again (`next_action...hosted_voucher_url`). */
+  voucherUrl: string;
+}
+
+/** A voucher: the PaymentIntent's `next_action` while it is `requires_action`, and its expiry. */
+export interface Voucher {
+  nextAction: { type: string } & Record<string, unknown>;
+  expiresAt: number;
 }
 
 /**
@@ -79,6 +101,15 @@ export interface PaymentMethodType<Details = unknown, Params = unknown, Update =
   prefillable: boolean;
   /** The currencies a session offering the type may use; null = any. */
   currencies: readonly string[] | null;
+  /**
+   * Whether it may be saved for later payments (setup mode, `setup_future_usage`): a konbini
+   * payment is a one-off slip paid in cash, so it may not.
+   */
+  reusable: boolean;
+  /** The amounts (smallest unit) a payment may take, by currency; a currency not named has no limit here. */
+  amountLimits?: Readonly<Record<string, { min: number; max: number }>> | undefined;
+  /** Paying shows the buyer a voucher to pay later (konbini): the PaymentIntent waits in `requires_action`. */
+  voucher?: ((input: VoucherInput) => Voucher) | undefined;
   params: { create: Field<Params | undefined>; update: Field<Update | undefined> };
   /**
    * Validates the details like Stripe (missing params, then the processor's checks) and builds

@@ -28,6 +28,11 @@ export async function bankAccountFingerprint(db: Db, routing: string, account: s
   return fingerprintWith(await installationSecret(db, BANK_FINGERPRINT_SECRET), `${routing}:${account}`);
 }
 
+/** The fingerprint of an IBAN (normalised), under the bank accounts' key. */
+export async function ibanFingerprint(db: Db, iban: string): Promise<string> {
+  return fingerprintWith(await installationSecret(db, BANK_FINGERPRINT_SECRET), `iban:${iban}`);
+}
+
 /**
  * Finds which known number a fingerprint belongs to. Outcomes are decided from the fingerprint, so
  * a PaymentMethod never has to keep the number to behave like its test card later.

@@ -7,9 +7,13 @@ export { tokenizeCard, testCardDetails, isTestCardPaymentMethodId, isTestCardTok
 export type { TypedCard, BillingHints, CardDetails, CheckResult, TokenizeResult, CardInputError } from './cards.js';
 export { describeBankAccount, testBankDetails, isTestBankPaymentMethodId } from './banks.js';
 export type { BankDetails, BankResult, BankInputError } from './banks.js';
+export { describeIban, testIbanDetails, normalizeIban, ibanChecksumValid } from './ibans.js';
+export type { IbanDetails, IbanResult, IbanInputError } from './ibans.js';
+export { isTestIbanPaymentMethodId } from './test-ibans.js';
+export { konbiniScenario, KONBINI_MINUTES, type VoucherPayment, type VoucherExpiry } from './test-konbini.js';
 export { chargeOutcome, attachOutcome } from './outcomes.js';
 export type { ChargeOutcome, AttachOutcome, ChargeOptions, ChargeablePaymentMethod } from './outcomes.js';
-export { cardFingerprint, bankAccountFingerprint } from './fingerprint.js';
+export { cardFingerprint, bankAccountFingerprint, ibanFingerprint } from './fingerprint.js';
 export { luhnValid, detectBrand, displayBrand, normalizeNumber, isExpired, fullExpiryYear, checkExpiry } from './card-rules.js';
 export { DECLINES, BANK_FAILURES, type Decline, type BankFailure } from './declines.js';
 export type { CardBrand, CardFunding } from './test-cards.js';

@@ -4,17 +4,24 @@ import { DECLINES, type Decline } from './declines.js';
 import { BANK_FINGERPRINT_SECRET, CARD_FINGERPRINT_SECRET, FingerprintIndex } from './fingerprint.js';
 import { TEST_BANK_ACCOUNTS, TEST_ROUTING_NUMBER, type TestBankAccount } from './test-banks.js';
 import { TEST_CARDS, type TestCard } from './test-cards.js';
+import { uniqueTestIbans, type TestIban } from './test-ibans.js';
+import { konbiniScenario, type VoucherExpiry, type VoucherPayment } from './test-konbini.js';
 
 /** The parts of a PaymentMethod (as served) that decide an outcome. */
 export interface ChargeablePaymentMethod {
   type: string;
   card?: { fingerprint?: string | null | undefined; exp_month: number; exp_year: number; checks?: { cvc_check: string | null } | null } | undefined;
   us_bank_account?: { fingerprint: string | null } | undefined;
+  sepa_debit?: { fingerprint: string | null } | undefined;
+  /** The buyer's email decides a konbini voucher's fate (Stripe's test emails). */
+  billing_details?: { email: string | null } | undefined;
 }
 
 /**
  * What charging a payment method does. Cards answer at once; bank debits are `processing` and
- * settle later to `outcome` (`pending` = stays processing, like `pm_usBankAccount_processing`).
+ * settle later to `outcome` (`pending` = stays processing, like `pm_usBankAccount_processing`;
+ * `delayed`: "after at least three minutes"); a konbini voucher waits for the buyer to pay it at
+ * a store (`requires_action`): `paid` says when (or never), `expires` when it expires.
  */
 export type ChargeOutcome =
   | { status: 'succeeded' }
@@ -24,7 +31,9 @@ export type ChargeOutcome =
       outcome: 'succeeded' | 'failed' | 'pending';
       failure_code: string | null;
       failure_message: string | null;
-    };
+      delayed?: boolean;
+    }
+  | { status: 'requires_action'; paid: VoucherPayment; expires: VoucherExpiry };
 
 /** Saving a payment method either works (`succeeded`, as a SetupIntent would say) or declines. */
 export type AttachOutcome = { status: 'succeeded' } | ({ status: 'declined' } & Decline);
@@ -49,6 +58,8 @@ async function testCardOf(db: Db, pm: ChargeablePaymentMethod): Promise<TestCard
   const fp = pm.card?.fingerprint;
   return fp ? cardIndex.lookup(db, fp) : undefined;
 }
+
+const ibanIndex = new FingerprintIndex<TestIban>(BANK_FINGERPRINT_SECRET, () => uniqueTestIbans().map((t) => [`iban:${t.iban}`, t] as const));
 
 async function testBankOf(db: Db, pm: ChargeablePaymentMethod): Promise<TestBankAccount | undefined> {
   const fp = pm.us_bank_account?.fingerprint;
@@ -88,6 +99,26 @@ const debitBank: ChargeRule = async (db, pm) => {
     : { status: 'processing', outcome: s.outcome, failure_code: null, failure_message: null };
 };
 
+/** A SEPA debit is `processing`; its test IBAN says how, and how soon, it settles. */
+const debitSepa: ChargeRule = async (db, pm) => {
+  const fp = pm.sepa_debit?.fingerprint;
+  const test = fp ? await ibanIndex.lookup(db, fp) : undefined;
+  const s = test?.settlement ?? { outcome: 'succeeded', delayed: false, disputed: false };
+  const delayed = s.delayed ? { delayed: true } : {};
+  return s.outcome === 'failed'
+    ? { status: 'processing', outcome: 'failed', failure_code: s.failure_code, failure_message: s.failure_message, ...delayed }
+    : { status: 'processing', outcome: 'succeeded', failure_code: null, failure_message: null, ...delayed };
+};
+
+/** A konbini payment shows a voucher; the buyer's email says whether and when it is paid. */
+const voucherKonbini: ChargeRule = async (_db, pm) => {
+  const s = konbiniScenario(pm.billing_details?.email);
+  return { status: 'requires_action', paid: s.paid, expires: s.expires };
+};
+
+/** Link pays from the buyer's Link account at once. */
+const chargeLink: ChargeRule = async () => ({ status: 'succeeded' });
+
 /** Cards that simulate an issuer decline refuse to be saved, and so do expired cards. */
 const attachCard: AttachRule = async (db, pm, opts) => {
   if (!pm.card) return { status: 'succeeded' };
@@ -102,7 +133,13 @@ const attachCard: AttachRule = async (db, pm, opts) => {
  * Each payment method type's rules, by `PaymentMethod.type`. The type's module
  * (src/payment-method-types/) names how it settles; these rules give the matching outcome.
  */
-const CHARGE: Readonly<Record<string, ChargeRule>> = { card: chargeCard, us_bank_account: debitBank };
+const CHARGE: Readonly<Record<string, ChargeRule>> = {
+  card: chargeCard,
+  us_bank_account: debitBank,
+  sepa_debit: debitSepa,
+  konbini: voucherKonbini,
+  link: chargeLink,
+};
 /** A type without an attach rule attaches (Stripe's test bank accounts count as verified). */
 const ATTACH: Readonly<Record<string, AttachRule>> = { card: attachCard };
 

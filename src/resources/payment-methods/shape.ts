@@ -6,7 +6,7 @@ export type AllowRedisplay = 'always' | 'limited' | 'unspecified';
 export const ALLOW_REDISPLAY = ['always', 'limited', 'unspecified'] as const;
 
 /** The payment method types OpenCheckout can create. */
-export const SUPPORTED_TYPES = ['card', 'us_bank_account'] as const;
+export const SUPPORTED_TYPES = ['card', 'us_bank_account', 'sepa_debit', 'konbini', 'link'] as const;
 export type SupportedType = (typeof SUPPORTED_TYPES)[number];
 
 /** Every type Stripe knows (stripe-node 23 `PaymentMethodListParams.Type`): list filters accept them all. */
@@ -58,6 +58,24 @@ export interface UsBankAccountShape {
   status_details: Record<string, never>;
 }
 
+/** `PaymentMethod.sepa_debit` as served (stripe-node 23 `PaymentMethod.SepaDebit`): never the whole IBAN. */
+export interface SepaDebitShape {
+  bank_code: string | null;
+  branch_code: string | null;
+  country: string | null;
+  fingerprint: string | null;
+  generated_from: { charge: string | null; setup_attempt: string | null } | null;
+  last4: string | null;
+}
+
+/** `PaymentMethod.konbini` as served (stripe-node 23 `PaymentMethod.Konbini`: no fields). */
+export type KonbiniShape = Record<string, never>;
+
+/** `PaymentMethod.link` as served (stripe-node 23 `PaymentMethod.Link`). */
+export interface LinkShape {
+  email: string | null;
+}
+
 /** A PaymentMethod as served at the current API version (stripe-node 23 `PaymentMethod`). */
 export interface PaymentMethod {
   id: string;
@@ -68,8 +86,11 @@ export interface PaymentMethod {
   created: number;
   customer: string | null;
   customer_account: null;
+  konbini?: KonbiniShape;
+  link?: LinkShape;
   livemode: false;
   metadata: Metadata;
+  sepa_debit?: SepaDebitShape;
   type: SupportedType;
   us_bank_account?: UsBankAccountShape;
 }
