@@ -118,7 +118,7 @@ for (const store of STORES) {
         [{ type: 'card', card: { number: '4242424242424242', exp_year: YEAR } }, { statusCode: 400, code: 'parameter_missing', param: 'card[exp_month]' }],
         [{ type: 'card' }, { statusCode: 400, code: 'parameter_missing', param: 'card' }],
         [{ card: { number: '4242424242424242', exp_month: 12, exp_year: YEAR } }, { statusCode: 400, code: 'parameter_missing', param: 'type' }],
-        [{ type: 'sepa_debit' } as Stripe.PaymentMethodCreateParams, { statusCode: 400, param: 'type' }],
+        [{ type: 'bacs_debit' } as Stripe.PaymentMethodCreateParams, { statusCode: 400, param: 'type' }],
         [{ ...card('4242424242424242'), us_bank_account: { routing_number: '110000000' } }, { statusCode: 400, param: 'us_bank_account' }],
         [{ type: 'card', card: { number: '4242424242424242', exp_month: 'soon' } } as never, { statusCode: 400, code: 'parameter_invalid_integer', param: 'card[exp_month]' }],
         [{ ...card('4242424242424242'), bogus: 1 } as never, { statusCode: 400, code: 'parameter_unknown', param: 'bogus' }],
