@@ -1,11 +1,17 @@
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
+import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
 import { paymentIntents } from './service.js';
 
-/** PaymentIntents: retrieve and list `/v1/payment_intents` (Checkout creates them). */
+/** PaymentIntents: retrieve and list `/v1/payment_intents` (Checkout creates them), capture and cancel. */
 export const paymentIntentsModule: ResourceModule = {
   name: 'payment-intents',
-  routes: readRoutes({ base: '/v1/payment_intents', table: paymentIntents, kind: 'payment_intent', filters: { customer: 'customer_id' } }),
+  routes: [
+    ...readRoutes({ base: '/v1/payment_intents', table: paymentIntents, kind: 'payment_intent', filters: { customer: 'customer_id' } }),
+    { method: 'POST', path: '/v1/payment_intents/:id/capture', handler: (ctx, req) => capturePaymentIntent(ctx, req.path.id as string, req.params) },
+    { method: 'POST', path: '/v1/payment_intents/:id/cancel', handler: (ctx, req) => cancelPaymentIntent(ctx, req.path.id as string, req.params) },
+  ],
   expandable: { pi_: (ctx, id) => paymentIntents.get(ctx.db, ctx.account, id) },
-  events: ['payment_intent.created', 'payment_intent.processing', 'payment_intent.succeeded', 'payment_intent.payment_failed'],
+  events: ['payment_intent.created', 'payment_intent.processing', 'payment_intent.requires_action', 'payment_intent.succeeded', 'payment_intent.payment_failed',
+    'payment_intent.amount_capturable_updated', 'payment_intent.canceled'],
 };

@@ -5,7 +5,10 @@ import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
 import type { Address } from '../shared/params.js';
 
-export type PaymentIntentStatus = 'requires_payment_method' | 'processing' | 'succeeded' | 'canceled';
+export type PaymentIntentStatus = 'requires_payment_method' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
+
+/** `next_action` while a payment waits on the buyer (a konbini voucher to pay at a store). */
+export type NextAction = { type: string } & Record<string, unknown>;
 
 export interface PaymentError {
   type: 'card_error' | 'invalid_request_error';
@@ -25,11 +28,11 @@ export interface PaymentIntent {
   amount_details: { tip: Record<string, never> };
   amount_received: number;
   application: null;
-  application_fee_amount: null;
+  application_fee_amount: number | null;
   automatic_payment_methods: null;
   canceled_at: number | null;
-  cancellation_reason: null;
-  capture_method: 'automatic' | 'automatic_async';
+  cancellation_reason: 'abandoned' | 'automatic' | 'duplicate' | 'expired' | 'failed_invoice' | 'fraudulent' | 'requested_by_customer' | 'void_invoice' | null;
+  capture_method: 'automatic' | 'automatic_async' | 'manual';
   client_secret: string;
   confirmation_method: 'automatic';
   created: number;
@@ -43,8 +46,8 @@ export interface PaymentIntent {
   livemode: false;
   managed_payments: null;
   metadata: Metadata;
-  next_action: null;
-  on_behalf_of: null;
+  next_action: NextAction | null;
+  on_behalf_of: string | null;
   payment_method: string | null;
   payment_method_configuration_details: null;
   payment_method_options: Record<string, unknown>;
@@ -59,8 +62,9 @@ export interface PaymentIntent {
   statement_descriptor: string | null;
   statement_descriptor_suffix: string | null;
   status: PaymentIntentStatus;
-  transfer_data: null;
-  transfer_group: null;
+  /** Connect: kept as sent; no money moves offline (docs/decisions.md#payment-intent-data-from-checkout). */
+  transfer_data: { amount?: number; destination: string } | null;
+  transfer_group: string | null;
 }
 
 /** The `payment_intents` table (this folder owns it). */
@@ -77,6 +81,14 @@ export interface NewPaymentIntent {
   setupFutureUsage?: 'on_session' | 'off_session' | null;
   shipping?: { address: Address; name: string } | null;
   created: number;
+  captureMethod?: 'automatic' | 'automatic_async' | 'manual';
+  statementDescriptor?: string | null;
+  statementDescriptorSuffix?: string | null;
+  paymentMethodOptions?: Record<string, unknown>;
+  applicationFeeAmount?: number | null;
+  onBehalfOf?: string | null;
+  transferData?: { amount?: number; destination: string } | null;
+  transferGroup?: string | null;
 }
 
 const columns = (pi: PaymentIntent) => ({ customer_id: pi.customer, status: pi.status });
@@ -109,11 +121,11 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
     amount_details: { tip: {} },
     amount_received: 0,
     application: null,
-    application_fee_amount: null,
+    application_fee_amount: n.applicationFeeAmount ?? null,
     automatic_payment_methods: null,
     canceled_at: null,
     cancellation_reason: null,
-    capture_method: 'automatic_async',
+    capture_method: n.captureMethod ?? 'automatic_async',
     client_secret: `${id}_secret_${randomToken(24)}`,
     confirmation_method: 'automatic',
     created: n.created,
@@ -128,10 +140,10 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
     managed_payments: null,
     metadata: n.metadata ?? {},
     next_action: null,
-    on_behalf_of: null,
+    on_behalf_of: n.onBehalfOf ?? null,
     payment_method: null,
     payment_method_configuration_details: null,
-    payment_method_options: {},
+    payment_method_options: n.paymentMethodOptions ?? {},
     payment_method_types: n.paymentMethodTypes,
     payment_record: null,
     processing: null,
@@ -140,11 +152,11 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
     setup_future_usage: n.setupFutureUsage ?? null,
     shipping: n.shipping ? { ...n.shipping, carrier: null, phone: null, tracking_number: null } : null,
     source: null,
-    statement_descriptor: null,
-    statement_descriptor_suffix: null,
+    statement_descriptor: n.statementDescriptor ?? null,
+    statement_descriptor_suffix: n.statementDescriptorSuffix ?? null,
     status: 'requires_payment_method',
-    transfer_data: null,
-    transfer_group: null,
+    transfer_data: n.transferData ?? null,
+    transfer_group: n.transferGroup ?? null,
   };
   await paymentIntents.insert(ctx.db, ctx.account, pi, columns(pi));
   await emit(ctx, 'payment_intent.created', pi, undefined, n.created);
@@ -159,9 +171,15 @@ export async function transitionPaymentIntent(ctx: Ctx, before: PaymentIntent, a
       ? 'payment_intent.succeeded'
       : after.status === 'processing'
         ? 'payment_intent.processing'
-        : after.last_payment_error && after.last_payment_error !== before.last_payment_error
-          ? 'payment_intent.payment_failed'
-          : undefined;
+        : after.status === 'requires_action' && before.status !== 'requires_action'
+          ? 'payment_intent.requires_action'
+          : after.status === 'requires_capture' && before.status !== 'requires_capture'
+            ? 'payment_intent.amount_capturable_updated'
+            : after.status === 'canceled' && before.status !== 'canceled'
+              ? 'payment_intent.canceled'
+          : after.last_payment_error && after.last_payment_error !== before.last_payment_error
+            ? 'payment_intent.payment_failed'
+            : undefined;
   if (type) await emit(ctx, type, after, previousAttributes(before, after), at);
   return after;
 }

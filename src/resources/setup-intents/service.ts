@@ -25,7 +25,7 @@ export interface SetupIntent {
   mandate: null;
   metadata: Metadata;
   next_action: null;
-  on_behalf_of: null;
+  on_behalf_of: string | null;
   payment_method: string | null;
   payment_method_configuration_details: null;
   payment_method_options: Record<string, unknown>;
@@ -40,7 +40,7 @@ export const setupIntents = new ObjectTable<SetupIntent>('setup_intents');
 /** A SetupIntent that saved `paymentMethod` for `customer`; emits created and succeeded. */
 export async function createSucceededSetupIntent(
   ctx: Ctx,
-  n: { customer: string; paymentMethod: string; paymentMethodTypes: string[]; metadata: Metadata; description: string | null; created: number },
+  n: { customer: string; paymentMethod: string; paymentMethodTypes: string[]; metadata: Metadata; description: string | null; onBehalfOf?: string | null; created: number },
 ): Promise<SetupIntent> {
   const id = newId('seti_');
   const si: SetupIntent = {
@@ -63,7 +63,7 @@ export async function createSucceededSetupIntent(
     mandate: null,
     metadata: n.metadata,
     next_action: null,
-    on_behalf_of: null,
+    on_behalf_of: n.onBehalfOf ?? null,
     payment_method: null,
     payment_method_configuration_details: null,
     payment_method_options: {},

@@ -1,0 +1,103 @@
+/**
+ * `POST /v1/payment_intents/:id/capture` and `/cancel`: what a merchant does with a PaymentIntent
+ * Checkout authorised with `payment_intent_data.capture_method: manual`
+ * (docs/decisions.md#payment-intent-data-from-checkout). Capture takes all or part of the
+ * authorised amount; cancel releases it. Both answer Stripe's errors for any other status.
+ */
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject, FormValue } from '../../api/form.js';
+import { bool, int, mergeMetadata, metadata, obj, oneOf, parseParams, str, type Field } from '../../api/params.js';
+import { findCustomer } from '../customers/service.js';
+import { businessNow } from '../test-clocks/store.js';
+import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
+
+/** Params whose sub-fields have no offline effect: accepted as sent. */
+const passthrough: Field<FormValue | undefined> = { parse: (value) => value };
+
+const captureShape = {
+  amount_to_capture: int({ min: 0 }),
+  application_fee_amount: int({ min: 0 }),
+  final_capture: bool(),
+  metadata: metadata(),
+  statement_descriptor: str({ max: 22 }),
+  statement_descriptor_suffix: str({ max: 22 }),
+  transfer_data: obj({ amount: int({ min: 0 }) }),
+  amount_details: passthrough,
+  hooks: passthrough,
+  payment_details: passthrough,
+};
+
+const cancelShape = {
+  cancellation_reason: oneOf(['abandoned', 'duplicate', 'fraudulent', 'requested_by_customer']),
+};
+
+const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
+
+/** The PaymentIntent, locked for the rest of the transaction (two captures of one never both succeed). */
+async function lockPaymentIntent(ctx: Ctx, id: string): Promise<PaymentIntent> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  if (!pi) throw errors.missingResource('payment_intent', id, 'intent');
+  return pi;
+}
+
+/** Business time of the PaymentIntent's customer (its test clock), else the wall clock. */
+async function nowFor(ctx: Ctx, pi: PaymentIntent): Promise<number> {
+  const customer = pi.customer ? await findCustomer(ctx, pi.customer) : undefined;
+  return businessNow(ctx, (customer as { test_clock?: string | null } | undefined)?.test_clock ?? null);
+}
+
+/** Captures an authorised (`requires_capture`) PaymentIntent: all of it, or `amount_to_capture`. */
+export async function capturePaymentIntent(ctx: Ctx, id: string, params: FormObject): Promise<PaymentIntent> {
+  const p = parseParams(captureShape, params);
+  const pi = await lockPaymentIntent(ctx, id);
+  if (pi.status !== 'requires_capture') {
+    throw errors.invalid(
+      `This PaymentIntent could not be captured because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+      undefined,
+      'payment_intent_unexpected_state',
+    );
+  }
+  const amount = p.amount_to_capture ?? pi.amount_capturable;
+  if (amount > pi.amount_capturable) {
+    throw errors.invalid(
+      `The amount to capture (${amount}) must be less than or equal to the PaymentIntent's amount_capturable (${pi.amount_capturable}).`,
+      'amount_to_capture',
+      'amount_too_large',
+    );
+  }
+  if (p.application_fee_amount !== undefined && pi.transfer_data === null && pi.on_behalf_of === null) {
+    throw errors.invalid('Can only apply an application_fee_amount when the PaymentIntent is a destination payment or made on behalf of a connected account.', 'application_fee_amount');
+  }
+  if (p.application_fee_amount !== undefined && p.application_fee_amount > amount) {
+    throw errors.invalid('The application fee cannot be greater than the amount to capture.', 'application_fee_amount');
+  }
+  const captured: PaymentIntent = {
+    ...pi,
+    status: 'succeeded',
+    amount_capturable: 0,
+    amount_received: amount,
+    metadata: mergeMetadata(pi.metadata, p.metadata),
+    ...(p.statement_descriptor !== undefined ? { statement_descriptor: p.statement_descriptor } : {}),
+    ...(p.statement_descriptor_suffix !== undefined ? { statement_descriptor_suffix: p.statement_descriptor_suffix } : {}),
+    ...(p.application_fee_amount !== undefined ? { application_fee_amount: p.application_fee_amount } : {}),
+    ...(p.transfer_data?.amount !== undefined && pi.transfer_data ? { transfer_data: { ...pi.transfer_data, amount: p.transfer_data.amount } } : {}),
+  };
+  return transitionPaymentIntent(ctx, pi, captured, await nowFor(ctx, pi));
+}
+
+/** Cancels a PaymentIntent that has not succeeded: an authorisation is released, nothing is charged. */
+export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObject): Promise<PaymentIntent> {
+  const p = parseParams(cancelShape, params);
+  const pi = await lockPaymentIntent(ctx, id);
+  if (!CANCELABLE.includes(pi.status)) {
+    throw errors.invalid(
+      `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be canceled: ${CANCELABLE.join(', ')}.`,
+      undefined,
+      'payment_intent_unexpected_state',
+    );
+  }
+  const now = await nowFor(ctx, pi);
+  const canceled: PaymentIntent = { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: p.cancellation_reason ?? null, next_action: null };
+  return transitionPaymentIntent(ctx, pi, canceled, now);
+}
