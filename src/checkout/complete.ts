@@ -21,6 +21,9 @@ import { businessNow } from '../resources/test-clocks/store.js';
 import { choiceType, type CompletionForm, type CompletionResult } from './contract.js';
 import { createCustomerFromCheckout } from './customer.js';
 import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
+import { cardSetupFutureUsage } from './intent-data.js';
+import { invoiceCreationEnabled } from './invoice-payment.js';
+import { completeWithoutPaymentMethod } from './no-payment-method.js';
 import { payForSession, recordDecline } from './pay.js';
 import { recheckSavedCard } from './prefill.js';
 import { offersShippingRate, pricedByAddress, repriced } from './pricing.js';
@@ -86,7 +89,7 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   if (s.status === 'expired') return refuse('This Checkout Session has expired.', 'checkout_session_expired');
   const now = await businessNow(ctx, s._internal.test_clock);
   if (now >= s.expires_at) return refuse('This Checkout Session has expired.', 'checkout_session_expired');
-  if (!s.payment_method_types.includes(choiceType(form.payment))) {
+  if (form.payment.kind !== 'none' && !s.payment_method_types.includes(choiceType(form.payment))) {
     return refuse('This payment method is not available for this payment.', 'payment_method_unavailable');
   }
 
@@ -103,6 +106,12 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   const priced = await priceForPayment(ctx, s, form);
   if ('ok' in priced) return priced;
   s = priced.session;
+  if (form.payment.kind === 'none') {
+    const done = await completeWithoutPaymentMethod(ctx, { session: s, customer, form, now, items: priced.items });
+    if ('ok' in done) return done;
+    const complete = await finish(ctx, s, done.fields, done.customer, form, now);
+    return { ok: true, session: present(complete), redirectTo: successRedirect(complete) };
+  }
 
   let prepared: PreparedPaymentMethod;
   try {
@@ -113,9 +122,11 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   }
 
   const tickedSave = form.payment.kind === 'new' && form.payment.save;
-  const saving = prepared.isNew && savesPaymentMethod(s, tickedSave);
+  // `payment_method_options.card.setup_future_usage` saves a card, as the session-wide one saves any method.
+  const saving = prepared.isNew && (savesPaymentMethod(s, tickedSave) || (prepared.pm.type === 'card' && cardSetupFutureUsage(s) !== null));
   const outcome: ChargeOutcome =
-    s.mode === 'setup' ? await attachOutcome(ctx.db, prepared.pm, { now }) : await chargeOutcome(ctx.db, prepared.pm, s.amount_total ?? 0, { now, setUp: saving });
+    // Nothing is charged today in setup mode or a trial: the payment method is only checked, as when attached.
+    s.mode === 'setup' || (s.mode === 'subscription' && (s.amount_total ?? 0) === 0) ? await attachOutcome(ctx.db, prepared.pm, { now }) : await chargeOutcome(ctx.db, prepared.pm, s.amount_total ?? 0, { now, setUp: saving });
   if (outcome.status === 'declined') {
     if (s.mode === 'payment') await recordDecline(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form });
     return { ok: false, message: outcome.message, code: outcome.code, ...(outcome.decline_code ? { declineCode: outcome.decline_code } : {}) };
@@ -123,7 +134,8 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
 
   await redeemDiscount(ctx, s);
   // A customer is needed to save a card, and always in subscription and setup mode.
-  if (!customer && (s.mode !== 'payment' || saving || s.customer_creation === 'always')) {
+  // Post-payment invoices need one too (docs/decisions.md#invoices-for-one-time-payments).
+  if (!customer && (s.mode !== 'payment' || saving || s.customer_creation === 'always' || invoiceCreationEnabled(s))) {
     customer = await createCustomerFromCheckout(ctx, form, now);
   }
   const fields = await payForSession(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form, items: priced.items });

@@ -16,11 +16,13 @@ export type PaymentChoice =
    */
   | ({ kind: 'new'; type: SupportedType } & PageEntry<unknown>)
   /** A PaymentMethod created through the API beforehand (the Stripe CLI's private confirm call). */
-  | { kind: 'existing'; paymentMethod: string; type: string };
+  | { kind: 'existing'; paymentMethod: string; type: string }
+  /** No payment method: a free trial with `payment_method_collection: if_required` (checkout/no-payment-method.ts). */
+  | { kind: 'none' };
 
 /** The type a choice pays with. A saved one is a card: Checkout only prefills cards. */
 export function choiceType(p: PaymentChoice): string {
-  return p.kind === 'saved_card' ? 'card' : p.type;
+  return p.kind === 'saved_card' ? 'card' : p.kind === 'none' ? 'none' : p.type;
 }
 
 export interface CompletionForm {

@@ -8,14 +8,15 @@ import type { LineItem, Session, StoredSession } from '../resources/checkout-ses
 import { saveSession } from '../resources/checkout-sessions/store.js';
 import { intentShipping } from '../resources/checkout-sessions/stored.js';
 import type { Customer } from '../resources/customers/shape.js';
-import { createPaidFirstInvoice } from '../resources/invoices/service.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { createSucceededSetupIntent } from '../resources/setup-intents/service.js';
-import { buildSubscription, insertSubscription, saveSubscription, type Subscription } from '../resources/subscriptions/service.js';
 import { schedule } from '../scheduler/jobs.js';
 import type { CompletionForm } from './contract.js';
+import { holdForCapture, intentFields, setupOnBehalfOf } from './intent-data.js';
+import { invoicePayment } from './invoice-payment.js';
 import { SETTLE_JOB } from './settle.js';
+import { startSubscription } from './subscribe.js';
 
 export interface PayInput {
   session: StoredSession;
@@ -49,10 +50,10 @@ async function sessionPaymentIntent(ctx: Ctx, i: Omit<PayInput, 'outcome'>): Pro
     paymentMethodTypes: s.payment_method_types,
     metadata: pid.metadata,
     description: pid.description,
-    receiptEmail: null,
     setupFutureUsage: pid.setup_future_usage,
     shipping: i.form.shipping ?? intentShipping(s),
     created: i.now,
+    ...intentFields(s),
   });
 }
 
@@ -85,11 +86,12 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
       paymentMethodTypes: s.payment_method_types,
       metadata: s._internal.setup_intent_data.metadata,
       description: s._internal.setup_intent_data.description,
+      onBehalfOf: setupOnBehalfOf(s),
       created: i.now,
     });
     return { setup_intent: si.id, payment_status: 'no_payment_required' };
   }
-  if (s.mode === 'subscription') return startSubscription(ctx, i, i.items ?? []);
+  if (s.mode === 'subscription') return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [] });
 
   const pi = await sessionPaymentIntent(ctx, i);
   if (i.outcome.status === 'processing') {
@@ -98,52 +100,9 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
     await schedule(ctx, SETTLE_JOB, pi.id, i.now + ctx.deps.config.settlementDelaySeconds, s._internal.test_clock);
     return { payment_intent: pi.id, payment_status: 'unpaid' };
   }
+  const held = await holdForCapture(ctx, pi, i);
+  if (held) return held;
   const succeeded: PaymentIntent = { ...pi, status: 'succeeded', payment_method: i.pm.id, amount_received: pi.amount, last_payment_error: null };
   await transitionPaymentIntent(ctx, pi, succeeded, i.now);
-  return { payment_intent: pi.id, payment_status: 'paid' };
-}
-
-async function startSubscription(ctx: Ctx, i: PayInput, items: LineItem[]): Promise<SessionFields> {
-  const s = i.session;
-  const customer = i.customer as Customer;
-  const sub: Subscription = buildSubscription({
-    customer: customer.id,
-    currency: s.currency ?? 'usd',
-    items: items.map((li) => ({ price: li.price as Parameters<typeof buildSubscription>[0]['items'][number]['price'], quantity: li.quantity })),
-    defaultPaymentMethod: i.pm.id,
-    metadata: s._internal.subscription_data.metadata,
-    description: s._internal.subscription_data.description,
-    testClock: s._internal.test_clock,
-    created: i.now,
-  });
-  const pi = await createPaymentIntent(ctx, {
-    amount: s.amount_total ?? 0,
-    currency: sub.currency,
-    customer: customer.id,
-    paymentMethodTypes: s.payment_method_types,
-    description: 'Subscription creation',
-    setupFutureUsage: 'off_session',
-    created: i.now,
-  });
-  await transitionPaymentIntent(ctx, pi, { ...pi, status: 'succeeded', payment_method: i.pm.id, amount_received: pi.amount }, i.now);
-  await insertSubscription(ctx, sub);
-  const invoice = await createPaidFirstInvoice(ctx, {
-    customer,
-    subscription: sub,
-    items: items.map((li, n) => ({
-      price: li.price as { id: string; product: unknown; unit_amount: number | null; currency: string },
-      quantity: li.quantity,
-      description: li.description,
-      subscriptionItem: sub.items.data[n]?.id ?? '',
-      periodStart: sub.items.data[n]?.current_period_start ?? i.now,
-      periodEnd: sub.items.data[n]?.current_period_end ?? i.now,
-    })),
-    paymentIntent: pi.id,
-    defaultPaymentMethod: i.pm.id,
-    created: i.now,
-    charged: s.total_details ? { discount: s.total_details.amount_discount, tax: s.total_details.amount_tax, total: s.amount_total ?? 0 } : undefined,
-  });
-  const withInvoice: Subscription = { ...sub, latest_invoice: invoice.id };
-  await saveSubscription(ctx, withInvoice);
-  return { subscription: sub.id, invoice: invoice.id, payment_status: 'paid' };
+  return { payment_intent: pi.id, payment_status: 'paid', ...(await invoicePayment(ctx, { ...i, paymentIntent: pi.id })) };
 }

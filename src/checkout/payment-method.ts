@@ -39,6 +39,7 @@ export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: 
   if (p.kind === 'saved_card') {
     return { pm: await requirePaymentMethod(ctx, p.paymentMethod), isNew: false };
   }
+  if (p.kind === 'none') throw errors.invalid('A payment method is required for this payment.', 'payment_method');
   if (p.kind === 'existing') {
     const pm = await requirePaymentMethod(ctx, p.paymentMethod, 'payment_method');
     if (pm.customer !== null) throw errors.invalid('This PaymentMethod is attached to a customer: pay with a new one.', 'payment_method');

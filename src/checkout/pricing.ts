@@ -23,6 +23,7 @@ import { dynamicTaxRateFor } from '../resources/tax-rates/service.js';
 import type { TaxRate } from '../resources/tax-rates/shape.js';
 import { automaticTaxRate } from '../resources/tax-registrations/service.js';
 import { businessNow } from '../resources/test-clocks/store.js';
+import { firstPeriodPriced } from './first-period.js';
 import { computeTotals, type RateInput, type TaxPart } from './totals.js';
 
 /** Whether the totals depend on the buyer's address (automatic tax, dynamic tax rates). */
@@ -170,5 +171,6 @@ export async function repriced(ctx: Ctx, s: StoredSession, items: LineItem[], st
     total_details: { amount_discount: totals.amountDiscount, amount_shipping: totals.amountShipping, amount_tax: totals.amountTax },
     _internal: { ...s._internal, pricing: { ...state, breakdown } },
   };
-  return { session, items: pricedItems };
+  // A trial or a billing cycle anchor bills only part of this today.
+  return firstPeriodPriced({ session, items: pricedItems }, now);
 }

@@ -6,6 +6,7 @@
  */
 import { addressFormFor, AUTO_POSTAL_COUNTRIES } from '../checkout/address-form.js';
 import { choiceType, type CompletionForm, type PaymentChoice } from '../checkout/contract.js';
+import { collectsPaymentMethod } from '../checkout/no-payment-method.js';
 import { DEFAULT_PAYMENT_METHOD_TYPE, findPaymentMethodType, PAYMENT_METHOD_TYPES, type PageEntry } from '../payment-method-types/index.js';
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import type { Address } from '../resources/shared/params.js';
@@ -129,7 +130,9 @@ export function parseSubmission(body: URLSearchParams, view: PageView): { form: 
   const method = field(body, 'paymentMethod') || (types[0] ?? DEFAULT_PAYMENT_METHOD_TYPE);
   const offered = types.includes(method) ? findPaymentMethodType(method) : undefined;
   let payment: PaymentChoice | FormError;
-  if (method.startsWith('pm_')) payment = { kind: 'saved_card', paymentMethod: method };
+  // A free trial with `payment_method_collection: if_required` asks for none (checkout/no-payment-method.ts).
+  if (!collectsPaymentMethod(view.session)) payment = { kind: 'none' };
+  else if (method.startsWith('pm_')) payment = { kind: 'saved_card', paymentMethod: method };
   else if (offered) payment = newChoice(offered.type, offered.page.read(body));
   else payment = { code: 'payment_method_invalid', field: 'paymentMethod', message: 'Choose a payment method.' };
   if (isError(payment)) return { error: payment };
@@ -153,6 +156,7 @@ export function parseSubmission(body: URLSearchParams, view: PageView): { form: 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function requiresBillingFields(p: PaymentChoice): boolean {
+  if (p.kind === 'none') return false;
   return findPaymentMethodType(choiceType(p))?.page.requiresBillingFields ?? true;
 }
 

@@ -8,7 +8,9 @@ import { pricedByAddress } from '../checkout/pricing.js';
 import type { SavedPaymentMethod } from '../checkout/prefill.js';
 import { findPaymentMethodType } from '../payment-method-types/index.js';
 import type { LineItem } from '../resources/checkout-sessions/shape.js';
+import { collectsPaymentMethod } from '../checkout/no-payment-method.js';
 import { esc } from './escape.js';
+import { noPaymentMethodHtml, trialSummaryHtml } from './sections/trial.js';
 import { input } from './fields.js';
 import { lockedEmail, methodTypes, type FormError, type Values } from './form.js';
 import { documentHtml, safeHref } from './layout.js';
@@ -200,6 +202,8 @@ function summaryHtml(view: PageView, pv: PricingView, o: RenderOptions): string 
   const total = s.amount_total ?? items.reduce((n, i) => n + i.amount_total, 0);
   const caption = s.mode === 'subscription' && first ? `Subscribe to ${itemName(first)}` : items.length === 1 && first ? itemName(first) : 'Pay';
   const subtotal = s.amount_subtotal ?? total;
+  const trial = trialSummaryHtml(view, items.map((i) => itemHtml(i, pageLocale(view))).join(''));
+  if (trial) return top + trial;
   return (
     top +
     `<p class="caption">${esc(caption)}</p>` +
@@ -343,8 +347,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
     `<section><h2>Contact information</h2><div class="f">${input('email', v.email, `type="email" autocomplete="email" placeholder="email@example.com"${email ? ' readonly' : ''}`, o, 'Email')}</div>${phone}</section>` +
     shippingHtml(view, o) +
     shippingOptionsHtml(view, pv, s.currency ?? 'usd') +
-    methodsHtml(view, o) +
-    billingHtml(view, o) +
+    (collectsPaymentMethod(s) ? methodsHtml(view, o) + billingHtml(view, o) : noPaymentMethodHtml(view)) +
     reprice.button +
     alert +
     `<button class="SubmitButton" type="submit" data-testid="hosted-payment-submit-button"><span class="lbl-text">${esc(submitLabel(view))}</span></button>` +

@@ -15,6 +15,7 @@ import type { Customer } from '../customers/shape.js';
 import { createInlinePrice, requirePrice } from '../prices/service.js';
 import { findProduct } from '../products/model.js';
 import { businessNow } from '../test-clocks/store.js';
+import { checkPaymentIntentData, checkSetupIntentData, checkSubscriptionData } from './data-params.js';
 import { createShape, legacyPriceData } from './params.js';
 import { storedDataParams, storedFields } from './stored.js';
 import { priceNewSession } from './priced.js';
@@ -314,7 +315,11 @@ function internalFields(p: CreateParams, testClock: string | null): StoredSessio
       metadata: mergeMetadata({}, p.payment_intent_data?.metadata),
       description: p.payment_intent_data?.description ?? null,
     },
-    subscription_data: { metadata: mergeMetadata({}, p.subscription_data?.metadata), description: p.subscription_data?.description ?? null },
+    subscription_data: {
+      metadata: mergeMetadata({}, p.subscription_data?.metadata),
+      description: p.subscription_data?.description ?? null,
+      ...(p.subscription_data?.default_tax_rates ? { default_tax_rates: p.subscription_data.default_tax_rates } : {}),
+    },
     setup_intent_data: { metadata: mergeMetadata({}, p.setup_intent_data?.metadata), description: p.setup_intent_data?.description ?? null },
     payment_method_data: { allow_redisplay: p.payment_method_data?.allow_redisplay ?? null },
     stored_params: storedDataParams(p),
@@ -344,8 +349,11 @@ export async function createSession(ctx: Ctx, params: FormObject): Promise<Sessi
   const pmTypes = decidePaymentMethodTypes(p, currency);
   checkCurrencyOfItems(p, currency);
   const expiresAt = decideExpiry(p, now);
+  checkSubscriptionData(p, items, now);
+  checkSetupIntentData(p);
   const built = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt });
   const { session, items: priced } = p.mode === 'setup' || currency === null ? { session: built, items } : await priceNewSession(ctx, p, built, items, customer, now);
+  checkPaymentIntentData(p, session.amount_total);
   await storeAndScheduleExpiry(ctx, session, priced, testClock);
   return present(session);
 }
