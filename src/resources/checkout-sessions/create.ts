@@ -131,6 +131,7 @@ function checkParamModes(p: CreateParams): void {
   only('setup_intent_data', 'setup');
   only('customer_creation', 'payment');
   only('submit_type', 'payment');
+  only('invoice_creation', 'payment');
   if (p.customer !== undefined && p.customer_email) {
     throw errors.invalid('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
   }
