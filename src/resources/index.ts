@@ -18,6 +18,7 @@ import { promotionCodesModule } from './promotion-codes/index.js';
 import { setupIntentsModule } from './setup-intents/index.js';
 import { shippingRatesModule } from './shipping-rates/index.js';
 import { subscriptionsModule } from './subscriptions/index.js';
+import { taxIdsModule } from './tax-ids/index.js';
 import { taxRatesModule } from './tax-rates/index.js';
 import { taxRegistrationsModule } from './tax-registrations/index.js';
 import { taxSettingsModule } from './tax-settings/index.js';
@@ -44,4 +45,5 @@ export const resources: readonly ResourceModule[] = [
   shippingRatesModule,
   taxRegistrationsModule,
   taxSettingsModule,
+  taxIdsModule,
 ];

@@ -1,0 +1,97 @@
+/**
+ * Customer tax IDs (docs/decisions.md#customer-tax-ids): created on a customer with a type and a
+ * value checked against the type's format, retrieved, listed newest first, deleted; each create
+ * and delete emits `customer.tax_id.created` / `.deleted`. Checkout saves the tax ID a buyer gives
+ * through {@link addCustomerTaxId}.
+ */
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { newId } from '../../api/ids.js';
+import { listObject, listParams, toPage } from '../../api/list.js';
+import { oneOf, parseParams, required, str } from '../../api/params.js';
+import { unixNow } from '../../clock.js';
+import { emit } from '../../events/emit.js';
+import { requireCustomer } from '../customers/service.js';
+import { businessNow } from '../test-clocks/store.js';
+import { TAX_ID_TYPES, taxIdCountry, validTaxIdValue, type TaxIdType } from './formats.js';
+import type { DeletedTaxId, TaxId } from './shape.js';
+import { taxIdColumns, taxIds } from './store.js';
+
+const createShape = {
+  type: required(oneOf(TAX_ID_TYPES)),
+  value: required(str({ max: 5000 })),
+};
+
+/** The tax ID with this id in ctx's account, or undefined (for `expand[]`). */
+export function findTaxId(ctx: Ctx, id: string): Promise<TaxId | undefined> {
+  return taxIds.get(ctx.db, ctx.account, id);
+}
+
+/** The customer's tax ID `id`; 404 when it is not this customer's. */
+async function requireCustomerTaxId(ctx: Ctx, customerId: string, id: string, lock = false): Promise<TaxId> {
+  const t = lock ? await taxIds.getForUpdate(ctx.db, ctx.account, id) : await findTaxId(ctx, id);
+  if (!t || t.customer !== customerId) throw errors.missingResource('tax_id', id);
+  return t;
+}
+
+/** A `type` tax ID of `value`, checked: 400 `tax_id_invalid` on `value` when it is not of the type's format. */
+export function checkTaxId(type: TaxIdType, value: string): void {
+  if (!validTaxIdValue(type, value)) throw errors.invalid(`Invalid value for ${type}.`, 'value', 'tax_id_invalid');
+}
+
+/**
+ * Adds a tax ID to a customer and emits `customer.tax_id.created`. Offline there is no government
+ * register to verify against: verification is `unavailable`.
+ */
+export async function addCustomerTaxId(ctx: Ctx, customerId: string, type: TaxIdType, value: string): Promise<TaxId> {
+  checkTaxId(type, value);
+  const customer = await requireCustomer(ctx, customerId);
+  const taxId: TaxId = {
+    id: newId('txi_'),
+    object: 'tax_id',
+    country: taxIdCountry(type, value),
+    created: customer.test_clock ? await businessNow(ctx, customer.test_clock) : unixNow(ctx.deps.clock),
+    customer: customer.id,
+    customer_account: null,
+    livemode: false,
+    owner: { customer: customer.id, customer_account: null, type: 'customer' },
+    type,
+    value,
+    verification: { status: 'unavailable', verified_address: null, verified_name: null },
+  };
+  await taxIds.insert(ctx.db, ctx.account, taxId, taxIdColumns(taxId));
+  await emit(ctx, 'customer.tax_id.created', taxId);
+  return taxId;
+}
+
+/** POST /v1/customers/:id/tax_ids */
+export async function createCustomerTaxId(ctx: Ctx, customerId: string, params: FormObject): Promise<TaxId> {
+  const p = parseParams(createShape, params);
+  return addCustomerTaxId(ctx, customerId, p.type, p.value.trim());
+}
+
+/** GET /v1/customers/:id/tax_ids/:tax_id */
+export async function retrieveCustomerTaxId(ctx: Ctx, customerId: string, id: string, params: FormObject): Promise<TaxId> {
+  parseParams({}, params);
+  await requireCustomer(ctx, customerId);
+  return requireCustomerTaxId(ctx, customerId, id);
+}
+
+/** DELETE /v1/customers/:id/tax_ids/:tax_id: gone, with `customer.tax_id.deleted`. */
+export async function deleteCustomerTaxId(ctx: Ctx, customerId: string, id: string, params: FormObject): Promise<DeletedTaxId> {
+  parseParams({}, params);
+  await requireCustomer(ctx, customerId);
+  const t = await requireCustomerTaxId(ctx, customerId, id, true);
+  await taxIds.delete(ctx.db, ctx.account, id);
+  await emit(ctx, 'customer.tax_id.deleted', t);
+  return { id, object: 'tax_id', deleted: true };
+}
+
+/** GET /v1/customers/:id/tax_ids: the customer's tax IDs, newest first. */
+export async function listCustomerTaxIds(ctx: Ctx, customerId: string, params: FormObject, url: string) {
+  const p = parseParams(listParams, params);
+  await requireCustomer(ctx, customerId);
+  const page = toPage(p);
+  return listObject(url, await taxIds.list(ctx.db, ctx.account, { customer_id: customerId }, page), 'tax_id', page);
+}

@@ -1,0 +1,21 @@
+/** A customer's tax ID (stripe-node 23.1.0 `TaxId`), in Stripe's field order. */
+export interface TaxId {
+  id: string;
+  object: 'tax_id';
+  country: string | null;
+  created: number;
+  customer: string | null;
+  customer_account: string | null;
+  livemode: false;
+  owner: { customer: string; customer_account: string | null; type: 'customer' } | null;
+  type: string;
+  value: string;
+  verification: { status: 'pending' | 'verified' | 'unverified' | 'unavailable'; verified_address: string | null; verified_name: string | null } | null;
+}
+
+/** What DELETE answers. */
+export interface DeletedTaxId {
+  id: string;
+  object: 'tax_id';
+  deleted: true;
+}
