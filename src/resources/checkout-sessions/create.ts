@@ -224,6 +224,8 @@ interface Decided {
   currency: string | null;
   pmTypes: string[];
   expiresAt: number;
+  /** Set when the session is a recovery of an expired one (recovery.ts). */
+  recoveredFrom?: string | null;
 }
 
 /** The session as stored: Stripe's fields in Stripe's order, and `_internal` what only we read. */
@@ -274,7 +276,7 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     payment_method_types: pmTypes,
     payment_status: p.mode === 'setup' ? 'no_payment_required' : 'unpaid',
     phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },
-    recovered_from: null,
+    recovered_from: d.recoveredFrom ?? null,
     saved_payment_method_options:
       p.mode === 'setup'
         ? null
@@ -338,7 +340,7 @@ async function storeAndScheduleExpiry(ctx: Ctx, session: StoredSession, items: L
  * Creates a Checkout Session (docs/decisions.md#checkout-session-parameters): validates like
  * Stripe, prices the items, decides the payment method types, and schedules expiry.
  */
-export async function createSession(ctx: Ctx, params: FormObject): Promise<Session> {
+export async function createSession(ctx: Ctx, params: FormObject, opts: { recoveredFrom?: string } = {}): Promise<Session> {
   const p = parseParams(createShape, params);
   checkParamModes(p);
   const customer: Customer | undefined = p.customer !== undefined ? await requireCustomer(ctx, p.customer) : undefined;
@@ -352,7 +354,8 @@ export async function createSession(ctx: Ctx, params: FormObject): Promise<Sessi
   const expiresAt = decideExpiry(p, now);
   checkSubscriptionData(p, items, now);
   checkSetupIntentData(p);
-  const built = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt });
+  const built = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt, recoveredFrom: opts.recoveredFrom ?? null });
+  if (p.after_expiration?.recovery?.enabled) built._internal.recovery_params = params;
   const { session, items: priced } = p.mode === 'setup' || currency === null ? { session: built, items } : await priceNewSession(ctx, p, built, items, customer, now);
   checkPaymentIntentData(p, session.amount_total);
   await storeAndScheduleExpiry(ctx, session, priced, testClock);

@@ -6,6 +6,7 @@ import { mergeMetadata, metadata, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { cancel, type Job } from '../../scheduler/jobs.js';
 import { businessNow } from '../test-clocks/store.js';
+import { withRecoveryUrl } from './recovery.js';
 import { present, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, loadLineItems, loadSession, lockSession, saveSession, sessions } from './store.js';
 
@@ -42,10 +43,11 @@ export async function listSessions(ctx: Ctx, params: FormObject, url: string) {
 
 /** Expires an open session (endpoint or the expiry job) and writes `checkout.session.expired`. */
 async function expire(ctx: Ctx, s: StoredSession): Promise<StoredSession> {
-  const next: StoredSession = { ...s, status: 'expired', url: null };
+  const now = await businessNow(ctx, s._internal.test_clock);
+  const next: StoredSession = withRecoveryUrl(ctx, { ...s, status: 'expired', url: null }, now);
   await saveSession(ctx, next);
   await cancel(ctx, EXPIRE_JOB, s.id);
-  await emit(ctx, 'checkout.session.expired', present(next), undefined, await businessNow(ctx, s._internal.test_clock));
+  await emit(ctx, 'checkout.session.expired', present(next), undefined, now);
   return next;
 }
 

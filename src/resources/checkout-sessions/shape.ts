@@ -184,7 +184,8 @@ export interface Session {
   payment_status: PaymentStatus;
   permissions: { update_shipping_details: string | null } | null;
   phone_number_collection: { enabled: boolean };
-  recovered_from: null;
+  /** The expired session this one was recovered from (docs/decisions.md#recovering-an-expired-session). */
+  recovered_from: string | null;
   redirect_on_completion?: string;
   saved_payment_method_options: {
     allow_redisplay_filters: RedisplayValue[] | null;
@@ -218,6 +219,10 @@ export interface SessionInternals {
   /** The data params completion does not read yet (Connect, shipping, trials): stored as sent. */
   stored_params?: { payment_intent_data: object; subscription_data: object; setup_intent_data: object; customer_update: object | null };
   test_clock: string | null;
+  /** The create params, kept when `after_expiration.recovery` is enabled: a recovery copies the session from them. */
+  recovery_params?: Record<string, unknown>;
+  /** The session its recovery URL last created (recovery.ts). */
+  recovered_to?: string;
   /** What the totals are computed from (checkout/pricing.ts); absent on sessions stored before it. */
   pricing?: PricingState;
   /** The `optional_items` the page offers, their prices looked up at create. */
