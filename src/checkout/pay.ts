@@ -11,11 +11,10 @@ import type { Customer } from '../resources/customers/shape.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { createSucceededSetupIntent } from '../resources/setup-intents/service.js';
-import { schedule } from '../scheduler/jobs.js';
 import type { CompletionForm } from './contract.js';
+import { startDelayedPayment } from './settle.js';
 import { holdForCapture, intentFields, setupOnBehalfOf } from './intent-data.js';
 import { invoicePayment } from './invoice-payment.js';
-import { SETTLE_JOB } from './settle.js';
 import { startSubscription } from './subscribe.js';
 
 export interface PayInput {
@@ -94,12 +93,8 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
   if (s.mode === 'subscription') return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [] });
 
   const pi = await sessionPaymentIntent(ctx, i);
-  if (i.outcome.status === 'processing') {
-    const processing: PaymentIntent = { ...pi, status: 'processing', payment_method: i.pm.id, last_payment_error: null };
-    await transitionPaymentIntent(ctx, pi, processing, i.now);
-    await schedule(ctx, SETTLE_JOB, pi.id, i.now + ctx.deps.config.settlementDelaySeconds, s._internal.test_clock);
-    return { payment_intent: pi.id, payment_status: 'unpaid' };
-  }
+  const later = await startDelayedPayment(ctx, pi, i);
+  if (later) return later;
   const held = await holdForCapture(ctx, pi, i);
   if (held) return held;
   const succeeded: PaymentIntent = { ...pi, status: 'succeeded', payment_method: i.pm.id, amount_received: pi.amount, last_payment_error: null };

@@ -5,6 +5,7 @@
  */
 import type { Ctx } from '../api/context.js';
 import { errors } from '../api/errors.js';
+import { paymentMethodType } from '../payment-method-types/index.js';
 import type { Customer } from '../resources/customers/shape.js';
 import {
   attachToCustomer,
@@ -55,9 +56,13 @@ export async function preparePaymentMethod(ctx: Ctx, form: CompletionForm, now: 
   return { pm, isNew: true };
 }
 
-/** Attaches the payment method to the customer with the `allow_redisplay` Checkout decided. */
+/**
+ * Attaches the payment method to the customer with the `allow_redisplay` Checkout decided. A type
+ * that cannot be reused (a konbini voucher, paid once in cash) is not saved.
+ */
 export async function saveToCustomer(ctx: Ctx, pmId: string, customer: Customer, allowRedisplay: RedisplayValue, now: number): Promise<void> {
   const pm = await findPaymentMethod(ctx, pmId);
   if (!pm) throw errors.missingResource('PaymentMethod', pmId);
+  if (!paymentMethodType(pm.type).reusable) return;
   await attachToCustomer(ctx, pm, customer, { allow_redisplay: allowRedisplay, now });
 }
