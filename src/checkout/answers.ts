@@ -1,10 +1,11 @@
 /**
  * What the buyer answers on the hosted page beyond paying (docs/decisions.md#what-the-page-asks-beside-payment):
  * the merchant's custom fields, the consents `consent_collection` asks, the business or individual
- * name `name_collection` asks. The page reads and checks them field by field (src/pages/sections/);
+ * name `name_collection` asks, the tax ID `tax_id_collection` asks. The page reads and checks them field by field (src/pages/sections/);
  * completion re-checks what must be there and puts them on the session.
  */
 import type { CustomField, Session, StoredSession } from '../resources/checkout-sessions/shape.js';
+import type { TaxIdType } from '../resources/tax-ids/formats.js';
 import type { CompletionResult } from './contract.js';
 
 /** The page's answers, as completion takes them. */
@@ -15,10 +16,12 @@ export interface PageAnswers {
   consent: { termsOfService: boolean; promotions: boolean };
   businessName: string | null;
   individualName: string | null;
+  /** The tax ID given (`tax_id_collection`), its format checked. */
+  taxId: { type: TaxIdType; value: string } | null;
 }
 
 /** No answers: a completion that did not come from the page (the payment-page API). */
-export const NO_ANSWERS: PageAnswers = { customFields: {}, consent: { termsOfService: false, promotions: false }, businessName: null, individualName: null };
+export const NO_ANSWERS: PageAnswers = { customFields: {}, consent: { termsOfService: false, promotions: false }, businessName: null, individualName: null, taxId: null };
 
 function refuse(message: string, code: string, field: string): CompletionResult {
   return { ok: false, message, code, field };
@@ -39,6 +42,8 @@ export function missingAnswer(s: StoredSession, answers: PageAnswers): Completio
   const names = s.name_collection;
   if (names?.business?.enabled && !names.business.optional && !answers.businessName) return refuse('A business name is required.', 'business_name_required', 'businessName');
   if (names?.individual?.enabled && !names.individual.optional && !answers.individualName) return refuse('A full name is required.', 'individual_name_required', 'individualName');
+  const tax = s.tax_id_collection;
+  if (tax?.enabled && tax.required === 'if_supported' && !answers.taxId) return refuse('A tax ID is required.', 'tax_id_required', 'taxIdValue');
   return null;
 }
 
@@ -67,7 +72,9 @@ export function withAnswers(next: StoredSession, answers: PageAnswers | undefine
     ...next,
     consent,
     custom_fields: next.custom_fields.map((f) => answered(f, a.customFields[f.key] ?? null)),
-    customer_details: next.customer_details ? { ...next.customer_details, business_name: a.businessName, individual_name: a.individualName } : null,
+    customer_details: next.customer_details
+      ? { ...next.customer_details, business_name: a.businessName, individual_name: a.individualName, tax_ids: a.taxId ? [{ type: a.taxId.type, value: a.taxId.value }] : [] }
+      : null,
     collected_information: next.collected_information ? { ...next.collected_information, business_name: a.businessName, individual_name: a.individualName } : null,
   };
 }

@@ -19,7 +19,8 @@ import { formatAmount } from '../pages/money.js';
 import { cancel } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 import { choiceType, type CompletionForm, type CompletionResult } from './contract.js';
-import { createCustomerFromCheckout } from './customer.js';
+import { missingAnswer, NO_ANSWERS, withAnswers } from './answers.js';
+import { createCustomerFromCheckout, updateCustomerFromCheckout } from './customer.js';
 import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type PreparedPaymentMethod } from './payment-method.js';
 import { cardSetupFutureUsage } from './intent-data.js';
 import { invoiceCreationEnabled } from './invoice-payment.js';
@@ -92,6 +93,8 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   if (form.payment.kind !== 'none' && !s.payment_method_types.includes(choiceType(form.payment))) {
     return refuse('This payment method is not available for this payment.', 'payment_method_unavailable');
   }
+  const unanswered = missingAnswer(s, form.answers ?? NO_ANSWERS);
+  if (unanswered) return unanswered;
 
   let customer: Customer | undefined = s.customer ? await requireCustomer(ctx, s.customer) : undefined;
   if (form.payment.kind === 'saved_card') {
@@ -140,6 +143,7 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   }
   const fields = await payForSession(ctx, { session: s, customer, pm: prepared.pm, outcome, now, form, items: priced.items });
   if (customer && saving) await saveToCustomer(ctx, prepared.pm.id, customer, redisplayFor(s, tickedSave), now);
+  if (customer && s.customer) customer = await updateCustomerFromCheckout(ctx, s, customer, form);
   const complete = await finish(ctx, s, fields, customer, form, now);
   return { ok: true, session: present(complete), redirectTo: successRedirect(complete) };
 }
@@ -158,7 +162,7 @@ async function finish(
   form: CompletionForm,
   now: number,
 ): Promise<StoredSession> {
-  const next: StoredSession = {
+  const next: StoredSession = withAnswers({
     ...s,
     ...fields,
     status: 'complete',
@@ -175,7 +179,7 @@ async function finish(
       tax_ids: [],
     },
     collected_information: { business_name: null, individual_name: null, shipping_details: form.shipping },
-  };
+  }, form.answers);
   await saveSession(ctx, next);
   await cancel(ctx, EXPIRE_JOB, s.id);
   await emit(ctx, 'checkout.session.completed', present(next), undefined, now);

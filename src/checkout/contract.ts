@@ -6,6 +6,7 @@ import type { PageEntry } from '../payment-method-types/index.js';
 import type { Session } from '../resources/checkout-sessions/shape.js';
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import type { Address } from '../resources/shared/params.js';
+import type { PageAnswers } from './answers.js';
 
 export type PaymentChoice =
   /** A saved card the page listed (re-checked at submit: still attached, eligible, in the window). */
@@ -35,6 +36,8 @@ export interface CompletionForm {
   expectedTotal: number | null;
   /** The shipping option the buyer chose (`shipping_options`). */
   shippingRate: string | null;
+  /** What the page asked beside payment (custom fields, consent, names); none from the payment-page API. */
+  answers?: PageAnswers;
 }
 
 /** Codes of card errors (HTTP 402 on Stripe); other refusals are validation errors (400). */

@@ -1,6 +1,7 @@
 import type { Ctx } from '../api/context.js';
 import type { FormObject } from '../api/form.js';
 import { createCustomer, updateCustomer } from '../resources/customers/service.js';
+import { addCustomerTaxId } from '../resources/tax-ids/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import type { StoredSession } from '../resources/checkout-sessions/shape.js';
 import type { Address } from '../resources/shared/params.js';
@@ -22,7 +23,15 @@ export async function createCustomerFromCheckout(ctx: Ctx, form: CompletionForm,
   if (form.billing.name) params.name = form.billing.name;
   if (form.phone) params.phone = form.phone;
   if (form.shipping) params.shipping = { name: form.shipping.name, address: addressParams(form.shipping.address) };
-  return createCustomer(ctx, params);
+  const customer = await createCustomer(ctx, params);
+  await saveTaxId(ctx, customer, form);
+  return customer;
+}
+
+/** The tax ID the buyer gave, saved on the customer (`customer.tax_id.created`), as Stripe does. */
+async function saveTaxId(ctx: Ctx, customer: Customer, form: CompletionForm): Promise<void> {
+  const t = form.answers?.taxId;
+  if (t) await addCustomerTaxId(ctx, customer.id, t.type, t.value);
 }
 
 /**
@@ -30,9 +39,10 @@ export async function createCustomerFromCheckout(ctx: Ctx, form: CompletionForm,
  * Stripe does — `name: auto` the name (the billing name, else the individual or business name the
  * page asked), `address: auto` the billing address, `shipping: auto` the shipping details. Through
  * the customers service, so a change emits `customer.updated`
- * (docs/decisions.md#what-the-page-asks-beside-payment).
+ * (docs/decisions.md#what-the-page-asks-beside-payment). The tax ID the buyer gave is added to it.
  */
 export async function updateCustomerFromCheckout(ctx: Ctx, s: StoredSession, customer: Customer, form: CompletionForm): Promise<Customer> {
+  await saveTaxId(ctx, customer, form);
   const want = s._internal.stored_params?.customer_update as { name?: string; address?: string; shipping?: string } | null | undefined;
   if (!want) return customer;
   const params: FormObject = {};

@@ -12,6 +12,7 @@ import type { SupportedType } from '../resources/payment-methods/shape.js';
 import type { Address } from '../resources/shared/params.js';
 import { field } from './fields.js';
 import type { PageView } from './load.js';
+import { keptSectionValues, readAnswers, sectionDefaults } from './sections/index.js';
 
 /**
  * The page's own fields. Field names double as element ids (Stripe's ids), so a posted form reads
@@ -72,6 +73,7 @@ export function initialValues(view: PageView): Values {
     shippingAdministrativeArea: ship?.address.state ?? '',
     phoneNumber: '',
     ...PAYMENT_METHOD_TYPES.reduce<Values>((values, t) => ({ ...values, ...t.page.initial }), {}),
+    ...sectionDefaults(view),
   };
 }
 
@@ -87,6 +89,7 @@ const KEPT: readonly string[] = [
 export function keptValues(body: URLSearchParams, view: PageView): Values {
   const out: Values = {};
   for (const name of KEPT) out[name] = field(body, name);
+  Object.assign(out, keptSectionValues(body, view));
   // A read-only email is the customer's own: show it again whatever the post claimed.
   const locked = lockedEmail(view);
   if (locked) out.email = locked;
@@ -150,7 +153,9 @@ export function parseSubmission(body: URLSearchParams, view: PageView): { form: 
     shippingRate: orNull(field(body, 'shippingRate')),
   };
   const missing = missingField(form, view, full);
-  return missing ? { error: missing } : { form };
+  if (missing) return { error: missing };
+  const answered = readAnswers(body, view);
+  return 'error' in answered ? answered : { form: { ...form, answers: answered.answers } };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

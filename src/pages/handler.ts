@@ -20,6 +20,7 @@ import { findPageSession } from '../resources/checkout-sessions/store.js';
 import { loadPageView, pageView, type PageView } from './load.js';
 import { closedNotice, NOTICES } from './notices.js';
 import { renderPaymentPage } from './template.js';
+import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -129,7 +130,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems, lang);
     if (v.state !== 'open') return notice(409, closedNotice(v));
 
-    const action = body.get('action') ?? 'pay';
+    const action = pendingAction(body, v, body.get('action') ?? 'pay');
     if (action !== 'pay') return adjust(body, action, v, account, id, requestId, lang);
 
     const parsed = parseSubmission(body, v);
@@ -166,6 +167,10 @@ export function createPageHandler(deps: Deps): PathHandler {
     else if (action === 'update_address') {
       const address = pricingAddress(body, v);
       if (address) change = { kind: 'update_address', address };
+    } else if (isItemsAction(action)) {
+      const asked = itemsChange(body, action, v);
+      if ('message' in asked) return paymentPage(deps, v, 400, keptValues(body, v), asked);
+      change = asked;
     }
     if (!change) return paymentPage(deps, v, 200, keptValues(body, v));
     try {

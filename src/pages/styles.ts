@@ -111,6 +111,22 @@ select.in{padding-right:32px;background-image:url("data:image/svg+xml,%3Csvg xml
 .chip{font-size:13px;font-weight:600;background:#e6e8eb;border-radius:4px;padding:2px 8px}
 .link{font:inherit;font-size:13px;color:#0570de;background:none;border:0;padding:4px 0;cursor:pointer;text-decoration:underline}
 .field-error{flex-basis:100%;color:#df1b41;font-size:13px;margin:0}
+.opt{font-weight:400;color:#6b6b6b}
+.custom-text{color:#6b6b6b;font-size:13px;margin:0 0 14px;overflow-wrap:anywhere}
+.custom-text a{color:#0570de}
+.custom-text-after-submit{margin:16px 0 0;text-align:center}
+.check.consent{margin:4px 0 12px}
+.consent-terms{border:1px solid #e0e0e0;border-radius:6px;padding:2px 12px;margin:0 0 16px;background:#fff}
+.consent-terms .check.consent{margin:10px 0}
+.consent a{color:#0570de}
+.check input[aria-invalid=true]{outline:2px solid #df1b41;outline-offset:1px}
+.qty{display:flex;align-items:center;gap:8px;margin-top:6px}
+.qty label{margin:0;font-weight:400;color:#6b6b6b}
+.qty .qty-in{width:76px;min-height:32px;padding:4px 8px;font-size:14px}
+.qty .promo-apply{padding:4px 10px;font-size:13px}
+.optional-items{margin:4px 0 8px 0;border-top:1px solid #ececec;padding-top:10px}
+.optional-title{font-size:13px;font-weight:500;color:#6b6b6b;margin:0}
+.optional-item{align-items:center}
 .rates{border:1px solid #e0e0e0;border-radius:6px;background:#fff}
 .rate{display:flex;align-items:center;gap:12px;margin:0;padding:12px 14px;font-size:15px;font-weight:400;color:#1a1a1a;cursor:pointer}
 .rate+.rate{border-top:1px solid #e0e0e0}

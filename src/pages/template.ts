@@ -16,6 +16,7 @@ import { lockedEmail, methodTypes, type FormError, type Values } from './form.js
 import { documentHtml, safeHref } from './layout.js';
 import type { PageView } from './load.js';
 import { formatAmount } from './money.js';
+import { customFieldsHtml, customTextHtml, nameFieldsHtml, optionalItemsHtml, promotionsConsentHtml, taxIdHtml, termsConsentHtml } from './sections/index.js';
 
 export interface RenderOptions {
   values: Values;
@@ -210,6 +211,7 @@ function summaryHtml(view: PageView, pv: PricingView, o: RenderOptions): string 
     `<p class="total-big" data-testid="product-summary-total-amount">${esc(formatAmount(total, cur, pageLocale(view)))}</p>` +
     `<p class="sub">${rec ? esc(`${per(rec)}`) : '&nbsp;'}</p>` +
     `<ul class="items">${items.map((i) => itemHtml(i, pageLocale(view))).join('')}</ul>` +
+    optionalItemsHtml(view) +
     '<div class="totals">' +
     totalsRows(view, pv, o, subtotal, cur) +
     `<div class="row grand"><span>${rec ? 'Total due today' : 'Total due'}</span><span data-testid="total-amount">${esc(formatAmount(total, cur, pageLocale(view)))}</span></div>` +
@@ -258,7 +260,7 @@ function billingHtml(view: PageView, o: RenderOptions): string {
 function shippingHtml(view: PageView, o: RenderOptions): string {
   const allowed = view.session.shipping_address_collection?.allowed_countries;
   if (!allowed) return '';
-  return `<section><h2>Shipping information</h2>${fullAddress('shipping', allowedCountryOptions(allowed, o.values.shippingCountry ?? ''), o)}</section>`;
+  return `<section><h2>Shipping information</h2>${customTextHtml(view, 'shipping_address')}${fullAddress('shipping', allowedCountryOptions(allowed, o.values.shippingCountry ?? ''), o)}</section>`;
 }
 
 function savedCardHtml(pm: SavedPaymentMethod, checked: boolean): string {
@@ -344,16 +346,20 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
     `<input type="hidden" name="csrf_token" value="${esc(o.csrf)}">` +
     // The total the buyer saw: a payment is refused if repricing (an address, a code) changed it.
     `<input type="hidden" name="expectedTotal" value="${esc(String(s.amount_total ?? ''))}">` +
-    `<section><h2>Contact information</h2><div class="f">${input('email', v.email, `type="email" autocomplete="email" placeholder="email@example.com"${email ? ' readonly' : ''}`, o, 'Email')}</div>${phone}</section>` +
+    `<section><h2>Contact information</h2><div class="f">${input('email', v.email, `type="email" autocomplete="email" placeholder="email@example.com"${email ? ' readonly' : ''}`, o, 'Email')}</div>${phone}${nameFieldsHtml(view, o)}${taxIdHtml(view, o)}${promotionsConsentHtml(view, o)}</section>` +
     shippingHtml(view, o) +
     shippingOptionsHtml(view, pv, s.currency ?? 'usd') +
+    customFieldsHtml(view, o) +
     (collectsPaymentMethod(s) ? methodsHtml(view, o) + billingHtml(view, o) : noPaymentMethodHtml(view)) +
     reprice.button +
+    termsConsentHtml(view, o) +
+    customTextHtml(view, 'submit') +
     alert +
     `<button class="SubmitButton" type="submit" data-testid="hosted-payment-submit-button"><span class="lbl-text">${esc(submitLabel(view))}</span></button>` +
     (s.mode === 'subscription' || s.mode === 'setup'
       ? '<p class="fine">By confirming, you allow this business to charge your payment method for future payments in accordance with their terms.</p>'
       : '') +
+    customTextHtml(view, 'after_submit') +
     '</form><p class="foot">Powered by OpenCheckout</p>';
   // Enter in any field pays: the first submit button of the form in document order is this one,
   // ahead of the summary's promotion code button.

@@ -9,11 +9,13 @@ import type { PageView } from '../load.js';
 import { keptConsent, readConsent } from './consent.js';
 import { customFieldDefaults, keptCustomFields, readCustomFields } from './custom-fields.js';
 import { keptNames, readNames } from './name-collection.js';
+import { keptTaxId, readTaxId } from './tax-id.js';
 
 export { customFieldsHtml } from './custom-fields.js';
 export { promotionsConsentHtml, termsConsentHtml } from './consent.js';
 export { customTextHtml } from './custom-text.js';
 export { nameFieldsHtml } from './name-collection.js';
+export { taxIdHtml } from './tax-id.js';
 
 /** The sections' starting values (custom fields' defaults). */
 export function sectionDefaults(view: PageView): Values {
@@ -22,17 +24,19 @@ export function sectionDefaults(view: PageView): Values {
 
 /** The sections' posted values, shown again after a refused submit. */
 export function keptSectionValues(body: URLSearchParams, view: PageView): Values {
-  return { ...keptNames(body), ...keptCustomFields(body, view), ...keptConsent(body) };
+  return { ...keptNames(body), ...keptTaxId(body), ...keptCustomFields(body, view), ...keptConsent(body) };
 }
 
-/** The answers of a posted form, or the first error in the page's order (names, fields, terms). */
+/** The answers of a posted form, or the first error in the page's order (names, tax ID, fields, terms). */
 export function readAnswers(body: URLSearchParams, view: PageView): { answers: PageAnswers } | { error: FormError } {
   const names = readNames(body, view);
   if ('error' in names) return names;
+  const tax = readTaxId(body, view);
+  if ('error' in tax) return tax;
   const fields = readCustomFields(body, view);
   if ('error' in fields) return fields;
   const consent = readConsent(body, view);
   if ('error' in consent) return consent;
-  return { answers: { customFields: fields.values, consent: consent.consent, ...names } };
+  return { answers: { customFields: fields.values, consent: consent.consent, ...names, taxId: tax.taxId } };
 }
 export { isItemsAction, itemsChange, optionalItemsHtml, pendingAction, quantityHtml } from './quantities.js';

@@ -17,8 +17,9 @@ import { findProduct } from '../products/model.js';
 import { businessNow } from '../test-clocks/store.js';
 import { checkPaymentIntentData, checkSetupIntentData, checkSubscriptionData } from './data-params.js';
 import { createShape, legacyPriceData } from './params.js';
-import { storedDataParams, storedFields } from './stored.js';
+import { checkAskedParams, storedDataParams, storedFields } from './stored.js';
 import { priceNewSession } from './priced.js';
+import { adjustableQuantity, optionalItemOffers } from './quantities.js';
 import { present, type LineItem, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, sessionColumns, sessions } from './store.js';
 
@@ -68,7 +69,7 @@ async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
     out.push({
       id: newId('li_'),
       object: 'item',
-      adjustable_quantity: null,
+      adjustable_quantity: adjustableQuantity(item.adjustable_quantity, item.quantity, `${param}[adjustable_quantity]`),
       amount_discount: 0,
       amount_subtotal: amount,
       amount_tax: 0,
@@ -343,6 +344,7 @@ async function storeAndScheduleExpiry(ctx: Ctx, session: StoredSession, items: L
 export async function createSession(ctx: Ctx, params: FormObject, opts: { recoveredFrom?: string } = {}): Promise<Session> {
   const p = parseParams(createShape, params);
   checkParamModes(p);
+  checkAskedParams(p);
   const customer: Customer | undefined = p.customer !== undefined ? await requireCustomer(ctx, p.customer) : undefined;
   const testClock = customer?.test_clock ?? null;
   const now = await businessNow(ctx, testClock);
@@ -355,6 +357,8 @@ export async function createSession(ctx: Ctx, params: FormObject, opts: { recove
   checkSubscriptionData(p, items, now);
   checkSetupIntentData(p);
   const built = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt, recoveredFrom: opts.recoveredFrom ?? null });
+  const offers = await optionalItemOffers(ctx, p, items);
+  if (offers.length > 0) built._internal.optional_items = offers;
   if (p.after_expiration?.recovery?.enabled) built._internal.recovery_params = params;
   const { session, items: priced } = p.mode === 'setup' || currency === null ? { session: built, items } : await priceNewSession(ctx, p, built, items, customer, now);
   checkPaymentIntentData(p, session.amount_total);

@@ -44,9 +44,16 @@ function customText(p: CreateParams): Session['custom_text'] {
  * What Stripe refuses in the params the page asks with
  * (docs/decisions.md#what-the-page-asks-beside-payment): custom fields in setup mode, a field
  * whose settings are not of its `type`, a key that is not alphanumeric or used twice, lengths the
- * wrong way round, a dropdown default that is not one of its options.
+ * wrong way round, a dropdown default that is not one of its options; tax ID collection for an
+ * existing customer whose name the session may not update.
  */
 export function checkAskedParams(p: CreateParams): void {
+  if (p.tax_id_collection?.enabled && p.customer !== undefined && p.customer_update?.name !== 'auto') {
+    throw errors.invalid(
+      'tax_id_collection requires updating business name on the customer. To enable tax id collection for an existing customer, please set customer_update[name] to `auto`.',
+      'customer_update[name]',
+    );
+  }
   const fields = p.custom_fields ?? [];
   if (fields.length > 0 && p.mode === 'setup') throw errors.invalid('`custom_fields` is not available in `setup` mode.', 'custom_fields');
   const keys = new Set<string>();
