@@ -32,6 +32,8 @@ const PAGE_CARDS = [
   ['6200000000000005', '902'], // posted with a forged CSRF token
 ] as const;
 const ACCOUNTS = ['000123456789', '000222222227', '000111111116', '000333333335'];
+/** Stripe's test IBANs typed into the API (the first two) and the hosted page (the last). */
+const IBANS = ['DE89370400440532013000', 'AT611904300234573201', 'FR1420041010050500013M02606'];
 
 const spaced = (n: string) => n.replace(/(\d{4})(?=\d)/g, '$1 ');
 
@@ -44,6 +46,10 @@ function findings(text: string, where: string): string[] {
     }
   }
   for (const a of ACCOUNTS) if (text.includes(a)) out.push(`${where}: bank account number ${a}`);
+  for (const iban of IBANS) {
+    // The IBAN without its country and check digits is the account itself (its last four are shown).
+    for (const form of [iban, iban.slice(4), iban.replace(/(.{4})(?=.)/g, '$1 ')]) if (text.includes(form)) out.push(`${where}: IBAN ${form}`);
+  }
   // A CVC is a few digits: look for it next to a name that says what it is (cvc_check is Stripe's result field).
   for (const [, cvc] of [...API_CARDS, ...PAGE_CARDS]) {
     if (new RegExp(`(cvc(?!_check)|cardCvc|security.code)[^0-9]{0,40}${cvc}(?![0-9])`, 'i').test(text)) out.push(`${where}: a CVC (${cvc})`);
@@ -84,6 +90,18 @@ async function realisticFlow(base: string, key: string): Promise<void> {
       body: `type=us_bank_account&us_bank_account[routing_number]=110000000&us_bank_account[account_number]=${a}&us_bank_account[account_holder_type]=individual&billing_details[name]=Jenny`,
     });
   }
+
+  for (const iban of IBANS.slice(0, 2)) {
+    await raw(base, '/v1/payment_methods', { method: 'POST', key, body: `type=sepa_debit&sepa_debit[iban]=${iban}&billing_details[name]=Jenny` });
+  }
+  const euro = await stripe.checkout.sessions.create({
+    mode: 'payment',
+    success_url: 'https://shop.example/ok',
+    allowed_payment_method_types: ['sepa_debit'],
+    line_items: [{ price_data: { currency: 'eur', unit_amount: 2000, product_data: { name: 'Poster' } }, quantity: 1 }],
+  });
+  const iban = IBANS[2] as string;
+  await payOnHostedPage(euro.url as string, { email: BUYER.email, paymentMethod: 'sepa_debit', iban: iban.replace(/(.{4})(?=.)/g, '$1 '), accountHolderName: 'Jenny Rosen' });
 
   const price = await stripe.prices.create({ currency: 'usd', unit_amount: 2000, product_data: { name: 'Poster' } });
   const plan = await stripe.prices.create({ currency: 'usd', unit_amount: 900, recurring: { interval: 'month' }, product_data: { name: 'Plan' } });
