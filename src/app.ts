@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { createPageHandler } from './pages/handler.js';
+import { createRecoveryHandler } from './pages/recover.js';
 import { resources } from './resources/index.js';
 import { assemble, type ResourceModule } from './resources/module.js';
 import { startScheduler } from './scheduler/scheduler.js';
@@ -69,7 +70,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     jobs: assembly.jobs,
     hooks: assembly.hooks,
   };
-  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createRecoveryHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
