@@ -14,7 +14,7 @@ import { findPageSession } from '../resources/checkout-sessions/store.js';
 import { findPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { findPaymentMethod } from '../resources/payment-methods/service.js';
 import { esc } from './escape.js';
-import { fill, intlTag, resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
+import { fill, resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
 import { documentHtml, footHtml, safeHref } from './layout.js';
 import { formatAmount } from './money.js';
 
@@ -246,7 +246,8 @@ const CSS =
 
 /** `expires_at` as the locale writes a date and time, in Japan time (where the stores are). */
 function japanTime(unix: number, locale: PageLocale): string {
-  return new Intl.DateTimeFormat(intlTag(locale), { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(unix * 1000));
+  // Intl reads a bare language as its main region (`ja` as ja-JP, `pt` as pt-BR).
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(unix * 1000));
 }
 
 type State = { kind: 'waiting'; details: KonbiniDisplayDetails } | { kind: 'paid' } | { kind: 'expired' };

@@ -156,4 +156,27 @@ describe('konbini and SEPA Direct Debit on the hosted page in Chromium', () => {
     const pm = (done.payment_intent as Stripe.PaymentIntent).payment_method as Stripe.PaymentMethod;
     assert.deepEqual([done.payment_status, pm.type, pm.sepa_debit?.last4, pm.sepa_debit?.country, pm.billing_details.name], ['paid', 'sepa_debit', '3000', 'DE', 'Jenny Rosen']);
   });
+
+  it('Link is its own item beside the card: it pays at once with the Link account of the email typed', async () => {
+    const stripe = server.stripe();
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      allowed_payment_method_types: ['card', 'link'],
+      line_items: [{ price_data: { currency: 'usd', unit_amount: 1200, product_data: { name: 'Notebook' } }, quantity: 1 }],
+      success_url: `${landing.url}/success?session_id={CHECKOUT_SESSION_ID}`,
+    });
+    const probe = await browser.newPage({ allowedOrigins: [server.url, landing.url], viewport: { width: 390, height: 844 } });
+    const { page } = probe;
+    await page.goto(session.url as string);
+    assert.deepEqual(await accordionTypes(page), ['card', 'link']);
+    await page.fill('#email', 'jenny.link@example.com');
+    await page.click('[data-testid="link-accordion-item-button"]');
+    await page.locator('[data-testid="link-explain"]').waitFor();
+    await saveScreenshot(page, 'link-item-phone.png');
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${landing.url}/success`)), page.click('.SubmitButton')]);
+    assert.deepEqual(probe.errors, []);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.payment_method'] });
+    const pm = (done.payment_intent as Stripe.PaymentIntent).payment_method as Stripe.PaymentMethod;
+    assert.deepEqual([done.payment_status, pm.type, pm.link?.email], ['paid', 'link', 'jenny.link@example.com']);
+  });
 });
