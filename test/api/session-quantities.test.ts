@@ -96,6 +96,27 @@ for (const store of STORES) {
       assert.equal((await stripe.paymentIntents.retrieve(done.payment_intent as string)).amount, 4800);
     });
 
+    it('subscribes to the quantity the buyer chose, and adds a recurring optional item to the subscription', async () => {
+      const stripe = server.stripe();
+      const product = await stripe.products.create({ name: 'Extra seat pack' });
+      const seats = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 300, recurring: { interval: 'month' } });
+      const s = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price_data: { currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' }, product_data: { name: 'Seat' } }, quantity: 1, adjustable_quantity: { enabled: true, maximum: 20 } }],
+        optional_items: [{ price: seats.id, quantity: 1 }],
+        success_url: SUCCESS,
+      });
+      const p = await page(s.url as string);
+      const name = /name="(quantity_li_[^"]+)"/.exec(p.html)?.[1] as string;
+      assert.equal(shown((await p.post({ ...BUYER, action: 'update_quantity', [name]: '5' })).html, 'total-amount'), '$50.00');
+      assert.equal(shown((await p.post({ ...BUYER, action: 'add_optional_item:0' })).html, 'total-amount'), '$53.00');
+      assert.equal((await p.post({ ...PAY, expectedTotal: '5300', [name]: '5' })).status, 303);
+      const done = await stripe.checkout.sessions.retrieve(s.id);
+      const sub = await stripe.subscriptions.retrieve(done.subscription as string);
+      assert.deepEqual(sub.items.data.map((i) => [i.price.unit_amount, i.quantity]), [[1000, 5], [300, 1]]);
+      assert.equal((await stripe.invoices.retrieve(sub.latest_invoice as string)).amount_paid, 5300);
+    });
+
     it('refuses a quantity change on a line whose quantity is fixed', async () => {
       const stripe = server.stripe();
       const s = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [mug()], success_url: SUCCESS });
