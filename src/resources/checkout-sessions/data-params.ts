@@ -62,9 +62,6 @@ export function checkSubscriptionData(p: CreateParams, items: LineItem[], now: n
       throw errors.invalid("`billing_cycle_anchor` must be before the subscription's next natural billing date.", param('billing_cycle_anchor'));
     }
   }
-  if (sd.proration_behavior !== undefined && sd.billing_cycle_anchor === undefined) {
-    throw errors.invalid('`proration_behavior` can only be set together with `billing_cycle_anchor`.', param('proration_behavior'));
-  }
 }
 
 /** Ids of connected accounts look like Stripe's; there are none to look up offline. */
