@@ -134,6 +134,8 @@ for (const store of STORES) {
             assert.equal((settled.last_payment_error?.payment_method as Stripe.PaymentMethod | undefined)?.type, 'sepa_debit');
           }
           assert.equal((await stripe.checkout.sessions.retrieve(session.id)).payment_status, c.event.endsWith('succeeded') ? 'paid' : 'unpaid');
+        // A bank debit has no voucher page.
+        assert.equal((await fetch(`${server.url}/c/pay/${session.id}/voucher`)).status, 404);
           assert.deepEqual(await asyncEvents(stripe, session.id), ['checkout.session.completed', c.event], c.iban);
         }
         const failed = await stripe.paymentIntents.list({ limit: 100 });
@@ -178,7 +180,14 @@ for (const store of STORES) {
           assert.match(v.stores[store]?.payment_code ?? '', /^\d{6,11}$/, store);
           assert.match(v.stores[store]?.confirmation_number ?? '', /^\d{11}$/, store);
         }
+        // The voucher page at hosted_voucher_url, in the session's language.
+        const page = await fetch(v.hosted_voucher_url as string);
+        const html = await page.text();
+        assert.equal(page.status, 200);
+        assert.match(html, /<html lang="ja">/);
+        assert.ok(html.includes('確認番号') && html.includes(v.stores.lawson?.confirmation_number as string));
         await advance(stripe, clock.id, T0 + 10);
+        assert.match(await (await fetch(v.hosted_voucher_url as string)).text(), /data-state="paid"/);
         const paid = await stripe.paymentIntents.retrieve(pi.id);
         assert.deepEqual([paid.status, paid.amount_received, paid.next_action], ['succeeded', 2000, null]);
         assert.equal((await stripe.checkout.sessions.retrieve(session.id)).payment_status, 'paid');
