@@ -194,6 +194,10 @@ function decidePaymentMethodTypes(p: CreateParams, currency: string | null): str
       'payment_method_types',
     );
   }
+  const oneOff = offered.find((t) => !t.reusable);
+  if (p.mode === 'setup' && oneOff) {
+    throw errors.invalid(`The payment method \`${oneOff.type}\` cannot be saved for later payments, so it is not available in \`setup\` mode.`, 'payment_method_types');
+  }
   return types;
 }
 
