@@ -71,6 +71,18 @@ for (const store of STORES) {
       await assert.rejects(stripe.paymentIntents.capture('pi_missing'), refusal(404, 'resource_missing'));
     });
 
+    it('refuses to cancel the PaymentIntent of a session still open (a declined attempt): the session is expired instead', async () => {
+      const stripe = server.stripe();
+      const s = await payment(stripe);
+      await assert.rejects(payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242, cardNumber: '4000 0000 0000 0002' }), /refused/);
+      const open = await stripe.checkout.sessions.retrieve(s.id);
+      assert.equal(open.status, 'open');
+      const pi = open.payment_intent as string;
+      await assert.rejects(stripe.paymentIntents.cancel(pi), refusal(400, 'payment_intent_unexpected_state', undefined, /expire the Checkout Session/));
+      await stripe.checkout.sessions.expire(s.id);
+      assert.equal((await stripe.paymentIntents.cancel(pi)).status, 'canceled');
+    });
+
     it('setup_future_usage saves the card to a new customer; the card option alone saves it to the session’s customer', async () => {
       const stripe = server.stripe();
       const first = await paid(stripe, await payment(stripe, { payment_intent_data: { setup_future_usage: 'off_session' } }));

@@ -8,6 +8,7 @@ import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject, FormValue } from '../../api/form.js';
 import { bool, int, mergeMetadata, metadata, obj, oneOf, parseParams, str, type Field } from '../../api/params.js';
+import { sessionOfPaymentIntent } from '../checkout-sessions/store.js';
 import { findCustomer } from '../customers/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
@@ -96,6 +97,10 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
       undefined,
       'payment_intent_unexpected_state',
     );
+  }
+  // An open session may still be paid with its PaymentIntent: Stripe has the session expired instead.
+  if ((await sessionOfPaymentIntent(ctx, pi.id))?.status === 'open') {
+    throw errors.invalid('This PaymentIntent belongs to an open Checkout Session: expire the Checkout Session instead of canceling its PaymentIntent.', undefined, 'payment_intent_unexpected_state');
   }
   const now = await nowFor(ctx, pi);
   const canceled: PaymentIntent = { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: p.cancellation_reason ?? null, next_action: null };
