@@ -249,6 +249,8 @@ for (const store of STORES) {
       assert.equal(changed.length, 1);
       assert.equal(changed[0]?.data.previous_attributes?.name, 'J. Rosen');
 
+      await assert.rejects(session(stripe, { customer_update: { name: 'auto' } }), stripeError({ status: 400, param: 'customer_update' }), 'customer_update needs a customer');
+
       const other = await stripe.customers.create({ email: 'max@example.com', name: 'Max' });
       const never = await session(stripe, { customer: other.id, customer_update: { name: 'never', address: 'never' } });
       assert.equal((await (await page(never.url as string)).post({ ...PAY })).status, 303);

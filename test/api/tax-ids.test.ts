@@ -63,6 +63,9 @@ for (const store of STORES) {
       assert.equal(list.has_more, true);
       assert.equal(list.url, `/v1/customers/${customer.id}/tax_ids`);
 
+      const withIds = await stripe.customers.retrieve(customer.id, { expand: ['tax_ids'] }) as Stripe.Customer;
+      assert.deepEqual(withIds.tax_ids?.data.map((t) => t.id), [vat.id, trn.id], 'expand[]=tax_ids lists them on the customer');
+
       const deleted = await stripe.customers.deleteTaxId(customer.id, trn.id);
       assert.deepEqual(deleted, { id: trn.id, object: 'tax_id', deleted: true });
       await assert.rejects(stripe.customers.retrieveTaxId(customer.id, trn.id), { statusCode: 404, code: 'resource_missing' });

@@ -45,9 +45,10 @@ function customText(p: CreateParams): Session['custom_text'] {
  * (docs/decisions.md#what-the-page-asks-beside-payment): custom fields in setup mode, a field
  * whose settings are not of its `type`, a key that is not alphanumeric or used twice, lengths the
  * wrong way round, a dropdown default that is not one of its options; tax ID collection for an
- * existing customer whose name the session may not update.
+ * existing customer whose name the session may not update; `customer_update` without a customer.
  */
 export function checkAskedParams(p: CreateParams): void {
+  if (p.customer_update !== undefined && p.customer === undefined) throw errors.invalid('`customer_update` can only be used with `customer`.', 'customer_update');
   if (p.tax_id_collection?.enabled && p.customer !== undefined && p.customer_update?.name !== 'auto') {
     throw errors.invalid(
       'tax_id_collection requires updating business name on the customer. To enable tax id collection for an existing customer, please set customer_update[name] to `auto`.',

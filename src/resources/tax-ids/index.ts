@@ -1,13 +1,15 @@
 import type { ResourceModule } from '../module.js';
 import { taxIdMigrations } from './migrations.js';
 import { taxIdRoutes } from './routes.js';
-import { findTaxId } from './service.js';
+import { findTaxId, listCustomerTaxIds } from './service.js';
 
 /** Customer tax IDs: `/v1/customers/:id/tax_ids` (docs/decisions.md#customer-tax-ids). */
 export const taxIdsModule: ResourceModule = {
   name: 'tax-ids',
   routes: taxIdRoutes,
   expandable: { txi_: findTaxId },
+  // Includable on Stripe: `expand[]=tax_ids` on a Customer gives the list of its tax IDs.
+  virtualFields: { customer: { tax_ids: (ctx, parent) => listCustomerTaxIds(ctx, parent.id as string, {}, `/v1/customers/${parent.id as string}/tax_ids`) } },
   events: ['customer.tax_id.created', 'customer.tax_id.deleted'],
   migrations: taxIdMigrations,
 };
