@@ -13,6 +13,9 @@ export type PageLocale = (typeof PAGE_LOCALES)[number];
 /** A page piece's strings: every key, in every page locale. */
 export type Catalog<K extends string> = Readonly<Record<PageLocale, Readonly<Record<K, string>>>>;
 
+/** One string in every page locale (a payment method type's label). */
+export type LocalText = Readonly<Record<PageLocale, string>>;
+
 const KNOWN: ReadonlySet<string> = new Set(PAGE_LOCALES);
 
 /** The page locale of one language tag (`ja-JP` -> `ja`, `pt-BR` -> `pt`); null when none fits. */

@@ -295,7 +295,7 @@ function methodsHtml(view: PageView, o: RenderOptions): string {
     .map((type) => {
       const checked = type === chosen;
       const page = findPaymentMethodType(type)?.page;
-      const label = !page ? type : saved.length > 0 && page.labelBesideSaved ? page.labelBesideSaved : page.label;
+      const label = !page ? type : (saved.length > 0 && page.labelBesideSaved ? page.labelBesideSaved : page.label)[view.locale];
       const body = page ? page.render({ values: o.values, error: o.error, offerSave, locale: view.locale }) : '';
       return (
         `<div class="acc-item" data-testid="${esc(type)}-accordion-item">` +

@@ -90,6 +90,7 @@ export const card: PaymentMethodType<CardShape, CardParams, CardUpdate> = {
   settlement: 'immediate',
   prefillable: true,
   currencies: null,
+  reusable: true,
   params: { create: createParams, update: updateParams },
 
   async build(c, p) {
@@ -132,8 +133,8 @@ export const card: PaymentMethodType<CardShape, CardParams, CardUpdate> = {
   },
 
   page: {
-    label: 'Card',
-    labelBesideSaved: 'New card',
+    label: { en: 'Card', ja: 'カード', fr: 'Carte', de: 'Karte', es: 'Tarjeta', it: 'Carta', nl: 'Kaart', pt: 'Cartão', zh: '银行卡', ko: '카드' },
+    labelBesideSaved: { en: 'New card', ja: '新しいカード', fr: 'Nouvelle carte', de: 'Neue Karte', es: 'Nueva tarjeta', it: 'Nuova carta', nl: 'Nieuwe kaart', pt: 'Novo cartão', zh: '新卡', ko: '새 카드' },
     render({ values: v, error, offerSave }) {
       const o = { error };
       return (

@@ -70,6 +70,7 @@ export const usBankAccount: PaymentMethodType<UsBankAccountShape, UsBankAccountP
   settlement: 'delayed',
   prefillable: false,
   currencies: ['usd'],
+  reusable: true,
   params: { create: createParams, update: updateParams },
 
   async build(c, p) {
@@ -97,7 +98,10 @@ export const usBankAccount: PaymentMethodType<UsBankAccountShape, UsBankAccountP
   },
 
   page: {
-    label: 'US bank account',
+    label: {
+      en: 'US bank account', ja: '米国の銀行口座', fr: 'Compte bancaire américain', de: 'US-Bankkonto', es: 'Cuenta bancaria de EE. UU.',
+      it: 'Conto bancario statunitense', nl: 'Amerikaanse bankrekening', pt: 'Conta bancária dos EUA', zh: '美国银行账户', ko: '미국 은행 계좌',
+    },
     render({ values: v, error }) {
       const o = { error };
       const company = v.accountHolderType === 'company';
