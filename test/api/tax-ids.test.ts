@@ -109,8 +109,8 @@ for (const store of STORES) {
       assert.deepEqual(s.tax_id_collection, { enabled: true, required: 'if_supported' });
       const p = await page(s.url as string);
       assert.match(p.html, /<option value="jp_trn" selected>適格請求書発行事業者登録番号（インボイス）<\/option>/);
-      assert.equal(alertOf((await p.post({ ...PAY })).html), '税務IDを入力してください。');
-      assert.equal(alertOf((await p.post({ ...PAY, taxIdType: 'jp_trn', taxIdValue: '1234567890123' })).html), '選択した種類の税務IDとして正しくありません。');
+      assert.equal(alertOf((await p.post({ ...PAY })).html), '税番号を入力してください。');
+      assert.equal(alertOf((await p.post({ ...PAY, taxIdType: 'jp_trn', taxIdValue: '1234567890123' })).html), '選択した種類の税番号として正しくありません。');
       assert.equal((await p.post({ ...PAY, taxIdType: 'jp_trn', taxIdValue: 't1234567890123' })).status, 303);
 
       const done = await stripe.checkout.sessions.retrieve(s.id);

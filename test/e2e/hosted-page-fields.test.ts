@@ -47,7 +47,7 @@ describe('hosted payment page in Chromium: custom fields, consent, custom text, 
     await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.click(selector)]);
   }
 
-  async function richSession(stripe: Stripe, locale?: Stripe.Checkout.SessionCreateParams.Locale): Promise<Stripe.Checkout.Session> {
+  async function richSession(stripe: Stripe, locale?: Stripe.Checkout.SessionCreateParams.Locale, extra: Partial<Stripe.Checkout.SessionCreateParams> = {}): Promise<Stripe.Checkout.Session> {
     const product = await stripe.products.create({ name: 'Gift wrap' });
     const wrap = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 300 });
     return stripe.checkout.sessions.create({
@@ -68,6 +68,7 @@ describe('hosted payment page in Chromium: custom fields, consent, custom text, 
       },
       success_url: `${landing.url}/success?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${landing.url}/cart`,
+      ...extra,
     });
   }
 
@@ -133,10 +134,12 @@ describe('hosted payment page in Chromium: custom fields, consent, custom text, 
       // Nothing wider than the screen: no sideways scrolling on a phone.
       assert.ok((await page.evaluate('document.documentElement.scrollWidth')) as number <= width, `${name}: the page fits its width`);
     }
-    const ja = await richSession(stripe, 'ja');
+    const ja = await richSession(stripe, 'ja', { name_collection: { business: { enabled: true, optional: true } }, tax_id_collection: { enabled: true } });
     const { page } = await open(ja.url as string, { width: 390 });
     assert.match(await page.locator('[data-testid="consent-promotions"]').innerText(), /ニュース/);
     assert.equal(await page.locator('[data-testid="quantity-update"]').innerText(), '更新');
+    assert.equal(await page.locator('label[for="businessName"]').innerText(), '会社名 (任意)');
+    assert.equal(await page.locator('#taxIdType option:checked').innerText(), '適格請求書発行事業者登録番号（インボイス）', 'a Japanese page offers the invoice number first');
     await saveScreenshot(page, 'fields-phone-ja.png');
 
     const s = await richSession(stripe);
