@@ -199,9 +199,10 @@ function recurringOf(items: readonly LineItem[]): { interval: Interval; interval
 /**
  * The summary below its top bar for a session that starts a trial, or null for any other: the
  * caption, the trial's length, the price per period after it (the line items keep a full period's
- * amounts, discount and tax included), the items as the template renders them, and what is due.
+ * amounts, discount and tax included), the items as the template renders them, the promotion code
+ * field (a code discounts the price after the trial), and what is due.
  */
-export function trialSummaryHtml(view: PageView, itemsHtml: string): string | null {
+export function trialSummaryHtml(view: PageView, itemsHtml: string, promotionCodeHtml = ''): string | null {
   const s = view.session;
   if (s.mode !== 'subscription' || !hasTrial(s)) return null;
   const t = textOf(TRIAL_TEXT, view.locale);
@@ -220,6 +221,7 @@ export function trialSummaryHtml(view: PageView, itemsHtml: string): string | nu
     `<p class="sub" data-testid="trial-then">${esc(then)}</p>` +
     `<ul class="items">${itemsHtml}</ul>` +
     '<div class="totals">' +
+    promotionCodeHtml +
     `<div class="row"><span>${esc(t.totalAfterTrial)}</span><span data-testid="total-after-trial">${esc(afterText)}</span></div>` +
     `<div class="row grand"><span>${esc(t.dueToday)}</span><span data-testid="total-amount">${esc(formatAmount(s.amount_total ?? 0, cur, view.locale))}</span></div>` +
     '</div>'
