@@ -20,6 +20,7 @@ import { findPageSession } from '../resources/checkout-sessions/store.js';
 import { loadPageView, pageView, type PageView } from './load.js';
 import { closedNotice, NOTICES } from './notices.js';
 import { renderPaymentPage } from './template.js';
+import { voucherLocation, voucherReply } from './voucher.js';
 import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
@@ -107,6 +108,11 @@ export function createPageHandler(deps: Deps): PathHandler {
     const found = await findPageSession(db, id);
     const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems, lang) : null;
     if (!v) return notice(404, NOTICES.notFound);
+    if (v.state === 'complete' && found) {
+      // A session completed with a voucher still to pay (konbini) shows the voucher again.
+      const voucherAt = await voucherLocation(deps, found.account, v.session, requestId);
+      if (voucherAt) return { status: 303, nonce: newNonce(), html: '', location: voucherAt };
+    }
     if (v.state !== 'open') return notice(200, closedNotice(v));
     return paymentPage(deps, v, 200, initialValues(v));
   }
@@ -146,6 +152,8 @@ export function createPageHandler(deps: Deps): PathHandler {
     }
     if (result.ok) {
       deps.log.info({ requestId, session: id }, 'checkout session completed on the hosted page');
+      const voucherAt = await voucherLocation(deps, account, result.session, requestId);
+      if (voucherAt) return { status: 303, nonce: newNonce(), html: '', location: voucherAt };
       if (result.redirectTo) return { status: 303, nonce: newNonce(), html: '', location: result.redirectTo };
       return notice(200, NOTICES.paid(result.session.mode));
     }
@@ -189,6 +197,19 @@ export function createPageHandler(deps: Deps): PathHandler {
 
   return async function hostedPage(req, res, requestId) {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // A konbini voucher (`/c/pay/:id/voucher`, voucher.ts).
+      const v = await voucherReply(deps, path, req.headers['accept-language'], requestId).catch((err: unknown) => {
+        deps.log.error({ err, requestId, path: '/c/pay/:id/voucher' }, 'voucher page failed');
+        return { status: 500, html: null, nonce: '' };
+      });
+      if (v) {
+        req.resume();
+        const reply = v.html !== null ? { status: v.status, html: v.html, nonce: v.nonce } : notice(v.status, v.status === 404 ? NOTICES.notFound : NOTICES.failed(requestId));
+        send(res, requestId, reply, req.method === 'HEAD');
+        return true;
+      }
+    }
     const m = PATH.exec(path);
     if (!m) return false;
     let id: string;
