@@ -15,6 +15,7 @@ export interface SubscriptionDataParams {
   trial_period_days?: number;
   trial_settings?: { end_behavior: { missing_payment_method: MissingPaymentMethod } };
   billing_cycle_anchor?: number;
+  billing_cycle_anchor_config?: AnchorConfig;
   proration_behavior?: 'create_prorations' | 'none';
   invoice_settings?: {
     account_tax_ids?: string[] | null;
@@ -23,6 +24,34 @@ export interface SubscriptionDataParams {
     footer?: string;
     issuer?: { type: 'account' | 'self'; account?: string };
   };
+}
+
+/** `billing_cycle_anchor_config`: a day of the month (and a month, an hour, ...) to bill on. */
+export interface AnchorConfig {
+  day_of_month: number;
+  hour?: number;
+  minute?: number;
+  month?: number;
+  second?: number;
+}
+
+/**
+ * The first instant after `from` that `billing_cycle_anchor_config` names: its day of the month
+ * (the month's last day when shorter, as Stripe bills the 31st on February's last day), in its
+ * month when it gives one; hour, minute and second default to `from`'s.
+ */
+export function configuredAnchor(cfg: AnchorConfig, from: number): number {
+  const d = new Date(from * 1000);
+  const [hour, minute, second] = [cfg.hour ?? d.getUTCHours(), cfg.minute ?? d.getUTCMinutes(), cfg.second ?? d.getUTCSeconds()];
+  for (let add = 0; add <= 24; add++) {
+    const month = d.getUTCMonth() + add;
+    if (cfg.month !== undefined && ((month % 12) + 12) % 12 !== cfg.month - 1) continue;
+    const year = d.getUTCFullYear();
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    const at = Date.UTC(year, month, Math.min(cfg.day_of_month, lastDay), hour, minute, second) / 1000;
+    if (at > from) return at;
+  }
+  return from;
 }
 
 /** The session's `subscription_data` params (empty outside subscription mode). */
@@ -71,7 +100,9 @@ function recurringOf(items: readonly LineItem[]): Recurring {
  * was open no longer applies: the buyer pays a full period from now.
  */
 export function anchorAt(s: StoredSession, now: number): number | null {
-  const anchor = subscriptionDataOf(s).billing_cycle_anchor;
+  const sd = subscriptionDataOf(s);
+  // A configured anchor is counted from the session's creation, as the page's total is.
+  const anchor = sd.billing_cycle_anchor ?? (sd.billing_cycle_anchor_config ? configuredAnchor(sd.billing_cycle_anchor_config, s.created) : undefined);
   return anchor !== undefined && anchor > now ? anchor : null;
 }
 

@@ -143,6 +143,31 @@ for (const store of STORES) {
       assert.equal(done.payment_status, 'no_payment_required');
     });
 
+    it('billing_cycle_anchor_config anchors on a day of the month: the first period ends there, prorated', async () => {
+      const stripe = server.stripe();
+      const start = Date.UTC(2027, 0, 10, 12, 0, 0) / 1000;
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+      const customer = await stripe.customers.create({ email: 'config@example.com', test_clock: clock.id });
+      const price = await plan(stripe, 3100);
+      const s = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer: customer.id,
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: SUCCESS,
+        subscription_data: { billing_cycle_anchor_config: { day_of_month: 25, hour: 0, minute: 0, second: 0 } },
+      });
+      const anchor = Date.UTC(2027, 0, 25) / 1000;
+      // January 10 12:00 to February 10 12:00 is 31 days; the anchor is 14.5 days in.
+      assert.equal(s.amount_total, Math.round((3100 * (anchor - start)) / (31 * DAY)));
+      await payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242 });
+      const sub = (await stripe.checkout.sessions.retrieve(s.id, { expand: ['subscription'] })).subscription as Stripe.Subscription;
+      assert.deepEqual([sub.billing_cycle_anchor, sub.items.data[0]?.current_period_end], [anchor, anchor]);
+      await assert.rejects(
+        stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }], success_url: SUCCESS, subscription_data: { billing_cycle_anchor_config: { day_of_month: 1, month: 3 } } }),
+        (err: Stripe.errors.StripeError) => err.statusCode === 400 && err.param === 'subscription_data[billing_cycle_anchor_config][month]',
+      );
+    });
+
     it('billing_cycle_anchor with create_prorations: the first invoice bills the anchor’s share of a period, paid at Checkout', async () => {
       const stripe = server.stripe();
       const now = Math.floor(Date.now() / 1000);

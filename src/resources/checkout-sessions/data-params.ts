@@ -55,6 +55,10 @@ export function checkSubscriptionData(p: CreateParams, items: LineItem[], now: n
       throw errors.invalid(`\`${anchor}\` cannot be combined with \`trial_end\` or \`trial_period_days\`.`, param(anchor));
     }
   }
+  const month = sd.billing_cycle_anchor_config?.month;
+  if (month !== undefined && recurringOf(items)?.interval !== 'year') {
+    throw errors.invalid('`billing_cycle_anchor_config[month]` can only be set for yearly prices.', param('billing_cycle_anchor_config][month'));
+  }
   if (sd.billing_cycle_anchor !== undefined) {
     const r = recurringOf(items);
     if (sd.billing_cycle_anchor <= now) throw errors.invalid('`billing_cycle_anchor` must be a timestamp in the future.', param('billing_cycle_anchor'));
