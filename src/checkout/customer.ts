@@ -14,13 +14,28 @@ function addressParams(a: Address): FormObject {
 }
 
 /**
+ * The names Checkout writes to a Customer: the business or individual name `name_collection`
+ * asked (kept as `business_name` / `individual_name`) is also its `name`, as on Stripe — the
+ * business name first —, else the cardholder name.
+ */
+function collectedNames(form: CompletionForm): FormObject {
+  const a = form.answers;
+  const out: FormObject = {};
+  if (a?.businessName) out.business_name = a.businessName;
+  if (a?.individualName) out.individual_name = a.individualName;
+  const name = a?.businessName ?? a?.individualName ?? form.billing.name;
+  if (name) out.name = name;
+  return out;
+}
+
+/**
  * The Customer Checkout creates for a buyer who has none (subscription and setup mode, a saved
  * card, `customer_creation: always`), through the customers service like any other.
  */
 export async function createCustomerFromCheckout(ctx: Ctx, form: CompletionForm, _now: number): Promise<Customer> {
   const params: FormObject = { address: addressParams(form.billing.address) };
   if (form.email) params.email = form.email;
-  if (form.billing.name) params.name = form.billing.name;
+  Object.assign(params, collectedNames(form));
   if (form.phone) params.phone = form.phone;
   if (form.shipping) params.shipping = { name: form.shipping.name, address: addressParams(form.shipping.address) };
   const customer = await createCustomer(ctx, params);
@@ -36,8 +51,7 @@ async function saveTaxId(ctx: Ctx, customer: Customer, form: CompletionForm): Pr
 
 /**
  * `customer_update`: what the buyer gave, written back to the session's existing Customer as
- * Stripe does — `name: auto` the name (the billing name, else the individual or business name the
- * page asked), `address: auto` the billing address, `shipping: auto` the shipping details. Through
+ * Stripe does — `name: auto` the names (see {@link collectedNames}), `address: auto` the billing address, `shipping: auto` the shipping details. Through
  * the customers service, so a change emits `customer.updated`
  * (docs/decisions.md#what-the-page-asks-beside-payment). The tax ID the buyer gave is added to it.
  */
@@ -46,8 +60,7 @@ export async function updateCustomerFromCheckout(ctx: Ctx, s: StoredSession, cus
   const want = s._internal.stored_params?.customer_update as { name?: string; address?: string; shipping?: string } | null | undefined;
   if (!want) return customer;
   const params: FormObject = {};
-  const name = form.billing.name ?? form.answers?.individualName ?? form.answers?.businessName ?? null;
-  if (want.name === 'auto' && name) params.name = name;
+  if (want.name === 'auto') Object.assign(params, collectedNames(form));
   if (want.address === 'auto' && form.billing.address.country) params.address = addressParams(form.billing.address);
   if (want.shipping === 'auto' && form.shipping) params.shipping = { name: form.shipping.name, address: addressParams(form.shipping.address) };
   return Object.keys(params).length > 0 ? updateCustomer(ctx, customer.id, params) : customer;

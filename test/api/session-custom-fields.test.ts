@@ -225,6 +225,23 @@ for (const store of STORES) {
       assert.equal(done.customer_details?.individual_name, null);
       assert.equal(done.collected_information?.business_name, 'Rosen Supplies LLC');
       assert.equal(done.collected_information?.individual_name, null);
+
+      // A customer Checkout creates keeps the names, and is named after the business.
+      const created = await session(stripe, { customer_creation: 'always', name_collection: { business: { enabled: true }, individual: { enabled: true } } });
+      assert.equal((await (await page(created.url as string)).post({ ...PAY, businessName: 'Rosen Supplies LLC', individualName: 'Jenny Rosen' })).status, 303);
+      const customer = (await stripe.customers.retrieve((await stripe.checkout.sessions.retrieve(created.id)).customer as string)) as Stripe.Customer;
+      assert.deepEqual([customer.name, customer.business_name, customer.individual_name], ['Rosen Supplies LLC', 'Rosen Supplies LLC', 'Jenny Rosen']);
+    });
+
+    it('takes business_name and individual_name on a customer, served only when set', async () => {
+      const stripe = server.stripe();
+      const c = await stripe.customers.create({ business_name: 'Rosen Supplies LLC', individual_name: 'Jenny Rosen' });
+      assert.equal(c.business_name, 'Rosen Supplies LLC');
+      assert.equal(c.individual_name, 'Jenny Rosen');
+      assertMatchesSchema('customer', c);
+      const unset = await stripe.customers.update(c.id, { business_name: '' });
+      assert.equal('business_name' in unset, false);
+      assert.equal(unset.individual_name, 'Jenny Rosen');
     });
 
     it('writes what the buyer entered back to the existing customer with customer_update auto, and leaves it with never', async () => {

@@ -15,7 +15,9 @@ const customers = new ObjectTable<Customer | DeletedCustomer>('customers');
 
 const writable = {
   address: addressParam(),
+  business_name: nullableStr({ max: 150 }),
   description: nullableStr({ max: 350 }),
+  individual_name: nullableStr({ max: 150 }),
   email: emailParam(),
   name: nullableStr({ max: 256 }),
   phone: nullableStr({ max: 20 }),
@@ -69,6 +71,13 @@ function apply(c: Customer, p: InferShape<typeof writable>): Customer {
   const next: Customer = { ...c, invoice_settings: { ...c.invoice_settings } };
   if (p.address !== undefined) next.address = p.address === null ? null : toAddress(p.address, c.address ?? undefined);
   if (p.description !== undefined) next.description = p.description;
+  // Served only when set, as stripe-node 23 types them (optional strings); '' unsets.
+  for (const key of ['business_name', 'individual_name'] as const) {
+    const v = p[key];
+    if (v === undefined) continue;
+    if (v) next[key] = v;
+    else delete next[key];
+  }
   if (p.email !== undefined) next.email = p.email;
   if (p.name !== undefined) next.name = p.name;
   if (p.phone !== undefined) next.phone = p.phone;

@@ -7,6 +7,8 @@ export interface Customer {
   object: 'customer';
   address: Address | null;
   balance: number;
+  /** The business name (Checkout's `name_collection`), only when set. */
+  business_name?: string;
   created: number;
   currency: string | null;
   customer_account: string | null;
@@ -16,6 +18,8 @@ export interface Customer {
   /** Stripe's `Discount` object, set by a `coupon` or `promotion_code`. */
   discount: object | null;
   email: string | null;
+  /** The individual's name (Checkout's `name_collection`), only when set. */
+  individual_name?: string;
   invoice_prefix: string;
   invoice_settings: {
     custom_fields: null;
