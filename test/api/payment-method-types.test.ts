@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
+import { assertMatchesSchema } from '../helpers/contract.js';
 import { refused } from '../helpers/errors.js';
 import { STORES, startServer, type TestServer } from '../helpers/server.js';
 import { advance } from '../helpers/wait.js';
@@ -68,6 +69,7 @@ for (const store of STORES) {
           generated_from: null,
           last4: '3000',
         });
+        assertMatchesSchema('payment_method', pm);
         assert.equal((await sepa(stripe, 'DE89370400440532013000')).sepa_debit?.fingerprint, d.fingerprint);
         assert.notEqual((await sepa(stripe, 'AT611904300234573201')).sepa_debit?.fingerprint, d.fingerprint);
         assert.doesNotMatch(JSON.stringify(await stripe.paymentMethods.retrieve(pm.id)), /0532013000/);
@@ -170,6 +172,7 @@ for (const store of STORES) {
         const done = await confirm(stripe, session, await konbini(stripe, 'taro+succeed_immediately@example.jp'));
         assert.deepEqual([done.status, done.payment_status], ['complete', 'unpaid']);
         const pi = await stripe.paymentIntents.retrieve(done.payment_intent as string);
+        assertMatchesSchema('payment_intent', pi);
         assert.equal(pi.status, 'requires_action');
         assert.equal(pi.next_action?.type, 'konbini_display_details');
         const v = pi.next_action?.konbini_display_details as Stripe.PaymentIntent.NextAction.KonbiniDisplayDetails;
@@ -251,6 +254,7 @@ for (const store of STORES) {
         const stripe = server.stripe();
         const pm = await konbini(stripe, 'a@example.jp');
         assert.deepEqual([pm.type, pm.konbini, pm.billing_details.name], ['konbini', {}, '山田 太郎']);
+        assertMatchesSchema('payment_method', pm);
       });
     });
 
@@ -266,6 +270,7 @@ for (const store of STORES) {
         assert.deepEqual(s.payment_method_types, ['card', 'link']);
         const pm = await stripe.paymentMethods.create({ type: 'link', billing_details: { email: 'jenny@example.com' } });
         assert.deepEqual([pm.type, pm.link?.email], ['link', 'jenny@example.com']);
+        assertMatchesSchema('payment_method', pm);
         const done = await confirm(stripe, s, pm);
         assert.deepEqual([done.status, done.payment_status], ['complete', 'paid']);
         assert.equal((await stripe.paymentIntents.retrieve(done.payment_intent as string)).status, 'succeeded');
