@@ -72,6 +72,11 @@ for (const store of STORES) {
       assert.match(p.html, /type="number" id="quantity_li_[^"]+" name="quantity_li_[^"]+" form="payment-form" value="2" min="1" max="5"/);
       const name = /name="(quantity_li_[^"]+)"/.exec(p.html)?.[1] as string;
 
+      const none = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [mug({ enabled: true, minimum: 0, maximum: 5 })], success_url: SUCCESS, locale: 'ja' });
+      const nonePage = await page(none.url as string);
+      const emptied = await nonePage.post({ ...BUYER, action: 'update_quantity', [/name="(quantity_li_[^"]+)"/.exec(nonePage.html)?.[1] as string]: '0' });
+      assert.equal(alertOf(emptied.html), 'ご注文には少なくとも1点の商品を残してください。', 'the only item cannot go to 0');
+
       const tooMany = await p.post({ ...BUYER, action: 'update_quantity', [name]: '6' });
       assert.equal(tooMany.status, 400);
       assert.equal(alertOf(tooMany.html), 'Choose a quantity from 1 to 5.');
