@@ -6,6 +6,7 @@
  */
 import { errors } from '../api/errors.js';
 import type { Field } from '../api/params.js';
+import { formatAmount } from '../pages/money.js';
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import { card } from './card.js';
 import { konbini } from './konbini.js';
@@ -74,17 +75,17 @@ function byType<T>(pick: (t: PaymentMethodType) => T): Record<SupportedType, T> 
 }
 
 /**
- * Refuses an amount the type does not take in `currency` (konbini: ¥120 to ¥300,000), as Stripe
- * answers it (400 `amount_too_small` / `amount_too_large`, naming `param`).
+ * Refuses an amount the type does not take in `currency` (konbini: ¥120 to ¥300,000) with Stripe's
+ * words for a charge amount out of range (400 `amount_too_small` / `amount_too_large`).
  */
 export function checkTypeAmount(t: PaymentMethodType, amount: number, currency: string, param?: string): void {
   const limits = t.amountLimits?.[currency];
   if (!limits) return;
   if (amount < limits.min) {
-    throw errors.invalid(`The amount is too small for \`${t.type}\`: it must be at least ${limits.min} ${currency}.`, param, 'amount_too_small');
+    throw errors.invalid(`Amount must be at least ${formatAmount(limits.min, currency, 'en')} ${currency} to pay with \`${t.type}\`.`, param, 'amount_too_small');
   }
   if (amount > limits.max) {
-    throw errors.invalid(`The amount is too large for \`${t.type}\`: it must be at most ${limits.max} ${currency}.`, param, 'amount_too_large');
+    throw errors.invalid(`Amount must be no more than ${formatAmount(limits.max, currency, 'en')} ${currency} to pay with \`${t.type}\`.`, param, 'amount_too_large');
   }
 }
 

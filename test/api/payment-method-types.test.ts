@@ -243,9 +243,13 @@ for (const store of STORES) {
           });
         await assert.rejects(create('usd', 1000), refused(400, undefined, 'payment_method_types', 'The payment method `konbini` only supports `jpy`.'));
         await assert.rejects(create('jpy', 0, 'setup'), refused(400, undefined, 'payment_method_types'));
-        for (const [amount, code] of [[100, 'amount_too_small'], [300001, 'amount_too_large']] as const) {
+        const limits = [
+          [100, 'amount_too_small', 'Amount must be at least ¥120 jpy to pay with `konbini`.'],
+          [300001, 'amount_too_large', 'Amount must be no more than ¥300,000 jpy to pay with `konbini`.'],
+        ] as const;
+        for (const [amount, code, message] of limits) {
           const s = await create('jpy', amount);
-          await assert.rejects(confirm(stripe, s, await konbini(stripe, 'a@example.jp')), refused(400, code, undefined));
+          await assert.rejects(confirm(stripe, s, await konbini(stripe, 'a@example.jp')), refused(400, code, undefined, message));
           assert.equal((await stripe.checkout.sessions.retrieve(s.id)).status, 'open');
         }
       });
