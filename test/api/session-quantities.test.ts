@@ -158,7 +158,9 @@ for (const store of STORES) {
       const items = (await stripe.checkout.sessions.listLineItems(s.id)).data;
       assert.deepEqual(items.map((li) => [li.description, li.quantity, li.amount_total]), [['Mug', 2, 2400], ['Coasters', 2, 1000]]);
       assert.deepEqual(items[1]?.adjustable_quantity, { enabled: true, maximum: 4, minimum: null });
-      assert.equal((await p.post({ ...BUYER, action: 'add_optional_item:0' })).status, 400, 'not twice');
+      const twice = await p.post({ ...BUYER, action: 'add_optional_item:0' });
+      assert.equal(twice.status, 400, 'not twice');
+      assert.equal(alertOf(twice.html), 'This item can no longer be added.');
 
       // Its quantity is then the buyer's to change, within its own bounds.
       const name = /name="(quantity_li_[^"]+)"/.exec(added.html)?.[1] as string;

@@ -13,17 +13,17 @@ import { fill, textOf, type Catalog, type PageLocale } from '../i18n.js';
 import type { PageView } from '../load.js';
 import { formatAmount } from '../money.js';
 
-const TEXT: Catalog<'quantity' | 'update' | 'add' | 'also' | 'range' | 'enter' | 'keep_one'> = {
-  en: { quantity: 'Qty', update: 'Update', add: 'Add', also: 'Add to your order', range: 'Choose a quantity from {min} to {max}.', enter: 'Enter a quantity.', keep_one: 'Keep at least one item in your order.' },
-  ja: { quantity: '数量', update: '更新', add: '追加', also: 'ご一緒にいかがですか', range: '数量は{min}〜{max}の範囲で指定してください。', enter: '数量を入力してください。', keep_one: 'ご注文には少なくとも1点の商品を残してください。' },
-  fr: { quantity: 'Qté', update: 'Mettre à jour', add: 'Ajouter', also: 'Ajouter à votre commande', range: 'Choisissez une quantité entre {min} et {max}.', enter: 'Saisissez une quantité.', keep_one: 'Gardez au moins un article dans votre commande.' },
-  de: { quantity: 'Menge', update: 'Aktualisieren', add: 'Hinzufügen', also: 'Zur Bestellung hinzufügen', range: 'Wählen Sie eine Menge von {min} bis {max}.', enter: 'Geben Sie eine Menge ein.', keep_one: 'Ihre Bestellung muss mindestens einen Artikel enthalten.' },
-  es: { quantity: 'Cant.', update: 'Actualizar', add: 'Añadir', also: 'Añadir a tu pedido', range: 'Elige una cantidad entre {min} y {max}.', enter: 'Introduce una cantidad.', keep_one: 'Tu pedido debe contener al menos un artículo.' },
-  it: { quantity: 'Qtà', update: 'Aggiorna', add: 'Aggiungi', also: 'Aggiungi al tuo ordine', range: 'Scegli una quantità da {min} a {max}.', enter: 'Inserisci una quantità.', keep_one: 'Il tuo ordine deve contenere almeno un articolo.' },
-  nl: { quantity: 'Aantal', update: 'Bijwerken', add: 'Toevoegen', also: 'Toevoegen aan je bestelling', range: 'Kies een aantal van {min} tot {max}.', enter: 'Vul een aantal in.', keep_one: 'Je bestelling moet minstens één artikel bevatten.' },
-  pt: { quantity: 'Qtd.', update: 'Atualizar', add: 'Adicionar', also: 'Adicionar ao pedido', range: 'Escolha uma quantidade de {min} a {max}.', enter: 'Informe uma quantidade.', keep_one: 'Seu pedido deve ter pelo menos um item.' },
-  zh: { quantity: '数量', update: '更新', add: '添加', also: '添加到您的订单', range: '请选择 {min} 到 {max} 之间的数量。', enter: '请输入数量。', keep_one: '订单中至少需要保留一件商品。' },
-  ko: { quantity: '수량', update: '업데이트', add: '추가', also: '주문에 추가', range: '{min}~{max} 사이의 수량을 선택하세요.', enter: '수량을 입력하세요.', keep_one: '주문에 상품을 하나 이상 남겨 두세요.' },
+const TEXT: Catalog<'quantity' | 'update' | 'add' | 'also' | 'range' | 'enter' | 'keep_one' | 'unavailable'> = {
+  en: { quantity: 'Qty', update: 'Update', add: 'Add', also: 'Add to your order', range: 'Choose a quantity from {min} to {max}.', enter: 'Enter a quantity.', keep_one: 'Keep at least one item in your order.', unavailable: 'This item can no longer be added.' },
+  ja: { quantity: '数量', update: '更新', add: '追加', also: 'ご一緒にいかがですか', range: '数量は{min}〜{max}の範囲で指定してください。', enter: '数量を入力してください。', keep_one: 'ご注文には少なくとも1点の商品を残してください。', unavailable: 'この商品は追加できなくなりました。' },
+  fr: { quantity: 'Qté', update: 'Mettre à jour', add: 'Ajouter', also: 'Ajouter à votre commande', range: 'Choisissez une quantité entre {min} et {max}.', enter: 'Saisissez une quantité.', keep_one: 'Gardez au moins un article dans votre commande.', unavailable: 'Cet article ne peut plus être ajouté.' },
+  de: { quantity: 'Menge', update: 'Aktualisieren', add: 'Hinzufügen', also: 'Zur Bestellung hinzufügen', range: 'Wählen Sie eine Menge von {min} bis {max}.', enter: 'Geben Sie eine Menge ein.', keep_one: 'Ihre Bestellung muss mindestens einen Artikel enthalten.', unavailable: 'Dieser Artikel kann nicht mehr hinzugefügt werden.' },
+  es: { quantity: 'Cant.', update: 'Actualizar', add: 'Añadir', also: 'Añadir a tu pedido', range: 'Elige una cantidad entre {min} y {max}.', enter: 'Introduce una cantidad.', keep_one: 'Tu pedido debe contener al menos un artículo.', unavailable: 'Este artículo ya no se puede añadir.' },
+  it: { quantity: 'Qtà', update: 'Aggiorna', add: 'Aggiungi', also: 'Aggiungi al tuo ordine', range: 'Scegli una quantità da {min} a {max}.', enter: 'Inserisci una quantità.', keep_one: 'Il tuo ordine deve contenere almeno un articolo.', unavailable: 'Questo articolo non può più essere aggiunto.' },
+  nl: { quantity: 'Aantal', update: 'Bijwerken', add: 'Toevoegen', also: 'Toevoegen aan je bestelling', range: 'Kies een aantal van {min} tot {max}.', enter: 'Vul een aantal in.', keep_one: 'Je bestelling moet minstens één artikel bevatten.', unavailable: 'Dit artikel kan niet meer worden toegevoegd.' },
+  pt: { quantity: 'Qtd.', update: 'Atualizar', add: 'Adicionar', also: 'Adicionar ao pedido', range: 'Escolha uma quantidade de {min} a {max}.', enter: 'Informe uma quantidade.', keep_one: 'Seu pedido deve ter pelo menos um item.', unavailable: 'Este item não pode mais ser adicionado.' },
+  zh: { quantity: '数量', update: '更新', add: '添加', also: '添加到您的订单', range: '请选择 {min} 到 {max} 之间的数量。', enter: '请输入数量。', keep_one: '订单中至少需要保留一件商品。', unavailable: '此商品已无法添加。' },
+  ko: { quantity: '수량', update: '업데이트', add: '추가', also: '주문에 추가', range: '{min}~{max} 사이의 수량을 선택하세요.', enter: '수량을 입력하세요.', keep_one: '주문에 상품을 하나 이상 남겨 두세요.', unavailable: '이 상품은 더 이상 추가할 수 없습니다.' },
 };
 
 const UPDATE = 'update_quantity';
@@ -89,7 +89,12 @@ export function isItemsAction(action: string): boolean {
 
 /** The change an items action asks for, or the error to show. */
 export function itemsChange(body: URLSearchParams, action: string, view: PageView): PageAdjustment | FormError {
-  if (action.startsWith(ADD)) return { kind: 'add_optional_item', index: /^\d{1,2}$/.test(action.slice(ADD.length)) ? Number(action.slice(ADD.length)) : -1 };
+  if (action.startsWith(ADD)) {
+    const index = /^\d{1,2}$/.test(action.slice(ADD.length)) ? Number(action.slice(ADD.length)) : -1;
+    const offer = view.session._internal?.optional_items?.[index];
+    if (!offer || offer.added) return { code: 'optional_item_unavailable', message: textOf(TEXT, view.locale).unavailable };
+    return { kind: 'add_optional_item', index };
+  }
   const q = readQuantities(body, view);
   if ('error' in q) return q.error;
   if (view.lineItems.every((li) => (q.quantities[li.id] ?? li.quantity) === 0)) {
