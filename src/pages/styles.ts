@@ -90,6 +90,7 @@ select.in{padding-right:32px;background-image:url("data:image/svg+xml,%3Csvg xml
 .acc-body{display:none;padding:0 14px 14px}
 .acc-item:has(.acc-head input:checked) .acc-body{display:block}
 .acc-item:has(.acc-head input:checked){background:#fbfcfd}
+form:has(.acc-item[data-own-billing] .acc-head input:checked) .billing-auto{display:none}
 .check{display:flex;gap:10px;align-items:flex-start;font-weight:400;font-size:14px;margin:12px 0 0;cursor:pointer}
 .check input{margin:3px 0 0;width:16px;height:16px;accent-color:#0570de}
 .alert{display:flex;gap:8px;align-items:flex-start;color:#df1b41;background:#fff5f7;border:1px solid #fcd0da;border-radius:6px;padding:10px 12px;font-size:14px;margin:0 0 16px}

@@ -252,7 +252,7 @@ function billingHtml(view: PageView, o: RenderOptions): string {
     return `<section><h3>Billing address</h3>${fullAddress('billing', options, o)}</section>`;
   }
   return (
-    `<section><div class="f">${input('billingName', o.values.billingName, 'autocomplete="billing name" placeholder="Full name on card"', o, 'Cardholder name')}</div>` +
+    `<section class="billing-auto"><div class="f">${input('billingName', o.values.billingName, 'autocomplete="billing name" placeholder="Full name on card"', o, 'Cardholder name')}</div>` +
     `<div class="f"><span class="lbl">Country or region</span><div class="grp addr-billing auto">${countrySelect('billing', options, o)}${stateAndPostal('billing', o, false)}</div></div></section>`
   );
 }
@@ -298,7 +298,8 @@ function methodsHtml(view: PageView, o: RenderOptions): string {
       const label = !page ? type : (saved.length > 0 && page.labelBesideSaved ? page.labelBesideSaved : page.label)[view.locale];
       const body = page ? page.render({ values: o.values, error: o.error, offerSave, locale: view.locale }) : '';
       return (
-        `<div class="acc-item" data-testid="${esc(type)}-accordion-item">` +
+        // A type that names the payer in its own fields (bank debits, konbini, Link) hides the card's billing fields.
+        `<div class="acc-item" data-testid="${esc(type)}-accordion-item"${page && !page.requiresBillingFields ? ' data-own-billing' : ''}>` +
         `<label class="acc-head" data-testid="${esc(type)}-accordion-item-button" aria-expanded="${checked}">` +
         `<input class="sr" type="radio" name="paymentMethod" value="${esc(type)}"${checked ? ' checked' : ''}>` +
         `<span class="dot" aria-hidden="true"></span>${esc(label)}</label>` +

@@ -67,8 +67,8 @@ describe('bank (ACH) payments through the hosted page in Chromium, with the asyn
         await page.fill('#accountHolderName', 'Jenny Rosen');
         await page.fill('#routingNumber', '110000000');
         await page.fill('#accountNumber', c.account);
-        await page.fill('#billingName', 'Jenny Rosen');
-        await page.fill('#billingPostalCode', '94102');
+        // The account holder's name is the payer's: the card's billing fields are hidden.
+        assert.equal(await page.isVisible('#billingName'), false);
         await Promise.all([page.waitForURL((u) => u.href.startsWith(landing.url)), page.click('.SubmitButton')]);
         assert.deepEqual(probe.errors, []);
 

@@ -67,6 +67,8 @@ describe('konbini and SEPA Direct Debit on the hosted page in Chromium', () => {
     await page.click('[data-testid="konbini-accordion-item-button"]');
     await assert.doesNotReject(page.getByText('コンビニ決済').first().waitFor());
     await page.fill('#konbiniName', '山田 太郎');
+    // The payer's name is the konbini field's: the card's billing fields are hidden.
+    assert.equal(await page.isVisible('#billingName'), false);
     await saveScreenshot(page, 'konbini-page-ja-desktop.png');
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/voucher')), page.click('.SubmitButton')]);
     assert.deepEqual(probe.errors, []);
@@ -170,7 +172,10 @@ describe('konbini and SEPA Direct Debit on the hosted page in Chromium', () => {
     await page.goto(session.url as string);
     assert.deepEqual(await accordionTypes(page), ['card', 'link']);
     await page.fill('#email', 'jenny.link@example.com');
+    await page.click('[data-testid="card-accordion-item-button"]');
+    assert.equal(await page.isVisible('#billingName'), true, 'a card asks for its billing fields');
     await page.click('[data-testid="link-accordion-item-button"]');
+    assert.equal(await page.isVisible('#billingName'), false, 'Link does not');
     await page.locator('[data-testid="link-explain"]').waitFor();
     await saveScreenshot(page, 'link-item-phone.png');
     await Promise.all([page.waitForURL((u) => u.href.startsWith(`${landing.url}/success`)), page.click('.SubmitButton')]);
