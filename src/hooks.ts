@@ -20,6 +20,11 @@ export interface Hooks {
    * checked and redeemed once. Offered by promotion-codes.
    */
   customerDiscount(ctx: Ctx, customerId: string, ref: { coupon?: string | undefined; promotion_code?: string | undefined }, now: number): Promise<object>;
+  /**
+   * Adds a tax ID to a customer being created (`customers.create({ tax_id_data })`), checked by
+   * type (400 naming `param[type]` or `param[value]`). Offered by tax-ids.
+   */
+  addCustomerTaxId(ctx: Ctx, customerId: string, data: { type: string; value: string }, param: string): Promise<void>;
 }
 
 export type HookName = keyof Hooks;

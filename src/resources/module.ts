@@ -111,6 +111,7 @@ const NO_HOOKS: Hooks = {
   attachPaymentMethod: missing('attachPaymentMethod'),
   requireAttached: missing('requireAttached'),
   customerDiscount: missing('customerDiscount'),
+  addCustomerTaxId: missing('addCustomerTaxId'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {

@@ -75,6 +75,20 @@ for (const store of STORES) {
       assert.deepEqual(types, [`customer.tax_id.created ${trn.id}`, `customer.tax_id.created ${vat.id}`, `customer.tax_id.deleted ${trn.id}`]);
     });
 
+    it('creates a customer with tax_id_data, each checked; a bad one creates nothing', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const c = await stripe.customers.create({ name: 'Acme GmbH', tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }, { type: 'ch_uid', value: 'CHE-123.456.789' }] });
+      assert.deepEqual((await stripe.customers.listTaxIds(c.id)).data.map((t) => [t.type, t.value, t.country]).sort(), [['ch_uid', 'CHE-123.456.789', 'CH'], ['eu_vat', 'DE123456789', 'DE']]);
+      const types = (await eventsOf(server, key)).map((e) => e.type);
+      assert.deepEqual(types, ['customer.created', 'customer.tax_id.created', 'customer.tax_id.created']);
+      await assert.rejects(
+        stripe.customers.create({ email: 'bad@example.com', tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }, { type: 'gb_vat', value: 'GB1' }] }),
+        stripeError({ status: 400, code: 'tax_id_invalid', param: 'tax_id_data[1][value]' }),
+      );
+      assert.equal((await stripe.customers.list({ email: 'bad@example.com' })).data.length, 0, 'the whole request is undone');
+    });
+
     it('refuses a value not of its type’s format, an unknown type, and another customer’s tax ID', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({});

@@ -3,7 +3,7 @@ import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import { newId, randomToken } from '../../api/ids.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
-import { arr, int, mergeMetadata, metadata, nullableObj, nullableStr, obj, oneOf, parseParams, str, type InferShape } from '../../api/params.js';
+import { arr, int, mergeMetadata, metadata, nullableObj, nullableStr, obj, oneOf, parseParams, required, str, type InferShape } from '../../api/params.js';
 import type { FormObject } from '../../api/form.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
@@ -34,7 +34,13 @@ const writable = {
  * clients and the Stripe CLI's fixtures; Stripe still accepts them (docs/decisions.md#coupons-and-promotion-codes).
  */
 const discountShape = { coupon: nullableStr({ max: 5000 }), promotion_code: nullableStr({ max: 5000 }) };
-const createShape = { ...writable, ...discountShape, payment_method: str({ max: 5000 }), test_clock: str({ max: 5000 }) };
+const createShape = {
+  ...writable,
+  ...discountShape,
+  payment_method: str({ max: 5000 }),
+  test_clock: str({ max: 5000 }),
+  tax_id_data: arr(obj({ type: required(str({ max: 50 })), value: required(str({ max: 5000 })) }), { max: 25 }),
+};
 const updateShape = { ...writable, ...discountShape, default_source: nullableStr() };
 const listShape = { ...listParams, email: str({ max: 512 }), test_clock: str() };
 
@@ -141,6 +147,7 @@ export async function createCustomer(ctx: Ctx, params: FormObject): Promise<Cust
     await customers.update(ctx.db, ctx.account, customer, columns(customer));
   }
   await emit(ctx, 'customer.created', customer, undefined, customer.created);
+  for (const [i, data] of (p.tax_id_data ?? []).entries()) await ctx.deps.hooks.addCustomerTaxId(ctx, customer.id, data, `tax_id_data[${i}]`);
   if (discount) await emit(ctx, 'customer.discount.created', discount, undefined, customer.created);
   return customer;
 }

@@ -1,7 +1,7 @@
 import type { ResourceModule } from '../module.js';
 import { taxIdMigrations } from './migrations.js';
 import { taxIdRoutes } from './routes.js';
-import { findTaxId, listCustomerTaxIds } from './service.js';
+import { addTaxIdFromData, findTaxId, listCustomerTaxIds } from './service.js';
 
 /** Customer tax IDs: `/v1/customers/:id/tax_ids` (docs/decisions.md#customer-tax-ids). */
 export const taxIdsModule: ResourceModule = {
@@ -11,5 +11,6 @@ export const taxIdsModule: ResourceModule = {
   // Includable on Stripe: `expand[]=tax_ids` on a Customer gives the list of its tax IDs.
   virtualFields: { customer: { tax_ids: (ctx, parent) => listCustomerTaxIds(ctx, parent.id as string, {}, `/v1/customers/${parent.id as string}/tax_ids`) } },
   events: ['customer.tax_id.created', 'customer.tax_id.deleted'],
+  hooks: { addCustomerTaxId: addTaxIdFromData },
   migrations: taxIdMigrations,
 };

@@ -36,8 +36,17 @@ async function requireCustomerTaxId(ctx: Ctx, customerId: string, id: string, lo
 }
 
 /** A `type` tax ID of `value`, checked: 400 `tax_id_invalid` on `value` when it is not of the type's format. */
-export function checkTaxId(type: TaxIdType, value: string): void {
-  if (!validTaxIdValue(type, value)) throw errors.invalid(`Invalid value for ${type}.`, 'value', 'tax_id_invalid');
+export function checkTaxId(type: TaxIdType, value: string, param = 'value'): void {
+  if (!validTaxIdValue(type, value)) throw errors.invalid(`Invalid value for ${type}.`, param, 'tax_id_invalid');
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(TAX_ID_TYPES);
+
+/** The `addCustomerTaxId` hook: one entry of `customers.create({ tax_id_data })`, its type and value checked. */
+export async function addTaxIdFromData(ctx: Ctx, customerId: string, data: { type: string; value: string }, param: string): Promise<void> {
+  if (!KNOWN_TYPES.has(data.type)) throw errors.invalid(`Invalid ${param}[type]: must be one of the tax ID types.`, `${param}[type]`);
+  checkTaxId(data.type as TaxIdType, data.value.trim(), `${param}[value]`);
+  await addCustomerTaxId(ctx, customerId, data.type as TaxIdType, data.value.trim());
 }
 
 /**
