@@ -11,8 +11,10 @@ import { DEFAULT_PAYMENT_METHOD_TYPE, findPaymentMethodType, PAYMENT_METHOD_TYPE
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import type { Address } from '../resources/shared/params.js';
 import { field } from './fields.js';
+import { textOf, type PageLocale } from './i18n.js';
 import type { PageView } from './load.js';
 import { keptSectionValues, readAnswers, sectionDefaults } from './sections/index.js';
+import { MESSAGE_TEXT, type MessageText } from './text/messages.js';
 
 /**
  * The page's own fields. Field names double as element ids (Stripe's ids), so a posted form reads
@@ -48,6 +50,11 @@ export function lockedEmail(view: PageView): string | null {
   return view.session.customer === null ? view.session.customer_email : null;
 }
 
+/** The country the billing address starts at when nothing is known: where the page's language is mostly spoken. */
+const COUNTRY_OF_LOCALE: Readonly<Record<PageLocale, string>> = {
+  en: 'US', ja: 'JP', fr: 'FR', de: 'DE', es: 'ES', it: 'IT', nl: 'NL', pt: 'BR', zh: 'CN', ko: 'KR',
+};
+
 /** The fields' starting values: the prefill result (docs/decisions.md#prefill-of-a-saved-card), else sensible defaults. */
 export function initialValues(view: PageView): Values {
   const { prefill: p, session } = view;
@@ -58,7 +65,7 @@ export function initialValues(view: PageView): Values {
     email: p.email?.value ?? session.customer_email ?? '',
     paymentMethod: p.selected?.id ?? methodTypes(view)[0] ?? DEFAULT_PAYMENT_METHOD_TYPE,
     billingName: p.billing?.name ?? '',
-    billingCountry: bill?.country ?? ship?.address.country ?? 'US',
+    billingCountry: bill?.country ?? ship?.address.country ?? COUNTRY_OF_LOCALE[view.locale],
     billingPostalCode: bill?.postal_code ?? '',
     billingAddressLine1: bill?.line1 ?? '',
     billingAddressLine2: bill?.line2 ?? '',
@@ -136,8 +143,8 @@ export function parseSubmission(body: URLSearchParams, view: PageView): { form: 
   // A free trial with `payment_method_collection: if_required` asks for none (checkout/no-payment-method.ts).
   if (!collectsPaymentMethod(view.session)) payment = { kind: 'none' };
   else if (method.startsWith('pm_')) payment = { kind: 'saved_card', paymentMethod: method };
-  else if (offered) payment = newChoice(offered.type, offered.page.read(body));
-  else payment = { code: 'payment_method_invalid', field: 'paymentMethod', message: 'Choose a payment method.' };
+  else if (offered) payment = newChoice(offered.type, offered.page.read(body, view.locale));
+  else payment = { code: 'payment_method_invalid', field: 'paymentMethod', message: textOf(MESSAGE_TEXT, view.locale).chooseMethod };
   if (isError(payment)) return { error: payment };
 
   const s = view.session;
@@ -165,8 +172,8 @@ function requiresBillingFields(p: PaymentChoice): boolean {
   return findPaymentMethodType(choiceType(p))?.page.requiresBillingFields ?? true;
 }
 
-function required(field: string, what: string): FormError {
-  return { code: 'incomplete_field', field, message: `Enter ${what}.` };
+function required(field: string, message: string): FormError {
+  return { code: 'incomplete_field', field, message };
 }
 
 /**
@@ -176,30 +183,31 @@ function required(field: string, what: string): FormError {
  * the session collects one.
  */
 function missingField(form: CompletionForm, view: PageView, full: boolean): FormError | null {
-  if (!form.email || !EMAIL.test(form.email)) return { code: 'email_invalid', field: 'email', message: 'Your email address is incomplete or invalid.' };
+  const t: MessageText = textOf(MESSAGE_TEXT, view.locale);
+  if (!form.email || !EMAIL.test(form.email)) return { code: 'email_invalid', field: 'email', message: t.emailInvalid };
   if (requiresBillingFields(form.payment)) {
     const a = form.billing.address;
-    if (!form.billing.name) return required('billingName', 'the name on the card');
-    if (!a.country) return required('billingCountry', 'your country or region');
+    if (!form.billing.name) return required('billingName', t.nameOnCard);
+    if (!a.country) return required('billingCountry', t.country);
     const countryForm = addressFormFor(a.country);
     if (full) {
-      if (!a.line1) return required('billingAddressLine1', 'your billing address');
-      if (!a.city) return required('billingLocality', 'your billing city');
-      if (countryForm.state && !a.state) return required('billingAdministrativeArea', 'your billing state or province');
+      if (!a.line1) return required('billingAddressLine1', t.billingLine1);
+      if (!a.city) return required('billingLocality', t.billingCity);
+      if (countryForm.state && !a.state) return required('billingAdministrativeArea', t.billingState);
     }
-    if ((full ? countryForm.postalCode : AUTO_POSTAL_COUNTRIES.has(a.country)) && !a.postal_code) return required('billingPostalCode', 'your postal code');
+    if ((full ? countryForm.postalCode : AUTO_POSTAL_COUNTRIES.has(a.country)) && !a.postal_code) return required('billingPostalCode', t.postalCode);
   }
   const ship = form.shipping;
   const allowed = view.session.shipping_address_collection?.allowed_countries;
   if (ship && allowed) {
     const a = ship.address;
-    if (!ship.name) return required('shippingName', 'the name for shipping');
-    if (!a.country || !allowed.includes(a.country)) return { code: 'shipping_country_invalid', field: 'shippingCountry', message: 'Choose a country we ship to.' };
+    if (!ship.name) return required('shippingName', t.shippingName);
+    if (!a.country || !allowed.includes(a.country)) return { code: 'shipping_country_invalid', field: 'shippingCountry', message: t.shippingCountry };
     const countryForm = addressFormFor(a.country);
-    if (!a.line1) return required('shippingAddressLine1', 'your shipping address');
-    if (!a.city) return required('shippingLocality', 'your shipping city');
-    if (countryForm.state && !a.state) return required('shippingAdministrativeArea', 'your shipping state or province');
-    if (countryForm.postalCode && !a.postal_code) return required('shippingPostalCode', 'your shipping postal code');
+    if (!a.line1) return required('shippingAddressLine1', t.shippingLine1);
+    if (!a.city) return required('shippingLocality', t.shippingCity);
+    if (countryForm.state && !a.state) return required('shippingAdministrativeArea', t.shippingState);
+    if (countryForm.postalCode && !a.postal_code) return required('shippingPostalCode', t.shippingPostal);
   }
   return null;
 }

@@ -18,10 +18,12 @@ import { field } from './fields.js';
 import { noticeHtml, type Notice } from './layout.js';
 import { findPageSession } from '../resources/checkout-sessions/store.js';
 import { loadPageView, pageView, type PageView } from './load.js';
+import { resolvePageLocale } from './i18n.js';
 import { closedNotice, NOTICES } from './notices.js';
+import { missingPromotionCode, refusalMessage } from './refusals.js';
 import { renderPaymentPage } from './template.js';
-import { voucherLocation, voucherReply } from './voucher.js';
 import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
+import { voucherLocation, voucherReply } from './voucher.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -107,7 +109,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageSession(db, id);
     const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems, lang) : null;
-    if (!v) return notice(404, NOTICES.notFound);
+    if (!v) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
     if (v.state === 'complete' && found) {
       // A session completed with a voucher still to pay (konbini) shows the voucher again.
       const voucherAt = await voucherLocation(deps, found.account, v.session, requestId);
@@ -119,18 +121,20 @@ export function createPageHandler(deps: Deps): PathHandler {
 
   async function submit(req: IncomingMessage, id: string, requestId: string): Promise<Reply> {
     const lang = req.headers['accept-language'];
+    // Before the session is read, notices speak the buyer's Accept-Language.
+    const buyerLocale = resolvePageLocale(null, lang);
     let raw: Buffer;
     try {
       raw = await readBody(req, MAX_FORM_BYTES);
     } catch {
-      return notice(413, NOTICES.tooLarge);
+      return notice(413, NOTICES.tooLarge(buyerLocale));
     }
     const body = new URLSearchParams(raw.toString('utf8'));
     const found = await findPageSession(deps.store.db, id);
-    if (!found) return notice(404, NOTICES.notFound);
+    if (!found) return notice(404, NOTICES.notFound(buyerLocale));
     if (!(await checkCsrf(deps.store.db, id, body.get('csrf_token')))) {
       deps.log.warn({ requestId, session: id }, 'hosted page post refused: bad CSRF token');
-      return notice(403, NOTICES.forbidden);
+      return notice(403, NOTICES.forbidden(buyerLocale));
     }
     const { account } = found;
     const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems, lang);
@@ -155,15 +159,15 @@ export function createPageHandler(deps: Deps): PathHandler {
       const voucherAt = await voucherLocation(deps, account, result.session, requestId);
       if (voucherAt) return { status: 303, nonce: newNonce(), html: '', location: voucherAt };
       if (result.redirectTo) return { status: 303, nonce: newNonce(), html: '', location: result.redirectTo };
-      return notice(200, NOTICES.paid(result.session.mode));
+      return notice(200, NOTICES.paid(result.session.mode, v.locale));
     }
     // Refused: the session may have been completed or expired meanwhile (a concurrent submit).
     const after = await view(account, id, requestId, lang);
-    if (!after) return notice(404, NOTICES.notFound);
+    if (!after) return notice(404, NOTICES.notFound(v.locale));
     if (after.state !== 'open') return notice(409, closedNotice(after));
     const card = isCardRefusal(result);
     const field = result.field ? FIELD_OF_PARAM.get(result.field) ?? result.field : undefined;
-    return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: result.message, field });
+    return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: refusalMessage({ ...result, field }, after), field });
   }
 
   /** A change before paying (a promotion code, a shipping rate, the address tax needs): reprice and show the page again. */
@@ -181,6 +185,7 @@ export function createPageHandler(deps: Deps): PathHandler {
       change = asked;
     }
     if (!change) return paymentPage(deps, v, 200, keptValues(body, v));
+    if (change.kind === 'apply_promotion_code' && change.code === '') return paymentPage(deps, v, 400, keptValues(body, v), missingPromotionCode(v));
     try {
       const priced = await inTransaction(deps, account, (ctx) => adjustSession(ctx, id, change), requestId);
       const after = await pageView(makeCtx(deps, account, deps.store.db, requestId), priced.session, priced.items, lang);
@@ -191,7 +196,8 @@ export function createPageHandler(deps: Deps): PathHandler {
       if (!(err instanceof StripeError) || err.status >= 500) throw err;
       const b = err.body;
       const fieldName = b.param === 'promotionCode' || b.param === 'shippingRate' ? b.param : undefined;
-      return paymentPage(deps, v, 400, keptValues(body, v), { code: b.code ?? 'invalid', message: b.message, field: fieldName });
+      const code = b.code ?? 'invalid';
+      return paymentPage(deps, v, 400, keptValues(body, v), { code, message: refusalMessage({ code, message: b.message, field: fieldName }, v), field: fieldName });
     }
   }
 
@@ -205,7 +211,8 @@ export function createPageHandler(deps: Deps): PathHandler {
       });
       if (v) {
         req.resume();
-        const reply = v.html !== null ? { status: v.status, html: v.html, nonce: v.nonce } : notice(v.status, v.status === 404 ? NOTICES.notFound : NOTICES.failed(requestId));
+        const buyer = resolvePageLocale(null, req.headers['accept-language']);
+        const reply = v.html !== null ? { status: v.status, html: v.html, nonce: v.nonce } : notice(v.status, v.status === 404 ? NOTICES.notFound(buyer) : NOTICES.failed(requestId, buyer));
         send(res, requestId, reply, req.method === 'HEAD');
         return true;
       }
@@ -228,11 +235,11 @@ export function createPageHandler(deps: Deps): PathHandler {
         reply = await submit(req, id, requestId);
       } else {
         req.resume();
-        reply = notice(405, NOTICES.method);
+        reply = notice(405, NOTICES.method(resolvePageLocale(null, req.headers['accept-language'])));
       }
     } catch (err) {
       deps.log.error({ err, requestId, path: '/c/pay/:id' }, 'hosted page failed');
-      reply = notice(500, NOTICES.failed(requestId));
+      reply = notice(500, NOTICES.failed(requestId, resolvePageLocale(null, req.headers['accept-language'])));
     }
     if (reply.status === 405) res.setHeader('Allow', 'GET, HEAD, POST');
     send(res, requestId, reply, method === 'HEAD');

@@ -16,6 +16,31 @@ export type Catalog<K extends string> = Readonly<Record<PageLocale, Readonly<Rec
 /** One string in every page locale (a payment method type's label). */
 export type LocalText = Readonly<Record<PageLocale, string>>;
 
+/**
+ * The Intl locale a page locale formats amounts and dates in: the region where the language is
+ * mostly written (`ja` -> `ja-JP`, which writes yen as ￥; `en` -> `en-US`).
+ */
+const INTL_TAG: Readonly<Record<PageLocale, string>> = {
+  en: 'en-US', ja: 'ja-JP', fr: 'fr-FR', de: 'de-DE', es: 'es-ES', it: 'it-IT', nl: 'nl-NL', pt: 'pt-BR', zh: 'zh-CN', ko: 'ko-KR',
+};
+
+/** The Intl locale of a page locale (see INTL_TAG). */
+export function intlTag(locale: PageLocale): string {
+  return INTL_TAG[locale];
+}
+
+const dateFormats = new Map<PageLocale, Intl.DateTimeFormat>();
+
+/** A date (unix seconds) as the locale writes it, in UTC: `March 5, 2026`, `2026年3月5日`, `5 mars 2026`. */
+export function formatDate(unix: number, locale: PageLocale): string {
+  let f = dateFormats.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(intlTag(locale), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+    dateFormats.set(locale, f);
+  }
+  return f.format(new Date(unix * 1000));
+}
+
 const KNOWN: ReadonlySet<string> = new Set(PAGE_LOCALES);
 
 /** The page locale of one language tag (`ja-JP` -> `ja`, `pt-BR` -> `pt`); null when none fits. */

@@ -51,6 +51,8 @@ export interface Notice {
   link?: { href: string | null; label: string } | undefined;
   /** Marks the notice for tests and assistive tech: `complete`, `expired`, ... */
   kind: string;
+  /** The language the notice is written in. */
+  locale: PageLocale;
 }
 
 /** A centred one-message page: payment complete, session expired, link not valid. */
@@ -61,6 +63,6 @@ export function noticeHtml(n: Notice, nonce: string): string {
     `<div class="icon${n.tone === 'warn' ? ' warn' : ''}" aria-hidden="true">${n.tone === 'warn' ? '!' : '&#10003;'}</div>` +
     `<h1>${esc(n.heading)}</h1><p>${esc(n.text)}</p>` +
     (href && n.link ? `<a class="btn" href="${esc(href)}">${esc(n.link.label)}</a>` : '') +
-    '<p class="foot">Powered by OpenCheckout</p></main>';
-  return documentHtml(n.title, nonce, body, false);
+    `${footHtml(n.locale)}</main>`;
+  return documentHtml(n.title, nonce, body, false, n.locale);
 }

@@ -4,12 +4,12 @@
  * is $5.00, kwd 500 is KWD 0.500 (docs/decisions.md#currencies-and-amounts).
  */
 import { currencyDecimals, WHOLE_UNITS } from '../money/currencies.js';
+import { intlTag, pageLocaleOf } from './i18n.js';
 
-/** The region a bare page locale is shown in; other locales go to Intl as they are. */
-const INTL_LOCALE: Readonly<Record<string, string>> = { en: 'en-US', ja: 'ja-JP', auto: 'en-US' };
-
+/** A page locale is shown in its region (i18n.ts `intlTag`); other tags (`en-GB`) go to Intl as they are. */
 function intlLocale(locale: string): string {
-  const mapped = INTL_LOCALE[locale] ?? locale;
+  const page = locale === 'auto' ? 'en' : locale.includes('-') ? null : pageLocaleOf(locale);
+  const mapped = page ? intlTag(page) : locale;
   try {
     return Intl.NumberFormat.supportedLocalesOf([mapped]).length > 0 ? mapped : 'en-US';
   } catch {

@@ -1,10 +1,13 @@
 /**
  * The one-message pages: a session that is complete or expired (both refuse payment), a link that
- * is not valid, a refused form post, a failure.
+ * is not valid, a refused form post, a failure. Each is written in the page's language: the
+ * session's, or, where there is no session, the buyer's `Accept-Language` (i18n.ts).
  */
 import type { Mode } from '../resources/checkout-sessions/shape.js';
+import { fill, textOf, type PageLocale } from './i18n.js';
 import type { Notice } from './layout.js';
 import type { PageView } from './load.js';
+import { NOTICE_TEXT } from './text/notices.js';
 
 /** Where "Continue" leads on the complete page: success_url with the session id substituted. */
 function successLink(view: PageView): string | null {
@@ -14,75 +17,63 @@ function successLink(view: PageView): string | null {
 
 /** The page of a session that no longer takes payment. */
 export function closedNotice(view: PageView): Notice {
+  const { locale } = view;
+  const t = textOf(NOTICE_TEXT, locale);
   if (view.state === 'complete') {
     const setup = view.session.mode === 'setup';
     return {
       kind: 'complete',
       tone: 'ok',
-      title: setup ? 'Already set up' : 'Already paid',
-      heading: setup ? 'Your payment details are already saved' : 'This payment is already complete',
-      text: setup
-        ? 'This checkout session is complete. Nothing more is needed.'
-        : 'This checkout session has already been paid. You will not be charged again.',
-      link: { href: successLink(view), label: 'Continue' },
+      locale,
+      title: setup ? t.alreadySetUpTitle : t.alreadyPaidTitle,
+      heading: setup ? t.alreadySetUpHeading : t.alreadyPaidHeading,
+      text: setup ? t.alreadySetUpText : t.alreadyPaidText,
+      link: { href: successLink(view), label: t.continue },
     };
   }
   return {
     kind: 'expired',
     tone: 'warn',
-    title: 'Session expired',
-    heading: 'This checkout session has expired',
-    text: 'The link you followed is no longer active, and no payment can be made with it. Return to the store to start again.',
-    link: { href: view.session.cancel_url, label: '← Back' },
+    locale,
+    title: t.expiredTitle,
+    heading: t.expiredHeading,
+    text: t.expiredText,
+    link: { href: view.session.cancel_url, label: `← ${t.back}` },
   };
 }
 
+/** The notices that are not about one session's state, each in `locale`. */
 export const NOTICES = {
-  notFound: {
-    kind: 'not_found',
-    tone: 'warn',
-    title: 'Not found',
-    heading: 'This checkout link is not valid',
-    text: 'Check the link you followed, or return to the store to start again.',
+  notFound(locale: PageLocale): Notice {
+    const t = textOf(NOTICE_TEXT, locale);
+    return { kind: 'not_found', tone: 'warn', locale, title: t.notFoundTitle, heading: t.notFoundHeading, text: t.notFoundText };
   },
-  forbidden: {
-    kind: 'forbidden',
-    tone: 'warn',
-    title: 'Request refused',
-    heading: 'This form could not be accepted',
-    text: 'The payment form was not valid for this checkout. Nothing was charged. Go back and reload the page to try again.',
+  forbidden(locale: PageLocale): Notice {
+    const t = textOf(NOTICE_TEXT, locale);
+    return { kind: 'forbidden', tone: 'warn', locale, title: t.refusedTitle, heading: t.refusedHeading, text: t.forbiddenText };
   },
-  tooLarge: {
-    kind: 'too_large',
-    tone: 'warn',
-    title: 'Request refused',
-    heading: 'This form could not be accepted',
-    text: 'The form was too large. Nothing was charged.',
+  tooLarge(locale: PageLocale): Notice {
+    const t = textOf(NOTICE_TEXT, locale);
+    return { kind: 'too_large', tone: 'warn', locale, title: t.refusedTitle, heading: t.refusedHeading, text: t.tooLargeText };
   },
-  method: {
-    kind: 'method_not_allowed',
-    tone: 'warn',
-    title: 'Not allowed',
-    heading: 'This request is not allowed here',
-    text: 'Open the checkout link in your browser.',
+  method(locale: PageLocale): Notice {
+    const t = textOf(NOTICE_TEXT, locale);
+    return { kind: 'method_not_allowed', tone: 'warn', locale, title: t.methodTitle, heading: t.methodHeading, text: t.methodText };
   },
-  paid(mode: Mode): Notice {
+  paid(mode: Mode, locale: PageLocale): Notice {
+    const t = textOf(NOTICE_TEXT, locale);
     const setup = mode === 'setup';
     return {
       kind: 'paid',
       tone: 'ok',
-      title: setup ? 'Setup complete' : 'Payment complete',
-      heading: setup ? 'Setup complete' : 'Payment complete',
-      text: setup ? 'Your payment details were saved. You can close this page.' : 'Thank you. Your payment was received. You can close this page.',
+      locale,
+      title: setup ? t.setupDone : t.paymentDone,
+      heading: setup ? t.setupDone : t.paymentDone,
+      text: setup ? t.setupDoneText : t.paymentDoneText,
     };
   },
-  failed(requestId: string): Notice {
-    return {
-      kind: 'error',
-      tone: 'warn',
-      title: 'Something went wrong',
-      heading: 'Something went wrong',
-      text: `We could not process this request. Nothing was charged. Please try again. (Request ${requestId})`,
-    };
+  failed(requestId: string, locale: PageLocale): Notice {
+    const t = textOf(NOTICE_TEXT, locale);
+    return { kind: 'error', tone: 'warn', locale, title: t.failed, heading: t.failed, text: fill(t.failedText, { id: requestId }) };
   },
-} satisfies Record<string, Notice | ((...a: never[]) => Notice)>;
+} satisfies Record<string, (...a: never[]) => Notice>;

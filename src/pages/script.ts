@@ -2,7 +2,9 @@
  * The page's only script, inlined under the CSP nonce. It is a convenience: the form, the
  * accordion and the saved-card choice all work without it (CSS `:has`, native radios, server-side
  * parsing). It spaces the card number as typed, formats the expiry as `MM / YY`, keeps
- * `aria-checked` / `aria-expanded` in step with the radios, and marks the button busy on submit.
+ * `aria-checked` / `aria-expanded` in step with the radios, and marks the button busy on submit
+ * (its "Processing…" in the page's language comes from the button's `data-processing`: the
+ * script itself holds no words).
  * It reprices as the buyer goes: a shipping rate at once, the address tax depends on when focus
  * leaves the address block (pressing the page's own Update buttons, which it hides).
  */
@@ -41,7 +43,7 @@ f.addEventListener('submit',function(e){
 if(e.submitter&&e.submitter.value&&e.submitter.value!=='pay')return;
 var b=f.querySelector('.SubmitButton');
 if(b.getAttribute('aria-busy')==='true'){e.preventDefault();return}
-b.setAttribute('aria-busy','true');var l=b.querySelector('.lbl-text');if(l)l.textContent='Processing\\u2026'});
+b.setAttribute('aria-busy','true');var l=b.querySelector('.lbl-text'),p=b.getAttribute('data-processing');if(l&&p)l.textContent=p});
 })();
 `
   .replace(/\n/g, '')

@@ -53,7 +53,8 @@ a{color:inherit}
 .item-meta{color:#6b6b6b;font-size:13px}
 .item-amt{font-weight:500;white-space:nowrap}
 .totals{margin:8px 0 0 54px;border-top:1px solid #e0e0e0}
-.row{display:flex;justify-content:space-between;padding:12px 0;font-size:14px}
+.row{display:flex;justify-content:space-between;gap:16px;padding:12px 0;font-size:14px}
+.row>span:last-child{text-align:right}
 .row.grand{border-top:1px solid #e0e0e0;font-weight:600;font-size:15px}
 h2{font-size:18px;font-weight:500;margin:0 0 14px}
 h3{font-size:14px;font-weight:500;margin:24px 0 8px;color:#30313d}

@@ -6,9 +6,12 @@
 import { errors, StripeError } from '../api/errors.js';
 import { int, nullableStr, obj, str, type Infer } from '../api/params.js';
 import { checkExpiry, fullExpiryYear, testCardDetails, tokenizeCard, type CardDetails, type CardInputError } from '../processor/index.js';
+import { esc } from '../pages/escape.js';
 import { field, input } from '../pages/fields.js';
 import type { FormError } from '../pages/form.js';
+import type { PageLocale } from '../pages/i18n.js';
 import type { CardShape } from '../resources/payment-methods/shape.js';
+import { CARD_TEXT } from './text/card.js';
 import type { PageEntry, PaymentMethodType } from './types.js';
 
 const TYPE = 'card';
@@ -69,16 +72,17 @@ export function parseExpiry(raw: string): { month: number; year: number } | null
 }
 
 /** Only the form's shape is checked here (digits, an expiry); the processor applies the card rules. */
-function read(body: URLSearchParams): PageEntry<CardParams> | FormError {
+function read(body: URLSearchParams, locale: PageLocale = 'en'): PageEntry<CardParams> | FormError {
+  const t = CARD_TEXT[locale];
   const number = (body.get('cardNumber') ?? '').replace(/[\s-]/g, '');
-  if (number === '') return { code: 'incomplete_number', field: 'cardNumber', message: 'Your card number is incomplete.' };
-  if (!/^\d{12,19}$/.test(number)) return { code: 'invalid_number', field: 'cardNumber', message: 'Your card number is invalid.' };
+  if (number === '') return { code: 'incomplete_number', field: 'cardNumber', message: t.numberIncomplete };
+  if (!/^\d{12,19}$/.test(number)) return { code: 'invalid_number', field: 'cardNumber', message: t.numberInvalid };
   const rawExpiry = field(body, 'cardExpiry');
-  if (rawExpiry === '') return { code: 'incomplete_expiry', field: 'cardExpiry', message: "Your card's expiration date is incomplete." };
+  if (rawExpiry === '') return { code: 'incomplete_expiry', field: 'cardExpiry', message: t.expiryIncomplete };
   const expiry = parseExpiry(rawExpiry);
-  if (!expiry) return { code: 'invalid_expiry', field: 'cardExpiry', message: "Your card's expiration date is invalid." };
+  if (!expiry) return { code: 'invalid_expiry', field: 'cardExpiry', message: t.expiryInvalid };
   const cvc = (body.get('cardCvc') ?? '').trim();
-  if (!/^\d{3,4}$/.test(cvc)) return { code: 'incomplete_cvc', field: 'cardCvc', message: "Your card's security code is incomplete." };
+  if (!/^\d{3,4}$/.test(cvc)) return { code: 'incomplete_cvc', field: 'cardCvc', message: t.cvcIncomplete };
   const save = body.get('savePaymentMethod') === 'on' || body.get('savePaymentMethod') === 'true';
   return { params: { number, exp_month: expiry.month, exp_year: expiry.year, cvc }, save };
 }
@@ -135,19 +139,20 @@ export const card: PaymentMethodType<CardShape, CardParams, CardUpdate> = {
   page: {
     label: { en: 'Card', ja: 'カード', fr: 'Carte', de: 'Karte', es: 'Tarjeta', it: 'Carta', nl: 'Kaart', pt: 'Cartão', zh: '银行卡', ko: '카드' },
     labelBesideSaved: { en: 'New card', ja: '新しいカード', fr: 'Nouvelle carte', de: 'Neue Karte', es: 'Nueva tarjeta', it: 'Nuova carta', nl: 'Nieuwe kaart', pt: 'Novo cartão', zh: '新卡', ko: '새 카드' },
-    render({ values: v, error, offerSave }) {
+    render({ values: v, error, offerSave, locale }) {
       const o = { error };
+      const t = CARD_TEXT[locale];
       return (
-        '<span class="lbl">Card information</span><div class="grp">' +
-        `<div class="cardrow">${input('cardNumber', '', 'type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" aria-label="Card number" maxlength="23"', o)}` +
+        `<span class="lbl">${esc(t.cardInformation)}</span><div class="grp">` +
+        `<div class="cardrow">${input('cardNumber', '', `type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" aria-label="${esc(t.cardNumber)}" maxlength="23"`, o)}` +
         '<span class="brands" aria-hidden="true"><span class="brand">Visa</span><span class="brand">MC</span><span class="brand">Amex</span></span></div>' +
         '<div class="split">' +
-        input('cardExpiry', v.cardExpiry, 'type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" aria-label="Expiration" maxlength="9"', o) +
-        input('cardCvc', '', 'type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" aria-label="CVC" maxlength="4"', o) +
+        input('cardExpiry', v.cardExpiry, `type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" aria-label="${esc(t.expiration)}" maxlength="9"`, o) +
+        input('cardCvc', '', `type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" aria-label="${esc(t.securityCode)}" maxlength="4"`, o) +
         '</div></div>' +
         (offerSave
           ? `<label class="check"><input type="checkbox" id="savePaymentMethod" name="savePaymentMethod" value="on" data-testid="save-payment-method-checkbox"${v.savePaymentMethod === 'on' ? ' checked' : ''}>` +
-            '<span>Save my card for future purchases</span></label>'
+            `<span>${esc(t.saveCard)}</span></label>`
           : '')
       );
     },

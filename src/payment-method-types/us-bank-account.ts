@@ -6,9 +6,12 @@
 import { errors } from '../api/errors.js';
 import { obj, oneOf, str, type Infer } from '../api/params.js';
 import { describeBankAccount, testBankDetails, type BankDetails } from '../processor/index.js';
+import { esc } from '../pages/escape.js';
 import { field, input } from '../pages/fields.js';
 import type { FormError } from '../pages/form.js';
+import type { PageLocale } from '../pages/i18n.js';
 import type { UsBankAccountShape } from '../resources/payment-methods/shape.js';
+import { US_BANK_ACCOUNT_TEXT } from './text/us-bank-account.js';
 import type { PageEntry, PaymentMethodType } from './types.js';
 
 const TYPE = 'us_bank_account';
@@ -48,13 +51,14 @@ export function toBankShape(
 }
 
 /** Only the form's shape is checked here; the processor checks the routing number's checksum. */
-function read(body: URLSearchParams): PageEntry<UsBankAccountParams> | FormError {
+function read(body: URLSearchParams, locale: PageLocale = 'en'): PageEntry<UsBankAccountParams> | FormError {
+  const t = US_BANK_ACCOUNT_TEXT[locale];
   const routingNumber = field(body, 'routingNumber').replace(/\s/g, '');
   const accountNumber = (body.get('accountNumber') ?? '').replace(/\s/g, '');
   const accountHolderName = field(body, 'accountHolderName');
-  if (!/^\d{9}$/.test(routingNumber)) return { code: 'invalid_routing_number', field: 'routingNumber', message: 'Your routing number must be 9 digits.' };
-  if (!/^\d{4,17}$/.test(accountNumber)) return { code: 'invalid_account_number', field: 'accountNumber', message: 'Your account number is invalid.' };
-  if (accountHolderName === '') return { code: 'incomplete_name', field: 'accountHolderName', message: 'Enter the account holder name.' };
+  if (!/^\d{9}$/.test(routingNumber)) return { code: 'invalid_routing_number', field: 'routingNumber', message: t.routingInvalid };
+  if (!/^\d{4,17}$/.test(accountNumber)) return { code: 'invalid_account_number', field: 'accountNumber', message: t.accountInvalid };
+  if (accountHolderName === '') return { code: 'incomplete_name', field: 'accountHolderName', message: t.holderMissing };
   const holderType = field(body, 'accountHolderType') === 'company' ? 'company' : 'individual';
   return {
     params: { routing_number: routingNumber, account_number: accountNumber, account_holder_type: holderType },
@@ -102,16 +106,17 @@ export const usBankAccount: PaymentMethodType<UsBankAccountShape, UsBankAccountP
       en: 'US bank account', ja: '米国の銀行口座', fr: 'Compte bancaire américain', de: 'US-Bankkonto', es: 'Cuenta bancaria de EE. UU.',
       it: 'Conto bancario statunitense', nl: 'Amerikaanse bankrekening', pt: 'Conta bancária dos EUA', zh: '美国银行账户', ko: '미국 은행 계좌',
     },
-    render({ values: v, error }) {
+    render({ values: v, error, locale }) {
       const o = { error };
+      const t = US_BANK_ACCOUNT_TEXT[locale];
       const company = v.accountHolderType === 'company';
       return (
-        `<div class="f">${input('accountHolderName', v.accountHolderName, 'autocomplete="name" placeholder="Full name"', o, 'Account holder name')}</div>` +
-        `<div class="f"><label for="accountHolderType">Account type</label><select class="in" id="accountHolderType" name="accountHolderType">` +
-        `<option value="individual"${company ? '' : ' selected'}>Individual</option><option value="company"${company ? ' selected' : ''}>Company</option></select></div>` +
-        `<div class="two"><div class="f">${input('routingNumber', v.routingNumber, 'inputmode="numeric" autocomplete="off" placeholder="110000000" maxlength="9"', o, 'Routing number')}</div>` +
-        `<div class="f">${input('accountNumber', '', 'inputmode="numeric" autocomplete="off" placeholder="000123456789" maxlength="17"', o, 'Account number')}</div></div>` +
-        '<p class="fine">By paying with your bank account you authorise a debit from it for this payment (ACH direct debit).</p>'
+        `<div class="f">${input('accountHolderName', v.accountHolderName, `autocomplete="name" placeholder="${esc(t.fullName)}"`, o, esc(t.accountHolderName))}</div>` +
+        `<div class="f"><label for="accountHolderType">${esc(t.accountType)}</label><select class="in" id="accountHolderType" name="accountHolderType">` +
+        `<option value="individual"${company ? '' : ' selected'}>${esc(t.individual)}</option><option value="company"${company ? ' selected' : ''}>${esc(t.company)}</option></select></div>` +
+        `<div class="two"><div class="f">${input('routingNumber', v.routingNumber, 'inputmode="numeric" autocomplete="off" placeholder="110000000" maxlength="9"', o, esc(t.routingNumber))}</div>` +
+        `<div class="f">${input('accountNumber', '', 'inputmode="numeric" autocomplete="off" placeholder="000123456789" maxlength="17"', o, esc(t.accountNumber))}</div></div>` +
+        `<p class="fine">${esc(t.mandate)}</p>`
       );
     },
     read,

@@ -331,7 +331,7 @@ describe('hosted payment page in Chromium: paying', () => {
     const probe = await open(session.url as string);
     const { page } = probe;
     assert.equal((await page.textContent('[data-testid="total-amount"]'))?.trim(), '¥5,500');
-    assert.match((await page.textContent('.SubmitButton')) ?? '', /Pay ¥5,500/);
+    assert.equal((await page.textContent('.SubmitButton'))?.trim(), 'Pay');
     clean(probe);
   });
 });

@@ -38,7 +38,7 @@ export interface PageProbe {
 
 export interface BrowserHandle {
   /** A fresh context and page; `allowedOrigins` are the origins the page may talk to. */
-  newPage(opts?: { allowedOrigins?: string[]; javaScriptEnabled?: boolean; viewport?: { width: number; height: number } }): Promise<PageProbe>;
+  newPage(opts?: { allowedOrigins?: string[]; javaScriptEnabled?: boolean; viewport?: { width: number; height: number }; locale?: string }): Promise<PageProbe>;
   browser(): Browser;
 }
 
@@ -69,7 +69,8 @@ export function useBrowser(): BrowserHandle {
       const context = await b.newContext({
         javaScriptEnabled: opts.javaScriptEnabled ?? true,
         viewport: opts.viewport ?? { width: 1280, height: 900 },
-        locale: 'en-US',
+        // The browser's language: it sends it as Accept-Language (a page with `locale: auto` follows it).
+        locale: opts.locale ?? 'en-US',
       });
       contexts.push(context);
       const page = await context.newPage();
