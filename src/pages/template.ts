@@ -20,7 +20,7 @@ import { fill, textOf } from './i18n.js';
 import { formatAmount } from './money.js';
 import { FORM_TEXT, type FormText } from './text/form.js';
 import { SUMMARY_TEXT, type SummaryText } from './text/summary.js';
-import { customFieldsHtml, customTextHtml, nameFieldsHtml, optionalItemsHtml, promotionsConsentHtml, quantityHtml, taxIdHtml, termsConsentHtml } from './sections/index.js';
+import { customFieldsHtml, customTextHtml, nameFieldsHtml, optionalItemsHtml, promotionsConsentHtml, quantityHtml, showsReuseAgreement, taxIdHtml, termsConsentHtml } from './sections/index.js';
 
 export interface RenderOptions {
   values: Values;
@@ -390,7 +390,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
     `<button class="SubmitButton" type="submit" data-testid="hosted-payment-submit-button" data-processing="${esc(f.processing)}">` +
     `<span class="lbl-text SubmitButton-Text SubmitButton-Text--current">${esc(submitVerb(view, f))}</span></button>` +
     // No mandate to show when no payment method is collected (a free trial with if_required).
-    ((s.mode === 'subscription' || s.mode === 'setup') && collectsPaymentMethod(s) ? `<p class="fine">${esc(f.futureUse)}</p>` : '') +
+    ((s.mode === 'subscription' || s.mode === 'setup') && collectsPaymentMethod(s) && showsReuseAgreement(view) ? `<p class="fine">${esc(f.futureUse)}</p>` : '') +
     customTextHtml(view, 'after_submit') +
     `</form>${footHtml(view.locale)}`;
   // Enter in any field pays: the first submit button of the form in document order is this one,

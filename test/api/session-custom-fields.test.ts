@@ -191,6 +191,22 @@ for (const store of STORES) {
       assert.equal((await stripe.checkout.sessions.retrieve(plain.id)).consent, null);
     });
 
+    it('hides the payment method reuse text when payment_method_reuse_agreement.position is hidden', async () => {
+      const stripe = server.stripe();
+      const sub = (agreement?: Stripe.Checkout.SessionCreateParams.ConsentCollection) =>
+        stripe.checkout.sessions.create({
+          mode: 'subscription',
+          line_items: [{ price_data: { currency: 'usd', unit_amount: 900, recurring: { interval: 'month' }, product_data: { name: 'Pro' } }, quantity: 1 }],
+          success_url: SUCCESS,
+          ...(agreement ? { consent_collection: agreement } : {}),
+        });
+      assert.match((await page((await sub()).url as string)).html, /<p class="fine">/);
+      assert.match((await page((await sub({ payment_method_reuse_agreement: { position: 'auto' } })).url as string)).html, /<p class="fine">/);
+      const hidden = await sub({ payment_method_reuse_agreement: { position: 'hidden' } });
+      assert.doesNotMatch((await page(hidden.url as string)).html, /<p class="fine">/);
+      assert.deepEqual(hidden.consent_collection?.payment_method_reuse_agreement, { position: 'hidden' });
+    });
+
     it('shows custom text where Stripe does, with Markdown links and bold, and everything else escaped', async () => {
       const stripe = server.stripe();
       const s = await session(stripe, {

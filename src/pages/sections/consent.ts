@@ -49,6 +49,14 @@ export function termsConsentHtml(view: PageView, o: { values: Values; error?: Fo
   return `<div class="consent-terms">${checkbox(TERMS_FIELD, o.values[TERMS_FIELD] === '1', label, 'consent-terms', o.error)}</div>`;
 }
 
+/**
+ * Whether the page shows the legal text about reusing the payment method (subscription and setup
+ * mode): `consent_collection.payment_method_reuse_agreement.position: hidden` hides it, as on Stripe.
+ */
+export function showsReuseAgreement(view: PageView): boolean {
+  return view.session.consent_collection?.payment_method_reuse_agreement?.position !== 'hidden';
+}
+
 /** The boxes as posted, to show them again after a refused submit. */
 export function keptConsent(body: URLSearchParams): Values {
   return { [TERMS_FIELD]: body.get(TERMS_FIELD) === '1' ? '1' : '', [PROMOTIONS_FIELD]: body.get(PROMOTIONS_FIELD) === '1' ? '1' : '' };

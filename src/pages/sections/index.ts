@@ -12,7 +12,7 @@ import { keptNames, readNames } from './name-collection.js';
 import { keptTaxId, readTaxId } from './tax-id.js';
 
 export { customFieldsHtml } from './custom-fields.js';
-export { promotionsConsentHtml, termsConsentHtml } from './consent.js';
+export { promotionsConsentHtml, showsReuseAgreement, termsConsentHtml } from './consent.js';
 export { customTextHtml } from './custom-text.js';
 export { nameFieldsHtml } from './name-collection.js';
 export { taxIdHtml } from './tax-id.js';
