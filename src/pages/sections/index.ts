@@ -1,6 +1,7 @@
 /**
- * What the page asks beside payment (docs/decisions.md#what-the-page-asks-beside-payment), one
- * module per session param: their starting values, the values kept after a refused submit, and
+ * What the page asks beside payment (docs/decisions.md#what-the-page-asks-beside-payment) and the
+ * cart the buyer changes (docs/decisions.md#quantities-the-buyer-changes), one module per session
+ * param: their starting values, the values kept after a refused submit, and
  * the reading of a posted form into the answers completion takes (src/checkout/answers.ts).
  */
 import type { PageAnswers } from '../../checkout/answers.js';
@@ -15,6 +16,7 @@ export { customFieldsHtml } from './custom-fields.js';
 export { promotionsConsentHtml, showsReuseAgreement, termsConsentHtml } from './consent.js';
 export { customTextHtml } from './custom-text.js';
 export { nameFieldsHtml } from './name-collection.js';
+export { isItemsAction, itemsChange, optionalItemsHtml, pendingAction, quantityHtml } from './quantities.js';
 export { taxIdHtml } from './tax-id.js';
 
 /** The sections' starting values (custom fields' defaults). */
@@ -39,4 +41,3 @@ export function readAnswers(body: URLSearchParams, view: PageView): { answers: P
   if ('error' in consent) return consent;
   return { answers: { customFields: fields.values, consent: consent.consent, ...names, taxId: tax.taxId } };
 }
-export { isItemsAction, itemsChange, optionalItemsHtml, pendingAction, quantityHtml } from './quantities.js';
