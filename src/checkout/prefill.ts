@@ -106,7 +106,8 @@ export const CARD_RULES: Rule<SavedPaymentMethod>[] = [
   },
 ];
 
-type BillingPath = 'email' | 'name' | `address.${keyof PrefillAddress}`;
+/** A billing detail a rule may require: `email`, `name` or one `address.*` field. */
+export type BillingPath = 'email' | 'name' | `address.${keyof PrefillAddress}`;
 
 /** The billing details each `billing_address_collection` value requires of a card (rule 4). */
 export const BILLING_REQUIREMENTS: Record<'auto' | 'required', (country: string | null) => BillingPath[]> = {
@@ -219,4 +220,55 @@ export function recheckSavedCard(i: Input, pmId: string): string | null {
   if (!pm) return 'not_attached';
   const rule = CARD_RULES.find((r) => !r.holds(i, pm));
   return rule ? rule.id : null;
+}
+
+/** Why a saved payment method is or is not the prefilled one (docs/decisions.md#prefill-explanation). */
+export interface CardDecision {
+  paymentMethod: SavedPaymentMethod;
+  /** `prefilled`: shown selected; `listed`: eligible, shown below the chosen one; `excluded`: not shown. */
+  outcome: 'prefilled' | 'listed' | 'excluded';
+  /** The first rule that excluded it (session rules first, then card rules), or why another card was chosen; null when prefilled. */
+  rule: string | null;
+  /** The guide's wording of `rule`. */
+  says: string | null;
+  /** For `billing_details_complete`: the billing details the card lacks. */
+  missing: BillingPath[];
+}
+
+/** The decision of the prefill rules, card by card. */
+export interface PrefillExplanation {
+  sessionRules: Array<{ id: string; says: string; holds: boolean }>;
+  /** Every attached payment method, newest first. */
+  cards: CardDecision[];
+  selected: SavedPaymentMethod | null;
+}
+
+/** Why an eligible card was listed but not chosen (the prioritisation of `choose`). */
+const CHOICE_RULES = {
+  newer_card_chosen: 'payment mode prefills the newest eligible card (subscription mode too, unless the default payment method is eligible)',
+  default_payment_method_chosen: "subscription mode prefills the customer's default payment method when it is an eligible card",
+} as const;
+
+/**
+ * The same rules as {@link prefill}, told card by card: which card is prefilled and, for every
+ * other one, the first rule that excluded it. Shares the rule tables and `choose`, so it cannot
+ * disagree with what the page shows.
+ */
+export function explainPrefill(i: Input): PrefillExplanation {
+  const sessionRules = SESSION_RULES.map((r) => ({ id: r.id, says: r.says, holds: r.holds(i, undefined) }));
+  const sessionFailure = sessionRules.find((r) => !r.holds);
+  const eligible = sessionFailure ? [] : eligibleCards(i);
+  const selected = eligible.length > 0 ? choose(i, eligible) : null;
+  const choice = selected && i.session.mode === 'subscription' && selected.id === i.customer?.invoice_settings.default_payment_method ? 'default_payment_method_chosen' : 'newer_card_chosen';
+  const cards = newestFirst(i.paymentMethods).map((pm): CardDecision => {
+    if (sessionFailure) return { paymentMethod: pm, outcome: 'excluded', rule: sessionFailure.id, says: sessionFailure.says, missing: [] };
+    const failed = CARD_RULES.find((r) => !r.holds(i, pm));
+    if (failed) {
+      const missing = failed.id === 'billing_details_complete' ? missingBillingDetails(i.session.billing_address_collection ?? 'auto', pm.billing_details) : [];
+      return { paymentMethod: pm, outcome: 'excluded', rule: failed.id, says: failed.says, missing };
+    }
+    if (pm === selected) return { paymentMethod: pm, outcome: 'prefilled', rule: null, says: null, missing: [] };
+    return { paymentMethod: pm, outcome: 'listed', rule: choice, says: CHOICE_RULES[choice], missing: [] };
+  });
+  return { sessionRules, cards, selected };
 }

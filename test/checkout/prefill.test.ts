@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prefill, recheckSavedCard, PREFILL_WINDOW_SECONDS, type PrefillInput, type SavedPaymentMethod } from '../../src/checkout/prefill.js';
+import { explainPrefill, prefill, recheckSavedCard, PREFILL_WINDOW_SECONDS, type PrefillInput, type SavedPaymentMethod } from '../../src/checkout/prefill.js';
 
 const T0 = 1_700_000_000;
 const US = { line1: '1 Main St', line2: null, city: 'Springfield', state: 'CA', postal_code: '94102', country: 'US' };
@@ -223,6 +223,53 @@ describe('prefill rules (SPEC §4)', () => {
       assert.equal(recheckSavedCard(input(), 'pm_other'), 'not_attached');
       assert.equal(recheckSavedCard(input({ pms: [card('pm_a', { allow_redisplay: 'limited' })] }), 'pm_a'), 'redisplay_allowed');
       assert.equal(recheckSavedCard(input({ now: T0 + 31 * 60 }), 'pm_a'), 'within_prefill_window');
+    });
+  });
+
+  describe('explanation card by card', () => {
+    for (const c of CONDITIONS) {
+      it(`agrees with the page when "${c.rule}" holds and when it fails`, () => {
+        for (const i of [c.holds, c.fails]) {
+          const e = explainPrefill(i);
+          const p = prefill(i);
+          assert.equal(e.selected?.id ?? null, p.selected?.id ?? null);
+          assert.deepEqual(e.cards.filter((d) => d.outcome !== 'excluded').map((d) => d.paymentMethod.id).sort(), p.savedCards.map((x) => x.id).sort());
+          for (const d of e.cards.filter((x) => x.outcome === 'excluded')) assert.ok(d.rule, `an excluded card names its rule`);
+        }
+      });
+    }
+
+    it('names, for every card that is not prefilled, the first rule that excluded it', () => {
+      const ok = card('pm_ok', { created: T0 - 500 });
+      const older = card('pm_older', { created: T0 - 900 });
+      const limited = card('pm_limited', { created: T0 - 3, allow_redisplay: 'limited' });
+      const noPostal = card('pm_nopostal', { created: T0 - 2 }, { address: { ...US, postal_code: null } });
+      const bank = card('pm_bank', { created: T0 - 1, type: 'us_bank_account', card: null });
+      const e = explainPrefill(input({ pms: [older, ok, limited, noPostal, bank] }));
+      const byId = Object.fromEntries(e.cards.map((d) => [d.paymentMethod.id, d]));
+      assert.deepEqual(e.cards.map((d) => d.paymentMethod.id), ['pm_bank', 'pm_nopostal', 'pm_limited', 'pm_ok', 'pm_older'], 'newest first');
+      assert.equal(byId.pm_ok?.outcome, 'prefilled');
+      assert.equal(byId.pm_older?.outcome, 'listed');
+      assert.equal(byId.pm_older?.rule, 'newer_card_chosen');
+      assert.equal(byId.pm_bank?.rule, 'is_card');
+      assert.equal(byId.pm_limited?.rule, 'redisplay_allowed');
+      assert.equal(byId.pm_nopostal?.rule, 'billing_details_complete');
+      assert.deepEqual(byId.pm_nopostal?.missing, ['address.postal_code']);
+    });
+
+    it('excludes every card by the session rule that failed, and reports each session rule', () => {
+      const e = explainPrefill(input({ now: T0 + 31 * 60, pms: [card('pm_a'), card('pm_b')] }));
+      assert.equal(e.selected, null);
+      assert.deepEqual(e.cards.map((d) => d.rule), ['within_prefill_window', 'within_prefill_window']);
+      assert.deepEqual(e.sessionRules.map((r) => [r.id, r.holds]), [['has_customer', true], ['session_open', true], ['mode_payment_or_subscription', true], ['within_prefill_window', false]]);
+    });
+
+    it('says a listed card lost to the default payment method in subscription mode', () => {
+      const dflt = card('pm_default', { created: T0 - 500 });
+      const newer = card('pm_newer', { created: T0 - 1 });
+      const e = explainPrefill(input({ session: { mode: 'subscription' }, customer: { invoice_settings: { default_payment_method: 'pm_default' } }, pms: [dflt, newer] }));
+      assert.equal(e.selected?.id, 'pm_default');
+      assert.equal(e.cards.find((d) => d.paymentMethod.id === 'pm_newer')?.rule, 'default_payment_method_chosen');
     });
   });
 });
