@@ -2,10 +2,13 @@
  * The Invoice of a one-time payment (docs/decisions.md#invoices-for-one-time-payments): a
  * payment-mode session with `invoice_creation.enabled` gets a paid Invoice when its payment
  * succeeds — one line per line item with the session's discount and tax, shipping in
- * `amount_shipping`, `invoice_data`'s settings — and `session.invoice` names it.
+ * `amount_shipping`, `invoice_data`'s settings — and `session.invoice` names it. A payment that
+ * settles later is invoiced when it succeeds.
  */
 import type { Ctx } from '../api/context.js';
 import type { LineItem, Session, StoredSession, TaxAmount } from '../resources/checkout-sessions/shape.js';
+import { loadLineItems } from '../resources/checkout-sessions/store.js';
+import { findCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { createPaidCheckoutInvoice, type InvoiceTax } from '../resources/invoices/service.js';
 
@@ -76,4 +79,15 @@ export async function invoicePayment(ctx: Ctx, i: Input): Promise<Partial<Pick<S
     },
   });
   return { invoice: invoice.id };
+}
+
+/**
+ * The invoice of a payment that settled later (a bank debit, a konbini voucher): made when it
+ * succeeds, with the session's customer and line items as completion left them.
+ */
+export async function invoiceSettledPayment(ctx: Ctx, s: StoredSession, paymentIntent: string, now: number): Promise<Partial<Pick<Session, 'invoice'>>> {
+  if (!invoiceCreationEnabled(s) || s.invoice || !s.customer) return {};
+  const customer = await findCustomer(ctx, s.customer);
+  if (!customer || (customer as { deleted?: boolean }).deleted) return {};
+  return invoicePayment(ctx, { session: s, customer: customer as Customer, items: await loadLineItems(ctx, s.id), paymentIntent, now });
 }

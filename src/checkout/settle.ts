@@ -12,6 +12,7 @@ import { chargeOutcome, KONBINI_MINUTES, type ChargeOutcome } from '../processor
 import { present, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
 import { saveSession, sessionOfPaymentIntent } from '../resources/checkout-sessions/store.js';
 import { findPaymentMethod } from '../resources/payment-methods/service.js';
+import { invoiceSettledPayment } from './invoice-payment.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { findPaymentIntent, transitionPaymentIntent, type PaymentError, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { schedule, type Job } from '../scheduler/jobs.js';
@@ -105,7 +106,7 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   if (result === 'paid') {
     await transitionPaymentIntent(ctx, pi, { ...pi, status: 'succeeded', amount_received: pi.amount, next_action: null }, now);
     if (session) {
-      const paid: StoredSession = { ...session, payment_status: 'paid' };
+      const paid: StoredSession = { ...session, payment_status: 'paid', ...(await invoiceSettledPayment(ctx, session, pi.id, now)) };
       await saveSession(ctx, paid);
       await emit(ctx, 'checkout.session.async_payment_succeeded', present(paid), { payment_status: session.payment_status }, now);
     }

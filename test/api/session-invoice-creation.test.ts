@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { BUYER, CARD_4242, payOnHostedPage } from '../../src/cli/page.js';
+import { BUYER, CARD_4242, bankAccount, payOnHostedPage } from '../../src/cli/page.js';
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { STORES, startServer, type TestServer } from '../helpers/server.js';
+import { advance } from '../helpers/wait.js';
 
 const SUCCESS = 'https://merchant.example/success?session_id={CHECKOUT_SESSION_ID}';
 
@@ -91,6 +92,36 @@ for (const store of STORES) {
       const done = await stripe.checkout.sessions.retrieve(off.id);
       assert.deepEqual([done.invoice, done.customer], [null, null]);
       assert.equal((await stripe.invoices.list()).data.length, 1);
+    });
+
+    it('a bank debit is invoiced when it settles, not at completion; a manual capture is not invoiced', async () => {
+      const stripe = server.stripe();
+      const start = 1_800_000_000;
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+      const customer = await stripe.customers.create({ test_clock: clock.id, email: 'ach@example.com' });
+      const item = { price_data: { currency: 'usd', unit_amount: 4200, product_data: { name: 'Desk' } }, quantity: 1 };
+      const s = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        customer: customer.id,
+        line_items: [item],
+        allowed_payment_method_types: ['us_bank_account'],
+        success_url: SUCCESS,
+        invoice_creation: { enabled: true, invoice_data: { footer: 'Paid by bank' } },
+      });
+      await payOnHostedPage(s.url as string, { ...BUYER, ...bankAccount('000123456789') });
+      assert.deepEqual([(await stripe.checkout.sessions.retrieve(s.id)).invoice, (await stripe.invoices.list()).data.length], [null, 0]);
+      await advance(stripe, clock.id, start + 60);
+      const paid = await stripe.checkout.sessions.retrieve(s.id, { expand: ['invoice'] });
+      assert.equal(paid.payment_status, 'paid');
+      const invoice = paid.invoice as Stripe.Invoice;
+      assert.deepEqual([invoice.status, invoice.total, invoice.footer, invoice.customer], ['paid', 4200, 'Paid by bank', customer.id]);
+      assert.equal(invoice.payments?.data[0]?.payment.payment_intent, paid.payment_intent);
+      const [succeeded] = (await stripe.events.list({ type: 'checkout.session.async_payment_succeeded' })).data;
+      assert.equal((succeeded?.data.object as Stripe.Checkout.Session).invoice, invoice.id);
+
+      const held = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [item], success_url: SUCCESS, invoice_creation: { enabled: true }, payment_intent_data: { capture_method: 'manual' } });
+      await payOnHostedPage(held.url as string, { ...BUYER, ...CARD_4242 });
+      assert.equal((await stripe.checkout.sessions.retrieve(held.id)).invoice, null);
     });
 
     it('refuses invoice_creation outside payment mode', async () => {
