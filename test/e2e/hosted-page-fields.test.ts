@@ -147,5 +147,21 @@ describe('hosted payment page in Chromium: custom fields, consent, custom text, 
     await probe.page.fill('[data-testid="adjustable-quantity"] input', '3');
     await submit(probe.page, '[data-testid="quantity-update"]');
     assert.equal(await shown(probe.page, 'total-amount'), '$54.00');
+    // And pays without it: the fields, the terms box and the card are plain form fields.
+    const p = probe.page;
+    await p.fill('#email', 'jenny.rosen@example.com');
+    await p.fill('#cardNumber', '4242 4242 4242 4242');
+    await p.fill('#cardExpiry', '12 / 34');
+    await p.fill('#cardCvc', '123');
+    await p.fill('#billingName', 'Jenny Rosen');
+    await p.fill('#billingPostalCode', '94102');
+    await p.fill('#custom_field_engraving', 'JR');
+    await p.selectOption('#custom_field_nib', 'f');
+    await p.check('#consentTermsOfService');
+    await Promise.all([p.waitForURL((u) => u.href.startsWith(landing.url)), p.click('.SubmitButton')]);
+    const done = await stripe.checkout.sessions.retrieve(s.id);
+    assert.equal(done.amount_total, 5400);
+    assert.deepEqual(done.consent, { promotions: 'opt_out', terms_of_service: 'accepted' });
+    assert.equal(done.custom_fields[2]?.numeric?.value, null);
   });
 });
