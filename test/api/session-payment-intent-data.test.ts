@@ -71,16 +71,18 @@ for (const store of STORES) {
       await assert.rejects(stripe.paymentIntents.capture('pi_missing'), refusal(404, 'resource_missing'));
     });
 
-    it('refuses to cancel the PaymentIntent of a session still open (a declined attempt): the session is expired instead', async () => {
+    it('refuses to cancel a Checkout Session’s PaymentIntent that holds no capture; expiring the session cancels it', async () => {
       const stripe = server.stripe();
       const s = await payment(stripe);
       await assert.rejects(payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242, cardNumber: '4000 0000 0000 0002' }), /refused/);
       const open = await stripe.checkout.sessions.retrieve(s.id);
       assert.equal(open.status, 'open');
       const pi = open.payment_intent as string;
-      await assert.rejects(stripe.paymentIntents.cancel(pi), refusal(400, 'payment_intent_unexpected_state', undefined, /expire the Checkout Session/));
+      await assert.rejects(stripe.paymentIntents.cancel(pi), refusal(400, 'payment_intent_unexpected_state', undefined, /Expire the Checkout Session/));
       await stripe.checkout.sessions.expire(s.id);
-      assert.equal((await stripe.paymentIntents.cancel(pi)).status, 'canceled');
+      const canceled = await stripe.paymentIntents.retrieve(pi);
+      assert.deepEqual([canceled.status, canceled.cancellation_reason], ['canceled', 'expired']);
+      assert.equal(((await stripe.events.list({ type: 'payment_intent.canceled' })).data[0]?.data.object as Stripe.PaymentIntent).id, pi);
     });
 
     it('setup_future_usage saves the card to a new customer; the card option alone saves it to the session’s customer', async () => {

@@ -6,6 +6,7 @@ import { mergeMetadata, metadata, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { cancel, type Job } from '../../scheduler/jobs.js';
 import { businessNow } from '../test-clocks/store.js';
+import { cancelExpiredSessionIntent } from '../payment-intents/capture.js';
 import { withRecoveryUrl } from './recovery.js';
 import { present, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, loadLineItems, loadSession, lockSession, saveSession, sessions } from './store.js';
@@ -26,15 +27,16 @@ export async function updateSession(ctx: Ctx, id: string, params: FormObject): P
   return present(next);
 }
 
-const listShape = { ...listParams, customer: str(), payment_intent: str(), subscription: str(), status: str() };
+const listShape = { ...listParams, customer: str(), payment_intent: str(), payment_link: str(), subscription: str(), status: str() };
 
-/** GET /v1/checkout/sessions: newest first, filters `customer`, `payment_intent`, `subscription`, `status`, `created`. */
+/** GET /v1/checkout/sessions: newest first, filters `customer`, `payment_intent`, `payment_link`, `subscription`, `status`, `created`. */
 export async function listSessions(ctx: Ctx, params: FormObject, url: string) {
   const p = parseParams(listShape, params);
   const page = toPage(p);
   const filter: Record<string, string> = {};
   if (p.customer !== undefined) filter.customer_id = p.customer;
   if (p.payment_intent !== undefined) filter.payment_intent_id = p.payment_intent;
+  if (p.payment_link !== undefined) filter.payment_link_id = p.payment_link;
   if (p.subscription !== undefined) filter.subscription_id = p.subscription;
   if (p.status !== undefined) filter.status = p.status;
   const result = await sessions.list(ctx.db, ctx.account, filter, page);
@@ -47,6 +49,7 @@ async function expire(ctx: Ctx, s: StoredSession): Promise<StoredSession> {
   const next: StoredSession = withRecoveryUrl(ctx, { ...s, status: 'expired', url: null }, now);
   await saveSession(ctx, next);
   await cancel(ctx, EXPIRE_JOB, s.id);
+  if (s.payment_intent) await cancelExpiredSessionIntent(ctx, s.payment_intent, now);
   await emit(ctx, 'checkout.session.expired', present(next), undefined, now);
   return next;
 }

@@ -98,11 +98,21 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
       'payment_intent_unexpected_state',
     );
   }
-  // An open session may still be paid with its PaymentIntent: Stripe has the session expired instead.
-  if ((await sessionOfPaymentIntent(ctx, pi.id))?.status === 'open') {
-    throw errors.invalid('This PaymentIntent belongs to an open Checkout Session: expire the Checkout Session instead of canceling its PaymentIntent.', undefined, 'payment_intent_unexpected_state');
+  // Stripe: a Checkout Session's PaymentIntent is canceled directly only when it holds a capture.
+  if (pi.status !== 'requires_capture' && (await sessionOfPaymentIntent(ctx, pi.id))) {
+    throw errors.invalid("You can't cancel the PaymentIntent of a Checkout Session. Expire the Checkout Session instead.", undefined, 'payment_intent_unexpected_state');
   }
   const now = await nowFor(ctx, pi);
   const canceled: PaymentIntent = { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: p.cancellation_reason ?? null, next_action: null };
   return transitionPaymentIntent(ctx, pi, canceled, now);
+}
+
+/**
+ * The PaymentIntent of a Checkout Session that expired unpaid (a declined attempt left it waiting
+ * for a payment method): canceled, `cancellation_reason: expired`. Anything further along stays.
+ */
+export async function cancelExpiredSessionIntent(ctx: Ctx, id: string, now: number): Promise<void> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  if (!pi || (pi.status !== 'requires_payment_method' && pi.status !== 'requires_action')) return;
+  await transitionPaymentIntent(ctx, pi, { ...pi, status: 'canceled', canceled_at: now, cancellation_reason: 'expired', next_action: null }, now);
 }
