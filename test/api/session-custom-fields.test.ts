@@ -78,7 +78,7 @@ for (const store of STORES) {
       ]);
       const p = await page(s.url as string);
       assert.match(p.html, /<label for="custom_field_engraving">Engraving<\/label><input class="in" id="custom_field_engraving" name="custom_field_engraving" value="" maxlength="10"/);
-      assert.match(p.html, /Member number <span class="opt">\(Optional\)<\/span>/);
+      assert.match(p.html, /Member number<span class="opt"> \(Optional\)<\/span>/);
       assert.match(p.html, /<option value="l" selected>Large<\/option>/, 'the dropdown starts at its default_value');
 
       const refusals: Array<[Record<string, string>, string]> = [
@@ -126,7 +126,7 @@ for (const store of STORES) {
         ],
       });
       const p = await page(s.url as string);
-      assert.match(p.html, /備考 <span class="opt">\(任意\)<\/span>/);
+      assert.match(p.html, /備考<span class="opt">（任意）<\/span>/);
       const refused = await p.post({ ...PAY });
       assert.equal(alertOf(refused.html), '「フリガナ」を入力してください。');
       assert.equal((await p.post({ ...PAY, custom_field_kana: 'ヤマダ ハナコ' })).status, 303);
@@ -232,7 +232,7 @@ for (const store of STORES) {
       const s = await session(stripe, { name_collection: { business: { enabled: true }, individual: { enabled: true, optional: true } } });
       const p = await page(s.url as string);
       assert.match(p.html, /<label for="businessName">Business name<\/label>/);
-      assert.match(p.html, /<label for="individualName">Full name <span class="opt">\(Optional\)<\/span><\/label>/);
+      assert.match(p.html, /<label for="individualName">Full name<span class="opt"> \(Optional\)<\/span><\/label>/);
       const refused = await p.post({ ...PAY });
       assert.equal(alertOf(refused.html), 'Enter your business name.');
       assert.equal((await p.post({ ...PAY, businessName: 'Rosen Supplies LLC' })).status, 303);

@@ -138,7 +138,7 @@ describe('hosted payment page in Chromium: custom fields, consent, custom text, 
     const { page } = await open(ja.url as string, { width: 390 });
     assert.match(await page.locator('[data-testid="consent-promotions"]').innerText(), /ニュース/);
     assert.equal(await page.locator('[data-testid="quantity-update"]').innerText(), '更新');
-    assert.equal(await page.locator('label[for="businessName"]').innerText(), '会社名 (任意)');
+    assert.equal(await page.locator('label[for="businessName"]').innerText(), '会社名（任意）');
     assert.equal(await page.locator('#taxIdType option:checked').innerText(), '適格請求書発行事業者登録番号（インボイス）', 'a Japanese page offers the invoice number first');
     await saveScreenshot(page, 'fields-phone-ja.png');
 

@@ -11,9 +11,10 @@ import type { FormError, Values } from '../form.js';
 import { fill, textOf, type Catalog, type PageLocale } from '../i18n.js';
 import type { PageView } from '../load.js';
 
+/** `optional` is written with its brackets and spacing: full-width （…） in Japanese and Chinese. */
 const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'too_short' | 'too_long' | 'digits' | 'not_an_option'> = {
   en: {
-    optional: 'Optional',
+    optional: ' (Optional)',
     choose: 'Select…',
     required: 'Enter {label}.',
     choose_required: 'Select an option for {label}.',
@@ -23,7 +24,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Select one of the options for {label}.',
   },
   ja: {
-    optional: '任意',
+    optional: '（任意）',
     choose: '選択してください',
     required: '「{label}」を入力してください。',
     choose_required: '「{label}」を選択してください。',
@@ -33,7 +34,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: '「{label}」は選択肢の中から選んでください。',
   },
   fr: {
-    optional: 'Facultatif',
+    optional: ' (Facultatif)',
     choose: 'Sélectionner…',
     required: 'Renseignez le champ « {label} ».',
     choose_required: 'Choisissez une option pour « {label} ».',
@@ -43,7 +44,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Choisissez l’une des options proposées pour « {label} ».',
   },
   de: {
-    optional: 'Optional',
+    optional: ' (Optional)',
     choose: 'Auswählen…',
     required: 'Bitte „{label}“ ausfüllen.',
     choose_required: 'Bitte eine Option für „{label}“ auswählen.',
@@ -53,7 +54,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Bitte eine der angebotenen Optionen für „{label}“ auswählen.',
   },
   es: {
-    optional: 'Opcional',
+    optional: ' (Opcional)',
     choose: 'Seleccionar…',
     required: 'Completa «{label}».',
     choose_required: 'Selecciona una opción para «{label}».',
@@ -63,7 +64,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Selecciona una de las opciones de «{label}».',
   },
   it: {
-    optional: 'Facoltativo',
+    optional: ' (Facoltativo)',
     choose: 'Seleziona…',
     required: 'Compila «{label}».',
     choose_required: 'Seleziona un’opzione per «{label}».',
@@ -73,7 +74,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Seleziona una delle opzioni proposte per «{label}».',
   },
   nl: {
-    optional: 'Optioneel',
+    optional: ' (Optioneel)',
     choose: 'Selecteer…',
     required: 'Vul „{label}” in.',
     choose_required: 'Kies een optie voor „{label}”.',
@@ -83,7 +84,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Kies een van de opties voor „{label}”.',
   },
   pt: {
-    optional: 'Opcional',
+    optional: ' (Opcional)',
     choose: 'Selecionar…',
     required: 'Preencha "{label}".',
     choose_required: 'Selecione uma opção para "{label}".',
@@ -93,7 +94,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: 'Selecione uma das opções de "{label}".',
   },
   zh: {
-    optional: '选填',
+    optional: '（选填）',
     choose: '请选择',
     required: '请填写“{label}”。',
     choose_required: '请为“{label}”选择一个选项。',
@@ -103,7 +104,7 @@ const TEXT: Catalog<'optional' | 'choose' | 'required' | 'choose_required' | 'to
     not_an_option: '请从“{label}”的选项中选择。',
   },
   ko: {
-    optional: '선택 사항',
+    optional: ' (선택 사항)',
     choose: '선택하세요',
     required: '"{label}" 항목을 입력하세요.',
     choose_required: '"{label}" 항목에서 옵션을 선택하세요.',
@@ -151,7 +152,7 @@ function fieldHtml(f: CustomField, o: { values: Values; error?: FormError | unde
   const invalid = o.error?.field === name ? ' aria-invalid="true" aria-describedby="payment-error"' : '';
   const label =
     `<label for="${esc(name)}">${esc(labelOf(f))}` +
-    (f.optional ? ` <span class="opt">(${esc(t.optional)})</span>` : '') +
+    (f.optional ? `<span class="opt">${esc(t.optional)}</span>` : '') +
     '</label>';
   if (f.dropdown) {
     const options = f.dropdown.options

@@ -9,16 +9,16 @@ import { textOf, type Catalog } from '../i18n.js';
 import type { PageView } from '../load.js';
 
 const TEXT: Catalog<'business' | 'individual' | 'optional' | 'business_required' | 'individual_required'> = {
-  en: { business: 'Business name', individual: 'Full name', optional: 'Optional', business_required: 'Enter your business name.', individual_required: 'Enter your full name.' },
-  ja: { business: '会社名', individual: '氏名', optional: '任意', business_required: '会社名を入力してください。', individual_required: '氏名を入力してください。' },
-  fr: { business: 'Nom de l’entreprise', individual: 'Nom complet', optional: 'Facultatif', business_required: 'Saisissez le nom de votre entreprise.', individual_required: 'Saisissez votre nom complet.' },
-  de: { business: 'Firmenname', individual: 'Vollständiger Name', optional: 'Optional', business_required: 'Geben Sie Ihren Firmennamen ein.', individual_required: 'Geben Sie Ihren vollständigen Namen ein.' },
-  es: { business: 'Nombre de la empresa', individual: 'Nombre completo', optional: 'Opcional', business_required: 'Introduce el nombre de tu empresa.', individual_required: 'Introduce tu nombre completo.' },
-  it: { business: 'Ragione sociale', individual: 'Nome e cognome', optional: 'Facoltativo', business_required: 'Inserisci la ragione sociale.', individual_required: 'Inserisci nome e cognome.' },
-  nl: { business: 'Bedrijfsnaam', individual: 'Volledige naam', optional: 'Optioneel', business_required: 'Vul je bedrijfsnaam in.', individual_required: 'Vul je volledige naam in.' },
-  pt: { business: 'Nome da empresa', individual: 'Nome completo', optional: 'Opcional', business_required: 'Informe o nome da sua empresa.', individual_required: 'Informe seu nome completo.' },
-  zh: { business: '公司名称', individual: '全名', optional: '选填', business_required: '请输入公司名称。', individual_required: '请输入您的全名。' },
-  ko: { business: '회사명', individual: '이름', optional: '선택 사항', business_required: '회사명을 입력하세요.', individual_required: '이름을 입력하세요.' },
+  en: { business: 'Business name', individual: 'Full name', optional: ' (Optional)', business_required: 'Enter your business name.', individual_required: 'Enter your full name.' },
+  ja: { business: '会社名', individual: '氏名', optional: '（任意）', business_required: '会社名を入力してください。', individual_required: '氏名を入力してください。' },
+  fr: { business: 'Nom de l’entreprise', individual: 'Nom complet', optional: ' (Facultatif)', business_required: 'Saisissez le nom de votre entreprise.', individual_required: 'Saisissez votre nom complet.' },
+  de: { business: 'Firmenname', individual: 'Vollständiger Name', optional: ' (Optional)', business_required: 'Geben Sie Ihren Firmennamen ein.', individual_required: 'Geben Sie Ihren vollständigen Namen ein.' },
+  es: { business: 'Nombre de la empresa', individual: 'Nombre completo', optional: ' (Opcional)', business_required: 'Introduce el nombre de tu empresa.', individual_required: 'Introduce tu nombre completo.' },
+  it: { business: 'Ragione sociale', individual: 'Nome e cognome', optional: ' (Facoltativo)', business_required: 'Inserisci la ragione sociale.', individual_required: 'Inserisci nome e cognome.' },
+  nl: { business: 'Bedrijfsnaam', individual: 'Volledige naam', optional: ' (Optioneel)', business_required: 'Vul je bedrijfsnaam in.', individual_required: 'Vul je volledige naam in.' },
+  pt: { business: 'Nome da empresa', individual: 'Nome completo', optional: ' (Opcional)', business_required: 'Informe o nome da sua empresa.', individual_required: 'Informe seu nome completo.' },
+  zh: { business: '公司名称', individual: '全名', optional: '（选填）', business_required: '请输入公司名称。', individual_required: '请输入您的全名。' },
+  ko: { business: '회사명', individual: '이름', optional: ' (선택 사항)', business_required: '회사명을 입력하세요.', individual_required: '이름을 입력하세요.' },
 };
 
 export const BUSINESS_FIELD = 'businessName';
@@ -40,7 +40,7 @@ function inputHtml(view: PageView, which: Which, o: { values: Values; error?: Fo
   const invalid = o.error?.field === id ? ' aria-invalid="true" aria-describedby="payment-error"' : '';
   const auto = which === 'business' ? 'organization' : 'name';
   return (
-    `<div class="f"><label for="${id}">${esc(t[which])}${a.optional ? ` <span class="opt">(${esc(t.optional)})</span>` : ''}</label>` +
+    `<div class="f"><label for="${id}">${esc(t[which])}${a.optional ? `<span class="opt">${esc(t.optional)}</span>` : ''}</label>` +
     `<input class="in" id="${id}" name="${id}" value="${esc(o.values[id])}" autocomplete="${auto}" maxlength="255" data-testid="${which}-name"${invalid}></div>`
   );
 }
