@@ -15,7 +15,7 @@ import type { Customer } from '../customers/shape.js';
 import { createInlinePrice, requirePrice } from '../prices/service.js';
 import { findProduct } from '../products/model.js';
 import { businessNow } from '../test-clocks/store.js';
-import { checkPaymentIntentData, checkSetupIntentData, checkSubscriptionData } from './data-params.js';
+import { checkPaymentIntentData, checkRedirect, checkSetupIntentData, checkSubscriptionData } from './data-params.js';
 import { createShape, legacyPriceData } from './params.js';
 import { checkAskedParams, storedDataParams, storedFields } from './stored.js';
 import { priceNewSession } from './priced.js';
@@ -360,6 +360,7 @@ export async function createSession(ctx: Ctx, params: FormObject, opts: { recove
   const expiresAt = decideExpiry(p, now);
   checkSubscriptionData(p, items, now);
   checkSetupIntentData(p);
+  checkRedirect(p);
   const built = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt, recoveredFrom: opts.recoveredFrom ?? null });
   const offers = await optionalItemOffers(ctx, p, items);
   if (offers.length > 0) built._internal.optional_items = offers;

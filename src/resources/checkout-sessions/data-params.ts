@@ -118,3 +118,10 @@ export function checkSetupIntentData(p: CreateParams): void {
   const id = p.setup_intent_data?.on_behalf_of;
   if (id !== undefined && !ACCOUNT_ID.test(id)) throw errors.invalid(`No such account: '${id}'`, 'setup_intent_data[on_behalf_of]', 'resource_missing');
 }
+
+/** `return_url` with `redirect_on_completion: never`: Stripe refuses a URL it would never go to. */
+export function checkRedirect(p: CreateParams): void {
+  if (p.redirect_on_completion === 'never' && p.return_url !== undefined) {
+    throw errors.invalid('`return_url` cannot be set when `redirect_on_completion` is `never`.', 'return_url');
+  }
+}
