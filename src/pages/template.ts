@@ -20,7 +20,7 @@ import { fill, textOf } from './i18n.js';
 import { formatAmount } from './money.js';
 import { FORM_TEXT, type FormText } from './text/form.js';
 import { SUMMARY_TEXT, type SummaryText } from './text/summary.js';
-import { customFieldsHtml, customTextHtml, nameFieldsHtml, optionalItemsHtml, promotionsConsentHtml, quantityHtml, showsReuseAgreement, taxIdHtml, termsConsentHtml } from './sections/index.js';
+import { customFieldsHtml, customTextHtml, isAdjustable, nameFieldsHtml, optionalItemsHtml, promotionsConsentHtml, quantityHtml, showsReuseAgreement, taxIdHtml, termsConsentHtml } from './sections/index.js';
 
 export interface RenderOptions {
   values: Values;
@@ -76,7 +76,8 @@ function itemHtml(item: LineItem, view: PageView, t: SummaryText): string {
   const rec = recurringOf(item);
   const unit = (item.price as { unit_amount?: number | null } | null)?.unit_amount;
   const meta: string[] = [];
-  if (item.quantity !== 1) meta.push(fill(t.qty, { n: item.quantity }));
+  // An adjustable line shows its quantity in its own field (sections/quantities.ts), not twice.
+  if (item.quantity !== 1 && !isAdjustable(item)) meta.push(fill(t.qty, { n: item.quantity }));
   if (item.quantity !== 1 && typeof unit === 'number') meta.push(fill(t.each, { amount: formatAmount(unit, item.currency, view.locale) }));
   if (rec) meta.push(intervalText(rec, BILLED, t));
   const name = itemName(item, t);

@@ -16,7 +16,7 @@ export { customFieldsHtml } from './custom-fields.js';
 export { promotionsConsentHtml, showsReuseAgreement, termsConsentHtml } from './consent.js';
 export { customTextHtml } from './custom-text.js';
 export { nameFieldsHtml } from './name-collection.js';
-export { isItemsAction, itemsChange, optionalItemsHtml, pendingAction, quantityHtml } from './quantities.js';
+export { isAdjustable, isItemsAction, itemsChange, optionalItemsHtml, pendingAction, quantityHtml } from './quantities.js';
 export { taxIdHtml } from './tax-id.js';
 
 /** The sections' starting values (custom fields' defaults). */

@@ -32,6 +32,11 @@ const ADD = 'add_optional_item:';
 /** The posted name (and element id) of a line's quantity. */
 const quantityName = (item: LineItem): string => `quantity_${item.id}`;
 
+/** Whether the buyer may change this line's quantity on the page. */
+export function isAdjustable(item: LineItem): boolean {
+  return quantityBounds(item.adjustable_quantity) !== null;
+}
+
 /** The quantity field of an adjustable line, under its name in the summary; '' for a fixed one. */
 export function quantityHtml(item: LineItem, locale: PageLocale): string {
   const bounds = quantityBounds(item.adjustable_quantity);
