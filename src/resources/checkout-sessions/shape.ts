@@ -216,7 +216,7 @@ export interface SessionInternals {
   subscription_data: { metadata: Metadata; description: string | null; default_tax_rates?: string[] };
   setup_intent_data: { metadata: Metadata; description: string | null };
   payment_method_data: { allow_redisplay: RedisplayValue | null };
-  /** The data params completion does not read yet (Connect, shipping, trials): stored as sent. */
+  /** The rest of the per-mode data params, as sent (trials, anchors, descriptors, Connect, shipping): see stored.ts. */
   stored_params?: { payment_intent_data: object; subscription_data: object; setup_intent_data: object; customer_update: object | null };
   test_clock: string | null;
   /** The create params, kept when `after_expiration.recovery` is enabled: a recovery copies the session from them. */

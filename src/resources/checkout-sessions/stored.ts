@@ -175,9 +175,11 @@ export function storedFields(p: CreateParams) {
 }
 
 /**
- * The per-mode data params kept beside the session for completion, without the keys completion
- * already reads (Connect fields, shipping, trials, billing anchors), and `customer_update`, which
- * the Session does not serve. Stored, not yet acted on.
+ * The per-mode data params kept beside the session for completion, as sent, without the keys
+ * `_internal.*_data` holds: completion reads trials, anchors and invoice settings
+ * (checkout/first-period.ts), descriptors, capture method and Connect fields
+ * (checkout/intent-data.ts) and shipping from them. Also `customer_update`, which the Session does
+ * not serve.
  */
 export function storedDataParams(p: CreateParams): SessionInternals['stored_params'] {
   const { setup_future_usage: _a, metadata: _b, description: _c, ...pi } = p.payment_intent_data ?? {};
