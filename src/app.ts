@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { createAdminHandler } from './admin/handler.js';
+import { createDashboardHandler } from './dashboard/handler.js';
 import type { Deps } from './api/context.js';
 import { answerClientError, createApiHandler, type PathHandler } from './api/server.js';
 import { systemClock, type Clock } from './clock.js';
@@ -70,7 +71,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     jobs: assembly.jobs,
     hooks: assembly.hooks,
   };
-  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createRecoveryHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createRecoveryHandler(deps), createDashboardHandler(deps, assembly.routes), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {

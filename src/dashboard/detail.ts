@@ -1,0 +1,252 @@
+/**
+ * One object's page: its key facts, what belongs to it (a customer's saved cards, a session's line
+ * items and prefill decision, an event's delivery attempts), its JSON and the timeline of its
+ * events. Everything is read through the API's routes and the events module's functions.
+ */
+import type { Deps } from '../api/context.js';
+import { eventAttempts } from '../events/attempts.js';
+import { esc } from '../pages/escape.js';
+import { fill } from '../pages/i18n.js';
+import type { DashboardClient, Json } from './client.js';
+import { badge, csrfField, facts, formatTime, jsonBlock, table, type Section, type Shell } from './layout.js';
+import { money, objectLink } from './lists.js';
+
+const s = (v: unknown): string => (typeof v === 'string' ? v : '');
+const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
+
+/** How many of the latest events the timeline looks through (docs/decisions.md#dashboard). */
+export const TIMELINE_SCAN = 500;
+
+/** The events about an object: its own, and those of objects that point at it (a customer's sessions). */
+async function timeline(api: DashboardClient, id: string): Promise<Json[]> {
+  const found: Json[] = [];
+  let after: string | undefined;
+  for (let seen = 0; seen < TIMELINE_SCAN; seen += 100) {
+    const page = await api.list('/v1/events', { limit: '100', ...(after ? { starting_after: after } : {}) });
+    for (const e of page.data) {
+      const o = obj(obj(e.data).object);
+      if (o.id === id || Object.values(o).includes(id)) found.push(e);
+    }
+    if (!page.has_more || page.data.length === 0) break;
+    after = String(page.data[page.data.length - 1]?.id);
+  }
+  return found;
+}
+
+function timelineHtml(sh: Shell, events: Json[]): string {
+  const rows = events.map((e) => [esc(formatTime(n(e.created))), `<span class="mono">${esc(s(e.type))}</span>`, objectLink('events', e.id)]);
+  return `<h2>${esc(sh.t.timeline)}</h2>` + table([sh.t.time, sh.t.type, sh.t.id], rows, { testid: 'timeline', empty: sh.t.noEvents, hideSm: [2] });
+}
+
+function cardLabel(pm: Json): string {
+  const card = obj(pm.card);
+  if (pm.type === 'card' && typeof card.last4 === 'string') {
+    const exp = typeof card.exp_month === 'number' ? ` · ${String(card.exp_month).padStart(2, '0')}/${String(card.exp_year)}` : '';
+    return `${esc(s(card.brand))} •••• ${esc(card.last4)}<span class="muted">${esc(exp)}</span>`;
+  }
+  return esc(s(pm.type));
+}
+
+async function customerPage(api: DashboardClient, sh: Shell, c: Json): Promise<string> {
+  const { t } = sh;
+  const id = s(c.id);
+  const dflt = s(obj(c.invoice_settings).default_payment_method);
+  const [pms, sessions] = await Promise.all([
+    api.list(`/v1/customers/${encodeURIComponent(id)}/payment_methods`, { limit: '100' }),
+    api.list('/v1/checkout/sessions', { customer: id, limit: '10' }),
+  ]);
+  const pmRows = pms.data.map((pm) => [
+    `${cardLabel(pm)}${pm.id === dflt ? ` <span class="badge info">${esc(t.defaultMethod)}</span>` : ''}`,
+    `<span class="mono">${esc(s(pm.id))}</span>`,
+    `<span class="mono">${esc(s(pm.allow_redisplay))}</span>`,
+    esc(formatTime(n(pm.created))),
+  ]);
+  const sessionRows = sessions.data.map((x) => [objectLink('checkout_sessions', x.id), badge(x.status), money(x.amount_total, x.currency, sh.locale), esc(formatTime(n(x.created)))]);
+  return (
+    facts([
+      [t.email, esc(s(c.email)) || '—'],
+      [t.name, esc(s(c.name)) || '—'],
+      [t.created, esc(formatTime(n(c.created)))],
+      [t.defaultMethod, dflt ? `<span class="mono">${esc(dflt)}</span>` : '—'],
+      ...(c.test_clock ? [[t.testClocks, objectLink('test_clocks', c.test_clock)] as [string, string]] : []),
+    ]) +
+    `<h2>${esc(t.paymentMethods)}</h2>` +
+    table([t.paymentMethods, t.id, 'allow_redisplay', t.created], pmRows, { testid: 'payment-methods', empty: t.noPaymentMethods, hideSm: [1, 3] }) +
+    `<h2>${esc(t.checkoutSessions)}</h2>` +
+    table([t.id, t.status, t.amount, t.created], sessionRows, { empty: t.noResults, hideSm: [3] })
+  );
+}
+
+const RULE_KEYS = new Set(['has_customer', 'session_open', 'mode_payment_or_subscription', 'within_prefill_window', 'is_card', 'redisplay_allowed', 'billing_details_complete', 'newer_card_chosen', 'default_payment_method_chosen']);
+
+function ruleText(sh: Shell, rule: unknown): string {
+  const id = s(rule);
+  const key = `rule_${id}` as keyof Shell['t'];
+  return RULE_KEYS.has(id) ? esc(sh.t[key]) : esc(id);
+}
+
+/** The prefill decision card by card, from GET /v1/checkout/sessions/:id/prefill_explanation. */
+async function prefillHtml(api: DashboardClient, sh: Shell, session: Json): Promise<string> {
+  const { t } = sh;
+  const e = await api.get(`/v1/checkout/sessions/${encodeURIComponent(s(session.id))}/prefill_explanation`);
+  const rules = (e.session_rules as Json[]).map((r) => [`<span class="mono rule">${esc(s(r.rule))}</span>`, ruleText(sh, r.rule), r.passed ? badge(t.passed, 'good') : badge(t.failed, 'bad')]);
+  const cards = (e.payment_methods as Json[]).map((pm) => {
+    const missing = (pm.missing_billing_details as string[]).length > 0 ? `<br><span class="muted">${esc(fill(t.missing, { fields: (pm.missing_billing_details as string[]).join(', ') }))}</span>` : '';
+    const cls = pm.outcome === 'prefilled' ? 'good' : pm.outcome === 'listed' ? 'info' : 'bad';
+    const reason = pm.rule ? `<span class="mono rule">${esc(s(pm.rule))}</span><br>${ruleText(sh, pm.rule)}${missing}` : esc(t.prefilledCard);
+    return [`${cardLabel(pm)}<br><span class="mono muted">${esc(s(pm.id))}</span>`, badge(t[`outcome_${s(pm.outcome)}` as 'outcome_prefilled'] ?? pm.outcome, cls), reason];
+  });
+  const summary = e.prefilled_payment_method ? `${esc(t.prefilledCard)} <span class="mono">${esc(s(e.prefilled_payment_method))}</span>` : esc(t.prefillNone);
+  return (
+    `<h2>${esc(t.prefillTitle)}</h2><div class="card" data-testid="prefill"><p class="inline">${summary}<span class="muted">${esc(fill(t.windowEnds, { time: formatTime(n(e.prefill_window_ends_at)) }))}</span></p>` +
+    `</div><h2>${esc(t.sessionRules)}</h2>` +
+    table(['rule', t.details, t.status], rules, { testid: 'prefill-session-rules', hideSm: [0] }) +
+    `<h2>${esc(t.paymentMethods)}</h2>` +
+    table([t.paymentMethods, t.status, t.details], cards, { testid: 'prefill-cards', empty: t.prefillNoCards })
+  );
+}
+
+async function sessionPage(api: DashboardClient, sh: Shell, x: Json): Promise<string> {
+  const { t } = sh;
+  const id = s(x.id);
+  const items = await api.list(`/v1/checkout/sessions/${encodeURIComponent(id)}/line_items`, { limit: '100' });
+  const itemRows = items.data.map((li) => [esc(s(li.description)), `<span class="num">${esc(String(li.quantity ?? ''))}</span>`, money(li.amount_total, li.currency, sh.locale)]);
+  const url = s(x.url);
+  const open = x.status === 'open' && /^https?:\/\//.test(url);
+  return (
+    facts([
+      [t.status, `${badge(x.status)} ${badge(x.payment_status)}`],
+      ['mode', `<span class="mono">${esc(s(x.mode))}</span>`],
+      [t.total, money(x.amount_total, x.currency, sh.locale)],
+      [t.customer, objectLink('customers', x.customer)],
+      [t.email, esc(s(obj(x.customer_details).email) || s(x.customer_email)) || '—'],
+      ['payment_intent', objectLink('payment_intents', x.payment_intent)],
+      ...(x.subscription ? [['subscription', objectLink('subscriptions', x.subscription)] as [string, string]] : []),
+      [t.created, esc(formatTime(n(x.created)))],
+      [t.expires, esc(formatTime(n(x.expires_at)))],
+    ]) +
+    (open ? `<p><a data-testid="hosted-page" href="${esc(url)}" target="_blank" rel="noopener noreferrer">${esc(t.hostedPage)} ↗</a></p>` : '') +
+    `<h2>${esc(t.lineItems)}</h2>` +
+    table([t.name, t.quantity, t.amount], itemRows, { empty: t.noResults }) +
+    (x.customer ? await prefillHtml(api, sh, x) : '')
+  );
+}
+
+async function eventPage(deps: Deps, api: DashboardClient, sh: Shell, e: Json): Promise<string> {
+  const { t } = sh;
+  const id = s(e.id);
+  const [{ attempts }, endpoints] = await Promise.all([eventAttempts(deps.store.reader ?? deps.store.db, api.account, id), api.list('/v1/webhook_endpoints', { limit: '100' })]);
+  const o = obj(obj(e.data).object);
+  const rows = attempts.map((a) => [
+    esc(formatTime(Math.floor(a.at / 1000))),
+    `${objectLink('webhook_endpoints', a.endpoint)}<br><span class="mono muted">${esc(a.url ?? '')}</span>`,
+    esc(`#${a.attempt}`),
+    a.status_code === null ? badge('—', 'bad') : badge(String(a.status_code), a.status_code >= 200 && a.status_code < 300 ? 'good' : 'bad'),
+    `<span class="num">${esc(`${a.latency_ms} ms`)}</span>`,
+    a.error ? `<span class="mono">${esc(a.error)}</span>` : '<span class="muted">—</span>',
+  ]);
+  const enabled = endpoints.data.filter((w) => w.status === 'enabled');
+  const resend =
+    enabled.length > 0
+      ? `<div class="card"><div class="inline"><form method="post" action="/dashboard/events/${encodeURIComponent(id)}/resend">${csrfField(sh)}<label for="resend-endpoint">${esc(t.resendTo)}</label>` +
+        `<select id="resend-endpoint" name="webhook_endpoint">${enabled.map((w) => `<option value="${esc(s(w.id))}">${esc(s(w.url))}</option>`).join('')}</select>` +
+        `<button type="submit" class="primary" data-testid="resend">${esc(t.resend)}</button></form></div></div>`
+      : `<div class="card"><p class="inline muted">${esc(t.noEndpoints)}</p></div>`;
+  const section = sectionFor(s(o.object));
+  return (
+    facts([
+      [t.type, `<span class="mono">${esc(s(e.type))}</span>`],
+      [t.created, esc(formatTime(n(e.created)))],
+      ['object', section ? objectLink(section, o.id) : `<span class="mono">${esc(s(o.id))}</span>`],
+      ['pending_webhooks', esc(String(e.pending_webhooks ?? 0))],
+    ]) +
+    `<h2>${esc(t.attempts)}</h2>` +
+    table([t.time, t.endpoint, '#', t.status, t.duration, t.response], rows, { testid: 'attempts', empty: t.noAttempts, hideSm: [2, 5] }) +
+    `<h2>${esc(t.resend)}</h2>` +
+    resend
+  );
+}
+
+function endpointPage(sh: Shell, w: Json): string {
+  const { t } = sh;
+  const id = encodeURIComponent(s(w.id));
+  const enabled = w.status === 'enabled';
+  const toggle = `<form method="post" action="/dashboard/webhook_endpoints/${id}/${enabled ? 'disable' : 'enable'}">${csrfField(sh)}<button type="submit" data-testid="toggle-endpoint">${esc(enabled ? t.disable : t.enable)}</button></form>`;
+  return (
+    facts([
+      [t.url, `<span class="mono">${esc(s(w.url))}</span>`],
+      [t.status, badge(w.status)],
+      [t.enabledEvents, `<span class="mono">${esc(((w.enabled_events as string[]) ?? []).join(', '))}</span>`],
+      [t.created, esc(formatTime(n(w.created)))],
+    ]) + `<div class="inline">${toggle}</div>`
+  );
+}
+
+/** The advance form of a test clock (shortcuts and an exact time). */
+function advanceForm(sh: Shell, c: Json): string {
+  const { t } = sh;
+  const action = `/dashboard/test_clocks/${encodeURIComponent(s(c.id))}/advance`;
+  const shortcut = (seconds: number, label: string) => `<form method="post" action="${action}">${csrfField(sh)}<input type="hidden" name="by" value="${seconds}"><button type="submit">${esc(label)}</button></form>`;
+  return (
+    `<div class="card"><div class="inline">${shortcut(3600, t.plusHour)}${shortcut(86400, t.plusDay)}${shortcut(31 * 86400, t.plusMonth)}` +
+    `<form method="post" action="${action}">${csrfField(sh)}<label for="advance-to">${esc(t.advanceTo)}</label><input type="datetime-local" id="advance-to" name="to" step="1" required>` +
+    `<button type="submit" class="primary">${esc(t.advance)}</button></form></div></div>`
+  );
+}
+
+async function clockPage(api: DashboardClient, sh: Shell, c: Json): Promise<string> {
+  const { t } = sh;
+  const customers = await api.list('/v1/customers', { test_clock: s(c.id), limit: '100' });
+  return (
+    facts([
+      [t.name, esc(s(c.name)) || '—'],
+      [t.frozenTime, esc(formatTime(n(c.frozen_time)))],
+      [t.status, badge(c.status)],
+    ]) +
+    `<h2>${esc(t.advance)}</h2>` +
+    (c.status === 'ready' ? advanceForm(sh, c) : '') +
+    `<h2>${esc(t.customers)}</h2>` +
+    table([t.id, t.email], customers.data.map((x) => [objectLink('customers', x.id), esc(s(x.email)) || '—']), { empty: t.noResults })
+  );
+}
+
+function genericFacts(sh: Shell, x: Json): string {
+  const { t } = sh;
+  const pairs: Array<[string, string]> = [[t.status, badge(x.status)]];
+  if (typeof x.amount === 'number') pairs.push([t.amount, money(x.amount, x.currency, sh.locale)]);
+  if (typeof x.total === 'number') pairs.push([t.total, money(x.total, x.currency, sh.locale)]);
+  pairs.push([t.customer, objectLink('customers', x.customer)]);
+  if (typeof x.subscription === 'string') pairs.push(['subscription', objectLink('subscriptions', x.subscription)]);
+  if (typeof x.payment_method === 'string') pairs.push(['payment_method', `<span class="mono">${esc(x.payment_method)}</span>`]);
+  pairs.push([t.created, esc(formatTime(n(x.created)))]);
+  return facts(pairs);
+}
+
+/** The section an API object type lives in. */
+export function sectionFor(objectType: string): Section | null {
+  const map: Record<string, Section> = {
+    customer: 'customers',
+    'checkout.session': 'checkout_sessions',
+    payment_intent: 'payment_intents',
+    subscription: 'subscriptions',
+    invoice: 'invoices',
+    event: 'events',
+    webhook_endpoint: 'webhook_endpoints',
+    'test_helpers.test_clock': 'test_clocks',
+  };
+  return map[objectType] ?? null;
+}
+
+/** The body of an object's page (below its title). */
+export async function detailHtml(deps: Deps, api: DashboardClient, sh: Shell, section: Section, x: Json): Promise<string> {
+  let body: string;
+  if (section === 'customers') body = await customerPage(api, sh, x);
+  else if (section === 'checkout_sessions') body = await sessionPage(api, sh, x);
+  else if (section === 'events') body = await eventPage(deps, api, sh, x);
+  else if (section === 'webhook_endpoints') body = endpointPage(sh, x);
+  else if (section === 'test_clocks') body = await clockPage(api, sh, x);
+  else body = genericFacts(sh, x);
+  const events = section === 'events' ? '' : timelineHtml(sh, await timeline(api, s(x.id)));
+  return body + events + `<h2>${esc(sh.t.json)}</h2>` + jsonBlock(x);
+}

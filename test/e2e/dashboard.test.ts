@@ -1,0 +1,255 @@
+/**
+ * The local Dashboard in Chromium (docs/decisions.md#dashboard): sign in with a key, find a
+ * customer by email, see why a card was not prefilled, resend a webhook and see the second
+ * attempt, another account sees none of it, a forged form is refused.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type Stripe from 'stripe';
+import { saveScreenshot, useBrowser, type PageProbe } from '../helpers/browser.js';
+import { freshKey, raw, startServer, type TestServer } from '../helpers/server.js';
+import { savedCard } from './setup.js';
+
+const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+
+interface Receiver {
+  url: string;
+  posts: string[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const posts: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      posts.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"received":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    posts,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+async function until(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('dashboard in Chromium', () => {
+  const browser = useBrowser();
+  let server: TestServer;
+  let receiver: Receiver;
+  const keyA = freshKey();
+  let stripe: Stripe;
+  let customer: Stripe.Customer;
+  let complete: Stripe.PaymentMethod;
+  let limited: Stripe.PaymentMethod;
+  let session: Stripe.Checkout.Session;
+  let endpoint: Stripe.WebhookEndpoint;
+
+  before(async () => {
+    [server, receiver] = await Promise.all([startServer('sqlite', { env: { OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE: '1' } }), startReceiver()]);
+    stripe = server.stripe(keyA);
+    endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['customer.created', 'checkout.session.completed'] });
+    customer = await stripe.customers.create({ email: 'dash.jenny@example.com', name: XSS });
+    complete = await savedCard(stripe, customer.id);
+    limited = await savedCard(stripe, customer.id, { allow_redisplay: 'limited', token: 'tok_mastercard' });
+    session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      customer: customer.id,
+      line_items: [{ price_data: { currency: 'jpy', unit_amount: 3200, product_data: { name: 'Organic cotton T-shirt' } }, quantity: 2 }],
+      success_url: 'https://example.com/ok',
+    });
+  });
+  after(async () => {
+    await Promise.all([server.close(), receiver.close()]);
+  });
+
+  async function signIn(key: string, opts: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<PageProbe> {
+    const probe = await browser.newPage({ allowedOrigins: [server.url], ...opts });
+    await probe.page.goto(`${server.url}/dashboard`);
+    assert.match(probe.page.url(), /\/dashboard\/login$/, 'signed out: the sign-in page');
+    await probe.page.fill('#secret', key);
+    await probe.page.click('button[type=submit]');
+    await probe.page.waitForURL(/\/dashboard\/customers$/);
+    return probe;
+  }
+
+  const listText = (page: Page) => page.locator('[data-testid="list"]').innerText();
+
+  it('signs in with a key into an HttpOnly, SameSite=Strict cookie that does not hold the key', async () => {
+    const probe = await signIn(keyA);
+    const cookies = await probe.context.cookies();
+    const c = cookies.find((x) => x.name === 'oc_dashboard');
+    assert.ok(c, 'a session cookie');
+    assert.equal(c.httpOnly, true);
+    assert.equal(c.sameSite, 'Strict');
+    assert.ok(!c.value.includes(keyA), 'the raw key is not in the cookie');
+    assert.equal(await probe.page.evaluate(() => document.cookie), '', 'scripts cannot read it');
+    assert.match(await listText(probe.page), /dash\.jenny@example\.com/);
+    assert.deepEqual(probe.externalRequests, []);
+  });
+
+  it('refuses a key that opens no account, and a publishable key, with a clear message', async () => {
+    const probe = await browser.newPage({ allowedOrigins: [server.url] });
+    await probe.page.goto(`${server.url}/dashboard/login`);
+    await probe.page.fill('#secret', 'pk_test_123');
+    await probe.page.click('button[type=submit]');
+    assert.match(await probe.page.locator('[role=alert]').innerText(), /publishable key/);
+    await probe.page.fill('#secret', 'not a key');
+    await probe.page.click('button[type=submit]');
+    assert.match(await probe.page.locator('[role=alert]').innerText(), /does not open an account/);
+  });
+
+  it('finds the customer by email, with saved cards and the default method, escaping merchant data', async () => {
+    const probe = await signIn(keyA);
+    await probe.page.fill('input[name=q]', 'dash.jenny@example.com');
+    await probe.page.click('form[role=search] button');
+    const rows = probe.page.locator('[data-testid="list"] tbody tr');
+    assert.equal(await rows.count(), 1);
+    await rows.first().locator('a').click();
+    await probe.page.waitForURL(new RegExp(`/dashboard/customers/${customer.id}$`));
+    const cards = await probe.page.locator('[data-testid="payment-methods"]').innerText();
+    assert.match(cards, /visa •••• 4242/);
+    assert.match(cards, /mastercard •••• 4444/);
+    assert.ok((await probe.page.content()).includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the name is escaped');
+    assert.match(await probe.page.locator('[data-testid="timeline"]').innerText(), /customer\.created/);
+    await saveScreenshot(probe.page, 'dashboard-customer-desktop.png');
+    assert.deepEqual(probe.dialogs, []);
+    assert.deepEqual(probe.errors, []);
+    assert.deepEqual(probe.externalRequests, []);
+    // Searching by id opens the object.
+    await probe.page.goto(`${server.url}/dashboard/checkout_sessions?q=${session.id}`);
+    assert.match(probe.page.url(), new RegExp(`/dashboard/checkout_sessions/${session.id}$`));
+  });
+
+  it('shows, card by card, why a card was not prefilled, and links the open hosted page', async () => {
+    for (const [width, name] of [[1280, 'desktop'], [390, 'phone']] as const) {
+      const probe = await signIn(keyA, { viewport: { width, height: 900 } });
+      await probe.page.goto(`${server.url}/dashboard/checkout_sessions/${session.id}`);
+      const cards = probe.page.locator('[data-testid="prefill-cards"] tbody tr');
+      assert.equal(await cards.count(), 2);
+      const limitedRow = cards.filter({ hasText: limited.id });
+      assert.match(await limitedRow.innerText(), /Not shown/);
+      assert.match(await limitedRow.innerText(), /redisplay_allowed/);
+      assert.match(await cards.filter({ hasText: complete.id }).innerText(), /Prefilled/);
+      assert.equal(await probe.page.getAttribute('[data-testid="hosted-page"]', 'href'), session.url);
+      assert.match(await probe.page.locator('main').innerText(), /￥6,400|¥6,400/);
+      await saveScreenshot(probe.page, `dashboard-session-${name}.png`);
+      assert.deepEqual(probe.errors, [], 'no CSP violation or script error');
+    }
+  });
+
+  it('resends an event to an endpoint and shows the second attempt', async () => {
+    const events = await stripe.events.list({ type: 'customer.created' });
+    const event = events.data.find((e) => (e.data.object as { id: string }).id === customer.id);
+    assert.ok(event);
+    await until('the first delivery', async () => receiver.posts.some((p) => p.includes(event.id)));
+    const probe = await signIn(keyA);
+    await probe.page.goto(`${server.url}/dashboard/events/${event.id}`);
+    const attempts = probe.page.locator('[data-testid="attempts"] tbody tr');
+    await until('the first attempt shown', async () => {
+      await probe.page.reload();
+      return (await attempts.count()) === 1;
+    });
+    assert.match(await attempts.first().innerText(), /200/);
+    await probe.page.selectOption('#resend-endpoint', endpoint.id);
+    await probe.page.click('[data-testid="resend"]');
+    await probe.page.waitForURL(/notice=resent/);
+    assert.match(await probe.page.locator('[role=status]').innerText(), /queued/);
+    await until('the second attempt shown', async () => {
+      await probe.page.reload();
+      return (await attempts.count()) === 2;
+    });
+    assert.equal(receiver.posts.filter((p) => p.includes(event.id)).length, 2);
+    await saveScreenshot(probe.page, 'dashboard-event-desktop.png');
+  });
+
+  it('disables and enables a webhook endpoint through the webhook endpoints service', async () => {
+    const probe = await signIn(keyA);
+    await probe.page.goto(`${server.url}/dashboard/webhook_endpoints/${endpoint.id}`);
+    await probe.page.click('[data-testid="toggle-endpoint"]');
+    await probe.page.waitForURL(/notice=disabled/);
+    assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'disabled');
+    await probe.page.click('[data-testid="toggle-endpoint"]');
+    await probe.page.waitForURL(/notice=enabled/);
+    assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled');
+  });
+
+  it('creates a test clock and advances it by a day', async () => {
+    const probe = await signIn(keyA);
+    await probe.page.goto(`${server.url}/dashboard/test_clocks`);
+    await probe.page.fill('input[name=name]', 'Renewals');
+    await probe.page.fill('#frozen-time', '2026-01-01T00:00:00');
+    await probe.page.click('form[action="/dashboard/test_clocks"] button');
+    await probe.page.waitForURL(/\/dashboard\/test_clocks\/clock_.*notice=created/);
+    const id = new URL(probe.page.url()).pathname.split('/').pop() as string;
+    assert.equal((await stripe.testHelpers.testClocks.retrieve(id)).frozen_time, Date.UTC(2026, 0, 1) / 1000);
+    await probe.page.click('form:has(input[name=by][value="86400"]) button');
+    await probe.page.waitForURL(/notice=advanced/);
+    await until('the clock advanced', async () => (await stripe.testHelpers.testClocks.retrieve(id)).frozen_time === Date.UTC(2026, 0, 2) / 1000);
+    await probe.page.goto(`${server.url}/dashboard/test_clocks`);
+    assert.match(await listText(probe.page), /Renewals/);
+  });
+
+  it('shows another account’s key none of it', async () => {
+    const probe = await signIn(freshKey());
+    assert.match(await listText(probe.page), /No results/);
+    await probe.page.fill('input[name=q]', 'dash.jenny@example.com');
+    await probe.page.click('form[role=search] button');
+    assert.match(await listText(probe.page), /No results/);
+    for (const path of [`customers/${customer.id}`, `checkout_sessions/${session.id}`, `webhook_endpoints/${endpoint.id}`]) {
+      const res = await probe.page.goto(`${server.url}/dashboard/${path}`);
+      assert.equal(res?.status(), 404, path);
+      assert.ok(!(await probe.page.content()).includes('dash.jenny'), path);
+    }
+    await probe.page.goto(`${server.url}/dashboard/events`);
+    assert.match(await listText(probe.page), /No results/);
+  });
+
+  it('refuses a form whose CSRF token is not this sign-in’s, and a post without a session', async () => {
+    const probe = await signIn(keyA);
+    await probe.page.goto(`${server.url}/dashboard/webhook_endpoints/${endpoint.id}`);
+    await probe.page.evaluate(() => {
+      for (const input of document.querySelectorAll<HTMLInputElement>('input[name=csrf_token]')) input.value = 'forged';
+    });
+    const [res] = await Promise.all([probe.page.waitForResponse((r) => r.request().method() === 'POST'), probe.page.click('[data-testid="toggle-endpoint"]')]);
+    assert.equal(res.status(), 403);
+    assert.match(await probe.page.locator('[role=alert]').innerText(), /did not come from this Dashboard/);
+    assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled', 'nothing changed');
+    const outside = await raw(server.url, `/dashboard/webhook_endpoints/${endpoint.id}/disable`, { method: 'POST', key: null, body: 'csrf_token=x' });
+    assert.equal(outside.status, 403);
+    assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled');
+  });
+
+  it('speaks Japanese to a Japanese browser, with a strict CSP and no external request', async () => {
+    const probe = await signIn(keyA, { locale: 'ja-JP', viewport: { width: 390, height: 844 } });
+    assert.match(await probe.page.locator('nav').innerText(), /顧客/);
+    await probe.page.goto(`${server.url}/dashboard/checkout_sessions/${session.id}`);
+    assert.match(await probe.page.locator('main').innerText(), /表示されない/);
+    const res = await probe.page.goto(`${server.url}/dashboard/customers`);
+    const csp = res?.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-/);
+    await saveScreenshot(probe.page, 'dashboard-customers-phone-ja.png');
+    assert.deepEqual(probe.externalRequests, []);
+    assert.deepEqual(probe.errors, []);
+  });
+});
