@@ -1,0 +1,156 @@
+/**
+ * Signing in to the Dashboard over HTTP (docs/decisions.md#dashboard): dev mode, strict mode with
+ * configured keys and the admin token, forged and stale cookies, and paging a list.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { freshKey, startServer, type TestServer } from '../helpers/server.js';
+
+interface Browserless {
+  cookies: Map<string, string>;
+}
+
+function cookieHeader(b: Browserless): string {
+  return [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+async function request(server: TestServer, b: Browserless, path: string, init: { method?: string; form?: Record<string, string> } = {}) {
+  const res = await fetch(server.url + path, {
+    method: init.method ?? 'GET',
+    redirect: 'manual',
+    headers: { cookie: cookieHeader(b), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+  });
+  for (const c of res.headers.getSetCookie()) {
+    const [pair = ''] = c.split(';');
+    const eq = pair.indexOf('=');
+    const value = pair.slice(eq + 1);
+    if (value === '') b.cookies.delete(pair.slice(0, eq));
+    else b.cookies.set(pair.slice(0, eq), value);
+  }
+  return { status: res.status, location: res.headers.get('location'), text: await res.text(), setCookie: res.headers.getSetCookie() };
+}
+
+const csrfOf = (html: string): string => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function signIn(server: TestServer, secret: string): Promise<{ b: Browserless; status: number; text: string }> {
+  const b: Browserless = { cookies: new Map() };
+  const page = await request(server, b, '/dashboard/login');
+  const r = await request(server, b, '/dashboard/login', { method: 'POST', form: { secret, csrf_token: csrfOf(page.text) } });
+  return { b, status: r.status, text: r.text };
+}
+
+describe('dashboard sign-in in dev mode', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer('sqlite', { env: { OPENCHECKOUT_ADMIN_TOKEN: 'admin-secret-token' } });
+  });
+  after(() => server.close());
+
+  it('opens the key’s account with a signed cookie that holds neither the key nor anything a script may read', async () => {
+    const key = freshKey();
+    const { b, status } = await signIn(server, key);
+    assert.equal(status, 303);
+    const token = b.cookies.get('oc_dashboard') ?? '';
+    assert.ok(token && !token.includes(key));
+    const home = await request(server, b, '/dashboard/customers');
+    assert.equal(home.status, 200);
+  });
+
+  it('sends a signed-out visitor to the sign-in page and refuses a forged or tampered cookie', async () => {
+    const out = await request(server, { cookies: new Map() }, '/dashboard/customers');
+    assert.equal(out.status, 303);
+    assert.equal(out.location, '/dashboard/login');
+    const { b } = await signIn(server, freshKey());
+    const token = b.cookies.get('oc_dashboard') ?? '';
+    const parts = token.split('.');
+    parts[0] = 'acct_someoneelse00000';
+    const forged = await request(server, { cookies: new Map([['oc_dashboard', parts.join('.')]]) }, '/dashboard/customers');
+    assert.equal(forged.status, 303, 'a token whose account was changed is not accepted');
+  });
+
+  it('refuses a sign-in form that did not come from its own sign-in page', async () => {
+    const b: Browserless = { cookies: new Map() };
+    await request(server, b, '/dashboard/login');
+    const r = await request(server, b, '/dashboard/login', { method: 'POST', form: { secret: freshKey(), csrf_token: 'forged' } });
+    assert.equal(r.status, 403);
+    assert.equal(b.cookies.get('oc_dashboard'), undefined);
+  });
+
+  it('does not take the admin token in dev mode', async () => {
+    const { status } = await signIn(server, 'admin-secret-token');
+    assert.equal(status, 401);
+  });
+
+  it('pages a list 20 at a time, newest first', async () => {
+    const key = freshKey();
+    const stripe = server.stripe(key);
+    for (let i = 0; i < 23; i++) await stripe.customers.create({ email: `c${i}@example.com` });
+    const { b } = await signIn(server, key);
+    const first = await request(server, b, '/dashboard/customers');
+    const rows = (html: string) => [...html.matchAll(/c(\d+)@example\.com/g)].map((m) => Number(m[1]));
+    assert.deepEqual(rows(first.text), [22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    const next = /href="(\/dashboard\/customers\?starting_after=[^"]+)"/.exec(first.text)?.[1];
+    assert.ok(next, 'a Next link');
+    const second = await request(server, b, next.replaceAll('&amp;', '&'));
+    assert.deepEqual(rows(second.text), [2, 1, 0]);
+    const prev = /href="(\/dashboard\/customers\?ending_before=[^"]+)"/.exec(second.text)?.[1];
+    assert.ok(prev, 'a Previous link');
+    assert.deepEqual(rows((await request(server, b, prev)).text).slice(-1), [3]);
+  });
+
+  it('answers unknown paths and bad cursors with a page, not a 500', async () => {
+    const { b } = await signIn(server, freshKey());
+    assert.equal((await request(server, b, '/dashboard/nothing_here')).status, 404);
+    assert.equal((await request(server, b, '/dashboard/customers?starting_after=cus_nope')).status, 404);
+    assert.equal((await request(server, b, '/dashboard/customers/%E0%A4%A')).status, 400);
+    assert.equal((await request(server, b, '/dashboard/customers', { method: 'DELETE' })).status, 405);
+  });
+});
+
+describe('dashboard sign-in in strict mode', () => {
+  let server: TestServer;
+  const keyA = 'sk_test_dashboard_strict_a';
+  const keyB = 'sk_test_dashboard_strict_b';
+  before(async () => {
+    server = await startServer('sqlite', { env: { OPENCHECKOUT_API_KEYS: `${keyA},${keyB}`, OPENCHECKOUT_ADMIN_TOKEN: 'admin-secret-token' } });
+  });
+  after(() => server.close());
+
+  it('takes only a configured key', async () => {
+    assert.equal((await signIn(server, keyA)).status, 303);
+    const refused = await signIn(server, freshKey());
+    assert.equal(refused.status, 401);
+    assert.match(refused.text, /does not open an account/);
+  });
+
+  it('takes the admin token, which may switch between the configured keys’ accounts', async () => {
+    await server.stripe(keyB).customers.create({ email: 'only-in-b@example.com' });
+    const { b, status } = await signIn(server, 'admin-secret-token');
+    assert.equal(status, 303);
+    const home = await request(server, b, '/dashboard/customers');
+    assert.match(home.text, /name="account"/, 'an account switcher');
+    assert.ok(!home.text.includes('only-in-b@example.com'), 'the first key’s account first');
+    const accountB = [...home.text.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])[1] ?? '';
+    const switched = await request(server, b, '/dashboard/account', { method: 'POST', form: { account: accountB, csrf_token: csrfOf(home.text) } });
+    assert.equal(switched.status, 303);
+    const inB = await request(server, b, '/dashboard/customers');
+    assert.match(inB.text, /only-in-b@example\.com/);
+    const stale = await request(server, b, '/dashboard/account', { method: 'POST', form: { account: accountB, csrf_token: csrfOf(home.text) } });
+    assert.equal(stale.status, 403, 'a switch starts a new session: the old forms are refused');
+    const refused = await request(server, b, '/dashboard/account', { method: 'POST', form: { account: 'acct_notconfigured', csrf_token: csrfOf(inB.text) } });
+    assert.equal(refused.status, 400);
+  });
+
+  it('refuses a key’s session once the key is no longer configured', async () => {
+    const { b } = await signIn(server, keyA);
+    server.app.deps.config.apiKeys = [keyB];
+    try {
+      const r = await request(server, b, '/dashboard/customers');
+      assert.equal(r.status, 303);
+      assert.equal(r.location, '/dashboard/login');
+    } finally {
+      server.app.deps.config.apiKeys = [keyA, keyB];
+    }
+  });
+});
