@@ -89,6 +89,28 @@ for (const store of STORES) {
       assert.equal((await stripe.customers.list({ email: 'bad@example.com' })).data.length, 0, 'the whole request is undone');
     });
 
+    it('serves the account’s own tax IDs and customers’ through /v1/tax_ids', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const own = await stripe.taxIds.create({ type: 'jp_trn', value: 'T9876543210123' });
+      assert.equal(own.customer, null);
+      assert.equal(own.owner?.type, 'self');
+      assertMatchesSchema('tax_id', own);
+      const customer = await stripe.customers.create({});
+      const theirs = await stripe.taxIds.create({ type: 'gb_vat', value: 'GB123456789', owner: { type: 'customer', customer: customer.id } });
+      assert.equal(theirs.customer, customer.id);
+      assert.deepEqual((await stripe.taxIds.list()).data.map((t) => t.id), [own.id], 'the account’s own by default');
+      assert.deepEqual((await stripe.taxIds.list({ owner: { type: 'customer', customer: customer.id } })).data.map((t) => t.id), [theirs.id]);
+      assert.deepEqual(await stripe.taxIds.retrieve(theirs.id), theirs);
+      await assert.rejects(stripe.taxIds.create({ type: 'jp_cn', value: '1234567890123', owner: { type: 'customer' } }), stripeError({ status: 400, code: 'parameter_missing', param: 'owner[customer]' }));
+      await assert.rejects(stripe.taxIds.create({ type: 'jp_cn', value: '1234567890123', owner: { type: 'account', account: 'acct_1' } }), stripeError({ status: 400, param: 'owner[type]' }));
+      assert.deepEqual(await stripe.taxIds.del(own.id), { id: own.id, object: 'tax_id', deleted: true });
+      await stripe.taxIds.del(theirs.id);
+      await assert.rejects(stripe.taxIds.retrieve(own.id), { statusCode: 404 });
+      const types = (await eventsOf(server, key)).filter((e) => e.type.includes('tax_id')).map((e) => e.type);
+      assert.deepEqual(types, ['customer.tax_id.created', 'customer.tax_id.deleted'], 'the account’s own tax IDs have no events in this API version');
+    });
+
     it('refuses a value not of its type’s format, an unknown type, and another customer’s tax ID', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({});

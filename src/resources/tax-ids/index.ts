@@ -3,7 +3,7 @@ import { taxIdMigrations } from './migrations.js';
 import { taxIdRoutes } from './routes.js';
 import { addTaxIdFromData, findTaxId, listCustomerTaxIds } from './service.js';
 
-/** Customer tax IDs: `/v1/customers/:id/tax_ids` (docs/decisions.md#customer-tax-ids). */
+/** Tax IDs: a customer's (`/v1/customers/:id/tax_ids`) and the account's (`/v1/tax_ids`) (docs/decisions.md#customer-tax-ids). */
 export const taxIdsModule: ResourceModule = {
   name: 'tax-ids',
   routes: taxIdRoutes,

@@ -9,7 +9,7 @@ import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { newId } from '../../api/ids.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
-import { oneOf, parseParams, required, str } from '../../api/params.js';
+import { obj, oneOf, parseParams, required, str } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { emit } from '../../events/emit.js';
 import { requireCustomer } from '../customers/service.js';
@@ -22,6 +22,14 @@ const createShape = {
   type: required(oneOf(TAX_ID_TYPES)),
   value: required(str({ max: 5000 })),
 };
+
+/** The `owner` of `/v1/tax_ids`: the account itself (`self`, the default) or a customer. */
+const ownerShape = obj({
+  account: str({ max: 5000 }),
+  customer: str({ max: 5000 }),
+  customer_account: str({ max: 5000 }),
+  type: required(oneOf(['account', 'application', 'customer', 'self'])),
+});
 
 /** The tax ID with this id in ctx's account, or undefined (for `expand[]`). */
 export function findTaxId(ctx: Ctx, id: string): Promise<TaxId | undefined> {
@@ -103,4 +111,70 @@ export async function listCustomerTaxIds(ctx: Ctx, customerId: string, params: F
   await requireCustomer(ctx, customerId);
   const page = toPage(p);
   return listObject(url, await taxIds.list(ctx.db, ctx.account, { customer_id: customerId }, page), 'tax_id', page);
+}
+
+/** The owner a `/v1/tax_ids` request names: a customer's id, or null for the account itself. */
+async function ownerOf(ctx: Ctx, owner: { type: string; customer?: string | undefined } | undefined): Promise<string | null> {
+  const type = owner?.type ?? 'self';
+  if (type === 'account' || type === 'application') {
+    throw errors.invalid(`Tax IDs owned by an \`${type}\` are for Connect platforms, which OpenCheckout does not serve; use \`self\` or \`customer\`.`, 'owner[type]');
+  }
+  if (type === 'self') return null;
+  if (!owner?.customer) throw errors.missingParam('owner[customer]');
+  return (await requireCustomer(ctx, owner.customer, 'owner[customer]')).id;
+}
+
+/**
+ * POST /v1/tax_ids: a tax ID of the account itself, or of a customer (`customer.tax_id.created`).
+ * The API version's event list has no event for the account's own tax IDs: none is sent.
+ */
+export async function createTaxId(ctx: Ctx, params: FormObject): Promise<TaxId> {
+  const p = parseParams({ ...createShape, owner: ownerShape }, params);
+  const customer = await ownerOf(ctx, p.owner);
+  const value = p.value.trim();
+  if (customer) return addCustomerTaxId(ctx, customer, p.type, value);
+  checkTaxId(p.type, value);
+  const taxId: TaxId = {
+    id: newId('txi_'),
+    object: 'tax_id',
+    country: taxIdCountry(p.type, value),
+    created: unixNow(ctx.deps.clock),
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    owner: { customer_account: null, type: 'self' },
+    type: p.type,
+    value,
+    verification: { status: 'unavailable', verified_address: null, verified_name: null },
+  };
+  await taxIds.insert(ctx.db, ctx.account, taxId, taxIdColumns(taxId));
+  return taxId;
+}
+
+/** A tax ID by id, whoever owns it; 404 when there is none. */
+async function requireTaxId(ctx: Ctx, id: string, lock = false): Promise<TaxId> {
+  const t = lock ? await taxIds.getForUpdate(ctx.db, ctx.account, id) : await findTaxId(ctx, id);
+  if (!t) throw errors.missingResource('tax_id', id);
+  return t;
+}
+
+/** GET /v1/tax_ids/:id */
+export async function retrieveTaxId(ctx: Ctx, id: string): Promise<TaxId> {
+  return requireTaxId(ctx, id);
+}
+
+/** DELETE /v1/tax_ids/:id, with `customer.tax_id.deleted` for a customer's. */
+export async function deleteTaxId(ctx: Ctx, id: string): Promise<DeletedTaxId> {
+  const t = await requireTaxId(ctx, id, true);
+  await taxIds.delete(ctx.db, ctx.account, id);
+  if (t.customer) await emit(ctx, 'customer.tax_id.deleted', t);
+  return { id, object: 'tax_id', deleted: true };
+}
+
+/** GET /v1/tax_ids: the account's own tax IDs (`owner[type]=self`, the default) or a customer's, newest first. */
+export async function listTaxIds(ctx: Ctx, params: FormObject, url: string) {
+  const p = parseParams({ ...listParams, owner: ownerShape }, params);
+  const customer = await ownerOf(ctx, p.owner);
+  const page = toPage(p);
+  return listObject(url, await taxIds.list(ctx.db, ctx.account, { customer_id: customer }, page), 'tax_id', page);
 }

@@ -7,7 +7,8 @@ export interface TaxId {
   customer: string | null;
   customer_account: string | null;
   livemode: false;
-  owner: { customer: string; customer_account: string | null; type: 'customer' } | null;
+  /** `customer` for a customer's tax ID, `self` for the account's own (`/v1/tax_ids`). */
+  owner: { customer?: string; customer_account: string | null; type: 'customer' | 'self' } | null;
   type: string;
   value: string;
   verification: { status: 'pending' | 'verified' | 'unverified' | 'unavailable'; verified_address: string | null; verified_name: string | null } | null;
