@@ -39,6 +39,13 @@ function timelineHtml(sh: Shell, events: Json[]): string {
   return `<h2>${esc(sh.t.timeline)}</h2>` + table([sh.t.time, sh.t.type, sh.t.id], rows, { testid: 'timeline', empty: sh.t.noEvents, hideSm: [2] });
 }
 
+/** An attempt's error, or the first 2 KB of its response body. */
+function responseCell(error: string | null, body: string | null): string {
+  if (error) return `<span class="mono">${esc(error)}</span>`;
+  if (body) return `<pre class="body">${esc(body)}</pre>`;
+  return '<span class="muted">—</span>';
+}
+
 function cardLabel(pm: Json): string {
   const card = obj(pm.card);
   if (pm.type === 'card' && typeof card.last4 === 'string') {
@@ -144,7 +151,7 @@ async function eventPage(deps: Deps, api: DashboardClient, sh: Shell, e: Json): 
     esc(`#${a.attempt}`),
     a.status_code === null ? badge('—', 'bad') : badge(String(a.status_code), a.status_code >= 200 && a.status_code < 300 ? 'good' : 'bad'),
     `<span class="num">${esc(`${a.latency_ms} ms`)}</span>`,
-    a.error ? `<span class="mono">${esc(a.error)}</span>` : '<span class="muted">—</span>',
+    responseCell(a.error, a.response_body),
   ]);
   const enabled = endpoints.data.filter((w) => w.status === 'enabled');
   const resend =

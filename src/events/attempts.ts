@@ -13,6 +13,8 @@ export interface AttemptView {
   status_code: number | null;
   latency_ms: number;
   error: string | null;
+  /** The response body's first 2 KB; null without a response (or recorded before bodies were kept). */
+  response_body: string | null;
   /** When the attempt was sent: unix milliseconds (real time). */
   at: number;
   delivery_status: string;
@@ -39,7 +41,7 @@ export async function eventAttempts(db: Db, account: string, eventId: string): P
     .execute();
   const rows = await db
     .selectFrom('delivery_attempts')
-    .select(['delivery_seq', 'endpoint_id', 'status_code', 'latency_ms', 'error', 'at'])
+    .select(['delivery_seq', 'endpoint_id', 'status_code', 'latency_ms', 'error', 'response_body', 'at'])
     .where('account_id', '=', account)
     .where('event_id', '=', eventId)
     .orderBy('at')
@@ -62,6 +64,7 @@ export async function eventAttempts(db: Db, account: string, eventId: string): P
       status_code: r.status_code === null ? null : Number(r.status_code),
       latency_ms: Number(r.latency_ms),
       error: r.error,
+      response_body: r.response_body,
       at: Number(r.at),
       delivery_status: statusBySeq.get(seq) ?? 'pruned',
     };

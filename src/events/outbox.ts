@@ -147,6 +147,7 @@ export async function recordAttempts(tx: Db, records: readonly AttemptRecord[]):
           status_code: r.result.statusCode,
           latency_ms: r.result.latencyMs,
           error: r.result.error,
+          response_body: r.result.responseBody ?? null,
         })),
       )
       .execute();

@@ -6,10 +6,14 @@ export interface PostResult {
   statusCode: number | null;
   latencyMs: number;
   error: string | null;
+  /** The response body's first RESPONSE_BODY_KEPT bytes (UTF-8), null without a response. */
+  responseBody?: string | null;
 }
 
-/** Response bodies are read only to free the connection; a receiver's chatter is not kept. */
+/** Response bodies are read to free the connection, and no further than this. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
+/** How much of a response body is kept, to show beside the attempt (docs/decisions.md#dashboard). */
+export const RESPONSE_BODY_KEPT = 2048;
 
 /**
  * Keep-alive agents for webhook POSTs: a merchant's receiver gets many events in a row, and a fresh
@@ -25,10 +29,14 @@ export class WebhookTransport {
    */
   post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<PostResult> {
     const started = performance.now();
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
     const done = (statusCode: number | null, error: string | null): PostResult => ({
       statusCode,
       error,
       latencyMs: Math.max(0, Math.round(performance.now() - started)),
+      // A multi-byte character cut at the limit decodes as U+FFFD: the text stays valid.
+      responseBody: statusCode === null ? null : Buffer.concat(kept).subarray(0, RESPONSE_BODY_KEPT).toString('utf8'),
     });
     let target: URL;
     try {
@@ -69,6 +77,10 @@ export class WebhookTransport {
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
+          if (keptBytes < RESPONSE_BODY_KEPT) {
+            kept.push(chunk);
+            keptBytes += chunk.length;
+          }
           // Enough of a reply: the status is what counts. Drop the rest with the connection.
           if (size > MAX_RESPONSE_BYTES) {
             finish(done(res.statusCode ?? null, null));

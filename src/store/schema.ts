@@ -86,6 +86,8 @@ export interface DeliveryAttemptTable {
   status_code: number | null;
   latency_ms: number;
   error: string | null;
+  /** The response body's first 2 KB (RESPONSE_BODY_KEPT), null without a response. */
+  response_body: string | null;
 }
 export interface JobTable {
   seq: Generated<number>;

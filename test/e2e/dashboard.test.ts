@@ -102,7 +102,7 @@ describe('dashboard in Chromium', () => {
     assert.equal(c.httpOnly, true);
     assert.equal(c.sameSite, 'Strict');
     assert.ok(!c.value.includes(keyA), 'the raw key is not in the cookie');
-    assert.equal(await probe.page.evaluate(() => document.cookie), '', 'scripts cannot read it');
+    assert.equal(await probe.page.evaluate('document.cookie'), '', 'scripts cannot read it');
     assert.match(await listText(probe.page), /dash\.jenny@example\.com/);
     assert.deepEqual(probe.externalRequests, []);
   });
@@ -170,6 +170,7 @@ describe('dashboard in Chromium', () => {
       return (await attempts.count()) === 1;
     });
     assert.match(await attempts.first().innerText(), /200/);
+    assert.match(await attempts.first().innerText(), /\{"received":true\}/, 'the response body');
     await probe.page.selectOption('#resend-endpoint', endpoint.id);
     await probe.page.click('[data-testid="resend"]');
     await probe.page.waitForURL(/notice=resent/);
@@ -227,8 +228,8 @@ describe('dashboard in Chromium', () => {
   it('refuses a form whose CSRF token is not this sign-in’s, and a post without a session', async () => {
     const probe = await signIn(keyA);
     await probe.page.goto(`${server.url}/dashboard/webhook_endpoints/${endpoint.id}`);
-    await probe.page.evaluate(() => {
-      for (const input of document.querySelectorAll<HTMLInputElement>('input[name=csrf_token]')) input.value = 'forged';
+    await probe.page.locator('input[name=csrf_token]').evaluateAll((inputs) => {
+      for (const input of inputs) input.setAttribute('value', 'forged');
     });
     const [res] = await Promise.all([probe.page.waitForResponse((r) => r.request().method() === 'POST'), probe.page.click('[data-testid="toggle-endpoint"]')]);
     assert.equal(res.status(), 403);
