@@ -67,7 +67,7 @@ pre.body{margin:0;max-width:360px;max-height:120px;overflow:auto;font:12px/1.4 u
  nav.side a{white-space:nowrap}
  main{padding:16px 14px}
  th,td{padding:8px 10px}
- .hide-sm{display:none}
+ .hide-sm,.acct{display:none}
  dl.facts{grid-template-columns:110px 1fr}
 }`;
 

@@ -104,12 +104,16 @@ describe('dashboard in Chromium', () => {
     assert.ok(!c.value.includes(keyA), 'the raw key is not in the cookie');
     assert.equal(await probe.page.evaluate('document.cookie'), '', 'scripts cannot read it');
     assert.match(await listText(probe.page), /dash\.jenny@example\.com/);
+    await saveScreenshot(probe.page, 'dashboard-customers-desktop.png');
+    await probe.page.goto(`${server.url}/dashboard/events`);
+    await saveScreenshot(probe.page, 'dashboard-events-desktop.png');
     assert.deepEqual(probe.externalRequests, []);
   });
 
   it('refuses a key that opens no account, and a publishable key, with a clear message', async () => {
-    const probe = await browser.newPage({ allowedOrigins: [server.url] });
+    const probe = await browser.newPage({ allowedOrigins: [server.url], viewport: { width: 390, height: 844 } });
     await probe.page.goto(`${server.url}/dashboard/login`);
+    await saveScreenshot(probe.page, 'dashboard-login-phone.png');
     await probe.page.fill('#secret', 'pk_test_123');
     await probe.page.click('button[type=submit]');
     assert.match(await probe.page.locator('[role=alert]').innerText(), /publishable key/);
@@ -206,6 +210,8 @@ describe('dashboard in Chromium', () => {
     await probe.page.click('form:has(input[name=by][value="86400"]) button');
     await probe.page.waitForURL(/notice=advanced/);
     await until('the clock advanced', async () => (await stripe.testHelpers.testClocks.retrieve(id)).frozen_time === Date.UTC(2026, 0, 2) / 1000);
+    await probe.page.goto(`${server.url}/dashboard/test_clocks/${id}`);
+    await saveScreenshot(probe.page, 'dashboard-test-clock-desktop.png');
     await probe.page.goto(`${server.url}/dashboard/test_clocks`);
     assert.match(await listText(probe.page), /Renewals/);
   });

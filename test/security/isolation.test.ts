@@ -117,6 +117,7 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'POST /v1/checkout/sessions/:id': { ids: [a.open.id], body: { 'metadata[x]': '1' } },
     'POST /v1/checkout/sessions/:id/expire': { ids: [a.open.id] },
     'GET /v1/checkout/sessions/:id/line_items': { ids: [a.open.id] },
+    'GET /v1/checkout/sessions/:id/prefill_explanation': { ids: [a.open.id] },
     'GET /v1/payment_pages/:id': { ids: [a.open.id] },
     'POST /v1/payment_pages/:id/confirm': { ids: [a.open.id], body: { payment_method: 'pm_card_visa', expected_amount: '1500' } },
     'GET /v1/payment_intents/:id': { ids: [pi], query: 'expand[]=payment_method&expand[]=customer' },
