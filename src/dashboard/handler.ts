@@ -120,7 +120,8 @@ export function createDashboardHandler(deps: Deps, routes: Route[]): PathHandler
       const hasOlder = backwards ? true : list.has_more;
       const link = (label: string, param: string, id: unknown, on: boolean) =>
         on && typeof id === 'string' ? `<a href="/dashboard/${section}?${param}=${encodeURIComponent(id)}">${esc(label)}</a>` : `<span>${esc(label)}</span>`;
-      pager = `<div class="pager">${link(t.previous, 'ending_before', first, hasNewer)}${link(t.next, 'starting_after', last, hasOlder && rows.length > 0)}</div>`;
+      const older = hasOlder && rows.length > 0;
+      if (hasNewer || older) pager = `<div class="pager">${link(t.previous, 'ending_before', first, hasNewer)}${link(t.next, 'starting_after', last, older)}</div>`;
     }
     const searchBar = `<form class="bar" method="get" action="/dashboard/${section}" role="search"><input type="search" name="q" value="${esc(q)}" placeholder="${esc(t.search)}" aria-label="${esc(t.search)}"><button type="submit">${esc(t.searchButton)}</button></form>`;
     const create = section === 'test_clocks' ? createClockForm(sh) : '';
