@@ -59,9 +59,10 @@ async function customerPage(api: DashboardClient, sh: Shell, c: Json): Promise<s
   const { t } = sh;
   const id = s(c.id);
   const dflt = s(obj(c.invoice_settings).default_payment_method);
-  const [pms, sessions] = await Promise.all([
+  const [pms, sessions, payments] = await Promise.all([
     api.list(`/v1/customers/${encodeURIComponent(id)}/payment_methods`, { limit: '100' }),
     api.list('/v1/checkout/sessions', { customer: id, limit: '10' }),
+    api.list('/v1/payment_intents', { customer: id, limit: '10' }),
   ]);
   const pmRows = pms.data.map((pm) => [
     `${cardLabel(pm)}${pm.id === dflt ? ` <span class="badge info">${esc(t.defaultMethod)}</span>` : ''}`,
@@ -70,6 +71,7 @@ async function customerPage(api: DashboardClient, sh: Shell, c: Json): Promise<s
     esc(formatTime(n(pm.created))),
   ]);
   const sessionRows = sessions.data.map((x) => [objectLink('checkout_sessions', x.id), badge(x.status), money(x.amount_total, x.currency, sh.locale), esc(formatTime(n(x.created)))]);
+  const paymentRows = payments.data.map((x) => [objectLink('payment_intents', x.id), badge(x.status), money(x.amount, x.currency, sh.locale), esc(formatTime(n(x.created)))]);
   return (
     facts([
       [t.email, esc(s(c.email)) || '—'],
@@ -81,7 +83,9 @@ async function customerPage(api: DashboardClient, sh: Shell, c: Json): Promise<s
     `<h2>${esc(t.paymentMethods)}</h2>` +
     table([t.paymentMethods, t.id, 'allow_redisplay', t.created], pmRows, { testid: 'payment-methods', empty: t.noPaymentMethods, hideSm: [1, 3] }) +
     `<h2>${esc(t.checkoutSessions)}</h2>` +
-    table([t.id, t.status, t.amount, t.created], sessionRows, { empty: t.noResults, hideSm: [3] })
+    table([t.id, t.status, t.amount, t.created], sessionRows, { empty: t.noResults, hideSm: [3] }) +
+    `<h2>${esc(t.paymentIntents)}</h2>` +
+    table([t.id, t.status, t.amount, t.created], paymentRows, { empty: t.noResults, hideSm: [3] })
   );
 }
 
@@ -110,7 +114,7 @@ async function prefillHtml(api: DashboardClient, sh: Shell, session: Json): Prom
     `</div><h2>${esc(t.sessionRules)}</h2>` +
     table(['rule', t.details, t.status], rules, { testid: 'prefill-session-rules', hideSm: [0] }) +
     `<h2>${esc(t.paymentMethods)}</h2>` +
-    table([t.paymentMethods, t.status, t.details], cards, { testid: 'prefill-cards', empty: t.prefillNoCards })
+    table([t.paymentMethods, t.status, t.details], cards, { testid: 'prefill-cards', empty: t.prefillNoCards, stack: true })
   );
 }
 
@@ -169,7 +173,7 @@ async function eventPage(deps: Deps, api: DashboardClient, sh: Shell, e: Json): 
       ['pending_webhooks', esc(String(e.pending_webhooks ?? 0))],
     ]) +
     `<h2>${esc(t.attempts)}</h2>` +
-    table([t.time, t.endpoint, '#', t.status, t.duration, t.response], rows, { testid: 'attempts', empty: t.noAttempts, hideSm: [2, 5] }) +
+    table([t.time, t.endpoint, '#', t.status, t.duration, t.response], rows, { testid: 'attempts', empty: t.noAttempts, stack: true }) +
     `<h2>${esc(t.resend)}</h2>` +
     resend
   );

@@ -27,7 +27,7 @@ h1 .mono{font-size:17px}
 h2{font-size:15px;margin:28px 0 10px;font-weight:600}
 .card{background:#fff;border:1px solid #e3e8ee;border-radius:8px;overflow:auto}
 table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:9px 14px;border-bottom:1px solid #eef1f5;vertical-align:top}
+th,td{text-align:left;padding:9px 14px;border-bottom:1px solid #eef1f5;vertical-align:top;overflow-wrap:anywhere}
 th{font-size:12px;color:#697386;font-weight:600;background:#fafbfc;white-space:nowrap}
 tr:last-child td{border-bottom:0}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -68,7 +68,11 @@ pre.body{margin:0;max-width:360px;max-height:120px;overflow:auto;font:12px/1.4 u
  main{padding:16px 14px}
  th,td{padding:8px 10px}
  .hide-sm,.acct{display:none}
- dl.facts{grid-template-columns:110px 1fr}
+ dl.facts{grid-template-columns:minmax(100px,38%) 1fr}
+ table.stack thead{display:none}
+ table.stack tr{display:block;border-bottom:1px solid #eef1f5;padding:6px 0}
+ table.stack tr:last-child{border-bottom:0}
+ table.stack td{display:block;border:0;padding:3px 12px}
 }`;
 
 /** A whole Dashboard document. `body` is already-escaped HTML. */
@@ -144,12 +148,12 @@ export function badge(status: unknown, cls?: string): string {
 }
 
 /** A table inside a card; `rows` cells are already-escaped HTML. */
-export function table(head: string[], rows: string[][], opts: { testid?: string; empty?: string; hideSm?: number[] } = {}): string {
+export function table(head: string[], rows: string[][], opts: { testid?: string; empty?: string; hideSm?: number[]; stack?: boolean } = {}): string {
   const hide = new Set(opts.hideSm ?? []);
   const cls = (i: number) => (hide.has(i) ? ' class="hide-sm"' : '');
   if (rows.length === 0) return `<div class="card"${opts.testid ? ` data-testid="${opts.testid}"` : ''}><p class="inline muted">${esc(opts.empty ?? '')}</p></div>`;
   return (
-    `<div class="card"${opts.testid ? ` data-testid="${opts.testid}"` : ''}><table><thead><tr>${head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+    `<div class="card"${opts.testid ? ` data-testid="${opts.testid}"` : ''}><table${opts.stack ? ' class="stack"' : ''}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
     rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('') +
     '</tbody></table></div>'
   );

@@ -185,6 +185,8 @@ describe('dashboard in Chromium', () => {
     });
     assert.equal(receiver.posts.filter((p) => p.includes(event.id)).length, 2);
     await saveScreenshot(probe.page, 'dashboard-event-desktop.png');
+    await probe.page.setViewportSize({ width: 390, height: 844 });
+    await saveScreenshot(probe.page, 'dashboard-event-phone.png');
   });
 
   it('disables and enables a webhook endpoint through the webhook endpoints service', async () => {
@@ -251,6 +253,7 @@ describe('dashboard in Chromium', () => {
     assert.match(await probe.page.locator('nav').innerText(), /顧客/);
     await probe.page.goto(`${server.url}/dashboard/checkout_sessions/${session.id}`);
     assert.match(await probe.page.locator('main').innerText(), /表示されない/);
+    await saveScreenshot(probe.page, 'dashboard-session-phone-ja.png');
     const res = await probe.page.goto(`${server.url}/dashboard/customers`);
     const csp = res?.headers()['content-security-policy'] ?? '';
     assert.match(csp, /default-src 'none'/);
