@@ -17,3 +17,5 @@ export { cardFingerprint, bankAccountFingerprint, ibanFingerprint } from './fing
 export { luhnValid, detectBrand, displayBrand, normalizeNumber, isExpired, fullExpiryYear, checkExpiry } from './card-rules.js';
 export { DECLINES, BANK_FAILURES, type Decline, type BankFailure } from './declines.js';
 export type { CardBrand, CardFunding } from './test-cards.js';
+export { authenticationNeed, authenticationResult, AUTHENTICATION_FAILURE, SETUP_AUTHENTICATION_FAILURE } from './authentication.js';
+export type { AuthenticationNeed, AuthenticationOptions, ThreeDSecureRequest } from './authentication.js';

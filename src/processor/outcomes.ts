@@ -54,7 +54,8 @@ const bankIndex = new FingerprintIndex<TestBankAccount>(BANK_FINGERPRINT_SECRET,
 
 const declined = (d: Decline): { status: 'declined' } & Decline => ({ status: 'declined', ...d });
 
-async function testCardOf(db: Db, pm: ChargeablePaymentMethod): Promise<TestCard | undefined> {
+/** The test card behind a card PaymentMethod (by its fingerprint), if it is one. */
+export async function testCardOf(db: Db, pm: ChargeablePaymentMethod): Promise<TestCard | undefined> {
   const fp = pm.card?.fingerprint;
   return fp ? cardIndex.lookup(db, fp) : undefined;
 }

@@ -22,9 +22,12 @@ export interface TestCard {
   attach: 'ok' | 'refused';
   /**
    * 3D Secure: `always` = every payment needs it; `unless_set_up` = off-session payments need it
-   * unless the card was set up; `on_session` = only on-session payments need it.
+   * unless the card was set up; `on_session` = only on-session payments need it. Any card that
+   * supports 3D Secure authenticates when the merchant requests it (docs/decisions.md#3d-secure).
    */
   authentication?: 'always' | 'unless_set_up' | 'on_session';
+  /** What a payment does once a requested authentication was attempted (3DS errors). */
+  authenticationError?: Decline;
   threeDSecureSupported?: boolean;
   /** Verification checks that fail when the value is provided (Radar test cards). */
   checks?: { cvc?: 'fail'; line1?: 'fail' | 'unavailable'; postal_code?: 'fail' | 'unavailable' };
@@ -191,12 +194,12 @@ export const TEST_CARDS: readonly TestCard[] = [
     brand: 'visa',
     funding: 'credit',
     authentication: 'always',
-    charge: DECLINES.generic,
+    charge: DECLINES.processingError,
     paymentMethods: ['pm_card_threeDSecureRequiredProcessingError'],
     tokens: ['tok_threeDSecureRequiredProcessingError'],
   }),
   card({ number: '4000000000003055', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_threeDSecureOptional'], tokens: ['tok_threeDSecureOptional'] }),
-  card({ number: '4000000000003097', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_threeDSecureOptionalProcessingError'], tokens: ['tok_threeDSecureOptionalProcessingError'] }),
+  card({ number: '4000000000003097', brand: 'visa', funding: 'credit', authenticationError: DECLINES.processingError, paymentMethods: ['pm_card_threeDSecureOptionalProcessingError'], tokens: ['tok_threeDSecureOptionalProcessingError'] }),
 
   // Charges that succeed (disputes, refunds and balances are not simulated).
   card({ number: '4000000000000077', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_bypassPending'], tokens: ['tok_bypassPending'] }),
