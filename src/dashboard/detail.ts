@@ -4,7 +4,7 @@
  * events. Everything is read through the API's routes and the events module's functions.
  */
 import type { Deps } from '../api/context.js';
-import { eventAttempts } from '../events/attempts.js';
+import { endpointAttempts, eventAttempts } from '../events/attempts.js';
 import { esc } from '../pages/escape.js';
 import { fill } from '../pages/i18n.js';
 import type { DashboardClient, Json } from './client.js';
@@ -37,6 +37,12 @@ async function timeline(api: DashboardClient, id: string): Promise<Json[]> {
 function timelineHtml(sh: Shell, events: Json[]): string {
   const rows = events.map((e) => [esc(formatTime(n(e.created))), `<span class="mono">${esc(s(e.type))}</span>`, objectLink('events', e.id)]);
   return `<h2>${esc(sh.t.timeline)}</h2>` + table([sh.t.time, sh.t.type, sh.t.id], rows, { testid: 'timeline', empty: sh.t.noEvents, hideSm: [2] });
+}
+
+/** An attempt's status, duration and response (its error, or the first 2 KB of the body). */
+function attemptCells(a: { status_code: number | null; latency_ms: number; error: string | null; response_body: string | null }): string[] {
+  const ok = a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
+  return [badge(a.status_code === null ? '—' : String(a.status_code), ok ? 'good' : 'bad'), `<span class="num">${esc(`${a.latency_ms} ms`)}</span>`, responseCell(a.error, a.response_body)];
 }
 
 /** An attempt's error, or the first 2 KB of its response body. */
@@ -153,9 +159,7 @@ async function eventPage(deps: Deps, api: DashboardClient, sh: Shell, e: Json): 
     esc(formatTime(Math.floor(a.at / 1000))),
     `${objectLink('webhook_endpoints', a.endpoint)}<br><span class="mono muted">${esc(a.url ?? '')}</span>`,
     esc(`#${a.attempt}`),
-    a.status_code === null ? badge('—', 'bad') : badge(String(a.status_code), a.status_code >= 200 && a.status_code < 300 ? 'good' : 'bad'),
-    `<span class="num">${esc(`${a.latency_ms} ms`)}</span>`,
-    responseCell(a.error, a.response_body),
+    ...attemptCells(a),
   ]);
   const enabled = endpoints.data.filter((w) => w.status === 'enabled');
   const resend =
@@ -179,9 +183,11 @@ async function eventPage(deps: Deps, api: DashboardClient, sh: Shell, e: Json): 
   );
 }
 
-function endpointPage(sh: Shell, w: Json): string {
+async function endpointPage(deps: Deps, api: DashboardClient, sh: Shell, w: Json): Promise<string> {
   const { t } = sh;
   const id = encodeURIComponent(s(w.id));
+  const attempts = await endpointAttempts(deps.store.reader ?? deps.store.db, api.account, s(w.id));
+  const rows = attempts.map((a) => [esc(formatTime(Math.floor(a.at / 1000))), objectLink('events', a.event), ...attemptCells(a)]);
   const enabled = w.status === 'enabled';
   const toggle = `<form method="post" action="/dashboard/webhook_endpoints/${id}/${enabled ? 'disable' : 'enable'}">${csrfField(sh)}<button type="submit" data-testid="toggle-endpoint">${esc(enabled ? t.disable : t.enable)}</button></form>`;
   return (
@@ -190,7 +196,10 @@ function endpointPage(sh: Shell, w: Json): string {
       [t.status, badge(w.status)],
       [t.enabledEvents, `<span class="mono">${esc(((w.enabled_events as string[]) ?? []).join(', '))}</span>`],
       [t.created, esc(formatTime(n(w.created)))],
-    ]) + `<div class="inline">${toggle}</div>`
+    ]) +
+    `<div class="inline">${toggle}</div>` +
+    `<h2>${esc(t.attempts)}</h2>` +
+    table([t.time, t.event, t.status, t.duration, t.response], rows, { testid: 'endpoint-attempts', empty: t.noAttempts, stack: true })
   );
 }
 
@@ -255,7 +264,7 @@ export async function detailHtml(deps: Deps, api: DashboardClient, sh: Shell, se
   if (section === 'customers') body = await customerPage(api, sh, x);
   else if (section === 'checkout_sessions') body = await sessionPage(api, sh, x);
   else if (section === 'events') body = await eventPage(deps, api, sh, x);
-  else if (section === 'webhook_endpoints') body = endpointPage(sh, x);
+  else if (section === 'webhook_endpoints') body = await endpointPage(deps, api, sh, x);
   else if (section === 'test_clocks') body = await clockPage(api, sh, x);
   else body = genericFacts(sh, x);
   const events = section === 'events' ? '' : timelineHtml(sh, await timeline(api, s(x.id)));

@@ -80,3 +80,27 @@ export async function eventAttempts(db: Db, account: string, eventId: string): P
     })),
   };
 }
+
+/** One attempt to deliver to an endpoint, as its Dashboard page lists them. */
+export type EndpointAttemptView = Pick<AttemptView, 'event' | 'endpoint' | 'status_code' | 'latency_ms' | 'error' | 'response_body' | 'at'>;
+
+/** The latest `limit` delivery attempts to one endpoint of an account, newest first. */
+export async function endpointAttempts(db: Db, account: string, endpointId: string, limit = 50): Promise<EndpointAttemptView[]> {
+  const rows = await db
+    .selectFrom('delivery_attempts')
+    .select(['event_id', 'status_code', 'latency_ms', 'error', 'response_body', 'at'])
+    .where('account_id', '=', account)
+    .where('endpoint_id', '=', endpointId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    event: r.event_id,
+    endpoint: endpointId,
+    status_code: r.status_code === null ? null : Number(r.status_code),
+    latency_ms: Number(r.latency_ms),
+    error: r.error,
+    response_body: r.response_body,
+    at: Number(r.at),
+  }));
+}

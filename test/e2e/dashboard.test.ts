@@ -192,6 +192,8 @@ describe('dashboard in Chromium', () => {
   it('disables and enables a webhook endpoint through the webhook endpoints service', async () => {
     const probe = await signIn(keyA);
     await probe.page.goto(`${server.url}/dashboard/webhook_endpoints/${endpoint.id}`);
+    assert.match(await probe.page.locator('[data-testid="endpoint-attempts"]').innerText(), /200[\s\S]*\{"received":true\}/, 'the endpoint lists its attempts');
+    await saveScreenshot(probe.page, 'dashboard-endpoint-desktop.png');
     await probe.page.click('[data-testid="toggle-endpoint"]');
     await probe.page.waitForURL(/notice=disabled/);
     assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'disabled');
