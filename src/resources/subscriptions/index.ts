@@ -1,11 +1,35 @@
 import type { ResourceModule } from '../module.js';
-import { readRoutes } from '../shared/read-routes.js';
+import { runCycleJob, runExpireIncompleteJob, runRetryJob, runTrialWillEndJob } from './cycle.js';
+import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB } from './jobs.js';
+import { subscriptionMigrations } from './migrations.js';
+import { subscriptionRoutes } from './routes.js';
 import { subscriptions } from './service.js';
 
-/** Subscriptions: retrieve and list `/v1/subscriptions` (Checkout in subscription mode creates them). */
+/**
+ * Subscriptions: `/v1/subscriptions` and what time does to them on the scheduler: renewals, trial
+ * ends, retries of failed invoices (docs/decisions.md#subscriptions-and-renewals).
+ */
 export const subscriptionsModule: ResourceModule = {
   name: 'subscriptions',
-  routes: readRoutes({ base: '/v1/subscriptions', table: subscriptions, kind: 'subscription', filters: { customer: 'customer_id', status: 'status' } }),
+  routes: subscriptionRoutes,
   expandable: { sub_: (ctx, id) => subscriptions.get(ctx.db, ctx.account, id) },
-  events: ['customer.subscription.created'],
+  jobs: {
+    [CYCLE_JOB]: runCycleJob,
+    [TRIAL_WILL_END_JOB]: runTrialWillEndJob,
+    [EXPIRE_INCOMPLETE_JOB]: runExpireIncompleteJob,
+    [RETRY_JOB]: runRetryJob,
+  },
+  events: [
+    'customer.subscription.created',
+    'customer.subscription.updated',
+    'customer.subscription.deleted',
+    'customer.subscription.paused',
+    'customer.subscription.resumed',
+    'customer.subscription.trial_will_end',
+    'invoice.payment_failed',
+    'invoice.voided',
+    'invoice.marked_uncollectible',
+    'invoice.updated',
+  ],
+  migrations: subscriptionMigrations,
 };

@@ -1,8 +1,9 @@
 import type { Ctx } from '../../api/context.js';
 import { newId } from '../../api/ids.js';
 import type { Metadata } from '../../api/params.js';
-import { emit } from '../../events/emit.js';
+import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
+import { scheduleSubscriptionJobs } from './jobs.js';
 
 interface RecurringPrice {
   id: string;
@@ -36,23 +37,23 @@ export interface Subscription {
   billing_mode: { flexible: null; type: 'classic' };
   billing_schedules: [];
   billing_thresholds: null;
-  cancel_at: null;
-  cancel_at_period_end: false;
-  canceled_at: null;
-  cancellation_details: { comment: null; feedback: null; reason: null };
-  collection_method: 'charge_automatically';
+  cancel_at: number | null;
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  cancellation_details: { comment: string | null; feedback: string | null; reason: 'cancellation_requested' | 'payment_disputed' | 'payment_failed' | null };
+  collection_method: 'charge_automatically' | 'send_invoice';
   created: number;
   currency: string;
   customer: string;
   customer_account: null;
-  days_until_due: null;
+  days_until_due: number | null;
   default_payment_method: string | null;
   default_source: null;
   /** TaxRate objects (`subscription_data.default_tax_rates`), applied to items without their own. */
   default_tax_rates: object[];
   description: string | null;
   discounts: [];
-  ended_at: null;
+  ended_at: number | null;
   invoice_settings: InvoiceSettings;
   items: { object: 'list'; data: SubscriptionItem[]; has_more: false; total_count: number; url: string };
   latest_invoice: string | null;
@@ -61,20 +62,22 @@ export interface Subscription {
   metadata: Metadata;
   next_pending_invoice_item_invoice: null;
   on_behalf_of: null;
-  pause_collection: null;
+  pause_collection: { behavior: 'keep_as_draft' | 'mark_uncollectible' | 'void'; resumes_at: number | null } | null;
   payment_settings: { payment_method_options: null; payment_method_types: null; save_default_payment_method: 'off' };
   pending_invoice_item_interval: null;
   pending_setup_intent: null;
   pending_update: null;
   schedule: null;
   start_date: number;
-  status: 'active' | 'trialing' | 'incomplete' | 'canceled';
+  status: SubscriptionStatus;
   test_clock: string | null;
   transfer_data: null;
   trial_end: number | null;
   trial_settings: { end_behavior: { missing_payment_method: MissingPaymentMethod } };
   trial_start: number | null;
 }
+
+export type SubscriptionStatus = 'active' | 'trialing' | 'incomplete' | 'incomplete_expired' | 'past_due' | 'unpaid' | 'canceled' | 'paused';
 
 export type MissingPaymentMethod = 'cancel' | 'create_invoice' | 'pause';
 
@@ -89,13 +92,22 @@ export interface InvoiceSettings {
 
 export const subscriptions = new ObjectTable<Subscription>('subscriptions');
 
-/** The end of one billing period that starts at `start` (unix seconds), in UTC calendar terms. */
+/**
+ * The end of one billing period that starts at `start` (unix seconds), in UTC calendar terms. A
+ * month that lacks the start's day ends on its last day, as Stripe bills the 31st on February's last.
+ */
 export function periodEnd(start: number, interval: 'day' | 'week' | 'month' | 'year', count: number): number {
   const d = new Date(start * 1000);
   if (interval === 'day') d.setUTCDate(d.getUTCDate() + count);
   else if (interval === 'week') d.setUTCDate(d.getUTCDate() + 7 * count);
-  else if (interval === 'month') d.setUTCMonth(d.getUTCMonth() + count);
-  else d.setUTCFullYear(d.getUTCFullYear() + count);
+  else {
+    const months = interval === 'month' ? count : 12 * count;
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + months);
+    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, last));
+  }
   return Math.floor(d.getTime() / 1000);
 }
 
@@ -207,13 +219,48 @@ export function buildSubscription(n: NewSubscription): Subscription {
   };
 }
 
-/** Stores a subscription changed in a way that emits no event (its first invoice linked). */
-export async function saveSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
-  await subscriptions.update(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
+/** The queried columns: customer, status, and the prices of its items (`|price_a|price_b|`) for `price` filters. */
+export function subscriptionColumns(sub: Subscription) {
+  const prices = sub.items.data.map((i) => (i.price as { id: string }).id);
+  return { customer_id: sub.customer, status: sub.status, price_ids: `|${prices.join('|')}|` };
 }
 
-/** Stores a new subscription and emits `customer.subscription.created`. */
+/** Stores a subscription changed in a way that emits no event (its first invoice linked). */
+export async function saveSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
+  await subscriptions.update(ctx.db, ctx.account, sub, subscriptionColumns(sub));
+}
+
+/**
+ * Stores a new subscription, emits `customer.subscription.created` and schedules what time will
+ * do to it: renewal at its period end, the trial's warning (docs/decisions.md#subscriptions-and-renewals).
+ */
 export async function insertSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
-  await subscriptions.insert(ctx.db, ctx.account, sub, { customer_id: sub.customer, status: sub.status });
+  await subscriptions.insert(ctx.db, ctx.account, sub, subscriptionColumns(sub));
   await emit(ctx, 'customer.subscription.created', sub, undefined, sub.created);
+  await scheduleSubscriptionJobs(ctx, sub);
+}
+
+/** The subscription with this id in ctx's account (locked until the write commits when `lock`), or undefined. */
+export function findSubscription(ctx: Ctx, id: string, lock = false): Promise<Subscription | undefined> {
+  return lock ? subscriptions.getForUpdate(ctx.db, ctx.account, id) : subscriptions.get(ctx.db, ctx.account, id);
+}
+
+/**
+ * Stores a changed subscription and emits what the change is: `customer.subscription.deleted`
+ * when it ends, `.paused` / `.resumed` when it enters or leaves `paused`, then `.updated` with
+ * Stripe's `previous_attributes` (none when nothing a merchant sees changed).
+ */
+export async function transitionSubscription(ctx: Ctx, before: Subscription, after: Subscription, at: number): Promise<Subscription> {
+  await subscriptions.update(ctx.db, ctx.account, after, subscriptionColumns(after));
+  const ended = after.status === 'canceled' || after.status === 'incomplete_expired';
+  const wasEnded = before.status === 'canceled' || before.status === 'incomplete_expired';
+  if (ended && !wasEnded) {
+    await emit(ctx, 'customer.subscription.deleted', after, undefined, at);
+    return after;
+  }
+  if (after.status === 'paused' && before.status !== 'paused') await emit(ctx, 'customer.subscription.paused', after, undefined, at);
+  if (before.status === 'paused' && after.status !== 'paused') await emit(ctx, 'customer.subscription.resumed', after, undefined, at);
+  const prev = previousAttributes(before, after);
+  if (Object.keys(prev).length > 0) await emit(ctx, 'customer.subscription.updated', after, prev, at);
+  return after;
 }

@@ -1,0 +1,125 @@
+/**
+ * The scheduler's subscription jobs (docs/decisions.md#subscriptions-and-renewals): each runs in
+ * its own transaction at its due business time (a test clock's advance runs them in order).
+ */
+import type { Ctx } from '../../api/context.js';
+import { emit } from '../../events/emit.js';
+import type { Job } from '../../scheduler/jobs.js';
+import { findLiveCustomer } from '../customers/service.js';
+import { createSubscriptionInvoice, findInvoice } from '../invoices/renewal.js';
+import { businessNow } from '../test-clocks/store.js';
+import { periodLine, takePendingLines } from './billing.js';
+import { afterCollection, applyCharge, chargeInvoice, finalizeAndCollect, paymentMethodFor } from './collect.js';
+import { currentPeriodEnd, scheduleSubscriptionJobs } from './jobs.js';
+import { findSubscription, periodEnd, transitionSubscription, type Subscription } from './service.js';
+import { closeSubscriptionInvoice } from '../invoices/renewal.js';
+
+/** The next period's end after `end`, counted from the billing cycle anchor (so the 31st stays the month's last day). */
+export function nextPeriodEnd(sub: Subscription, end: number): number {
+  const r = (sub.items.data[0]?.price as { recurring?: { interval: 'day' | 'week' | 'month' | 'year'; interval_count: number } | null }).recurring ?? {
+    interval: 'month' as const,
+    interval_count: 1,
+  };
+  const anchor = sub.billing_cycle_anchor;
+  for (let k = 1; k < 100_000; k++) {
+    const at = periodEnd(anchor, r.interval, r.interval_count * k);
+    if (at > end) return at;
+  }
+  return periodEnd(end, r.interval, r.interval_count);
+}
+
+/** Ends the subscription now (a cancellation that came due). */
+export function canceled(sub: Subscription, now: number): Subscription {
+  return { ...sub, status: 'canceled', canceled_at: sub.canceled_at ?? now, ended_at: now, cancel_at_period_end: false };
+}
+
+/**
+ * The end of a period: a due cancellation ends the subscription; a trial without a payment
+ * method follows `trial_settings`; otherwise the next period starts and is invoiced and collected.
+ */
+async function runCycle(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub || sub.status === 'canceled' || sub.status === 'incomplete_expired' || sub.status === 'incomplete' || sub.status === 'paused') return;
+  const now = await businessNow(ctx, sub.test_clock);
+  const end = currentPeriodEnd(sub);
+  if (sub.cancel_at !== null && sub.cancel_at <= now) {
+    await transitionSubscription(ctx, sub, canceled(sub, now), now);
+    await scheduleSubscriptionJobs(ctx, canceled(sub, now));
+    return;
+  }
+  if (end > now) return scheduleSubscriptionJobs(ctx, sub);
+  if (sub.cancel_at_period_end) {
+    const ended = canceled(sub, end);
+    await transitionSubscription(ctx, sub, ended, now);
+    return scheduleSubscriptionJobs(ctx, ended);
+  }
+  const customer = await findLiveCustomer(ctx, sub.customer);
+  if (!customer) return;
+  if (sub.status === 'trialing' && paymentMethodFor(sub, customer) === null) {
+    const behavior = sub.trial_settings.end_behavior.missing_payment_method;
+    if (behavior !== 'create_invoice') {
+      const after: Subscription =
+        behavior === 'cancel'
+          ? { ...canceled(sub, now), cancellation_details: { ...sub.cancellation_details, reason: 'cancellation_requested' } }
+          : { ...sub, status: 'paused' };
+      await transitionSubscription(ctx, sub, after, now);
+      return scheduleSubscriptionJobs(ctx, after);
+    }
+  }
+  const next = nextPeriodEnd(sub, end);
+  const renewed: Subscription = {
+    ...sub,
+    status: sub.status === 'trialing' ? 'active' : sub.status,
+    items: { ...sub.items, data: sub.items.data.map((i) => ({ ...i, current_period_start: end, current_period_end: next })) },
+  };
+  const lines = [...(await takePendingLines(ctx, sub.id))];
+  for (const item of renewed.items.data) lines.push(await periodLine(ctx, renewed, item, end, next));
+  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now });
+  const outcome = await finalizeAndCollect(ctx, renewed, customer, draft, now);
+  const after = await afterCollection(ctx, { ...renewed, latest_invoice: draft.id }, outcome, now);
+  await transitionSubscription(ctx, sub, after, now);
+  await scheduleSubscriptionJobs(ctx, after);
+}
+
+/** Three days before the trial ends: `customer.subscription.trial_will_end`. */
+async function runTrialWillEnd(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId);
+  if (!sub || sub.status !== 'trialing') return;
+  await emit(ctx, 'customer.subscription.trial_will_end', sub, undefined, await businessNow(ctx, sub.test_clock));
+}
+
+/** 23 hours after creation an unpaid `incomplete` subscription expires, and its invoice is voided. */
+async function runExpireIncomplete(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub || sub.status !== 'incomplete') return;
+  const now = await businessNow(ctx, sub.test_clock);
+  const inv = sub.latest_invoice ? await findInvoice(ctx, sub.latest_invoice) : undefined;
+  if (inv && inv.status === 'open') await closeSubscriptionInvoice(ctx, inv, 'void', now);
+  const expired: Subscription = { ...sub, status: 'incomplete_expired', ended_at: now };
+  await transitionSubscription(ctx, sub, expired, now);
+  await scheduleSubscriptionJobs(ctx, expired);
+}
+
+/** A retry of a failed invoice: paid (the subscription is `active` again) or failed once more. */
+async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
+  const inv = await findInvoice(ctx, invoiceId);
+  const subId = (inv?.parent as { subscription_details?: { subscription: string } } | null)?.subscription_details?.subscription;
+  if (!inv || inv.status !== 'open' || !subId) return;
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub || sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
+  const customer = await findLiveCustomer(ctx, sub.customer);
+  if (!customer) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  const result = await chargeInvoice(ctx, sub, customer, inv.amount_remaining as number, now, 'Subscription update');
+  const outcome = await applyCharge(ctx, sub, inv, result, now, true);
+  // Only the latest invoice moves the subscription.
+  if (sub.latest_invoice !== inv.id && !outcome.paid) return;
+  const after = await afterCollection(ctx, sub, outcome, now);
+  await transitionSubscription(ctx, sub, after, now);
+  await scheduleSubscriptionJobs(ctx, after);
+}
+
+export const runCycleJob = (ctx: Ctx, job: Job) => runCycle(ctx, job.subject_id);
+export const runTrialWillEndJob = (ctx: Ctx, job: Job) => runTrialWillEnd(ctx, job.subject_id);
+export const runExpireIncompleteJob = (ctx: Ctx, job: Job) => runExpireIncomplete(ctx, job.subject_id);
+export const runRetryJob = (ctx: Ctx, job: Job) => runRetry(ctx, job.subject_id);

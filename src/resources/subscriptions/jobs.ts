@@ -1,0 +1,55 @@
+/**
+ * What time does to a subscription, as rows of the scheduler's `jobs` table on the customer's
+ * test clock (docs/decisions.md#subscriptions-and-renewals): the period's end (renewal, trial
+ * end, a scheduled cancellation), the trial's warning three days before, the 23 hours an
+ * `incomplete` subscription has, and the retries of a failed invoice.
+ */
+import type { Ctx } from '../../api/context.js';
+import { cancel, schedule } from '../../scheduler/jobs.js';
+import type { Subscription } from './service.js';
+
+/** The end of the current period (or `cancel_at` when sooner): renew, end the trial or cancel. */
+export const CYCLE_JOB = 'subscription.cycle';
+/** Three days before a trial ends: `customer.subscription.trial_will_end`. */
+export const TRIAL_WILL_END_JOB = 'subscription.trial_will_end';
+/** 23 hours after an `incomplete` subscription was created: `incomplete_expired` if still unpaid. */
+export const EXPIRE_INCOMPLETE_JOB = 'subscription.expire_incomplete';
+/** The next payment attempt of a subscription's open invoice (the subject is the invoice). */
+export const RETRY_JOB = 'invoice.payment_retry';
+
+const DAY = 86_400;
+/** Stripe sends `trial_will_end` three days before the trial's end. */
+export const TRIAL_WARNING_SECONDS = 3 * DAY;
+/** Stripe lets the first invoice of an `incomplete` subscription be paid within 23 hours. */
+export const INCOMPLETE_SECONDS = 23 * 3600;
+
+/** When the current period ends (every item shares the period here). */
+export function currentPeriodEnd(sub: Subscription): number {
+  return sub.items.data[0]?.current_period_end ?? sub.billing_cycle_anchor;
+}
+
+/** (Re)schedules the subscription's jobs for its current state; an ended subscription keeps none. */
+export async function scheduleSubscriptionJobs(ctx: Ctx, sub: Subscription): Promise<void> {
+  const clock = sub.test_clock;
+  const live = sub.status !== 'canceled' && sub.status !== 'incomplete_expired';
+  if (sub.status === 'incomplete') await schedule(ctx, EXPIRE_INCOMPLETE_JOB, sub.id, sub.created + INCOMPLETE_SECONDS, clock);
+  else await cancel(ctx, EXPIRE_INCOMPLETE_JOB, sub.id);
+  if (sub.status === 'trialing' && sub.trial_end !== null && sub.trial_end - TRIAL_WARNING_SECONDS > sub.created) {
+    await schedule(ctx, TRIAL_WILL_END_JOB, sub.id, sub.trial_end - TRIAL_WARNING_SECONDS, clock);
+  } else if (sub.status !== 'trialing') await cancel(ctx, TRIAL_WILL_END_JOB, sub.id);
+  // An incomplete subscription renews nothing until paid; a paused one until resumed.
+  if (live && sub.status !== 'incomplete' && sub.status !== 'paused') {
+    const end = currentPeriodEnd(sub);
+    await schedule(ctx, CYCLE_JOB, sub.id, sub.cancel_at !== null ? Math.min(sub.cancel_at, end) : end, clock);
+  } else await cancel(ctx, CYCLE_JOB, sub.id);
+}
+
+/** Schedules the next payment attempt of `invoiceId` at `at`. */
+export async function scheduleRetry(ctx: Ctx, invoiceId: string, at: number, testClock: string | null): Promise<void> {
+  await schedule(ctx, RETRY_JOB, invoiceId, at, testClock);
+}
+
+/** Drops the pending attempt of `invoiceId` (paid, voided, or its subscription ended). */
+export async function cancelRetry(ctx: Ctx, invoiceId: string): Promise<void> {
+  await cancel(ctx, RETRY_JOB, invoiceId);
+}

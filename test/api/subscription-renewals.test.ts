@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { STORES, startServer, type TestServer } from '../helpers/server.js';
+import { advance } from '../helpers/wait.js';
+
+const JAN_1_2026 = Date.UTC(2026, 0, 1) / 1000;
+const DAY = 86_400;
+
+/** A customer on a clock at Jan 1 2026 with a saved card as its invoice default. */
+async function customerOnClock(stripe: Stripe, card = 'pm_card_visa') {
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+  const customer = await stripe.customers.create({ test_clock: clock.id, email: 'renew@example.com' });
+  const pm = await stripe.paymentMethods.attach(card, { customer: customer.id });
+  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+  return { clock, customer, pm };
+}
+
+async function monthlyPrice(stripe: Stripe, amount: number, name = 'Pro') {
+  const product = await stripe.products.create({ name });
+  return stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring: { interval: 'month' } });
+}
+
+/** The types of the events since `after`, oldest first, of those that `keep` matches. */
+async function eventTypes(stripe: Stripe, keep: RegExp): Promise<string[]> {
+  const all = await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 1000 });
+  return all.reverse().map((e) => e.type).filter((t) => keep.test(t));
+}
+
+for (const store of STORES) {
+  describe(`subscription renewals (${store})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(store);
+    });
+    after(() => server.close());
+
+    it('renews monthly on the test clock: a year gives twelve paid invoices, each with its events in order', async () => {
+      const stripe = server.stripe();
+      const { clock, customer } = await customerOnClock(stripe);
+      const price = await monthlyPrice(stripe, 1500);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+      assert.equal(sub.status, 'active');
+      assert.equal(sub.items.data[0]?.current_period_end, Date.UTC(2026, 1, 1) / 1000);
+
+      await advance(stripe, clock.id, Date.UTC(2027, 0, 1) / 1000 + 60);
+      const invoices = await stripe.invoices.list({ subscription: sub.id, limit: 100 });
+      const renewals = invoices.data.filter((i) => i.billing_reason === 'subscription_cycle').reverse();
+      assert.equal(renewals.length, 12);
+      for (const [n, inv] of renewals.entries()) {
+        assert.equal(inv.status, 'paid');
+        assert.equal(inv.amount_paid, 1500);
+        assert.equal(inv.created, Date.UTC(2026, n + 1, 1) / 1000);
+        assert.equal(inv.lines.data[0]?.period.start, Date.UTC(2026, n + 1, 1) / 1000);
+        assert.equal(inv.lines.data[0]?.period.end, Date.UTC(2026, n + 2, 1) / 1000);
+      }
+      const numbers = new Set(invoices.data.map((i) => i.number));
+      assert.equal(numbers.size, 13);
+      const now = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(now.status, 'active');
+      assert.equal(now.items.data[0]?.current_period_start, Date.UTC(2027, 0, 1) / 1000);
+      assert.equal(now.latest_invoice, renewals[11]?.id);
+
+      const types = await eventTypes(stripe, /^(invoice\.|customer\.subscription\.)/);
+      const cycle = ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.updated'];
+      const expected = ['customer.subscription.created', ...cycle.slice(0, 4)];
+      for (let n = 0; n < 12; n++) expected.push(...cycle);
+      assert.deepEqual(types, expected);
+      const updates = (await stripe.events.list({ type: 'customer.subscription.updated', limit: 100 })).data;
+      assert.equal(updates.length, 12);
+      const prev = updates[0]?.data.previous_attributes as { latest_invoice?: string } | undefined;
+      assert.equal(prev?.latest_invoice, renewals[10]?.id);
+    });
+
+    it('a failing card makes the renewal past_due, retries it 7 times within two weeks, then cancels', async () => {
+      const stripe = server.stripe();
+      const { clock, customer } = await customerOnClock(stripe, 'pm_card_chargeCustomerFail');
+      const price = await monthlyPrice(stripe, 2000);
+      // The first invoice is paid by another card; the renewal charges the failing default.
+      const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: good.id });
+      assert.equal(sub.status, 'active');
+      await stripe.subscriptions.update(sub.id, { default_payment_method: '' });
+
+      const renewalAt = Date.UTC(2026, 1, 1) / 1000;
+      await advance(stripe, clock.id, renewalAt + 3600);
+      const pastDue = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(pastDue.status, 'past_due');
+      const inv = await stripe.invoices.retrieve(pastDue.latest_invoice as string);
+      assert.equal(inv.status, 'open');
+      assert.equal(inv.attempt_count, 1);
+      assert.equal(inv.next_payment_attempt, renewalAt + DAY);
+
+      await advance(stripe, clock.id, renewalAt + 13 * DAY);
+      const still = await stripe.invoices.retrieve(inv.id);
+      assert.equal(still.attempt_count, 7);
+      assert.equal(still.next_payment_attempt, renewalAt + 14 * DAY);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'past_due');
+
+      await advance(stripe, clock.id, renewalAt + 14 * DAY + 60);
+      const last = await stripe.invoices.retrieve(inv.id);
+      assert.equal(last.attempt_count, 8);
+      assert.equal(last.next_payment_attempt, null);
+      const ended = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(ended.status, 'canceled');
+      assert.equal(ended.cancellation_details?.reason, 'payment_failed');
+      const failed = await stripe.events.list({ type: 'invoice.payment_failed', limit: 100 });
+      assert.equal(failed.data.length, 8);
+      const deleted = await stripe.events.list({ type: 'customer.subscription.deleted' });
+      assert.equal(deleted.data.length, 1);
+      const intents = await stripe.paymentIntents.list({ customer: customer.id, limit: 100 });
+      assert.equal(intents.data.filter((pi) => pi.status === 'requires_payment_method').length, 8);
+    });
+
+    it('a trial warns three days before its end, then bills the first real invoice', async () => {
+      const stripe = server.stripe();
+      const { clock, customer } = await customerOnClock(stripe);
+      const price = await monthlyPrice(stripe, 900);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14 });
+      assert.equal(sub.status, 'trialing');
+      assert.equal(sub.trial_end, JAN_1_2026 + 14 * DAY);
+      const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
+      assert.equal(first.amount_due, 0);
+
+      await advance(stripe, clock.id, JAN_1_2026 + 11 * DAY + 1);
+      const warned = await stripe.events.list({ type: 'customer.subscription.trial_will_end' });
+      assert.equal(warned.data.length, 1);
+      assert.equal(warned.data[0]?.created, JAN_1_2026 + 11 * DAY);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'trialing');
+
+      await advance(stripe, clock.id, JAN_1_2026 + 14 * DAY + 1);
+      const active = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(active.status, 'active');
+      const inv = await stripe.invoices.retrieve(active.latest_invoice as string);
+      assert.equal(inv.status, 'paid');
+      assert.equal(inv.amount_paid, 900);
+      assert.equal(inv.billing_reason, 'subscription_cycle');
+      assert.equal(active.items.data[0]?.current_period_end, Date.UTC(2026, 1, 15) / 1000);
+    });
+
+    it('a trial without a payment method pauses or cancels at its end, as trial_settings say', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+      const customer = await stripe.customers.create({ test_clock: clock.id });
+      const price = await monthlyPrice(stripe, 900);
+      const paused = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        trial_period_days: 7,
+        trial_settings: { end_behavior: { missing_payment_method: 'pause' } },
+      });
+      const gone = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: (await monthlyPrice(stripe, 500, 'Lite')).id }],
+        trial_period_days: 7,
+        trial_settings: { end_behavior: { missing_payment_method: 'cancel' } },
+      });
+      await advance(stripe, clock.id, JAN_1_2026 + 8 * DAY);
+      assert.equal((await stripe.subscriptions.retrieve(paused.id)).status, 'paused');
+      assert.equal((await stripe.subscriptions.retrieve(gone.id)).status, 'canceled');
+      assert.equal((await stripe.events.list({ type: 'customer.subscription.paused' })).data.length, 1);
+      assert.equal((await stripe.events.list({ type: 'customer.subscription.deleted' })).data.length, 1);
+    });
+
+    it('an upgrade mid-period is prorated to the second: always_invoice charges the difference now', async () => {
+      const stripe = server.stripe();
+      const { clock, customer } = await customerOnClock(stripe);
+      const basic = await monthlyPrice(stripe, 1000, 'Basic');
+      const pro = await monthlyPrice(stripe, 3000, 'Pro');
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: basic.id }] });
+      const start = JAN_1_2026;
+      const end = Date.UTC(2026, 1, 1) / 1000;
+      const at = start + 10 * DAY + 12 * 3600;
+      await advance(stripe, clock.id, at);
+      const up = await stripe.subscriptions.update(sub.id, {
+        items: [{ id: sub.items.data[0]?.id as string, price: pro.id }],
+        proration_behavior: 'always_invoice',
+      });
+      const inv = await stripe.invoices.retrieve(up.latest_invoice as string);
+      const left = end - at;
+      const credit = -Math.round((1000 * left) / (end - start));
+      const charge = Math.round((3000 * left) / (end - start));
+      assert.deepEqual(inv.lines.data.map((l) => l.amount), [credit, charge]);
+      assert.equal(credit, -661);
+      assert.equal(charge, 1984);
+      assert.equal(inv.amount_paid, 1323);
+      assert.equal(inv.billing_reason, 'subscription_update');
+      assert.ok(inv.lines.data.every((l) => l.parent?.subscription_item_details?.proration === true));
+    });
+
+    it('create_prorations leaves the proration for the next renewal invoice', async () => {
+      const stripe = server.stripe();
+      const { clock, customer } = await customerOnClock(stripe);
+      const price = await monthlyPrice(stripe, 1000);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+      const end = Date.UTC(2026, 1, 1) / 1000;
+      const at = JAN_1_2026 + 15 * DAY;
+      await advance(stripe, clock.id, at);
+      await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id as string, quantity: 3 }] });
+      await advance(stripe, clock.id, end + 60);
+      const renewed = await stripe.subscriptions.retrieve(sub.id);
+      const inv = await stripe.invoices.retrieve(renewed.latest_invoice as string);
+      const left = end - at;
+      const whole = end - JAN_1_2026;
+      const prorations = [-Math.round((1000 * left) / whole), Math.round((3000 * left) / whole)];
+      assert.deepEqual(inv.lines.data.map((l) => l.amount), [...prorations, 3000]);
+      assert.equal(inv.amount_paid, prorations[0]! + prorations[1]! + 3000);
+    });
+  });
+}
