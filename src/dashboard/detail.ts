@@ -261,7 +261,8 @@ export function sectionFor(objectType: string): Section | null {
 /** The body of an object's page (below its title). */
 export async function detailHtml(deps: Deps, api: DashboardClient, sh: Shell, section: Section, x: Json): Promise<string> {
   let body: string;
-  if (section === 'customers') body = await customerPage(api, sh, x);
+  if (x.deleted === true) body = facts([[sh.t.status, badge('deleted', 'bad')]]);
+  else if (section === 'customers') body = await customerPage(api, sh, x);
   else if (section === 'checkout_sessions') body = await sessionPage(api, sh, x);
   else if (section === 'events') body = await eventPage(deps, api, sh, x);
   else if (section === 'webhook_endpoints') body = await endpointPage(deps, api, sh, x);

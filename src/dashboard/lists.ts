@@ -4,6 +4,7 @@
  */
 import { StripeError } from '../api/errors.js';
 import { esc } from '../pages/escape.js';
+import { fill } from '../pages/i18n.js';
 import { formatAmount } from '../pages/money.js';
 import type { DashboardClient, Json } from './client.js';
 import type { DashboardText } from './catalog.js';
@@ -87,9 +88,10 @@ export const LISTS: Readonly<Record<Section, ListDef>> = {
     api: '/v1/events',
     prefixes: ['evt_'],
     byCustomer: false,
-    head: (t) => [t.id, t.type, t.created],
-    row: (o) => [objectLink('events', o.id), `<span class="mono">${esc(s(o.type))}</span>`, esc(formatTime(n(o.created)))],
-    hideSm: [2],
+    head: (t) => [t.id, t.type, t.webhookEndpoints, t.created],
+    // pending_webhooks: deliveries not yet made (retrying, or waiting for their first attempt).
+    row: (o, t) => [objectLink('events', o.id), `<span class="mono">${esc(s(o.type))}</span>`, n(o.pending_webhooks) ? badge(fill(t.pending, { n: String(o.pending_webhooks) }), 'warn') : '<span class="muted">—</span>', esc(formatTime(n(o.created)))],
+    hideSm: [2, 3],
   },
   webhook_endpoints: {
     api: '/v1/webhook_endpoints',

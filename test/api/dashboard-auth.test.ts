@@ -99,6 +99,16 @@ describe('dashboard sign-in in dev mode', () => {
     assert.deepEqual(rows((await request(server, b, prev)).text).slice(-1), [3]);
   });
 
+  it('shows a deleted customer as deleted', async () => {
+    const key = freshKey();
+    const c = await server.stripe(key).customers.create({ email: 'gone@example.com' });
+    await server.stripe(key).customers.del(c.id);
+    const { b } = await signIn(server, key);
+    const page = await request(server, b, `/dashboard/customers/${c.id}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, />deleted</);
+  });
+
   it('answers unknown paths and bad cursors with a page, not a 500', async () => {
     const { b } = await signIn(server, freshKey());
     assert.equal((await request(server, b, '/dashboard/nothing_here')).status, 404);
