@@ -240,7 +240,25 @@ function genericFacts(sh: Shell, x: Json): string {
   if (typeof x.subscription === 'string') pairs.push(['subscription', objectLink('subscriptions', x.subscription)]);
   if (typeof x.payment_method === 'string') pairs.push(['payment_method', `<span class="mono">${esc(x.payment_method)}</span>`]);
   pairs.push([t.created, esc(formatTime(n(x.created)))]);
-  return facts(pairs);
+  return facts(pairs) + linesHtml(sh, x);
+}
+
+/** A subscription's items or an invoice's lines, as the API lists them inside the object. */
+function linesHtml(sh: Shell, x: Json): string {
+  const { t } = sh;
+  const list = (v: unknown): Json[] => (Array.isArray(obj(v).data) ? (obj(v).data as Json[]) : []);
+  if (x.object === 'subscription') {
+    const rows = list(x.items).map((i) => {
+      const price = obj(i.price);
+      return [`<span class="mono">${esc(s(price.id))}</span>`, esc(String(i.quantity ?? '')), money(price.unit_amount, price.currency, sh.locale), esc(formatTime(n(i.current_period_end)))];
+    });
+    return `<h2>${esc(t.lineItems)}</h2>` + table(['price', t.quantity, t.amount, 'current_period_end'], rows, { empty: t.noResults, hideSm: [3] });
+  }
+  if (x.object === 'invoice') {
+    const rows = list(x.lines).map((l) => [esc(s(l.description)) || '—', esc(String(l.quantity ?? '')), money(l.amount, l.currency, sh.locale)]);
+    return `<h2>${esc(t.lineItems)}</h2>` + table([t.name, t.quantity, t.amount], rows, { empty: t.noResults });
+  }
+  return '';
 }
 
 /** The section an API object type lives in. */

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
 import { freshKey, startServer, type TestServer } from '../helpers/server.js';
 
 interface Browserless {
@@ -97,6 +98,29 @@ describe('dashboard sign-in in dev mode', () => {
     const prev = /href="(\/dashboard\/customers\?ending_before=[^"]+)"/.exec(second.text)?.[1];
     assert.ok(prev, 'a Previous link');
     assert.deepEqual(rows((await request(server, b, prev)).text).slice(-1), [3]);
+  });
+
+  it('shows a subscription’s items and its invoice’s lines, found by the customer’s email', async () => {
+    const key = freshKey();
+    const stripe = server.stripe(key);
+    const customer = await stripe.customers.create({ email: 'subscriber@example.com' });
+    const plan = await stripe.prices.create({ currency: 'usd', unit_amount: 1200, recurring: { interval: 'month' }, product_data: { name: 'Pro plan' } });
+    const s = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: plan.id, quantity: 1 }], success_url: 'https://example.com/ok' });
+    const pm = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } } as Stripe.PaymentMethodCreateParams);
+    const done = await stripe.rawRequest('POST', `/v1/payment_pages/${s.id}/confirm`, { payment_method: pm.id, expected_amount: 1200 });
+    const { b } = await signIn(server, key);
+    const found = await request(server, b, '/dashboard/subscriptions?q=subscriber%40example.com');
+    assert.ok(found.text.includes(String(done.subscription)), 'the search by email lists the customer’s subscription');
+    const sub = await request(server, b, `/dashboard/subscriptions/${String(done.subscription)}`);
+    assert.equal(sub.status, 200);
+    assert.ok(sub.text.includes(plan.id));
+    assert.ok(sub.text.includes('$12.00'));
+    const invoices = await stripe.invoices.list({ customer: customer.id });
+    const invoice = invoices.data[0];
+    assert.ok(invoice);
+    const page = await request(server, b, `/dashboard/invoices/${invoice.id}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Pro plan/);
   });
 
   it('shows a deleted customer as deleted', async () => {
