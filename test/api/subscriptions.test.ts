@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { STORES, startServer, type TestServer } from '../helpers/server.js';
+import { advance } from '../helpers/wait.js';
+
+const JAN_1_2026 = Date.UTC(2026, 0, 1) / 1000;
+const DAY = 86_400;
+
+async function setup(stripe: Stripe, card = 'pm_card_visa') {
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+  const customer = await stripe.customers.create({ test_clock: clock.id });
+  const pm = await stripe.paymentMethods.attach(card, { customer: customer.id });
+  const product = await stripe.products.create({ name: 'Pro' });
+  const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2000, recurring: { interval: 'month' } });
+  return { clock, customer, pm, product, price };
+}
+
+for (const store of STORES) {
+  describe(`subscriptions API (${store})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(store);
+    });
+    after(() => server.close());
+
+    it('creates an active subscription, charges its first invoice and retrieves it', async () => {
+      const stripe = server.stripe();
+      const { customer, pm, price } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id, quantity: 2 }],
+        default_payment_method: pm.id,
+        metadata: { plan: 'pro' },
+        expand: ['latest_invoice'],
+      });
+      assert.match(sub.id, /^sub_/);
+      assert.equal(sub.status, 'active');
+      assert.equal(sub.default_payment_method, pm.id);
+      assert.deepEqual(sub.metadata, { plan: 'pro' });
+      assert.equal(sub.items.data[0]?.quantity, 2);
+      assert.equal(sub.items.data[0]?.current_period_start, JAN_1_2026);
+      assert.equal(sub.items.data[0]?.current_period_end, Date.UTC(2026, 1, 1) / 1000);
+      const inv = sub.latest_invoice as Stripe.Invoice;
+      assert.equal(inv.status, 'paid');
+      assert.equal(inv.amount_paid, 4000);
+      assert.equal(inv.billing_reason, 'subscription_create');
+      assert.equal(inv.lines.data[0]?.description, '2 × Pro');
+      const got = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(got.status, 'active');
+      assert.equal(got.latest_invoice, inv.id);
+    });
+
+    it('price_data makes an inline price; one-time prices and unknown customers are refused', async () => {
+      const stripe = server.stripe();
+      const { customer, pm, product } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        default_payment_method: pm.id,
+        items: [{ price_data: { currency: 'usd', product: product.id, unit_amount: 750, recurring: { interval: 'week' } } }],
+      });
+      assert.equal(sub.items.data[0]?.price.unit_amount, 750);
+      assert.equal(sub.items.data[0]?.current_period_end, JAN_1_2026 + 7 * DAY);
+      const oneTime = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 100 });
+      await assert.rejects(stripe.subscriptions.create({ customer: customer.id, items: [{ price: oneTime.id }] }), { statusCode: 400, param: 'items[0][price]' });
+      await assert.rejects(stripe.subscriptions.create({ customer: 'cus_missing', items: [{ price: oneTime.id }] }), { statusCode: 404, param: 'customer' });
+      await assert.rejects(stripe.subscriptions.create({ customer: customer.id } as Stripe.SubscriptionCreateParams), { code: 'parameter_missing', param: 'items' });
+      await assert.rejects(stripe.subscriptions.retrieve('sub_missing'), { statusCode: 404 });
+    });
+
+    it('payment_behavior: error_if_incomplete refuses a decline and keeps nothing; allow_incomplete leaves it incomplete until it expires', async () => {
+      const stripe = server.stripe();
+      const { clock, customer, price } = await setup(stripe);
+      const bad = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+      await assert.rejects(
+        stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: bad.id, payment_behavior: 'error_if_incomplete' }),
+        { statusCode: 402, type: 'StripeCardError' },
+      );
+      assert.equal((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data.length, 0);
+
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: bad.id });
+      assert.equal(sub.status, 'incomplete');
+      const inv = await stripe.invoices.retrieve(sub.latest_invoice as string);
+      assert.equal(inv.status, 'open');
+      assert.equal(inv.attempt_count, 1);
+
+      const pending = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete' });
+      assert.equal(pending.status, 'incomplete');
+
+      await advance(stripe, clock.id, JAN_1_2026 + 23 * 3600 + 1);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'incomplete_expired');
+      assert.equal((await stripe.invoices.retrieve(inv.id)).status, 'void');
+      assert.equal((await stripe.subscriptions.retrieve(pending.id)).status, 'incomplete_expired');
+    });
+
+    it('refuses a charge without a payment method, but send_invoice leaves the invoice open with a due date', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+      const customer = await stripe.customers.create({ test_clock: clock.id });
+      const product = await stripe.products.create({ name: 'Pro' });
+      const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2000, recurring: { interval: 'month' } });
+      await assert.rejects(stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] }), { statusCode: 400, code: 'resource_missing' });
+      await assert.rejects(stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], collection_method: 'send_invoice' }), {
+        code: 'parameter_missing',
+        param: 'days_until_due',
+      });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 30 });
+      assert.equal(sub.status, 'active');
+      assert.equal(sub.collection_method, 'send_invoice');
+      assert.equal(sub.days_until_due, 30);
+      const inv = await stripe.invoices.retrieve(sub.latest_invoice as string);
+      assert.equal(inv.status, 'open');
+      assert.equal(inv.due_date, JAN_1_2026 + 30 * DAY);
+      assert.equal(inv.collection_method, 'send_invoice');
+    });
+
+    it('a trial, a billing cycle anchor prorated to the second, default tax rates and cancel_at', async () => {
+      const stripe = server.stripe();
+      const { customer, pm, price } = await setup(stripe);
+      await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+      const trial = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_end: JAN_1_2026 + 10 * DAY });
+      assert.equal(trial.status, 'trialing');
+      assert.equal(trial.trial_start, JAN_1_2026);
+      assert.equal(trial.items.data[0]?.current_period_end, JAN_1_2026 + 10 * DAY);
+
+      const anchor = JAN_1_2026 + 15 * DAY;
+      const anchored = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], billing_cycle_anchor: anchor, expand: ['latest_invoice'] });
+      const inv = anchored.latest_invoice as Stripe.Invoice;
+      assert.equal(inv.amount_paid, Math.round((2000 * 15 * DAY) / (31 * DAY)));
+      assert.equal(anchored.billing_cycle_anchor, anchor);
+      assert.equal(anchored.items.data[0]?.current_period_end, anchor);
+      await assert.rejects(stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], billing_cycle_anchor: JAN_1_2026 - 1 }), { param: 'billing_cycle_anchor' });
+
+      const rate = await stripe.taxRates.create({ display_name: 'VAT', percentage: 20, inclusive: false });
+      const taxed = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_tax_rates: [rate.id], cancel_at: JAN_1_2026 + 40 * DAY });
+      assert.equal(taxed.cancel_at, JAN_1_2026 + 40 * DAY);
+      assert.equal((taxed.default_tax_rates ?? [])[0]?.id, rate.id);
+      const taxedInv = await stripe.invoices.retrieve(taxed.latest_invoice as string);
+      assert.equal(taxedInv.total, 2400);
+      assert.equal(taxedInv.amount_paid, 2400);
+    });
+
+    it('updates: cancel_at_period_end cancels at the period end; the update event holds previous_attributes', async () => {
+      const stripe = server.stripe();
+      const { clock, customer, pm, price } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id });
+      const updated = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true, metadata: { reason: 'moving' } });
+      assert.equal(updated.cancel_at_period_end, true);
+      assert.equal(updated.cancel_at, Date.UTC(2026, 1, 1) / 1000);
+      const ev = (await stripe.events.list({ type: 'customer.subscription.updated' })).data[0];
+      assert.deepEqual((ev?.data.previous_attributes as { cancel_at_period_end?: boolean }).cancel_at_period_end, false);
+      assert.deepEqual((ev?.data.previous_attributes as { metadata?: object }).metadata, {});
+
+      await advance(stripe, clock.id, Date.UTC(2026, 1, 1) / 1000 + 60);
+      const ended = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(ended.status, 'canceled');
+      assert.equal(ended.ended_at, Date.UTC(2026, 1, 1) / 1000);
+      const invoices = await stripe.invoices.list({ subscription: sub.id });
+      assert.equal(invoices.data.length, 1);
+      await assert.rejects(stripe.subscriptions.update(sub.id, { metadata: { a: 'b' } }), { statusCode: 400 });
+    });
+
+    it('cancels now (DELETE) and lists by customer, price and status', async () => {
+      const stripe = server.stripe();
+      const { customer, pm, price, product } = await setup(stripe);
+      const other = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 500, recurring: { interval: 'month' } });
+      const a = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id });
+      const b = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: other.id }], default_payment_method: pm.id });
+      const canceled = await stripe.subscriptions.cancel(a.id, { cancellation_details: { comment: 'too pricey' } });
+      assert.equal(canceled.status, 'canceled');
+      assert.equal(canceled.cancellation_details?.comment, 'too pricey');
+      assert.equal(canceled.cancellation_details?.reason, 'cancellation_requested');
+      await assert.rejects(stripe.subscriptions.cancel(a.id), { statusCode: 400 });
+
+      assert.deepEqual((await stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id), [b.id]);
+      assert.deepEqual((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data.map((s) => s.id), [b.id, a.id]);
+      assert.deepEqual((await stripe.subscriptions.list({ status: 'canceled' })).data.map((s) => s.id), [a.id]);
+      assert.deepEqual((await stripe.subscriptions.list({ price: other.id })).data.map((s) => s.id), [b.id]);
+      const deleted = await stripe.events.list({ type: 'customer.subscription.deleted' });
+      assert.equal((deleted.data[0]?.data.object as Stripe.Subscription).id, a.id);
+      await assert.rejects(stripe.subscriptions.list({ status: 'nope' as 'all' }), { statusCode: 400, param: 'status' });
+    });
+
+    it('adds and removes items, and pause_collection voids the next invoice without charging', async () => {
+      const stripe = server.stripe();
+      const { clock, customer, pm, price, product } = await setup(stripe);
+      const extra = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 500, recurring: { interval: 'month' } });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id });
+      const added = await stripe.subscriptions.update(sub.id, { items: [{ price: extra.id }], proration_behavior: 'none' });
+      assert.equal(added.items.data.length, 2);
+      const removed = await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id as string, deleted: true }], proration_behavior: 'none' });
+      assert.deepEqual(removed.items.data.map((i) => i.price.id), [extra.id]);
+      const paused = await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'void' } });
+      assert.equal(paused.pause_collection?.behavior, 'void');
+      await advance(stripe, clock.id, Date.UTC(2026, 1, 1) / 1000 + 60);
+      const after = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(after.status, 'active');
+      const inv = await stripe.invoices.retrieve(after.latest_invoice as string);
+      assert.equal(inv.status, 'void');
+      assert.equal(inv.amount_paid, 0);
+      const resumed = await stripe.subscriptions.update(sub.id, { pause_collection: '' });
+      assert.equal(resumed.pause_collection, null);
+    });
+
+    it('a paused subscription resumes with a new period billed now', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+      const customer = await stripe.customers.create({ test_clock: clock.id });
+      const product = await stripe.products.create({ name: 'Pro' });
+      const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2000, recurring: { interval: 'month' } });
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        trial_period_days: 3,
+        trial_settings: { end_behavior: { missing_payment_method: 'pause' } },
+      });
+      await advance(stripe, clock.id, JAN_1_2026 + 4 * DAY);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'paused');
+      await assert.rejects(stripe.subscriptions.resume('sub_missing'), { statusCode: 404 });
+      const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+      await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+      const resumed = await stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'now' });
+      assert.equal(resumed.status, 'active');
+      assert.equal(resumed.items.data[0]?.current_period_start, JAN_1_2026 + 4 * DAY);
+      const inv = await stripe.invoices.retrieve(resumed.latest_invoice as string);
+      assert.equal(inv.amount_paid, 2000);
+      assert.equal((await stripe.events.list({ type: 'customer.subscription.resumed' })).data.length, 1);
+      await assert.rejects(stripe.subscriptions.resume(sub.id), { statusCode: 400 });
+    });
+
+    it('accepts every SubscriptionCreateParams param without parameter_unknown', async () => {
+      const stripe = server.stripe();
+      const { customer, pm, price } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id, metadata: { k: 'v' }, discounts: [], billing_thresholds: '' }],
+        default_payment_method: pm.id,
+        add_invoice_items: [],
+        application_fee_percent: '',
+        automatic_tax: { enabled: false },
+        billing_mode: { type: 'classic' },
+        billing_thresholds: '',
+        description: 'Team plan',
+        invoice_settings: { footer: 'Thanks' },
+        off_session: true,
+        payment_settings: { save_default_payment_method: 'on_subscription' },
+        pending_invoice_item_interval: '',
+        proration_behavior: 'create_prorations',
+        trial_from_plan: false,
+        backdate_start_date: JAN_1_2026 - DAY,
+      });
+      assert.equal(sub.status, 'active');
+      assert.equal(sub.description, 'Team plan');
+      assert.equal(sub.start_date, JAN_1_2026 - DAY);
+    });
+  });
+}
