@@ -9,6 +9,7 @@ import { parseParams } from '../api/params.js';
 import { loadSession } from '../resources/checkout-sessions/store.js';
 import type { StoredSession } from '../resources/checkout-sessions/shape.js';
 import { findLiveCustomer } from '../resources/customers/service.js';
+import type { Customer } from '../resources/customers/shape.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 import { paymentMethodsForPrefill } from './payment-method.js';
 import { explainPrefill, PREFILL_WINDOW_SECONDS, type PrefillInput } from './prefill.js';
@@ -39,8 +40,12 @@ export interface PrefillExplanationJson {
   payment_methods: PrefillDecisionJson[];
 }
 
-/** The prefill rules' input for a session, read as the hosted page reads it. */
-export async function prefillInputFor(ctx: Ctx, session: StoredSession): Promise<PrefillInput> {
+/**
+ * The prefill rules' input for a session: its live customer, that customer's saved payment
+ * methods and the business time. The hosted page (src/pages/load.ts) and the explanation both read
+ * it here, so they judge the same input.
+ */
+export async function prefillInputFor(ctx: Ctx, session: StoredSession): Promise<PrefillInput & { customer: Customer | null }> {
   const [customer, saved] = await Promise.all([
     session.customer ? findLiveCustomer(ctx, session.customer) : Promise.resolve(null),
     session.customer ? paymentMethodsForPrefill(ctx, session.customer) : Promise.resolve([]),

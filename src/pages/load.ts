@@ -3,13 +3,11 @@
  * (src/checkout/prefill.ts — the page never re-decides a rule).
  */
 import type { Ctx } from '../api/context.js';
-import { paymentMethodsForPrefill } from '../checkout/payment-method.js';
 import { prefill, type Prefill } from '../checkout/prefill.js';
+import { prefillInputFor } from '../checkout/prefill-explanation.js';
 import type { LineItem, StoredSession } from '../resources/checkout-sessions/shape.js';
 import { loadSessionWithItems } from '../resources/checkout-sessions/store.js';
-import { findLiveCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
-import { businessNow } from '../resources/test-clocks/store.js';
 import { resolvePageLocale, type PageLocale } from './i18n.js';
 
 /** Everything one render of the page reads. */
@@ -34,13 +32,9 @@ export async function loadPageView(ctx: Ctx, id: string, acceptLanguage?: string
 
 /** The page of a loaded session: its customer and saved cards read side by side, then the rules. */
 export async function pageView(ctx: Ctx, session: StoredSession, lineItems: LineItem[], acceptLanguage?: string): Promise<PageView> {
-  const [customer, saved] = await Promise.all([
-    session.customer ? findLiveCustomer(ctx, session.customer) : Promise.resolve(null),
-    session.customer ? paymentMethodsForPrefill(ctx, session.customer) : Promise.resolve([]),
-  ]);
-  const paymentMethods = customer ? saved : [];
-  const now = await businessNow(ctx, customer?.test_clock ?? session._internal?.test_clock ?? null);
-  const view = prefill({ session, customer, paymentMethods, now });
+  const input = await prefillInputFor(ctx, session);
+  const { customer, now } = input;
+  const view = prefill(input);
   // An open session past its expires_at is expired for the buyer even before the scheduler runs.
   const state = session.status === 'open' && now >= session.expires_at ? 'expired' : session.status;
   const locale = resolvePageLocale(session.locale, acceptLanguage);
