@@ -71,6 +71,7 @@ describe('dashboard in Chromium', () => {
     customer = await stripe.customers.create({ email: 'dash.jenny@example.com', name: XSS });
     complete = await savedCard(stripe, customer.id);
     limited = await savedCard(stripe, customer.id, { allow_redisplay: 'limited', token: 'tok_mastercard' });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: complete.id } });
     session = await stripe.checkout.sessions.create({
       mode: 'payment',
       customer: customer.id,
@@ -133,6 +134,8 @@ describe('dashboard in Chromium', () => {
     const cards = await probe.page.locator('[data-testid="payment-methods"]').innerText();
     assert.match(cards, /visa •••• 4242/);
     assert.match(cards, /mastercard •••• 4444/);
+    assert.match(await probe.page.locator('[data-testid="payment-methods"] tr', { hasText: '4242' }).innerText(), /Default/, 'the default method is marked');
+    assert.doesNotMatch(await probe.page.locator('[data-testid="payment-methods"] tr', { hasText: '4444' }).innerText(), /Default/);
     assert.ok((await probe.page.content()).includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the name is escaped');
     assert.match(await probe.page.locator('[data-testid="timeline"]').innerText(), /customer\.created/);
     await saveScreenshot(probe.page, 'dashboard-customer-desktop.png');
