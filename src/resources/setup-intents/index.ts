@@ -1,13 +1,45 @@
+import { parseParams, str } from '../../api/params.js';
+import { errors } from '../../api/errors.js';
+import { RawJson } from '../../api/raw.js';
 import type { ResourceModule } from '../module.js';
-import { readRoutes } from '../shared/read-routes.js';
+import { confirmSetupIntent } from './confirm.js';
+import { createSetupIntent } from './create.js';
 import { setupIntentMigrations } from './migrations.js';
-import { setupIntents } from './service.js';
+import { verifyShape } from './params.js';
+import { cancelSetupIntent, listSetupIntents, requireSetupIntent, setupIntents, updateSetupIntent } from './service.js';
 
-/** SetupIntents: retrieve and list `/v1/setup_intents` (Checkout in setup mode creates them). */
+/** SetupIntents `/v1/setup_intents` (docs/decisions.md#setupintents); Checkout in setup mode creates them too. */
 export const setupIntentsModule: ResourceModule = {
   name: 'setup-intents',
-  routes: readRoutes({ base: '/v1/setup_intents', table: setupIntents, kind: 'setup_intent', filters: { customer: 'customer_id' } }),
+  routes: [
+    { method: 'POST', path: '/v1/setup_intents', handler: (ctx, req) => createSetupIntent(ctx, req.params) },
+    { method: 'GET', path: '/v1/setup_intents', handler: (ctx, req) => listSetupIntents(ctx, req.params, req.url) },
+    {
+      method: 'GET',
+      path: '/v1/setup_intents/:id',
+      async handler(ctx, req) {
+        parseParams({ client_secret: str() }, req.params);
+        const id = req.path.id as string;
+        const text = await setupIntents.getText(ctx.db, ctx.account, id);
+        if (text === undefined) throw errors.missingResource('setup_intent', id);
+        return new RawJson(text);
+      },
+    },
+    { method: 'POST', path: '/v1/setup_intents/:id', handler: (ctx, req) => updateSetupIntent(ctx, req.path.id as string, req.params) },
+    { method: 'POST', path: '/v1/setup_intents/:id/confirm', handler: (ctx, req) => confirmSetupIntent(ctx, req.path.id as string, req.params) },
+    { method: 'POST', path: '/v1/setup_intents/:id/cancel', handler: (ctx, req) => cancelSetupIntent(ctx, req.path.id as string, req.params) },
+    {
+      method: 'POST',
+      path: '/v1/setup_intents/:id/verify_microdeposits',
+      async handler(ctx, req) {
+        parseParams(verifyShape, req.params);
+        const si = await requireSetupIntent(ctx, req.path.id as string);
+        // Stripe's test bank accounts verify at once (docs/decisions.md#setupintents): nothing awaits microdeposits.
+        throw errors.invalid(`This SetupIntent is not awaiting microdeposit verification (its status is ${si.status}).`, undefined, 'setup_intent_unexpected_state');
+      },
+    },
+  ],
   expandable: { seti_: (ctx, id) => setupIntents.get(ctx.db, ctx.account, id) },
-  events: ['setup_intent.created', 'setup_intent.succeeded'],
+  events: ['setup_intent.created', 'setup_intent.succeeded', 'setup_intent.setup_failed', 'setup_intent.canceled', 'setup_intent.requires_action'],
   migrations: setupIntentMigrations,
 };

@@ -1,0 +1,119 @@
+/**
+ * Confirming a SetupIntent (docs/decisions.md#setupintents): the card's test number decides
+ * whether the buyer must authenticate first (3D Secure, `requires_action`), then whether the card
+ * may be saved; on success the PaymentMethod is attached to the SetupIntent's customer.
+ */
+import type { Ctx } from '../../api/context.js';
+import { errors, StripeError } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { parseParams } from '../../api/params.js';
+import { requireAuthentication } from '../../checkout/authentication.js';
+import { attachOutcome, authenticationNeed, authenticationResult, SETUP_AUTHENTICATION_FAILURE, type Decline } from '../../processor/index.js';
+import { requireCustomer } from '../customers/service.js';
+import { findPaymentMethod } from '../payment-methods/service.js';
+import type { PaymentMethod } from '../payment-methods/shape.js';
+import { businessNow } from '../test-clocks/store.js';
+import { confirmShape, requestThreeDSecure } from './params.js';
+import { resolvePaymentMethod } from './payment-method.js';
+import { cardOptions, requireSetupIntent, transitionSetupIntent } from './service.js';
+import type { SetupIntent } from './shape.js';
+
+function unexpectedState(si: SetupIntent): StripeError {
+  const why =
+    si.status === 'succeeded'
+      ? 'it has already succeeded after being previously confirmed'
+      : si.status === 'canceled'
+        ? 'it has been canceled'
+        : `it has a status of ${si.status}`;
+  return errors.invalid(`You cannot confirm this SetupIntent because ${why}.`, undefined, 'setup_intent_unexpected_state');
+}
+
+async function nowFor(ctx: Ctx, si: SetupIntent): Promise<number> {
+  if (!si.customer) return businessNow(ctx, null);
+  const c = await requireCustomer(ctx, si.customer);
+  return businessNow(ctx, c.test_clock);
+}
+
+/** A declined setup: back to `requires_payment_method` with `last_setup_error`; answered as Stripe's 402. */
+async function decline(ctx: Ctx, si: SetupIntent, pm: PaymentMethod, d: Decline, now: number): Promise<StripeError> {
+  const failed: SetupIntent = {
+    ...si,
+    status: 'requires_payment_method',
+    payment_method: null,
+    next_action: null,
+    last_setup_error: { type: 'card_error', code: d.code, decline_code: d.decline_code, doc_url: `https://stripe.com/docs/error-codes/${d.code.replaceAll('_', '-')}`, message: d.message, payment_method: pm },
+  };
+  await transitionSetupIntent(ctx, si, failed, now);
+  return errors.card(d.code, d.message, { decline_code: d.decline_code, setup_intent: failed, payment_method: pm });
+}
+
+/** Saves the payment method: checked like an attach, attached to the customer, and the SetupIntent succeeds. */
+async function settle(ctx: Ctx, si: SetupIntent, pm: PaymentMethod, now: number): Promise<SetupIntent | StripeError> {
+  const outcome = await attachOutcome(ctx.db, pm, { now });
+  if (outcome.status === 'declined') return decline(ctx, si, pm, outcome, now);
+  if (si.customer && pm.customer !== si.customer) await ctx.deps.hooks.attachPaymentMethod(ctx, pm.id, await requireCustomer(ctx, si.customer), 'payment_method');
+  const done: SetupIntent = { ...si, status: 'succeeded', payment_method: pm.id, next_action: null, last_setup_error: null };
+  return transitionSetupIntent(ctx, si, done, now);
+}
+
+/** POST /v1/setup_intents/:id/confirm (and `create` with `confirm=true`). */
+export async function confirmSetupIntent(ctx: Ctx, id: string, params: FormObject): Promise<SetupIntent | StripeError> {
+  const p = parseParams(confirmShape, params);
+  if (p.confirmation_token) throw errors.missingResource('confirmationtoken', p.confirmation_token, 'confirmation_token');
+  let si = await requireSetupIntent(ctx, id, true);
+  if (si.status !== 'requires_payment_method' && si.status !== 'requires_confirmation' && si.status !== 'requires_action') throw unexpectedState(si);
+  const pmId = (await resolvePaymentMethod(ctx, p)) ?? si.payment_method;
+  if (!pmId) {
+    throw errors.invalid(
+      "You cannot confirm this SetupIntent because it's missing a payment method. Update the SetupIntent with a payment method and then confirm it again.",
+      undefined,
+      'setup_intent_unexpected_state',
+    );
+  }
+  const pm = await findPaymentMethod(ctx, pmId);
+  if (!pm) throw errors.missingResource('PaymentMethod', pmId, 'payment_method');
+  if (!si.automatic_payment_methods?.enabled && !si.payment_method_types.includes(pm.type)) {
+    throw errors.invalid(
+      `The provided PaymentMethod of type \`${pm.type}\` does not match the expected types: ${si.payment_method_types.join(', ')}. Update payment_method_types or use a PaymentMethod of a matching type.`,
+      'payment_method',
+    );
+  }
+  if (pm.customer !== null && pm.customer !== si.customer) {
+    throw errors.invalid('The provided PaymentMethod belongs to another customer. Confirm the SetupIntent with a PaymentMethod of its own customer.', 'payment_method');
+  }
+  si = { ...si, payment_method: pm.id, payment_method_options: cardOptions(p.payment_method_options, si.payment_method_options), last_setup_error: null };
+  const now = await nowFor(ctx, si);
+  const request = requestThreeDSecure(p.payment_method_options) ?? ((si.payment_method_options.card as { request_three_d_secure?: string } | undefined)?.request_three_d_secure as 'any' | 'automatic' | 'challenge' | undefined);
+  const need = await authenticationNeed(ctx.db, pm, { setup: true, request });
+  if (need.status === 'declined') return decline(ctx, si, pm, need, now);
+  if (need.status === 'required') {
+    const nextAction = await requireAuthentication(ctx, { intent: si, paymentMethod: pm.id, returnUrl: p.return_url ?? null, now });
+    return transitionSetupIntent(ctx, { ...si, status: 'requires_confirmation' }, { ...si, status: 'requires_action', next_action: nextAction }, now);
+  }
+  return settle(ctx, si, pm, now);
+}
+
+/**
+ * The buyer finished 3D Secure on the authentication page: completed (the setup goes on to its
+ * outcome) or failed (`requires_payment_method` with `setup_intent_authentication_failure`).
+ */
+export async function finishSetupAuthentication(ctx: Ctx, id: string, completed: boolean): Promise<SetupIntent> {
+  const si = await requireSetupIntent(ctx, id, true);
+  if (si.status !== 'requires_action' || !si.payment_method) return si;
+  const pm = await findPaymentMethod(ctx, si.payment_method);
+  const now = await nowFor(ctx, si);
+  if (!pm) return si;
+  if (!completed) {
+    const failed: SetupIntent = {
+      ...si,
+      status: 'requires_payment_method',
+      payment_method: null,
+      next_action: null,
+      last_setup_error: { type: 'invalid_request_error', ...SETUP_AUTHENTICATION_FAILURE, doc_url: 'https://stripe.com/docs/error-codes/setup-intent-authentication-failure', payment_method: pm },
+    };
+    return transitionSetupIntent(ctx, si, failed, now);
+  }
+  const error = await authenticationResult(ctx.db, pm);
+  const result = error ? await decline(ctx, si, pm, error, now) : await settle(ctx, si, pm, now);
+  return result instanceof StripeError ? await requireSetupIntent(ctx, id) : result;
+}
