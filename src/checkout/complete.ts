@@ -25,7 +25,8 @@ import { paymentMethodsForPrefill, preparePaymentMethod, saveToCustomer, type Pr
 import { cardSetupFutureUsage } from './intent-data.js';
 import { invoiceCreationEnabled } from './invoice-payment.js';
 import { completeWithoutPaymentMethod } from './no-payment-method.js';
-import { payForSession, recordDecline } from './pay.js';
+import { payForSession, recordDecline, sessionPaymentIntent } from './pay.js';
+import { checkoutAuthentication } from './authentication.js';
 import { recheckSavedCard } from './prefill.js';
 import { offersShippingRate, pricedByAddress, repriced } from './pricing.js';
 
@@ -127,6 +128,12 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   const tickedSave = form.payment.kind === 'new' && form.payment.save;
   // `payment_method_options.card.setup_future_usage` saves a card, as the session-wide one saves any method.
   const saving = prepared.isNew && (savesPaymentMethod(s, tickedSave) || (prepared.pm.type === 'card' && cardSetupFutureUsage(s) !== null));
+  // 3D Secure: a card that asks for it sends the buyer to authenticate first (docs/decisions.md#3d-secure).
+  const authentication = await checkoutAuthentication(ctx, {
+    session: s, customer, pm: prepared.pm, form, now,
+    paymentIntent: () => sessionPaymentIntent(ctx, { session: s, customer, pm: prepared.pm, now, form, items: priced.items }),
+  });
+  if (authentication) return authentication;
   const outcome: ChargeOutcome =
     // Nothing is charged today in setup mode or a trial: the payment method is only checked, as when attached.
     s.mode === 'setup' || (s.mode === 'subscription' && (s.amount_total ?? 0) === 0) ? await attachOutcome(ctx.db, prepared.pm, { now }) : await chargeOutcome(ctx.db, prepared.pm, s.amount_total ?? 0, { now, setUp: saving });

@@ -10,7 +10,7 @@ import { intentShipping } from '../resources/checkout-sessions/stored.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
-import { createSucceededSetupIntent } from '../resources/setup-intents/service.js';
+import { createSucceededSetupIntent, succeedCheckoutSetupIntent } from '../resources/setup-intents/service.js';
 import type { CompletionForm } from './contract.js';
 import { startDelayedPayment } from './settle.js';
 import { holdForCapture, intentFields, setupOnBehalfOf } from './intent-data.js';
@@ -30,7 +30,7 @@ export interface PayInput {
 type SessionFields = Partial<Pick<Session, 'payment_intent' | 'subscription' | 'setup_intent' | 'invoice' | 'payment_status'>>;
 
 /** The session's PaymentIntent: reused across attempts (a decline, then a retry), created on the first. */
-async function sessionPaymentIntent(ctx: Ctx, i: Omit<PayInput, 'outcome'>): Promise<PaymentIntent> {
+export async function sessionPaymentIntent(ctx: Ctx, i: Omit<PayInput, 'outcome'>): Promise<PaymentIntent> {
   const s = i.session;
   const existing = s.payment_intent ? await findPaymentIntent(ctx, s.payment_intent) : undefined;
   if (existing) {
@@ -79,6 +79,11 @@ export async function recordDecline(ctx: Ctx, i: Omit<PayInput, 'outcome'> & { o
 export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionFields> {
   const s = i.session;
   if (s.mode === 'setup') {
+    // The SetupIntent made for 3D Secure on the hosted page succeeds (docs/decisions.md#3d-secure).
+    if (s.setup_intent) {
+      const si = await succeedCheckoutSetupIntent(ctx, s.setup_intent, (i.customer as Customer).id, i.pm.id, i.now);
+      return { setup_intent: si.id, payment_status: 'no_payment_required' };
+    }
     const si = await createSucceededSetupIntent(ctx, {
       customer: (i.customer as Customer).id,
       paymentMethod: i.pm.id,

@@ -24,6 +24,7 @@ import { missingPromotionCode, refusalMessage } from './refusals.js';
 import { renderPaymentPage } from './template.js';
 import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
 import { voucherLocation, voucherReply } from './voucher.js';
+import { authenticationRefusal } from './three-d-secure.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -104,7 +105,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id, lang);
   }
 
-  async function show(id: string, requestId: string, lang: string | undefined): Promise<Reply> {
+  async function show(id: string, requestId: string, lang: string | undefined, query = ''): Promise<Reply> {
     // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageSession(db, id);
@@ -116,7 +117,8 @@ export function createPageHandler(deps: Deps): PathHandler {
       if (voucherAt) return { status: 303, nonce: newNonce(), html: '', location: voucherAt };
     }
     if (v.state !== 'open') return notice(200, closedNotice(v));
-    return paymentPage(deps, v, 200, initialValues(v));
+    // Back from a failed 3D Secure authentication (three-d-secure.ts): its error, and the buyer pays another way.
+    return paymentPage(deps, v, 200, initialValues(v), authenticationRefusal(query, v.locale));
   }
 
   async function submit(req: IncomingMessage, id: string, requestId: string): Promise<Reply> {
@@ -230,7 +232,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     try {
       if (method === 'GET' || method === 'HEAD') {
         req.resume();
-        reply = await show(id, requestId, req.headers['accept-language']);
+        reply = await show(id, requestId, req.headers['accept-language'], (req.url ?? '').split('?')[1]);
       } else if (method === 'POST') {
         reply = await submit(req, id, requestId);
       } else {
