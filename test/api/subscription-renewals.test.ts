@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
+import { BUYER, CARD_4242, payOnHostedPage } from '../../src/cli/page.js';
 import { STORES, startServer, type TestServer } from '../helpers/server.js';
 import { advance } from '../helpers/wait.js';
 
@@ -205,6 +206,51 @@ for (const store of STORES) {
       const prorations = [-Math.round((1000 * left) / whole), Math.round((3000 * left) / whole)];
       assert.deepEqual(inv.lines.data.map((l) => l.amount), [...prorations, 3000]);
       assert.equal(inv.amount_paid, prorations[0]! + prorations[1]! + 3000);
+    });
+    it('a subscription started in Checkout renews with the card it was paid with', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+      const customer = await stripe.customers.create({ test_clock: clock.id, email: 'checkout@example.com' });
+      const price = await monthlyPrice(stripe, 1200);
+      const s = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer: customer.id,
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: 'https://merchant.example/success',
+      });
+      await payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242 });
+      const done = await stripe.checkout.sessions.retrieve(s.id);
+      const sub = await stripe.subscriptions.retrieve(done.subscription as string);
+      await advance(stripe, clock.id, (sub.items.data[0]?.current_period_end as number) + 60);
+      const renewed = await stripe.subscriptions.retrieve(sub.id);
+      assert.notEqual(renewed.latest_invoice, sub.latest_invoice);
+      const inv = await stripe.invoices.retrieve(renewed.latest_invoice as string);
+      assert.equal(inv.billing_reason, 'subscription_cycle');
+      assert.equal(inv.status, 'paid');
+      assert.equal(inv.amount_paid, 1200);
+      const pi = await stripe.paymentIntents.retrieve((inv.payments?.data[0]?.payment as { payment_intent: string }).payment_intent);
+      assert.equal(pi.payment_method, sub.default_payment_method);
+    });
+
+    it('a trial shorter than three days is warned of at once; ending a trial without a card pauses it', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+      const customer = await stripe.customers.create({ test_clock: clock.id });
+      const price = await monthlyPrice(stripe, 1500);
+      await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 1 });
+      const warned = await stripe.events.list({ type: 'customer.subscription.trial_will_end' });
+      assert.equal(warned.data.length, 1);
+      assert.equal(warned.data[0]?.created, JAN_1_2026);
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: (await monthlyPrice(stripe, 900, 'Lite')).id }],
+        trial_period_days: 7,
+        trial_settings: { end_behavior: { missing_payment_method: 'pause' } },
+      });
+      const paused = await stripe.subscriptions.update(sub.id, { trial_end: 'now' });
+      assert.equal(paused.status, 'paused');
+      const ev = (await stripe.events.list({ type: 'customer.subscription.paused' })).data[0];
+      assert.equal((ev?.data.object as Stripe.Subscription).id, sub.id);
     });
   });
 }

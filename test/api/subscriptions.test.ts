@@ -219,7 +219,7 @@ for (const store of STORES) {
       await assert.rejects(stripe.subscriptions.resume('sub_missing'), { statusCode: 404 });
       const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
       await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
-      const resumed = await stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'now' });
+      const resumed = await stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: { type: 'now' } });
       assert.equal(resumed.status, 'active');
       assert.equal(resumed.items.data[0]?.current_period_start, JAN_1_2026 + 4 * DAY);
       const inv = await stripe.invoices.retrieve(resumed.latest_invoice as string);

@@ -6,6 +6,7 @@ import type { Ctx } from '../../api/context.js';
 import { emit } from '../../events/emit.js';
 import type { Job } from '../../scheduler/jobs.js';
 import { findLiveCustomer } from '../customers/service.js';
+import type { Customer } from '../customers/shape.js';
 import { createSubscriptionInvoice, findInvoice } from '../invoices/renewal.js';
 import { businessNow } from '../test-clocks/store.js';
 import { periodLine, takePendingLines } from './billing.js';
@@ -34,6 +35,19 @@ export function canceled(sub: Subscription, now: number): Subscription {
 }
 
 /**
+ * A trial ending with no payment method to charge, when `trial_settings` say to pause or cancel
+ * rather than invoice: the subscription that results, else undefined.
+ */
+export function trialEndWithoutPaymentMethod(sub: Subscription, customer: Customer, now: number): Subscription | undefined {
+  if (sub.status !== 'trialing' || paymentMethodFor(sub, customer) !== null) return undefined;
+  const behavior = sub.trial_settings.end_behavior.missing_payment_method;
+  if (behavior === 'create_invoice') return undefined;
+  return behavior === 'cancel'
+    ? { ...canceled(sub, now), cancellation_details: { ...sub.cancellation_details, reason: 'cancellation_requested' } }
+    : { ...sub, status: 'paused', trial_end: Math.min(sub.trial_end ?? now, now) };
+}
+
+/**
  * The end of a period: a due cancellation ends the subscription; a trial without a payment
  * method follows `trial_settings`; otherwise the next period starts and is invoiced and collected.
  */
@@ -55,16 +69,10 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
   }
   const customer = await findLiveCustomer(ctx, sub.customer);
   if (!customer) return;
-  if (sub.status === 'trialing' && paymentMethodFor(sub, customer) === null) {
-    const behavior = sub.trial_settings.end_behavior.missing_payment_method;
-    if (behavior !== 'create_invoice') {
-      const after: Subscription =
-        behavior === 'cancel'
-          ? { ...canceled(sub, now), cancellation_details: { ...sub.cancellation_details, reason: 'cancellation_requested' } }
-          : { ...sub, status: 'paused' };
-      await transitionSubscription(ctx, sub, after, now);
-      return scheduleSubscriptionJobs(ctx, after);
-    }
+  const noPaymentMethod = trialEndWithoutPaymentMethod(sub, customer, now);
+  if (noPaymentMethod) {
+    await transitionSubscription(ctx, sub, noPaymentMethod, now);
+    return scheduleSubscriptionJobs(ctx, noPaymentMethod);
   }
   const next = nextPeriodEnd(sub, end);
   const renewed: Subscription = {

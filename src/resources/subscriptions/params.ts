@@ -165,7 +165,15 @@ export const cancelShape = {
 
 /** `POST /v1/subscriptions/:id/resume`. */
 export const resumeShape = {
-  billing_cycle_anchor: oneOf(['now', 'unchanged'] as const),
+  billing_cycle_anchor: (() => {
+    // stripe-node 23 sends `billing_cycle_anchor[type]`; older clients a plain word.
+    const word = oneOf(['now', 'unchanged'] as const);
+    const typed = obj({ type: oneOf(['now', 'unchanged'] as const) });
+    return {
+      parse: (v: FormValue | undefined, p: string) => (typeof v === 'object' && !Array.isArray(v) ? typed.parse(v, p)?.type : word.parse(v, p)),
+    } as Field<'now' | 'unchanged' | undefined>;
+  })(),
+  payment_behavior: oneOf(['resume_on_payment_attempt', 'resume_on_payment_success'] as const),
   proration_behavior: oneOf(['always_invoice', 'create_prorations', 'none'] as const),
   proration_date: int({ min: 0 }),
 };

@@ -3,7 +3,7 @@ import { newId } from '../../api/ids.js';
 import type { Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
-import { scheduleSubscriptionJobs } from './jobs.js';
+import { scheduleSubscriptionJobs, TRIAL_WARNING_SECONDS } from './jobs.js';
 
 interface RecurringPrice {
   id: string;
@@ -237,6 +237,10 @@ export async function saveSubscription(ctx: Ctx, sub: Subscription): Promise<voi
 export async function insertSubscription(ctx: Ctx, sub: Subscription): Promise<void> {
   await subscriptions.insert(ctx.db, ctx.account, sub, subscriptionColumns(sub));
   await emit(ctx, 'customer.subscription.created', sub, undefined, sub.created);
+  // A trial shorter than the three days' warning is warned of at once, as Stripe does.
+  if (sub.status === 'trialing' && sub.trial_end !== null && sub.trial_end - TRIAL_WARNING_SECONDS <= sub.created) {
+    await emit(ctx, 'customer.subscription.trial_will_end', sub, undefined, sub.created);
+  }
   await scheduleSubscriptionJobs(ctx, sub);
 }
 

@@ -16,7 +16,7 @@ import { businessNow } from '../test-clocks/store.js';
 import { addPendingLines, periodLine, prorationLines, takePendingLines } from './billing.js';
 import { afterCollection, finalizeAndCollect } from './collect.js';
 import { itemPrice, requireCustomerPaymentMethod } from './create.js';
-import { canceled, nextPeriodEnd } from './cycle.js';
+import { canceled, nextPeriodEnd, trialEndWithoutPaymentMethod } from './cycle.js';
 import { currentPeriodEnd, scheduleSubscriptionJobs } from './jobs.js';
 import { cancelShape, resumeShape, updateShape } from './params.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
@@ -133,7 +133,9 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
 
   // Ending the trial now starts a paid period at once, as `trial_end=now` does on Stripe.
   if (p.trial_end !== undefined && before.status === 'trialing') {
-    if (p.trial_end === 'now') {
+    const stopped = p.trial_end === 'now' ? trialEndWithoutPaymentMethod(sub, customer, now) : undefined;
+    if (stopped) sub = stopped;
+    else if (p.trial_end === 'now') {
       const next = nextPeriodEnd({ ...sub, billing_cycle_anchor: now }, now);
       sub = { ...sub, status: 'active', trial_end: now, billing_cycle_anchor: now, items: { ...sub.items, data: sub.items.data.map((i) => ({ ...i, current_period_start: now, current_period_end: next })) } };
       const lines: SubscriptionLine[] = [];
