@@ -1,12 +1,20 @@
 /**
- * The Dashboard's strings. The Dashboard speaks English and Japanese, the languages of its
- * developers (docs/decisions.md#dashboard): the browser's `Accept-Language` picks one, anything
- * else reads English. Same shape as the hosted page's `Catalog`, on two locales.
+ * The Dashboard's strings, a `Catalog` in the hosted page's ten languages
+ * (docs/decisions.md#dashboard): the browser's `Accept-Language` picks one, as on a page with
+ * `locale: auto`. English and Japanese are here; the other languages are in `text/`.
  */
-import { acceptedLanguages, pageLocaleOf } from '../pages/i18n.js';
+import { resolvePageLocale, type Catalog, type PageLocale } from '../pages/i18n.js';
+import { de } from './text/de.js';
+import { es } from './text/es.js';
+import { fr } from './text/fr.js';
+import { it } from './text/it.js';
+import { ko } from './text/ko.js';
+import { nl } from './text/nl.js';
+import { pt } from './text/pt.js';
+import { zh } from './text/zh.js';
 
-export const DASHBOARD_LOCALES = ['en', 'ja'] as const;
-export type DashboardLocale = (typeof DASHBOARD_LOCALES)[number];
+/** The Dashboard speaks the hosted page's languages. */
+export type DashboardLocale = PageLocale;
 
 const en = {
   title: 'OpenCheckout Dashboard',
@@ -218,15 +226,14 @@ const ja: Readonly<Record<Key, string>> = {
   badTime: '日時を入力してください。',
 };
 
-/** Every Dashboard string in both of its languages (a missing translation is a compile error). */
-export const DASHBOARD_TEXT: Readonly<Record<DashboardLocale, Readonly<Record<Key, string>>>> = { en, ja };
-export type DashboardText = Readonly<Record<Key, string>>;
+/** Every Dashboard string in every language (a missing translation is a compile error). */
+export const DASHBOARD_TEXT: Catalog<Key> = { en, ja, fr, de, es, it, nl, pt, zh, ko };
+/** One language's strings. */
+export type DashboardStrings = Readonly<Record<Key, string>>;
+/** The strings a page renders with. */
+export type DashboardText = DashboardStrings;
 
-/** The Dashboard's language for a request's `Accept-Language`: its first of en and ja, else English. */
+/** The Dashboard's language for a request's `Accept-Language` (English when none fits). */
 export function dashboardLocale(acceptLanguage: string | undefined): DashboardLocale {
-  for (const tag of acceptedLanguages(acceptLanguage)) {
-    const found = pageLocaleOf(tag);
-    if (found === 'en' || found === 'ja') return found;
-  }
-  return 'en';
+  return resolvePageLocale(null, acceptLanguage);
 }

@@ -15,11 +15,11 @@ function cookieHeader(b: Browserless): string {
   return [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-async function request(server: TestServer, b: Browserless, path: string, init: { method?: string; form?: Record<string, string> } = {}) {
+async function request(server: TestServer, b: Browserless, path: string, init: { method?: string; form?: Record<string, string>; lang?: string } = {}) {
   const res = await fetch(server.url + path, {
     method: init.method ?? 'GET',
     redirect: 'manual',
-    headers: { cookie: cookieHeader(b), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: { cookie: cookieHeader(b), ...(init.lang ? { 'accept-language': init.lang } : {}), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
     ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
   });
   for (const c of res.headers.getSetCookie()) {
@@ -121,6 +121,22 @@ describe('dashboard sign-in in dev mode', () => {
     const page = await request(server, b, `/dashboard/invoices/${invoice.id}`);
     assert.equal(page.status, 200);
     assert.match(page.text, /Pro plan/);
+  });
+
+  it('speaks the browser’s language among the hosted page’s ten, English otherwise', async () => {
+    const { b } = await signIn(server, freshKey());
+    const cases: Array<[string, string, RegExp]> = [
+      ['fr-FR,fr;q=0.9', 'fr', />Clients</],
+      ['de-CH', 'de', />Kunden</],
+      ['ko', 'ko', />고객</],
+      ['pt-BR', 'pt', />Assinaturas</],
+      ['sv-SE', 'en', />Customers</],
+    ];
+    for (const [lang, tag, nav] of cases) {
+      const page = await request(server, b, '/dashboard/customers', { lang });
+      assert.match(page.text, new RegExp(`<html lang="${tag}"`), lang);
+      assert.match(page.text, nav, lang);
+    }
   });
 
   it('shows a deleted customer as deleted', async () => {
