@@ -364,7 +364,7 @@ function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
  * and paid at once, in that order and all at `created`.
  */
 async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, customer: string, subscription: string | null, created: number): Promise<void> {
-  await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: customer, status: 'paid', subscription_id: subscription });
+  await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: customer, status: 'paid', subscription_id: subscription, collection_method: 'charge_automatically' });
   for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
     await emit(ctx, type, invoice, undefined, created);
   }

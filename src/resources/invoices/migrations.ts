@@ -1,0 +1,16 @@
+import type { StoreMigration } from '../../store/db.js';
+
+/**
+ * Invoices made through the API: `collection_method` becomes a list filter, and `coupons` keeps the
+ * coupon behind each of the invoice's discounts (`di_` id -> Coupon), which the totals of a draft
+ * are computed from. Neither is served.
+ */
+export const invoiceMigrations: Record<string, StoreMigration> = {
+  '2026_12_invoices_api': {
+    async up(db) {
+      await db.schema.alterTable('invoices').addColumn('collection_method', 'text').execute();
+      await db.schema.alterTable('invoices').addColumn('coupons', 'text').execute();
+      await db.schema.createIndex('invoices_collection_method').on('invoices').columns(['account_id', 'collection_method', 'created desc', 'seq desc']).execute();
+    },
+  },
+};
