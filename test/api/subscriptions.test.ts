@@ -66,6 +66,14 @@ for (const store of STORES) {
       await assert.rejects(stripe.subscriptions.create({ customer: 'cus_missing', items: [{ price: oneTime.id }] }), { statusCode: 404, param: 'customer' });
       await assert.rejects(stripe.subscriptions.create({ customer: customer.id } as Stripe.SubscriptionCreateParams), { code: 'parameter_missing', param: 'items' });
       await assert.rejects(stripe.subscriptions.retrieve('sub_missing'), { statusCode: 404 });
+      await assert.rejects(
+        stripe.subscriptions.create({ customer: customer.id, items: [{ price_data: { currency: 'usd', product: 'prod_missing', unit_amount: 5, recurring: { interval: 'month' } } }] }),
+        { statusCode: 404, param: 'items[0][price_data][product]' },
+      );
+      await assert.rejects(stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id as string, quantity: 2 }], proration_date: JAN_1_2026 - 1 }), {
+        statusCode: 400,
+        param: 'proration_date',
+      });
     });
 
     it('payment_behavior: error_if_incomplete refuses a decline and keeps nothing; allow_incomplete leaves it incomplete until it expires', async () => {

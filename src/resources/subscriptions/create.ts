@@ -13,6 +13,7 @@ import { createSubscriptionInvoice, finalizeSubscriptionInvoice } from '../invoi
 import { findPaymentMethod } from '../payment-methods/service.js';
 import { checkUnitAmount } from '../prices/params.js';
 import { insertPrice, requirePrice } from '../prices/service.js';
+import { requireProduct } from '../products/service.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { periodLine, prorate, type ItemPrice } from './billing.js';
@@ -31,6 +32,7 @@ export async function itemPrice(ctx: Ctx, item: ItemParams, param: string, curre
     const pd = required(itemPriceData).parse(item.price_data, `${param}[price_data]`);
     for (const key of ['currency', 'product', 'recurring'] as const) if (pd[key] === undefined) throw errors.missingParam(`${param}[price_data][${key}]`);
     checkUnitAmount(pd as { currency: string }, `${param}[price_data]`);
+    await requireProduct(ctx, pd.product as string, `${param}[price_data][product]`);
     price = (await insertPrice(ctx, pd.product as string, { ...(pd as { currency: string }), recurring: pd.recurring as never }, { inline: true, param: `${param}[price_data]` })) as unknown as ItemPrice;
   } else {
     const id = item.price ?? item.plan;

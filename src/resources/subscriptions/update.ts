@@ -17,11 +17,19 @@ import { addPendingLines, periodLine, prorationLines, takePendingLines } from '.
 import { afterCollection, finalizeAndCollect } from './collect.js';
 import { itemPrice, requireCustomerPaymentMethod } from './create.js';
 import { canceled, nextPeriodEnd, trialEndWithoutPaymentMethod } from './cycle.js';
-import { currentPeriodEnd, scheduleSubscriptionJobs } from './jobs.js';
+import { lockJob } from '../../scheduler/jobs.js';
+import { CYCLE_JOB, currentPeriodEnd, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
 import { cancelShape, resumeShape, updateShape } from './params.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
 
+/**
+ * The subscription, locked for the change. Its job rows are locked first (the one lock order, as
+ * for sessions: job, then subject), so a renewal or a retry running at once waits or is waited on.
+ */
 async function requireSubscription(ctx: Ctx, id: string): Promise<Subscription> {
+  await lockJob(ctx, CYCLE_JOB, id);
+  const seen = await findSubscription(ctx, id);
+  if (seen?.latest_invoice) await lockJob(ctx, RETRY_JOB, seen.latest_invoice);
   const sub = await findSubscription(ctx, id, true);
   if (!sub) throw errors.missingResource('subscription', id);
   return sub;
@@ -47,6 +55,10 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
   const customer = await requireCustomer(ctx, before.customer);
   const now = await businessNow(ctx, before.test_clock);
   const at = p.proration_date ?? now;
+  const start = before.items.data[0]?.current_period_start ?? before.created;
+  if (at < start || at > currentPeriodEnd(before)) {
+    throw errors.invalid('The proration_date must be within the current billing period of the subscription.', 'proration_date');
+  }
   let sub: Subscription = { ...before, metadata: mergeMetadata(before.metadata, p.metadata) };
   if (p.description !== undefined) sub.description = p.description;
   if (p.default_payment_method !== undefined) {
