@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { createPageHandler } from './pages/handler.js';
+import { createInvoicePdfHandler } from './resources/invoices/pdf.js';
 import { createThreeDSecureHandler } from './pages/three-d-secure.js';
 import { createRecoveryHandler } from './pages/recover.js';
 import { resources } from './resources/index.js';
@@ -72,7 +73,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     jobs: assembly.jobs,
     hooks: assembly.hooks,
   };
-  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createRecoveryHandler(deps), createDashboardHandler(deps, assembly.routes), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createRecoveryHandler(deps), createDashboardHandler(deps, assembly.routes), createInvoicePdfHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
 import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
+import { invoiceItemsModule } from './invoice-items/index.js';
 import { invoicesModule } from './invoices/index.js';
 import type { ResourceModule } from './module.js';
 import { paymentIntentsModule } from './payment-intents/index.js';
@@ -38,6 +39,7 @@ export const resources: readonly ResourceModule[] = [
   setupIntentsModule,
   subscriptionsModule,
   invoicesModule,
+  invoiceItemsModule,
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,

@@ -1,11 +1,28 @@
 import type { ResourceModule } from '../module.js';
-import { readRoutes } from '../shared/read-routes.js';
+import { invoiceMigrations } from './migrations.js';
+import { invoiceRoutes } from './routes.js';
 import { invoices } from './service.js';
 
-/** Invoices: retrieve and list `/v1/invoices` (a subscription's first invoice, paid at Checkout). */
+/**
+ * Invoices: `/v1/invoices` (drafts, finalize, pay, void, send, lines, preview) and the invoices
+ * subscriptions and Checkout create (docs/decisions.md#invoices).
+ */
 export const invoicesModule: ResourceModule = {
   name: 'invoices',
-  routes: readRoutes({ base: '/v1/invoices', table: invoices, kind: 'invoice', filters: { customer: 'customer_id', subscription: 'subscription_id', status: 'status' } }),
+  routes: invoiceRoutes,
   expandable: { in_: (ctx, id) => invoices.get(ctx.db, ctx.account, id) },
-  events: ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded'],
+  events: [
+    'invoice.created',
+    'invoice.finalized',
+    'invoice.paid',
+    'invoice.payment_succeeded',
+    'invoice.payment_failed',
+    'invoice.payment_action_required',
+    'invoice.updated',
+    'invoice.voided',
+    'invoice.deleted',
+    'invoice.marked_uncollectible',
+    'invoice.sent',
+  ],
+  migrations: invoiceMigrations,
 };

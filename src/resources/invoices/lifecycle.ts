@@ -1,0 +1,218 @@
+/**
+ * An invoice's life after its draft: finalize, pay, void, mark uncollectible, send
+ * (docs/decisions.md#invoices). Each emits Stripe's events in Stripe's order.
+ */
+import { inTransaction, type Ctx } from '../../api/context.js';
+import { errors, StripeError } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { newId } from '../../api/ids.js';
+import { bool, parseParams, str } from '../../api/params.js';
+import { emit } from '../../events/emit.js';
+import { lockCustomer, saveCustomer } from '../customers/service.js';
+import { itemsOfInvoice } from '../invoice-items/store.js';
+import { businessNow } from '../test-clocks/store.js';
+import { chargeInvoice } from './charge.js';
+import { computeDraft } from './draft.js';
+import { accepted } from './params.js';
+import type { Invoice } from './service.js';
+import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
+
+const now = (ctx: Ctx, inv: Invoice) => businessNow(ctx, inv.test_clock as string | null);
+
+/** The invoice's public links: its page and its PDF, served by OpenCheckout (pdf.ts). */
+function links(ctx: Ctx, id: string) {
+  const base = ctx.deps.publicUrl();
+  return { hosted_invoice_url: `${base}/invoices/${id}`, invoice_pdf: `${base}/invoices/${id}/pdf` };
+}
+
+/**
+ * Finalizes a draft: final amounts, the customer's next number (`{invoice_prefix}-0001`), the
+ * customer's details copied, the links. An invoice of 0 is paid at once, as on Stripe.
+ */
+async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | undefined): Promise<Invoice> {
+  const at = await now(ctx, draft);
+  const computed = computeDraft(draft, await itemsOfInvoice(ctx, draft.id), await invoiceCoupons(ctx, draft.id));
+  const customer = await lockCustomer(ctx, draft.customer as string, 'customer');
+  let number = draft.number as string | null;
+  if (number === null) {
+    number = `${customer.invoice_prefix}-${String(customer.next_invoice_sequence).padStart(4, '0')}`;
+    await saveCustomer(ctx, customer, { ...customer, next_invoice_sequence: customer.next_invoice_sequence + 1 });
+  }
+  const open: Invoice = {
+    ...computed,
+    ...(autoAdvance !== undefined ? { auto_advance: autoAdvance } : {}),
+    customer_address: customer.address,
+    customer_email: customer.email,
+    customer_name: customer.name,
+    customer_phone: customer.phone,
+    customer_shipping: customer.shipping,
+    customer_tax_exempt: customer.tax_exempt,
+    effective_at: (draft.effective_at as number | null) ?? at,
+    ending_balance: 0,
+    ...links(ctx, draft.id),
+    number,
+    status: 'open',
+    status_transitions: { ...(draft.status_transitions as object), finalized_at: at },
+  };
+  await saveInvoice(ctx, open);
+  await emit(ctx, 'invoice.finalized', open, undefined, at);
+  if ((open.amount_due as number) === 0) return markPaid(ctx, open, at, null);
+  return open;
+}
+
+/** The invoice paid in full at `at` (by `paymentIntent`, or out of band when null); emits invoice.paid, then invoice.payment_succeeded for a payment. */
+async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
+  const amount = inv.amount_remaining as number;
+  const payments = inv.payments as { data: object[] };
+  const payment = paymentIntent && {
+    id: newId('inpay_'),
+    object: 'invoice_payment',
+    amount_paid: amount,
+    amount_requested: amount,
+    created: at,
+    currency: inv.currency,
+    invoice: inv.id,
+    is_default: true,
+    livemode: false,
+    payment: { payment_intent: paymentIntent, type: 'payment_intent' },
+    status: 'paid',
+    status_transitions: { canceled_at: null, paid_at: at },
+  };
+  const paid: Invoice = {
+    ...inv,
+    amount_paid: (inv.amount_paid as number) + amount,
+    amount_remaining: 0,
+    ...(outOfBand ? {} : { attempted: true }),
+    next_payment_attempt: null,
+    payments: { ...payments, data: payment ? [...payments.data, payment] : payments.data },
+    status: 'paid',
+    status_transitions: { ...(inv.status_transitions as object), paid_at: at },
+  };
+  await saveInvoice(ctx, paid);
+  await emit(ctx, 'invoice.paid', paid, undefined, at);
+  if (!outOfBand) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
+  return paid;
+}
+
+/** POST /v1/invoices/:id/finalize: draft -> open; emits `invoice.finalized`. */
+export async function finalizeInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+  const p = parseParams({ auto_advance: bool() }, params);
+  const inv = await lockInvoice(ctx, id, 'id');
+  if (inv.status !== 'draft') throw errors.invalid("This invoice is already finalized, you can't re-finalize a non-draft invoice.", 'id', 'invoice_not_editable');
+  return finalizeDraft(ctx, inv, p.auto_advance);
+}
+
+const payShape = { forgive: bool(), mandate: accepted(), off_session: bool(), paid_out_of_band: bool(), payment_method: str({ max: 5000 }), source: accepted() };
+
+/** What paying gave: the invoice, and the card error to answer with when the charge failed. */
+interface PayAttempt {
+  invoice: Invoice;
+  failure?: StripeError;
+}
+
+/**
+ * Pays an invoice (finalizing a draft first): out of band, or by charging `payment_method`, the
+ * invoice's `default_payment_method` or the customer's default. A failed charge is recorded
+ * (attempt counted, `invoice.payment_failed`, and `invoice.payment_action_required` when the card
+ * asks for authentication) and returned as `failure`.
+ */
+async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePay>): Promise<PayAttempt> {
+  let inv = await lockInvoice(ctx, id, 'id');
+  if (inv.status === 'paid') throw errors.invalid('Invoice is already paid', 'id', 'invoice_already_paid');
+  if (inv.status === 'void') throw errors.invalid('This invoice has been voided and can no longer be paid.', 'id');
+  if (inv.status === 'draft') inv = await finalizeDraft(ctx, inv, undefined);
+  if (inv.status === 'paid') return { invoice: inv };
+  const at = await now(ctx, inv);
+  if (p.paid_out_of_band) return { invoice: await markPaid(ctx, inv, at, null, true) };
+  const customer = await lockCustomer(ctx, inv.customer as string, 'customer');
+  const pmId = p.payment_method ?? (inv.default_payment_method as string | null) ?? customer.invoice_settings.default_payment_method;
+  if (!pmId) {
+    throw errors.invalid(
+      `Cannot charge a customer that has no active payment method. Pass \`payment_method\`, or set the invoice's \`default_payment_method\` or the customer's \`invoice_settings.default_payment_method\`.`,
+      'payment_method',
+      'invoice_no_payment_method_types',
+    );
+  }
+  const charged = await chargeInvoice(ctx, {
+    invoice: inv.id,
+    customer: customer.id,
+    paymentMethod: pmId,
+    amount: inv.amount_remaining as number,
+    currency: inv.currency as string,
+    description: `Payment for Invoice ${String(inv.number)}`,
+    now: at,
+  });
+  const attempted: Invoice = { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true };
+  if (charged.status === 'succeeded') return { invoice: await markPaid(ctx, attempted, at, charged.paymentIntent.id) };
+  await saveInvoice(ctx, attempted);
+  await emit(ctx, 'invoice.payment_failed', attempted, undefined, at);
+  if (charged.requiresAction) {
+    await emit(ctx, 'invoice.payment_action_required', attempted, undefined, at);
+    return {
+      invoice: attempted,
+      failure: errors.card('invoice_payment_intent_requires_action', 'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.', { payment_intent: charged.paymentIntent } as object),
+    };
+  }
+  const declineCode = charged.declineCode ? { decline_code: charged.declineCode } : {};
+  return { invoice: attempted, failure: errors.card(charged.code, charged.message, { ...declineCode, payment_intent: charged.paymentIntent } as object) };
+}
+
+const parsePay = (params: FormObject) => parseParams(payShape, params);
+
+/**
+ * POST /v1/invoices/:id/pay. A declined charge answers Stripe's 402 card error, yet what the
+ * attempt changed (the invoice finalized, its attempt, the failed PaymentIntent, the events) must
+ * stay: the request's own transaction rolls back with the error, so the same attempt is made again
+ * in a transaction of its own, which keeps it (docs/decisions.md#invoices).
+ */
+export async function payInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+  const p = parsePay(params);
+  const attempt = await attemptPayment(ctx, id, p);
+  if (!attempt.failure) return attempt.invoice;
+  const { deps, account, requestId } = ctx;
+  ctx.afterCommit.length = 0;
+  void inTransaction(deps, account, (c) => attemptPayment(c, id, p), requestId).catch((err: unknown) => deps.log.error({ err, invoice: id }, 'recording a failed invoice payment failed'));
+  throw attempt.failure;
+}
+
+/** POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; emits `invoice.voided`. */
+export async function voidInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+  parseParams({}, params);
+  const inv = await lockInvoice(ctx, id, 'id');
+  if (inv.status !== 'open' && inv.status !== 'uncollectible') {
+    throw errors.invalid(`You can only void an open or uncollectible invoice. This invoice has status ${inv.status}.`, 'id', 'invoice_not_editable');
+  }
+  const at = await now(ctx, inv);
+  const voided: Invoice = { ...inv, amount_remaining: 0, next_payment_attempt: null, status: 'void', status_transitions: { ...(inv.status_transitions as object), voided_at: at } };
+  await saveInvoice(ctx, voided);
+  await emit(ctx, 'invoice.voided', voided, undefined, at);
+  return voided;
+}
+
+/** POST /v1/invoices/:id/mark_uncollectible: an open invoice; emits `invoice.marked_uncollectible`. */
+export async function markUncollectible(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+  parseParams({}, params);
+  const inv = await lockInvoice(ctx, id, 'id');
+  if (inv.status !== 'open') throw errors.invalid(`You can only mark an open invoice as uncollectible. This invoice has status ${inv.status}.`, 'id', 'invoice_not_editable');
+  const at = await now(ctx, inv);
+  const next: Invoice = { ...inv, next_payment_attempt: null, status: 'uncollectible', status_transitions: { ...(inv.status_transitions as object), marked_uncollectible_at: at } };
+  await saveInvoice(ctx, next);
+  await emit(ctx, 'invoice.marked_uncollectible', next, undefined, at);
+  return next;
+}
+
+/**
+ * POST /v1/invoices/:id/send: finalizes a draft, then "sends" it. No email leaves OpenCheckout:
+ * the `invoice.sent` event is the whole effect (docs/decisions.md#invoices).
+ */
+export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+  parseParams({}, params);
+  let inv = await lockInvoice(ctx, id, 'id');
+  if (inv.collection_method !== 'send_invoice') {
+    throw errors.invalid("You can only manually send an invoice if its collection method is 'send_invoice'.", 'id');
+  }
+  if (inv.status === 'draft') inv = await finalizeDraft(ctx, inv, undefined);
+  if (inv.status !== 'open') throw errors.invalid(`You can only send an open invoice. This invoice has status ${inv.status}.`, 'id');
+  await emit(ctx, 'invoice.sent', inv, undefined, await now(ctx, inv));
+  return inv;
+}
