@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { inTransaction, makeCtx, type Deps } from '../api/context.js';
 import { readBody, type PathHandler } from '../api/server.js';
-import { describeAuthentication, finishAuthentication, sessionLocaleOf } from '../checkout/authentication.js';
+import { authenticationOrigins, describeAuthentication, finishAuthentication, sessionLocaleOf } from '../checkout/authentication.js';
 import { completeSession } from '../checkout/complete.js';
 import { findPageAuthentication } from '../resources/setup-intents/authentications.js';
 import { checkCsrf, csrfToken } from './csrf.js';
@@ -217,6 +217,8 @@ const CSS =
   '.tds .intro{color:#6b6b6b;line-height:1.55;margin:0 0 22px}' +
   '.tds .actions{display:flex;flex-direction:column;gap:10px}' +
   '.tds .actions .btn{width:100%;margin:0}' +
+  '.tds .actions .btn{font:inherit;font-weight:600;padding:12px 16px;cursor:pointer}' +
+  '.tds .btn.go{background:#0570de;color:#fff;border:0}' +
   '.tds .btn.fail{background:#fff;color:#c0123c;border:1px solid #e6b3c0}';
 
 const newNonce = (): string => randomBytes(16).toString('base64');
@@ -246,7 +248,7 @@ function render(intentId: string, what: string, csrf: string, locale: PageLocale
     `<h1>${esc(t.heading)}</h1><p class="what" data-testid="three-d-secure-what">${esc(what)}</p><p class="intro">${esc(t.intro)}</p>` +
     `<form method="post" action="/c/3ds/${esc(encodeURIComponent(intentId))}" class="actions">` +
     `<input type="hidden" name="csrf_token" value="${esc(csrf)}">` +
-    `<button type="submit" class="btn" id="test-source-authorize-3ds" name="action" value="complete">${esc(t.complete)}</button>` +
+    `<button type="submit" class="btn go" id="test-source-authorize-3ds" name="action" value="complete">${esc(t.complete)}</button>` +
     `<button type="submit" class="btn fail" id="test-source-fail-3ds" name="action" value="fail">${esc(t.fail)}</button>` +
     `</form></div>${footHtml(locale)}</main>`;
   return documentHtml(t.title, nonce, body, false, locale);
@@ -280,7 +282,8 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
     const d = await describeAuthentication(ctx, found.auth);
     const what = 'setup' in d ? t.setup : t.payment.replace('{amount}', formatAmount(d.amount, d.currency, locale));
     const nonce = newNonce();
-    return { status: 200, nonce, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce) };
+    const formOrigins = await authenticationOrigins(ctx, found.auth);
+    return { status: 200, nonce, formOrigins, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce) };
   }
 
   async function submit(req: Parameters<PathHandler>[0], intentId: string, requestId: string): Promise<Reply> {
@@ -336,7 +339,7 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
       deps.log.error({ err, requestId, path: '/c/3ds/:id' }, 'authentication page failed');
       reply = message(resolvePageLocale(null, req.headers['accept-language']), 'Error', requestId, false, 500);
     }
-    const headers: Record<string, string> = { ...pageHeaders(reply.nonce), 'Request-Id': requestId, 'Content-Length': String(Buffer.byteLength(reply.html)) };
+    const headers: Record<string, string> = { ...pageHeaders(reply.nonce, reply.formOrigins), 'Request-Id': requestId, 'Content-Length': String(Buffer.byteLength(reply.html)) };
     if (reply.location) headers.Location = reply.location;
     res.writeHead(reply.status, headers);
     res.end(method === 'HEAD' ? undefined : reply.html);
