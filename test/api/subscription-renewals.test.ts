@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import { BUYER, CARD_4242, payOnHostedPage } from '../../src/cli/page.js';
-import { STORES, startServer, type TestServer } from '../helpers/server.js';
+import { accountForKey } from '../../src/api/auth.js';
+import { retryPolicyKey } from '../../src/resources/subscriptions/collect.js';
+import { writeSetting } from '../../src/store/db.js';
+import { assertMatchesSchema } from '../helpers/contract.js';
+import { freshKey, STORES, startServer, type TestServer } from '../helpers/server.js';
 import { advance } from '../helpers/wait.js';
 
 const JAN_1_2026 = Date.UTC(2026, 0, 1) / 1000;
@@ -61,6 +65,8 @@ for (const store of STORES) {
       assert.equal(now.status, 'active');
       assert.equal(now.items.data[0]?.current_period_start, Date.UTC(2027, 0, 1) / 1000);
       assert.equal(now.latest_invoice, renewals[11]?.id);
+      assertMatchesSchema('subscription', now);
+      assertMatchesSchema('invoice', renewals[0]);
 
       const types = await eventTypes(stripe, /^(invoice\.|customer\.subscription\.)/);
       const cycle = ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.updated'];
@@ -251,6 +257,30 @@ for (const store of STORES) {
       assert.equal(paused.status, 'paused');
       const ev = (await stripe.events.list({ type: 'customer.subscription.paused' })).data[0];
       assert.equal((ev?.data.object as Stripe.Subscription).id, sub.id);
+    });
+    it('the account may end failed renewals unpaid instead, on its own retry days; the objects keep Stripe’s shape', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      await writeSetting(server.app.deps.store.db, retryPolicyKey(accountForKey(key)), JSON.stringify({ retryDays: [2], finalAction: 'unpaid' }));
+      const { clock, customer } = await customerOnClock(stripe, 'pm_card_chargeCustomerFail');
+      const price = await monthlyPrice(stripe, 2000);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete' });
+      assert.equal(sub.status, 'incomplete');
+      assertMatchesSchema('subscription', sub);
+      const trial = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await monthlyPrice(stripe, 700, 'Lite')).id }], trial_period_days: 5 });
+      await advance(stripe, clock.id, JAN_1_2026 + 5 * DAY + 60);
+      const pastDue = await stripe.subscriptions.retrieve(trial.id);
+      assert.equal(pastDue.status, 'past_due');
+      assertMatchesSchema('subscription', pastDue);
+      const open = await stripe.invoices.retrieve(pastDue.latest_invoice as string);
+      assert.equal(open.next_payment_attempt, JAN_1_2026 + 7 * DAY);
+      assertMatchesSchema('invoice', open);
+      await advance(stripe, clock.id, JAN_1_2026 + 8 * DAY);
+      const unpaid = await stripe.subscriptions.retrieve(trial.id);
+      assert.equal(unpaid.status, 'unpaid');
+      const last = await stripe.invoices.retrieve(open.id);
+      assert.equal(last.attempt_count, 2);
+      assert.equal(last.status, 'open');
     });
   });
 }
