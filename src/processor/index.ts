@@ -11,8 +11,8 @@ export { describeIban, testIbanDetails, normalizeIban, ibanChecksumValid } from 
 export type { IbanDetails, IbanResult, IbanInputError } from './ibans.js';
 export { isTestIbanPaymentMethodId } from './test-ibans.js';
 export { konbiniScenario, KONBINI_MINUTES, type VoucherPayment, type VoucherExpiry } from './test-konbini.js';
-export { chargeOutcome, attachOutcome } from './outcomes.js';
-export type { ChargeOutcome, AttachOutcome, ChargeOptions, ChargeablePaymentMethod } from './outcomes.js';
+export { chargeOutcome, attachOutcome, refundOutcome } from './outcomes.js';
+export type { ChargeOutcome, AttachOutcome, ChargeOptions, ChargeablePaymentMethod, RefundOutcome } from './outcomes.js';
 export { cardFingerprint, bankAccountFingerprint, ibanFingerprint } from './fingerprint.js';
 export { luhnValid, detectBrand, displayBrand, normalizeNumber, isExpired, fullExpiryYear, checkExpiry } from './card-rules.js';
 export { DECLINES, BANK_FAILURES, type Decline, type BankFailure } from './declines.js';

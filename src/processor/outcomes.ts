@@ -45,6 +45,8 @@ export interface ChargeOptions {
   offSession?: boolean;
   /** The card was set up for future use (SetupIntent or a Checkout save). */
   setUp?: boolean;
+  /** The buyer completed 3D Secure for this payment: no further authentication is asked. */
+  authenticated?: boolean;
 }
 
 const cardIndex = new FingerprintIndex<TestCard>(CARD_FINGERPRINT_SECRET, () => TEST_CARDS.map((c) => [c.number, c] as const));
@@ -68,6 +70,7 @@ async function testBankOf(db: Db, pm: ChargeablePaymentMethod): Promise<TestBank
 }
 
 function needsAuthentication(test: TestCard | undefined, opts: ChargeOptions): boolean {
+  if (opts.authenticated) return false;
   // The hosted page is on-session: authentication counts as completed there (no challenge UI).
   if (!opts.offSession) return false;
   if (test?.authentication === 'always') return true;
@@ -164,4 +167,19 @@ export async function chargeOutcome(db: Db, pm: ChargeablePaymentMethod, amount:
 export async function attachOutcome(db: Db, pm: ChargeablePaymentMethod, opts: { now?: number } = {}): Promise<AttachOutcome> {
   const rule = Object.hasOwn(ATTACH, pm.type) ? ATTACH[pm.type] : undefined;
   return rule ? rule(db, pm, opts) : { status: 'succeeded' };
+}
+
+/**
+ * What refunding a charge made with this payment method does: a card refund succeeds at once,
+ * except Stripe's refund test cards (pending first, or failing later); a bank debit's refund is
+ * pending and succeeds later (docs/decisions.md#charges-and-refunds).
+ */
+export type RefundOutcome = { status: 'succeeded' | 'pending'; later: 'succeeded' | 'failed' | null };
+
+export async function refundOutcome(db: Db, pm: ChargeablePaymentMethod): Promise<RefundOutcome> {
+  if (pm.type === 'us_bank_account' || pm.type === 'sepa_debit') return { status: 'pending', later: 'succeeded' };
+  const test = pm.type === 'card' ? await testCardOf(db, pm) : undefined;
+  if (test?.refund === 'pending') return { status: 'pending', later: 'succeeded' };
+  if (test?.refund === 'fails') return { status: 'succeeded', later: 'failed' };
+  return { status: 'succeeded', later: null };
 }

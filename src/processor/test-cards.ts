@@ -29,6 +29,8 @@ export interface TestCard {
   /** What a payment does once a requested authentication was attempted (3DS errors). */
   authenticationError?: Decline;
   threeDSecureSupported?: boolean;
+  /** Refunds of its charges: `pending` stays pending a while, then succeeds; `fails` succeeds, then fails. */
+  refund?: 'pending' | 'fails';
   /** Verification checks that fail when the value is provided (Radar test cards). */
   checks?: { cvc?: 'fail'; line1?: 'fail' | 'unavailable'; postal_code?: 'fail' | 'unavailable' };
 }
@@ -201,11 +203,11 @@ export const TEST_CARDS: readonly TestCard[] = [
   card({ number: '4000000000003055', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_threeDSecureOptional'], tokens: ['tok_threeDSecureOptional'] }),
   card({ number: '4000000000003097', brand: 'visa', funding: 'credit', authenticationError: DECLINES.processingError, paymentMethods: ['pm_card_threeDSecureOptionalProcessingError'], tokens: ['tok_threeDSecureOptionalProcessingError'] }),
 
-  // Charges that succeed (disputes, refunds and balances are not simulated).
+  // Charges that succeed (disputes and balances are not simulated; refunds are, docs/decisions.md#charges-and-refunds).
   card({ number: '4000000000000077', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_bypassPending'], tokens: ['tok_bypassPending'] }),
   card({ number: '4000000000000259', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_createDispute'], tokens: ['tok_createDispute'] }),
-  card({ number: '4000000000007726', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_pendingRefund'], tokens: ['tok_pendingRefund'] }),
-  card({ number: '4000000000005126', brand: 'visa', funding: 'credit', paymentMethods: ['pm_card_refundFail'], tokens: ['tok_refundFail'] }),
+  card({ number: '4000000000007726', brand: 'visa', funding: 'credit', refund: 'pending', paymentMethods: ['pm_card_pendingRefund'], tokens: ['tok_pendingRefund'] }),
+  card({ number: '4000000000005126', brand: 'visa', funding: 'credit', refund: 'fails', paymentMethods: ['pm_card_refundFail'], tokens: ['tok_refundFail'] }),
 ];
 
 const byNumber = new Map(TEST_CARDS.map((c) => [c.number, c]));
