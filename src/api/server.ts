@@ -144,14 +144,14 @@ async function runRead(
   const reader = deps.store.reader;
   if (reader && reader !== deps.store.db) {
     try {
-      return { status: 200, body: await runRoute(makeCtx(deps, account, reader, requestId), route, apiReq, expand) };
+      return runRoute(makeCtx(deps, account, reader, requestId), route, apiReq, expand);
     } catch (err) {
       // A GET that also writes (materialising `pm_card_visa`, say) runs again on the main
       // connection; its first write failed before changing anything.
       if (!isReadOnlyError(err)) throw err;
     }
   }
-  return { status: 200, body: await runRoute(makeCtx(deps, account, deps.store.db, requestId), route, apiReq, expand) };
+  return runRoute(makeCtx(deps, account, deps.store.db, requestId), route, apiReq, expand);
 }
 
 /**
@@ -182,7 +182,7 @@ async function runWrite(
       }
       const ctx = makeCtx(deps, account, tx, requestId, key);
       ctx.afterCommit = hooks;
-      const out: Response = { status: 200, body: await runRoute(ctx, route, apiReq, expand) };
+      const out: Response = await runRoute(ctx, route, apiReq, expand);
       if (key) await remember(tx, account, key, hash, { ...out, requestId }, now);
       return out;
     });
@@ -233,13 +233,18 @@ function replayOf(stored: StoredResponse): Response {
   return { status: stored.status, body: stored.body, replayed: true, originalRequestId: stored.requestId };
 }
 
-/** The route's result as JSON: stored JSON as is when nothing is expanded, else the object expanded first. */
-async function runRoute(ctx: Ctx, route: Route, apiReq: ApiRequest, expand: string[]): Promise<string> {
+/**
+ * The route's result as JSON: stored JSON as is when nothing is expanded, else the object expanded
+ * first. A StripeError *returned* (not thrown) is an answer whose writes still commit: a declined
+ * PaymentIntent confirmation keeps its failed charge and events (docs/decisions.md#paymentintents).
+ */
+async function runRoute(ctx: Ctx, route: Route, apiReq: ApiRequest, expand: string[]): Promise<Response> {
   const result = await route.handler(ctx, apiReq);
-  if (expand.length === 0) return serialize(result);
+  if (result instanceof StripeError) return { status: result.status, body: JSON.stringify(result.toJSON()) };
+  if (expand.length === 0) return { status: 200, body: serialize(result) };
   const object = materialize(result);
   await expandObject(ctx, object, expand);
-  return JSON.stringify(object);
+  return { status: 200, body: JSON.stringify(object) };
 }
 
 /** Stripe's error body for a StripeError; anything else is logged and answered as a 500 `api_error`. */

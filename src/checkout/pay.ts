@@ -9,6 +9,7 @@ import { saveSession } from '../resources/checkout-sessions/store.js';
 import { intentShipping } from '../resources/checkout-sessions/stored.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
+import { chargeAttempt } from '../resources/payment-intents/charging.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { createSucceededSetupIntent, succeedCheckoutSetupIntent } from '../resources/setup-intents/service.js';
 import type { CompletionForm } from './contract.js';
@@ -59,8 +60,9 @@ export async function sessionPaymentIntent(ctx: Ctx, i: Omit<PayInput, 'outcome'
 /** A declined payment-mode attempt: the PaymentIntent keeps the error, the session stays open. */
 export async function recordDecline(ctx: Ctx, i: Omit<PayInput, 'outcome'> & { outcome: Extract<ChargeOutcome, { status: 'declined' }> }): Promise<void> {
   const pi = await sessionPaymentIntent(ctx, i);
+  const charged = await chargeAttempt(ctx, pi, i.pm, i.outcome, i.now);
   const failed: PaymentIntent = {
-    ...pi,
+    ...charged,
     status: 'requires_payment_method',
     payment_method: null,
     last_payment_error: {
@@ -69,6 +71,7 @@ export async function recordDecline(ctx: Ctx, i: Omit<PayInput, 'outcome'> & { o
       decline_code: i.outcome.decline_code,
       message: i.outcome.message,
       payment_method: i.pm,
+      charge: charged.latest_charge,
     },
   };
   await transitionPaymentIntent(ctx, pi, failed, i.now);
@@ -97,7 +100,7 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
   }
   if (s.mode === 'subscription') return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [] });
 
-  const pi = await sessionPaymentIntent(ctx, i);
+  const pi = await chargeAttempt(ctx, await sessionPaymentIntent(ctx, i), i.pm, i.outcome, i.now);
   const later = await startDelayedPayment(ctx, pi, i);
   if (later) return later;
   const held = await holdForCapture(ctx, pi, i);

@@ -15,6 +15,7 @@ import { findPaymentMethod } from '../resources/payment-methods/service.js';
 import { invoiceSettledPayment } from './invoice-payment.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { findPaymentIntent, transitionPaymentIntent, type PaymentError, type PaymentIntent } from '../resources/payment-intents/service.js';
+import { settleAttemptCharge } from '../resources/payment-intents/charging.js';
 import { schedule, type Job } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 
@@ -104,7 +105,8 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   if (result === 'pending') return;
 
   if (result === 'paid') {
-    await transitionPaymentIntent(ctx, pi, { ...pi, status: 'succeeded', amount_received: pi.amount, next_action: null }, now);
+    const charged = await settleAttemptCharge(ctx, pi, pm, undefined, now);
+    await transitionPaymentIntent(ctx, pi, { ...charged, status: 'succeeded', amount_received: pi.amount, next_action: null }, now);
     if (session) {
       const paid: StoredSession = { ...session, payment_status: 'paid', ...(await invoiceSettledPayment(ctx, session, pi.id, now)) };
       await saveSession(ctx, paid);
@@ -112,12 +114,13 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
     }
     return;
   }
+  await settleAttemptCharge(ctx, pi, pm, result, now);
   const failed: PaymentIntent = {
     ...pi,
     status: 'requires_payment_method',
     payment_method: null,
     next_action: null,
-    last_payment_error: { ...result, payment_method: pm },
+    last_payment_error: { ...result, payment_method: pm, ...(pi.latest_charge ? { charge: pi.latest_charge } : {}) },
   };
   await transitionPaymentIntent(ctx, pi, failed, now);
   if (session) await emit(ctx, 'checkout.session.async_payment_failed', present(session), undefined, now);

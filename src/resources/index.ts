@@ -3,6 +3,7 @@
  * description (resources/module.ts). Adding a resource is its folder and one line here
  * (docs/architecture.md#adding-a-resource).
  */
+import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
 import { customersModule } from './customers/index.js';
@@ -36,6 +37,7 @@ export const resources: readonly ResourceModule[] = [
   checkoutSessionsModule,
   paymentPagesModule,
   paymentIntentsModule,
+  chargesModule,
   setupIntentsModule,
   subscriptionsModule,
   invoicesModule,

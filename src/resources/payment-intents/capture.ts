@@ -11,6 +11,7 @@ import { bool, int, mergeMetadata, metadata, obj, oneOf, parseParams, str, type 
 import { sessionOfPaymentIntent } from '../checkout-sessions/store.js';
 import { findCustomer } from '../customers/service.js';
 import { businessNow } from '../test-clocks/store.js';
+import { captureCharge, releaseCharge } from '../charges/service.js';
 import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** Params whose sub-fields have no offline effect: accepted as sent. */
@@ -84,7 +85,9 @@ export async function capturePaymentIntent(ctx: Ctx, id: string, params: FormObj
     ...(p.application_fee_amount !== undefined ? { application_fee_amount: p.application_fee_amount } : {}),
     ...(p.transfer_data?.amount !== undefined && pi.transfer_data ? { transfer_data: { ...pi.transfer_data, amount: p.transfer_data.amount } } : {}),
   };
-  return transitionPaymentIntent(ctx, pi, captured, await nowFor(ctx, pi));
+  const now = await nowFor(ctx, pi);
+  if (pi.latest_charge) await captureCharge(ctx, pi.latest_charge, amount, now);
+  return transitionPaymentIntent(ctx, pi, captured, now);
 }
 
 /** Cancels a PaymentIntent that has not succeeded: an authorisation is released, nothing is charged. */
@@ -104,6 +107,8 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
   }
   const now = await nowFor(ctx, pi);
   const canceled: PaymentIntent = { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: p.cancellation_reason ?? null, next_action: null };
+  // A held authorisation is released: its charge counts as refunded (docs/decisions.md#charges-and-refunds).
+  if (pi.status === 'requires_capture' && pi.latest_charge) await releaseCharge(ctx, pi.latest_charge, now);
   return transitionPaymentIntent(ctx, pi, canceled, now);
 }
 

@@ -1,16 +1,24 @@
+import type { Route } from '../../api/router.js';
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
+import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent } from './api.js';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
 import { paymentIntents } from './service.js';
 
-/** PaymentIntents: retrieve and list `/v1/payment_intents` (Checkout creates them), capture and cancel. */
+const routes: Route[] = [
+  { method: 'POST', path: '/v1/payment_intents', handler: (ctx, req) => createPaymentIntentApi(ctx, req.params) },
+  ...readRoutes({ base: '/v1/payment_intents', table: paymentIntents, kind: 'payment_intent', filters: { customer: 'customer_id' } }),
+  { method: 'POST', path: '/v1/payment_intents/:id', handler: (ctx, req) => updatePaymentIntent(ctx, req.path.id as string, req.params) },
+  { method: 'POST', path: '/v1/payment_intents/:id/confirm', handler: (ctx, req) => confirmPaymentIntent(ctx, req.path.id as string, req.params) },
+  { method: 'POST', path: '/v1/payment_intents/:id/capture', handler: (ctx, req) => capturePaymentIntent(ctx, req.path.id as string, req.params) },
+  { method: 'POST', path: '/v1/payment_intents/:id/cancel', handler: (ctx, req) => cancelPaymentIntent(ctx, req.path.id as string, req.params) },
+  { method: 'POST', path: '/v1/payment_intents/:id/increment_authorization', handler: (ctx, req) => incrementAuthorization(ctx, req.path.id as string, req.params) },
+];
+
+/** PaymentIntents `/v1/payment_intents`: create, retrieve, update, list, confirm, capture, cancel (docs/decisions.md#paymentintents). */
 export const paymentIntentsModule: ResourceModule = {
   name: 'payment-intents',
-  routes: [
-    ...readRoutes({ base: '/v1/payment_intents', table: paymentIntents, kind: 'payment_intent', filters: { customer: 'customer_id' } }),
-    { method: 'POST', path: '/v1/payment_intents/:id/capture', handler: (ctx, req) => capturePaymentIntent(ctx, req.path.id as string, req.params) },
-    { method: 'POST', path: '/v1/payment_intents/:id/cancel', handler: (ctx, req) => cancelPaymentIntent(ctx, req.path.id as string, req.params) },
-  ],
+  routes,
   expandable: { pi_: (ctx, id) => paymentIntents.get(ctx.db, ctx.account, id) },
   events: ['payment_intent.created', 'payment_intent.processing', 'payment_intent.requires_action', 'payment_intent.succeeded', 'payment_intent.payment_failed',
     'payment_intent.amount_capturable_updated', 'payment_intent.canceled'],

@@ -5,7 +5,7 @@ import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
 import type { Address } from '../shared/params.js';
 
-export type PaymentIntentStatus = 'requires_payment_method' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
+export type PaymentIntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
 
 /** `next_action` while a payment waits on the buyer (a konbini voucher to pay at a store). */
 export type NextAction = { type: string } & Record<string, unknown>;
@@ -16,25 +16,27 @@ export interface PaymentError {
   decline_code?: string;
   message: string;
   payment_method: object | null;
+  /** The failed attempt's charge. */
+  charge?: string | null;
 }
 
 /** A PaymentIntent at the current API version (stripe-node 23 `PaymentIntent`). */
 export interface PaymentIntent {
   id: string;
   object: 'payment_intent';
-  allowed_payment_method_types: null;
+  allowed_payment_method_types: string[] | null;
   amount: number;
   amount_capturable: number;
   amount_details: { tip: Record<string, never> };
   amount_received: number;
   application: null;
   application_fee_amount: number | null;
-  automatic_payment_methods: null;
+  automatic_payment_methods: { allow_redirects?: 'always' | 'never'; enabled: boolean } | null;
   canceled_at: number | null;
   cancellation_reason: 'abandoned' | 'automatic' | 'duplicate' | 'expired' | 'failed_invoice' | 'fraudulent' | 'requested_by_customer' | 'void_invoice' | null;
   capture_method: 'automatic' | 'automatic_async' | 'manual';
   client_secret: string;
-  confirmation_method: 'automatic';
+  confirmation_method: 'automatic' | 'manual';
   created: number;
   currency: string;
   customer: string | null;
@@ -42,7 +44,7 @@ export interface PaymentIntent {
   description: string | null;
   excluded_payment_method_types: null;
   last_payment_error: PaymentError | null;
-  latest_charge: null;
+  latest_charge: string | null;
   livemode: false;
   managed_payments: null;
   metadata: Metadata;
@@ -57,7 +59,7 @@ export interface PaymentIntent {
   receipt_email: string | null;
   review: null;
   setup_future_usage: 'on_session' | 'off_session' | null;
-  shipping: { address: Address; name: string; carrier: null; phone: null; tracking_number: null } | null;
+  shipping: { address: Address; name: string; carrier: string | null; phone: string | null; tracking_number: string | null } | null;
   source: null;
   statement_descriptor: string | null;
   statement_descriptor_suffix: string | null;
@@ -79,7 +81,7 @@ export interface NewPaymentIntent {
   description?: string | null;
   receiptEmail?: string | null;
   setupFutureUsage?: 'on_session' | 'off_session' | null;
-  shipping?: { address: Address; name: string } | null;
+  shipping?: { address: Address; name: string; carrier?: string | null; phone?: string | null; tracking_number?: string | null } | null;
   created: number;
   captureMethod?: 'automatic' | 'automatic_async' | 'manual';
   statementDescriptor?: string | null;
@@ -89,6 +91,9 @@ export interface NewPaymentIntent {
   onBehalfOf?: string | null;
   transferData?: { amount?: number; destination: string } | null;
   transferGroup?: string | null;
+  automaticPaymentMethods?: PaymentIntent['automatic_payment_methods'];
+  allowedPaymentMethodTypes?: string[] | null;
+  confirmationMethod?: 'automatic' | 'manual';
 }
 
 const columns = (pi: PaymentIntent) => ({ customer_id: pi.customer, status: pi.status });
@@ -115,19 +120,19 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
   const pi: PaymentIntent = {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: n.allowedPaymentMethodTypes ?? null,
     amount: n.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
     amount_received: 0,
     application: null,
     application_fee_amount: n.applicationFeeAmount ?? null,
-    automatic_payment_methods: null,
+    automatic_payment_methods: n.automaticPaymentMethods ?? null,
     canceled_at: null,
     cancellation_reason: null,
     capture_method: n.captureMethod ?? 'automatic_async',
     client_secret: `${id}_secret_${randomToken(24)}`,
-    confirmation_method: 'automatic',
+    confirmation_method: n.confirmationMethod ?? 'automatic',
     created: n.created,
     currency: n.currency,
     customer: n.customer,
@@ -150,7 +155,7 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
     receipt_email: n.receiptEmail ?? null,
     review: null,
     setup_future_usage: n.setupFutureUsage ?? null,
-    shipping: n.shipping ? { ...n.shipping, carrier: null, phone: null, tracking_number: null } : null,
+    shipping: n.shipping ? { carrier: null, phone: null, tracking_number: null, ...n.shipping } : null,
     source: null,
     statement_descriptor: n.statementDescriptor ?? null,
     statement_descriptor_suffix: n.statementDescriptorSuffix ?? null,

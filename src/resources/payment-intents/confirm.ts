@@ -1,0 +1,137 @@
+/**
+ * Confirming a PaymentIntent: one payment attempt with its payment method, answered by the
+ * processor (the same rules as the hosted page), with its charge, status and events
+ * (docs/decisions.md#paymentintents).
+ */
+import type { Ctx } from '../../api/context.js';
+import { errors, type StripeError } from '../../api/errors.js';
+import { checkTypeAmount, findPaymentMethodType } from '../../payment-method-types/index.js';
+import { requireAuthentication } from '../../checkout/authentication.js';
+import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
+import { schedule } from '../../scheduler/jobs.js';
+import { findCustomer } from '../customers/service.js';
+import type { Customer } from '../customers/shape.js';
+import { attachToCustomer } from '../payment-methods/service.js';
+import type { PaymentMethod } from '../payment-methods/shape.js';
+import { businessNow } from '../test-clocks/store.js';
+import { chargeAttempt } from './charging.js';
+import { transitionPaymentIntent, type PaymentIntent } from './service.js';
+
+/** The job that settles a delayed payment; the checkout-sessions module runs it (checkout/settle.ts). */
+const SETTLE_JOB = 'payment_intent.settle';
+
+export interface AttemptOptions {
+  offSession: boolean;
+  returnUrl?: string | undefined;
+  errorOnRequiresAction?: boolean | undefined;
+  /** The buyer completed 3D Secure for this attempt. */
+  authenticated?: boolean | undefined;
+}
+
+/** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
+export interface AttemptResult {
+  pi: PaymentIntent;
+  error?: StripeError;
+}
+
+/** `payment_method_options.card.request_three_d_secure`, if the merchant asked. */
+function requestedThreeDSecure(pi: PaymentIntent): ThreeDSecureRequest | undefined {
+  return (pi.payment_method_options.card as { request_three_d_secure?: ThreeDSecureRequest } | undefined)?.request_three_d_secure;
+}
+
+/** Business time of the PaymentIntent's customer (its test clock), else the wall clock. */
+export async function intentNow(ctx: Ctx, pi: { customer: string | null }): Promise<number> {
+  const customer = pi.customer ? await findCustomer(ctx, pi.customer) : undefined;
+  return businessNow(ctx, (customer as { test_clock?: string | null } | undefined)?.test_clock ?? null);
+}
+
+async function testClockOf(ctx: Ctx, customerId: string | null): Promise<string | null> {
+  const customer = customerId ? await findCustomer(ctx, customerId) : undefined;
+  return (customer as { test_clock?: string | null } | undefined)?.test_clock ?? null;
+}
+
+/** Refuses a payment method the PaymentIntent cannot use, as Stripe does. */
+function checkUsable(pi: PaymentIntent, pm: PaymentMethod): void {
+  const allowed = pi.automatic_payment_methods?.enabled === true || pi.payment_method_types.includes(pm.type);
+  if (!allowed) {
+    throw errors.invalid(
+      `The PaymentMethod provided (${pm.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}. Alternatively update the allowed payment_method_types for this PaymentIntent to include "${pm.type}".`,
+      'payment_method',
+      'payment_intent_incompatible_payment_method',
+    );
+  }
+  if (pm.customer !== null && pi.customer === null) {
+    throw errors.invalid(
+      `The provided PaymentMethod belongs to a Customer, but you did not provide a Customer on this PaymentIntent. Pass the customer (${pm.customer}) together with the payment method.`,
+      'payment_method',
+    );
+  }
+  if (pm.customer !== null && pi.customer !== null && pm.customer !== pi.customer) {
+    throw errors.invalid(`The provided PaymentMethod belongs to a different Customer than the PaymentIntent's (${pi.customer}).`, 'payment_method');
+  }
+  const type = findPaymentMethodType(pm.type);
+  if (type) checkTypeAmount(type, pi.amount, pi.currency);
+  if (type?.voucher) {
+    throw errors.invalid(`PaymentIntents paid by ${pm.type} are confirmed on the hosted payment page (Checkout) in OpenCheckout.`, 'payment_method', 'payment_method_unactivated');
+  }
+}
+
+/** `setup_future_usage` saves the payment method to the PaymentIntent's customer once it is paid or held. */
+async function saveForFuture(ctx: Ctx, pi: PaymentIntent, pm: PaymentMethod, now: number): Promise<void> {
+  const usage = pi.setup_future_usage ?? (pi.payment_method_options.card as { setup_future_usage?: string } | undefined)?.setup_future_usage;
+  if (!pi.customer || (usage !== 'on_session' && usage !== 'off_session') || pm.customer === pi.customer) return;
+  const customer = await findCustomer(ctx, pi.customer);
+  if (!customer || 'deleted' in customer) return;
+  await attachToCustomer(ctx, pm, customer as Customer, { now });
+}
+
+/**
+ * One payment attempt of `pi` with `pm` (already stored): the processor decides; the charge, the
+ * PaymentIntent's new status and their events are written. A decline is returned as an error to
+ * answer (402) while the writes commit, as on Stripe.
+ */
+export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMethod, o: AttemptOptions): Promise<AttemptResult> {
+  checkUsable(pi, pm);
+  const now = await intentNow(ctx, pi);
+  const base: PaymentIntent = { ...pi, payment_method: pm.id, next_action: null, cancellation_reason: null };
+  const setUp = pm.customer !== null;
+  // 3D Secure first, by the processor's rules (docs/decisions.md#3d-secure).
+  const need = o.authenticated
+    ? ({ status: 'not_required' } as const)
+    : await authenticationNeed(ctx.db, pm, { offSession: o.offSession, setUp, request: requestedThreeDSecure(pi) });
+  if (need.status === 'required' && !o.errorOnRequiresAction) {
+    const nextAction = await requireAuthentication(ctx, { intent: pi, paymentMethod: pm.id, returnUrl: o.returnUrl ?? null, now });
+    const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };
+    return { pi: await transitionPaymentIntent(ctx, pi, waiting, now) };
+  }
+  const outcome: ChargeOutcome =
+    need.status === 'declined'
+      ? need
+      : need.status === 'required'
+        ? { status: 'declined', ...DECLINES.authenticationRequired }
+        : await chargeOutcome(ctx.db, pm, pi.amount, { now, offSession: o.offSession, setUp, authenticated: o.authenticated ?? false });
+  if (outcome.status === 'declined') {
+    const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated);
+    const failed: PaymentIntent = {
+      ...charged,
+      status: 'requires_payment_method',
+      payment_method: null,
+      last_payment_error: { type: 'card_error', code: outcome.code, decline_code: outcome.decline_code, message: outcome.message, payment_method: pm, charge: charged.latest_charge },
+    };
+    const after = await transitionPaymentIntent(ctx, pi, failed, now);
+    const error = errors.card(outcome.code, outcome.message, { decline_code: outcome.decline_code, payment_intent: after, payment_method: pm });
+    return { pi: after, error };
+  }
+  const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated);
+  let next: PaymentIntent;
+  if (outcome.status === 'processing') {
+    next = { ...charged, status: 'processing', last_payment_error: null, processing: null };
+    await schedule(ctx, SETTLE_JOB, pi.id, now + (outcome.delayed ? Math.max(KONBINI_MINUTES, ctx.deps.config.settlementDelaySeconds) : ctx.deps.config.settlementDelaySeconds), await testClockOf(ctx, pi.customer));
+  } else if (pi.capture_method === 'manual') {
+    next = { ...charged, status: 'requires_capture', amount_capturable: pi.amount, last_payment_error: null };
+  } else {
+    next = { ...charged, status: 'succeeded', amount_received: pi.amount, last_payment_error: null };
+  }
+  await saveForFuture(ctx, next, pm, now);
+  return { pi: await transitionPaymentIntent(ctx, pi, next, now) };
+}
