@@ -208,6 +208,13 @@ for (const store of STORES) {
       assert.equal(inv.amount_paid, 0);
       const resumed = await stripe.subscriptions.update(sub.id, { pause_collection: '' });
       assert.equal(resumed.pause_collection, null);
+      // Paused until a date: the renewal after it is charged again, and the pause is gone.
+      const until = Date.UTC(2026, 1, 20) / 1000;
+      await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'keep_as_draft', resumes_at: until } });
+      await advance(stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 + 60);
+      const charged = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(charged.pause_collection, null);
+      assert.equal((await stripe.invoices.retrieve(charged.latest_invoice as string)).status, 'paid');
     });
 
     it('a paused subscription resumes with a new period billed now', async () => {

@@ -75,8 +75,11 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
     return scheduleSubscriptionJobs(ctx, noPaymentMethod);
   }
   const next = nextPeriodEnd(sub, end);
+  // Collection paused until `resumes_at` is collected again from then on.
+  const resumes = sub.pause_collection?.resumes_at;
   const renewed: Subscription = {
     ...sub,
+    pause_collection: resumes !== undefined && resumes !== null && resumes <= now ? null : sub.pause_collection,
     status: sub.status === 'trialing' ? 'active' : sub.status,
     items: { ...sub.items, data: sub.items.data.map((i) => ({ ...i, current_period_start: end, current_period_end: next })) },
   };
