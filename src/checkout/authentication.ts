@@ -187,7 +187,7 @@ export async function finishAuthentication(
 ): Promise<AuthenticationEnd | undefined> {
   const auth = await lockAuthentication(ctx, id);
   if (!auth) return undefined;
-  if (auth.status !== 'pending') return endOf(ctx, auth, auth.status === 'succeeded');
+  if (auth.status !== 'pending') return endOf(ctx, auth, auth.status === 'succeeded' && (await intentWentOn(ctx, auth)));
   await saveAuthentication(ctx, { ...auth, status: completed ? 'succeeded' : 'failed' });
   if (auth.checkout_session) {
     if (completed) {
@@ -207,6 +207,13 @@ export async function finishAuthentication(
   const now = await businessNow(ctx, null);
   const after = await finishPaymentIntent(ctx, pi, completed, now);
   return endOf(ctx, auth, after.status === 'succeeded' || after.status === 'requires_capture');
+}
+
+/** Whether the intent went on after its authentication (a decline after it counts as not). */
+async function intentWentOn(ctx: Ctx, auth: IntentAuthentication): Promise<boolean> {
+  if (auth.intent === 'setup_intent') return (await requireSetupIntent(ctx, auth.id)).status === 'succeeded';
+  const status = (await findPaymentIntent(ctx, auth.id))?.status;
+  return status === 'succeeded' || status === 'requires_capture' || status === 'processing';
 }
 
 /** A Checkout Session's intent after a failed authentication: the session stays open for another try. */

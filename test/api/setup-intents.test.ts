@@ -131,6 +131,32 @@ for (const store of STORES) {
       assert.equal(err.param, 'payment_method_options[card][request_three_d_secure]');
     });
 
+    it('4000 0000 0000 3097 with request_three_d_secure any: authenticated, then processing_error; redirect_status=failed', async () => {
+      const stripe = server.stripe(freshKey());
+      const si = await stripe.setupIntents.create({
+        payment_method: 'pm_card_threeDSecureOptionalProcessingError',
+        confirm: true,
+        return_url: 'https://merchant.example/back',
+        payment_method_options: { card: { request_three_d_secure: 'any' } },
+      });
+      assert.equal(si.status, 'requires_action');
+      const url = si.next_action?.redirect_to_url?.url as string;
+      const html = await (await fetch(url)).text();
+      assert.match(html, /Save a card for future payments/);
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1] as string;
+      const post = () => fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, action: 'complete' }) });
+      const res = await post();
+      assert.equal(new URL(res.headers.get('location') as string).searchParams.get('redirect_status'), 'failed');
+      const failed = await stripe.setupIntents.retrieve(si.id);
+      assert.equal(failed.status, 'requires_payment_method');
+      assert.equal(failed.last_setup_error?.code, 'processing_error');
+      // Pressing again changes nothing.
+      assert.equal(new URL((await post()).headers.get('location') as string).searchParams.get('redirect_status'), 'failed');
+      assert.equal((await stripe.setupIntents.retrieve(si.id)).status, 'requires_payment_method');
+      // Off-session cards are not asked here: 4000 0038 0000 0446 is already set up.
+      assert.equal((await stripe.setupIntents.create({ payment_method: 'pm_card_authenticationRequiredSetupForOffSession', confirm: true })).status, 'succeeded');
+    });
+
     it('cancels with a cancellation_reason and emits setup_intent.canceled', async () => {
       const key = freshKey();
       const stripe = server.stripe(key);
