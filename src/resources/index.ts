@@ -15,6 +15,7 @@ import { paymentIntentsModule } from './payment-intents/index.js';
 import { paymentMethodsModule } from './payment-methods/index.js';
 import { paymentPagesModule } from './payment-pages/index.js';
 import { pricesModule } from './prices/index.js';
+import { refundsModule } from './refunds/index.js';
 import { productsModule } from './products/index.js';
 import { promotionCodesModule } from './promotion-codes/index.js';
 import { setupIntentsModule } from './setup-intents/index.js';
@@ -38,6 +39,7 @@ export const resources: readonly ResourceModule[] = [
   paymentPagesModule,
   paymentIntentsModule,
   chargesModule,
+  refundsModule,
   setupIntentsModule,
   subscriptionsModule,
   invoicesModule,
