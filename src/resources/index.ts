@@ -6,6 +6,7 @@
 import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
+import { creditNotesModule } from './credit-notes/index.js';
 import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { invoiceItemsModule } from './invoice-items/index.js';
@@ -44,6 +45,7 @@ export const resources: readonly ResourceModule[] = [
   subscriptionsModule,
   invoicesModule,
   invoiceItemsModule,
+  creditNotesModule,
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,

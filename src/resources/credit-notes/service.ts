@@ -1,0 +1,278 @@
+/**
+ * Credit notes (`/v1/credit_notes`): amounts credited against an open or paid invoice
+ * (docs/decisions.md#credit-notes).
+ */
+import type { Ctx } from '../../api/context.js';
+import { errors } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { newId } from '../../api/ids.js';
+import { listObject, listParams, pageInMemory, toPage, type ListObject } from '../../api/list.js';
+import { arr, int, mergeMetadata, metadata, obj, oneOf, parseParams, required, str } from '../../api/params.js';
+import { RawJson } from '../../api/raw.js';
+import { emit, previousAttributes } from '../../events/emit.js';
+import type { Filter } from '../../store/objects.js';
+import { lockCustomer, saveCustomer } from '../customers/service.js';
+import { applyCreditNote, creditable, invoiceForCredit } from '../invoices/credit.js';
+import { accepted } from '../invoices/params.js';
+import type { Invoice } from '../invoices/service.js';
+import { businessNow } from '../test-clocks/store.js';
+import { creditNoteColumns, creditNotes, type CreditNote } from './store.js';
+
+const REASONS = ['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory'] as const;
+
+const createShape = {
+  invoice: required(str({ max: 5000 })),
+  amount: int({ min: 0 }),
+  credit_amount: int({ min: 0 }),
+  effective_at: int({ min: 0 }),
+  email_type: oneOf(['credit_note', 'none'] as const),
+  lines: arr(
+    obj({
+      amount: int({ min: 0 }),
+      description: str({ max: 5000 }),
+      invoice_line_item: str({ max: 5000 }),
+      metadata: metadata(),
+      quantity: int({ min: 0 }),
+      tax_amounts: accepted(),
+      tax_rates: accepted(),
+      type: required(oneOf(['custom_line_item', 'invoice_line_item'] as const)),
+      unit_amount: int({ min: 0 }),
+      unit_amount_decimal: str({ max: 30, pattern: /^\d{1,15}(\.\d{1,12})?$/ }),
+    }),
+  ),
+  memo: str({ max: 5000 }),
+  metadata: metadata(),
+  out_of_band_amount: int({ min: 0 }),
+  reason: oneOf(REASONS),
+  refund_amount: int({ min: 0 }),
+  refunds: accepted(),
+  shipping_cost: accepted(),
+};
+type CreateParams = ReturnType<typeof parseCreate>;
+const parseCreate = (params: FormObject) => parseParams(createShape, params);
+
+type InvoiceLine = { id: string; amount: number; quantity: number | null; description: string | null };
+
+/** The credit note's lines (`cnli_`) and their sum, from `lines` or else from `amount`. */
+function creditLines(inv: Invoice, p: CreateParams, cnId: string) {
+  const invoiceLines = (inv.lines as { data: InvoiceLine[] }).data;
+  if (p.lines === undefined) {
+    if (p.amount === undefined) throw errors.invalid('You must pass either `amount` or `lines` to create a credit note.', 'amount');
+    return { lines: [] as object[], subtotal: p.amount };
+  }
+  const lines = p.lines.map((l, i) => {
+    const at = `lines[${i}]`;
+    let amount: number;
+    let quantity = l.quantity ?? 1;
+    let unit: number | null;
+    let invoiceLine: string | null = null;
+    let description = l.description ?? null;
+    if (l.type === 'invoice_line_item') {
+      if (l.invoice_line_item === undefined) throw errors.missingParam(`${at}[invoice_line_item]`);
+      const line = invoiceLines.find((x) => x.id === l.invoice_line_item);
+      if (!line) throw errors.missingResource('line_item', l.invoice_line_item, `${at}[invoice_line_item]`);
+      invoiceLine = line.id;
+      description ??= line.description;
+      const lineQty = line.quantity ?? 1;
+      if (l.amount !== undefined) {
+        amount = l.amount;
+        unit = null;
+      } else {
+        quantity = l.quantity ?? lineQty;
+        if (quantity > lineQty) throw errors.invalid(`The quantity (${quantity}) is more than the invoice line item's quantity (${lineQty}).`, `${at}[quantity]`);
+        amount = lineQty === 0 ? 0 : Math.round((line.amount * quantity) / lineQty);
+        unit = lineQty === 0 ? 0 : Math.round(line.amount / lineQty);
+      }
+      if (amount > line.amount) throw errors.invalid(`The amount (${amount}) is more than the invoice line item's amount (${line.amount}).`, `${at}[amount]`);
+    } else {
+      const u = l.unit_amount ?? (l.unit_amount_decimal !== undefined ? Math.round(Number(l.unit_amount_decimal)) : undefined);
+      if (u === undefined) throw errors.missingParam(`${at}[unit_amount]`);
+      unit = u;
+      amount = u * quantity;
+    }
+    return {
+      id: newId('cnli_'),
+      object: 'credit_note_line_item',
+      amount,
+      description,
+      discount_amount: 0,
+      discount_amounts: [],
+      ...(invoiceLine ? { invoice_line_item: invoiceLine } : {}),
+      livemode: false,
+      metadata: mergeMetadata({}, l.metadata),
+      pretax_credit_amounts: [],
+      quantity,
+      tax_rates: [],
+      taxes: [],
+      type: l.type,
+      unit_amount: unit,
+      unit_amount_decimal: unit === null ? null : String(unit),
+      credit_note: cnId,
+    };
+  });
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  if (p.amount !== undefined && p.amount !== subtotal) {
+    throw errors.invalid(`The amount (${p.amount}) must equal the sum of the lines (${subtotal}).`, 'amount');
+  }
+  return { lines: lines.map(({ credit_note: _cn, ...l }) => l), subtotal };
+}
+
+/** How a post-payment credit note is settled: refunded, credited to the balance, or out of band; adding up to its total. */
+function settlement(p: CreateParams, total: number, type: 'pre_payment' | 'post_payment') {
+  const refund = p.refund_amount ?? 0;
+  const outOfBand = p.out_of_band_amount ?? 0;
+  if (type === 'pre_payment') {
+    if (refund > 0 || (p.credit_amount ?? 0) > 0 || outOfBand > 0) {
+      throw errors.invalid('`refund_amount`, `credit_amount` and `out_of_band_amount` apply to a credit note of a paid invoice only.', p.refund_amount ? 'refund_amount' : p.credit_amount ? 'credit_amount' : 'out_of_band_amount');
+    }
+    return { refund: 0, credit: 0, outOfBand: 0 };
+  }
+  const credit = p.credit_amount ?? Math.max(0, total - refund - outOfBand);
+  if (refund + credit + outOfBand !== total) {
+    throw errors.invalid(`The sum of refund_amount, credit_amount and out_of_band_amount (${refund + credit + outOfBand}) must equal the credit note's total (${total}).`, 'credit_amount');
+  }
+  return { refund, credit, outOfBand };
+}
+
+/** The credit note `p` describes against `inv`, not stored. */
+async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: number): Promise<{ cn: CreditNote; toBalance: number }> {
+  const id = newId('cn_');
+  const { lines, subtotal } = creditLines(inv, p, id);
+  if (subtotal <= 0) throw errors.invalid('The credit note total must be greater than 0.', p.lines ? 'lines' : 'amount');
+  const { type, max } = creditable(inv);
+  if (subtotal > max) {
+    throw errors.invalid(`The credit note total (${subtotal}) is more than what the invoice has left to credit (${max}).`, p.lines ? 'lines' : 'amount');
+  }
+  const s = settlement(p, subtotal, type);
+  const count = (await creditNotes.select(ctx.db, ctx.account, { invoice_id: inv.id }, ['id'])).length;
+  const cn: CreditNote = {
+    id,
+    object: 'credit_note',
+    amount: subtotal,
+    amount_shipping: 0,
+    created: now,
+    currency: inv.currency,
+    customer: inv.customer as string,
+    customer_account: null,
+    customer_balance_transaction: null,
+    discount_amount: 0,
+    discount_amounts: [],
+    effective_at: p.effective_at ?? now,
+    invoice: inv.id,
+    lines: { object: 'list', data: lines, has_more: false, url: `/v1/credit_notes/${id}/lines` },
+    livemode: false,
+    memo: p.memo ?? null,
+    metadata: mergeMetadata({}, p.metadata),
+    number: `${String(inv.number)}-CN-${String(count + 1).padStart(2, '0')}`,
+    out_of_band_amount: type === 'post_payment' && s.outOfBand > 0 ? s.outOfBand : null,
+    pdf: `${ctx.deps.publicUrl()}/invoices/${inv.id}/pdf`,
+    post_payment_amount: type === 'post_payment' ? subtotal : 0,
+    pre_payment_amount: type === 'pre_payment' ? subtotal : 0,
+    pretax_credit_amounts: [],
+    reason: p.reason ?? null,
+    refunds: [],
+    shipping_cost: null,
+    status: 'issued',
+    subtotal,
+    subtotal_excluding_tax: subtotal,
+    total: subtotal,
+    total_excluding_tax: subtotal,
+    total_taxes: [],
+    type,
+    voided_at: null,
+  };
+  // Until refunds exist, a refund is credited to the customer's balance (docs/decisions.md#credit-notes).
+  return { cn, toBalance: s.credit + s.refund };
+}
+
+/** Credits (negative) or debits the customer's balance by a credit note: its balance transaction id. */
+async function moveBalance(ctx: Ctx, customerId: string, amount: number): Promise<string> {
+  const customer = await lockCustomer(ctx, customerId, 'customer');
+  await saveCustomer(ctx, customer, { ...customer, balance: customer.balance + amount });
+  return newId('cbtxn_');
+}
+
+/** POST /v1/credit_notes: issues a credit note; emits `credit_note.created` (and `invoice.updated`). */
+export async function createCreditNote(ctx: Ctx, params: FormObject): Promise<CreditNote> {
+  const p = parseCreate(params);
+  const inv = await invoiceForCredit(ctx, p.invoice, true);
+  const now = await businessNow(ctx, inv.test_clock as string | null);
+  const { cn, toBalance } = await buildCreditNote(ctx, inv, p, now);
+  if (toBalance > 0) cn.customer_balance_transaction = await moveBalance(ctx, cn.customer, -toBalance);
+  await creditNotes.insert(ctx.db, ctx.account, cn, creditNoteColumns(cn));
+  await applyCreditNote(ctx, inv.id, cn.type as 'pre_payment' | 'post_payment', cn.total as number, now);
+  await emit(ctx, 'credit_note.created', cn, undefined, now);
+  return cn;
+}
+
+/** GET /v1/credit_notes/preview: the credit note `params` would issue, stored nowhere. */
+export async function previewCreditNote(ctx: Ctx, params: FormObject): Promise<CreditNote> {
+  const p = parseCreate(params);
+  const inv = await invoiceForCredit(ctx, p.invoice, false);
+  const { cn } = await buildCreditNote(ctx, inv, p, await businessNow(ctx, inv.test_clock as string | null));
+  return cn;
+}
+
+/** GET /v1/credit_notes/preview/lines */
+export async function previewCreditNoteLines(ctx: Ctx, params: FormObject, url: string): Promise<ListObject<object>> {
+  const { limit, starting_after, ending_before, ...rest } = params;
+  const cn = await previewCreditNote(ctx, rest as FormObject);
+  const page = toPage(parseParams({ limit: listParams.limit, starting_after: listParams.starting_after, ending_before: listParams.ending_before }, { ...(limit !== undefined ? { limit } : {}), ...(starting_after !== undefined ? { starting_after } : {}), ...(ending_before !== undefined ? { ending_before } : {}) }));
+  return listObject(url, pageInMemory((cn.lines as { data: Array<{ id: string }> }).data, page), 'credit_note_line_item', page);
+}
+
+/** GET /v1/credit_notes/:id */
+export async function retrieveCreditNote(ctx: Ctx, id: string): Promise<RawJson> {
+  const text = await creditNotes.getText(ctx.db, ctx.account, id);
+  if (text === undefined) throw errors.missingResource('credit_note', id);
+  return new RawJson(text);
+}
+
+/** GET /v1/credit_notes/:id/lines */
+export async function listCreditNoteLines(ctx: Ctx, id: string, params: FormObject, url: string): Promise<ListObject<object>> {
+  const p = parseParams(listParams, params);
+  const cn = await creditNotes.get(ctx.db, ctx.account, id);
+  if (!cn) throw errors.missingResource('credit_note', id);
+  const page = toPage(p);
+  return listObject(url, pageInMemory((cn.lines as { data: Array<{ id: string }> }).data, page), 'credit_note_line_item', page);
+}
+
+/** POST /v1/credit_notes/:id: `memo` and `metadata`; emits `credit_note.updated` with the previous values. */
+export async function updateCreditNote(ctx: Ctx, id: string, params: FormObject): Promise<CreditNote> {
+  const p = parseParams({ memo: str({ max: 5000 }), metadata: metadata() }, params);
+  const current = await creditNotes.getForUpdate(ctx.db, ctx.account, id);
+  if (!current) throw errors.missingResource('credit_note', id);
+  const next: CreditNote = { ...current, memo: p.memo ?? current.memo, metadata: mergeMetadata(current.metadata as Record<string, string>, p.metadata) };
+  const prev = previousAttributes(current, next);
+  if (Object.keys(prev).length === 0) return current;
+  await creditNotes.update(ctx.db, ctx.account, next, creditNoteColumns(next));
+  await emit(ctx, 'credit_note.updated', next, prev);
+  return next;
+}
+
+/** POST /v1/credit_notes/:id/void: undoes an issued credit note; emits `credit_note.voided`. */
+export async function voidCreditNote(ctx: Ctx, id: string, params: FormObject): Promise<CreditNote> {
+  parseParams({}, params);
+  const current = await creditNotes.getForUpdate(ctx.db, ctx.account, id);
+  if (!current) throw errors.missingResource('credit_note', id);
+  if (current.status === 'void') throw errors.invalid('This credit note has already been voided.', 'id');
+  const now = await businessNow(ctx, null);
+  const toBalance = (current.total as number) - ((current.out_of_band_amount as number | null) ?? 0);
+  if (current.type === 'post_payment' && toBalance > 0) await moveBalance(ctx, current.customer, toBalance);
+  await applyCreditNote(ctx, current.invoice, current.type as 'pre_payment' | 'post_payment', -(current.total as number), now);
+  const next: CreditNote = { ...current, status: 'void', voided_at: now };
+  await creditNotes.update(ctx.db, ctx.account, next, creditNoteColumns(next));
+  await emit(ctx, 'credit_note.voided', next, undefined, now);
+  return next;
+}
+
+/** GET /v1/credit_notes: newest first; filters `customer`, `invoice`, `created`. */
+export async function listCreditNotes(ctx: Ctx, params: FormObject, url: string): Promise<ListObject<RawJson>> {
+  const p = parseParams({ ...listParams, customer: str({ max: 5000 }), customer_account: str({ max: 5000 }), invoice: str({ max: 5000 }) }, params);
+  const page = toPage(p);
+  const filter: Filter = {};
+  if (p.customer !== undefined) filter.customer_id = p.customer;
+  if (p.invoice !== undefined) filter.invoice_id = p.invoice;
+  const result = await creditNotes.listText(ctx.db, ctx.account, filter, page);
+  return listObject(url, { ...result, data: result.data.map((t) => new RawJson(t)) }, 'credit_note', page);
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { refused } from '../helpers/errors.js';
+import { eventsOf } from '../helpers/events.js';
+import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
+
+for (const store of STORES) {
+  describe(`credit notes (${store})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(store);
+    });
+    after(() => server.close());
+
+    /** An open invoice of two lines (1000 + 500) for a new customer. */
+    async function openInvoice(stripe: Stripe) {
+      const customer = await stripe.customers.create({});
+      const draft = await stripe.invoices.create({ customer: customer.id });
+      await stripe.invoices.addLines(draft.id, { lines: [{ amount: 1000, description: 'A', quantity: 2 } as Stripe.InvoiceAddLinesParams.Line, { amount: 500, description: 'B' }] });
+      return { customer, invoice: await stripe.invoices.finalizeInvoice(draft.id) };
+    }
+
+    it('credits an open invoice before payment: a custom line lowers what is due', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const { invoice } = await openInvoice(stripe);
+      const cn = await stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'custom_line_item', unit_amount: 300, quantity: 1, description: 'Goodwill' }], reason: 'order_change', memo: 'sorry' });
+      assert.match(cn.id, /^cn_/);
+      assert.equal(cn.object, 'credit_note');
+      assert.equal(cn.type, 'pre_payment');
+      assert.equal(cn.total, 300);
+      assert.equal(cn.pre_payment_amount, 300);
+      assert.equal(cn.status, 'issued');
+      assert.equal(cn.number, `${invoice.number}-CN-01`);
+      assert.equal(cn.lines.data[0]?.amount, 300);
+      assert.equal(cn.reason, 'order_change');
+      const after = await stripe.invoices.retrieve(invoice.id);
+      assert.equal(after.pre_payment_credit_notes_amount, 300);
+      assert.equal(after.amount_due, 1200);
+      assert.equal(after.amount_remaining, 1200);
+      const types = (await eventsOf(server, key)).map((e) => e.type);
+      assert.deepEqual(types.slice(-2), ['invoice.updated', 'credit_note.created']);
+      assert.deepEqual(await stripe.creditNotes.retrieve(cn.id), cn);
+    });
+
+    it('credits a line of the invoice by quantity, and refuses more than is left', async () => {
+      const stripe = server.stripe();
+      const { invoice } = await openInvoice(stripe);
+      const lineA = invoice.lines.data[0] as Stripe.InvoiceLineItem;
+      const cn = await stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: lineA.id, quantity: 1 }] });
+      assert.equal(cn.total, 500);
+      assert.equal(cn.lines.data[0]?.invoice_line_item, lineA.id);
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id, amount: 1001 }), refused(400, undefined, 'amount'));
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: 'il_nope' }] }), refused(404, 'resource_missing', 'lines[0][invoice_line_item]'));
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id } as Stripe.CreditNoteCreateParams), refused(400, undefined, 'amount'));
+    });
+
+    it('a credit note covering all that is due pays the invoice', async () => {
+      const stripe = server.stripe();
+      const { invoice } = await openInvoice(stripe);
+      await stripe.creditNotes.create({ invoice: invoice.id, amount: 1500 });
+      const after = await stripe.invoices.retrieve(invoice.id);
+      assert.equal(after.status, 'paid');
+      assert.equal(after.amount_remaining, 0);
+    });
+
+    it('credits a paid invoice to the customer’s balance, and voiding gives it back', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const { customer, invoice } = await openInvoice(stripe);
+      await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+      const cn = await stripe.creditNotes.create({ invoice: invoice.id, amount: 400, credit_amount: 400 });
+      assert.equal(cn.type, 'post_payment');
+      assert.equal(cn.post_payment_amount, 400);
+      assert.match(String(cn.customer_balance_transaction), /^cbtxn_/);
+      assert.equal((await stripe.customers.retrieve(customer.id) as Stripe.Customer).balance, -400);
+      assert.equal((await stripe.invoices.retrieve(invoice.id)).post_payment_credit_notes_amount, 400);
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id, amount: 100, credit_amount: 50 }), refused(400, undefined, 'credit_amount'));
+      const voided = await stripe.creditNotes.voidCreditNote(cn.id);
+      assert.equal(voided.status, 'void');
+      assert.ok(voided.voided_at);
+      assert.equal((await stripe.customers.retrieve(customer.id) as Stripe.Customer).balance, 0);
+      assert.equal((await stripe.invoices.retrieve(invoice.id)).post_payment_credit_notes_amount, 0);
+      await assert.rejects(stripe.creditNotes.voidCreditNote(cn.id), refused(400, undefined, 'id'));
+      assert.ok((await eventsOf(server, key, cn.id)).some((e) => e.type === 'credit_note.voided'));
+    });
+
+    it('previews without storing, updates memo and metadata, lists by invoice', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const { customer, invoice } = await openInvoice(stripe);
+      const preview = await stripe.creditNotes.preview({ invoice: invoice.id, amount: 250 });
+      assert.equal(preview.total, 250);
+      assert.equal((await stripe.creditNotes.list({ invoice: invoice.id })).data.length, 0);
+      const cn = await stripe.creditNotes.create({ invoice: invoice.id, amount: 250 });
+      const updated = await stripe.creditNotes.update(cn.id, { memo: 'new', metadata: { k: 'v' } });
+      assert.equal(updated.memo, 'new');
+      const upd = (await eventsOf(server, key, cn.id)).find((e) => e.type === 'credit_note.updated');
+      assert.deepEqual(upd?.data.previous_attributes, { memo: null, metadata: {} });
+      assert.deepEqual((await stripe.creditNotes.list({ customer: customer.id })).data.map((c) => c.id), [cn.id]);
+      await assert.rejects(stripe.creditNotes.update(cn.id, { amount: 1 } as Stripe.CreditNoteUpdateParams), refused(400, 'parameter_unknown', 'amount'));
+    });
+
+    it('refuses a draft or void invoice', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({});
+      const draft = await stripe.invoices.create({ customer: customer.id });
+      await assert.rejects(stripe.creditNotes.create({ invoice: draft.id, amount: 1 }), refused(400, undefined, 'invoice'));
+      await assert.rejects(stripe.creditNotes.create({ invoice: 'in_nope', amount: 1 }), refused(404, 'resource_missing', 'invoice'));
+    });
+  });
+}
