@@ -5,7 +5,8 @@
  * src/pages/three-d-secure.ts), and goes on only after the buyer completes it there.
  */
 import type { Ctx } from '../api/context.js';
-import { AUTHENTICATION_FAILURE, authenticationNeed, authenticationResult, chargeOutcome, type ThreeDSecureRequest } from '../processor/index.js';
+import { AUTHENTICATION_FAILURE, authenticationNeed, authenticationResult, type ThreeDSecureRequest } from '../processor/index.js';
+import { attemptPayment } from '../resources/payment-intents/confirm.js';
 import { present, type StoredSession } from '../resources/checkout-sessions/shape.js';
 import { findPageSession, saveSession } from '../resources/checkout-sessions/store.js';
 import type { Customer } from '../resources/customers/shape.js';
@@ -152,7 +153,8 @@ function withParams(url: string, params: Record<string, string>): string {
 
 /**
  * A PaymentIntent confirmed through the API goes on after the buyer's authentication: completed,
- * it takes its charge outcome (captured, or held with `capture_method: manual`); failed, it is back
+ * the confirmation's payment attempt runs (captured, held with `capture_method: manual`, or
+ * declined with the card's error); failed, it is back
  * to `requires_payment_method` with `payment_intent_authentication_failure`.
  */
 async function finishPaymentIntent(ctx: Ctx, pi: PaymentIntent, completed: boolean, now: number): Promise<PaymentIntent> {
@@ -163,15 +165,9 @@ async function finishPaymentIntent(ctx: Ctx, pi: PaymentIntent, completed: boole
     transitionPaymentIntent(ctx, pi, { ...pi, status: 'requires_payment_method', payment_method: null, next_action: null, last_payment_error: { ...e, payment_method: pm } }, now);
   if (!completed) return failWith({ type: 'invalid_request_error', ...AUTHENTICATION_FAILURE });
   const error = await authenticationResult(ctx.db, pm);
-  const outcome = error ? ({ status: 'declined', ...error } as const) : await chargeOutcome(ctx.db, pm, pi.amount, { now, authenticated: true } as Parameters<typeof chargeOutcome>[3]);
-  if (outcome.status === 'declined') return failWith({ type: 'card_error', code: outcome.code, decline_code: outcome.decline_code, message: outcome.message });
-  const held = pi.capture_method === 'manual';
-  return transitionPaymentIntent(
-    ctx,
-    pi,
-    { ...pi, status: held ? 'requires_capture' : 'succeeded', next_action: null, last_payment_error: null, amount_capturable: held ? pi.amount : 0, amount_received: held ? 0 : pi.amount },
-    now,
-  );
+  if (error) return failWith({ type: 'card_error', code: error.code, decline_code: error.decline_code, message: error.message });
+  // The confirmation goes on where it stopped: the charge, its Charge object and events.
+  return (await attemptPayment(ctx, pi, pm, { offSession: false, authenticated: true })).pi;
 }
 
 /**
