@@ -120,6 +120,12 @@ for (const store of STORES) {
       assert.equal(inv.status, 'open');
       assert.equal(inv.due_date, JAN_1_2026 + 30 * DAY);
       assert.equal(inv.collection_method, 'send_invoice');
+      // Unpaid past its due date, the sent invoice makes the subscription past_due; nothing is charged.
+      await advance(stripe, clock.id, JAN_1_2026 + 30 * DAY + 60);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'past_due');
+      const still = await stripe.invoices.retrieve(inv.id);
+      assert.equal(still.status, 'open');
+      assert.equal(still.attempt_count, 0);
     });
 
     it('a trial, a billing cycle anchor prorated to the second, default tax rates and cancel_at', async () => {

@@ -94,7 +94,11 @@ export async function finalizeAndCollect(
   if (sub.status === 'unpaid') return { invoice: draft, paid: null, exhausted: false };
   const open = await finalizeSubscriptionInvoice(ctx, draft, customer, now);
   const due = open.amount_due as number;
-  if (sub.collection_method === 'send_invoice' && due > 0) return { invoice: open, paid: null, exhausted: false };
+  if (sub.collection_method === 'send_invoice' && due > 0) {
+    // Unpaid by its due date, the invoice makes the subscription past_due (the retry job checks).
+    await scheduleRetry(ctx, open.id, open.due_date as number, sub.test_clock);
+    return { invoice: open, paid: null, exhausted: false };
+  }
   const result = await chargeInvoice(ctx, sub, customer, due, now, 'Subscription update');
   return applyCharge(ctx, sub, open, result, now, true);
 }

@@ -18,6 +18,7 @@ import { requireTaxRates } from '../tax-rates/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { periodLine, prorate, type ItemPrice } from './billing.js';
 import { applyCharge, chargeInvoice, paymentMethodFor } from './collect.js';
+import { scheduleRetry } from './jobs.js';
 import { itemPriceData, createShape } from './params.js';
 import { buildSubscription, insertSubscription, periodEnd, saveSubscription, type Subscription } from './service.js';
 
@@ -157,6 +158,7 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
   await insertSubscription(ctx, sub);
   const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_create', created: now });
   let invoice = await finalizeSubscriptionInvoice(ctx, draft, customer, now);
+  if (collection === 'send_invoice' && amountDue > 0) await scheduleRetry(ctx, invoice.id, invoice.due_date as number, sub.test_clock);
   if (collection === 'charge_automatically' || amountDue === 0) {
     if (result !== null || amountDue === 0) invoice = (await applyCharge(ctx, sub, invoice, result, now, false)).invoice;
   }

@@ -121,6 +121,15 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   const customer = await findLiveCustomer(ctx, sub.customer);
   if (!customer) return;
   const now = await businessNow(ctx, sub.test_clock);
+  // A sent invoice is not charged: past its due date it makes the subscription past_due.
+  if (inv.collection_method === 'send_invoice') {
+    if (sub.latest_invoice === inv.id && sub.status === 'active') {
+      const pastDue: Subscription = { ...sub, status: 'past_due' };
+      await transitionSubscription(ctx, sub, pastDue, now);
+      await scheduleSubscriptionJobs(ctx, pastDue);
+    }
+    return;
+  }
   const result = await chargeInvoice(ctx, sub, customer, inv.amount_remaining as number, now, 'Subscription update');
   const outcome = await applyCharge(ctx, sub, inv, result, now, true);
   // Only the latest invoice moves the subscription.
