@@ -105,7 +105,7 @@ export async function checkoutAuthentication(ctx: Ctx, i: CheckoutAuthentication
   }
   const need = await authenticationNeed(ctx.db, i.pm, { setup: s.mode === 'setup', request: sessionRequest(s) });
   if (need.status !== 'required') return undefined;
-  const payment = i.form.payment.kind === 'new' ? { kind: 'existing' as const, paymentMethod: i.pm.id, type: i.pm.type } : i.form.payment;
+  const payment = i.form.payment.kind === 'new' ? { kind: 'existing' as const, paymentMethod: i.pm.id, type: i.pm.type, save: i.form.payment.save } : i.form.payment;
   const checkout = { session: s.id, form: { ...i.form, payment } };
   let id: string;
   if (s.mode === 'setup' && s.setup_intent) {

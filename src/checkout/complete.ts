@@ -125,7 +125,7 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
     throw err;
   }
 
-  const tickedSave = form.payment.kind === 'new' && form.payment.save;
+  const tickedSave = (form.payment.kind === 'new' || form.payment.kind === 'existing') && form.payment.save === true;
   // `payment_method_options.card.setup_future_usage` saves a card, as the session-wide one saves any method.
   const saving = prepared.isNew && (savesPaymentMethod(s, tickedSave) || (prepared.pm.type === 'card' && cardSetupFutureUsage(s) !== null));
   // 3D Secure: a card that asks for it sends the buyer to authenticate first (docs/decisions.md#3d-secure).

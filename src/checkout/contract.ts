@@ -17,7 +17,7 @@ export type PaymentChoice =
    */
   | ({ kind: 'new'; type: SupportedType } & PageEntry<unknown>)
   /** A PaymentMethod created through the API beforehand (the Stripe CLI's private confirm call). */
-  | { kind: 'existing'; paymentMethod: string; type: string }
+  | { kind: 'existing'; paymentMethod: string; type: string; /** The buyer's "save" tick, kept across 3D Secure (checkout/authentication.ts). */ save?: boolean }
   /** No payment method: a free trial with `payment_method_collection: if_required` (checkout/no-payment-method.ts). */
   | { kind: 'none' };
 

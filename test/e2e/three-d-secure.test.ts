@@ -101,6 +101,21 @@ describe('3D Secure on the hosted page in Chromium', () => {
     assert.equal(done.payment_intent, (open_.payment_intent as { id: string }).id);
   });
 
+  it("the buyer's save tick survives authentication: the card is saved to the customer", async () => {
+    const stripe = server.stripe();
+    const customer = await stripe.customers.create({ email: 'saver@example.com' });
+    const session = await paymentSession(stripe, landing, { customer: customer.id, saved_payment_method_options: { payment_method_save: 'enabled' } });
+    const { page } = await open(session.url as string);
+    await payWithCard(page, '4000 0025 0000 3155');
+    await page.check('#savePaymentMethod');
+    await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(landing.url)), page.click('#test-source-authorize-3ds')]);
+    const saved = await stripe.customers.listPaymentMethods(customer.id);
+    assert.equal(saved.data.length, 1);
+    assert.equal(saved.data[0]?.card?.last4, '3155');
+    assert.equal(saved.data[0]?.allow_redisplay, 'always');
+  });
+
   it('setup mode with 4000 0000 0000 3220: authenticated, the SetupIntent succeeds and the card is saved', async () => {
     const stripe = server.stripe();
     const customer = await stripe.customers.create({ email: 'setup@example.com' });
