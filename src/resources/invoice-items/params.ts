@@ -1,3 +1,4 @@
+import { currencyParam } from '../../money/currencies.js';
 import { bool, int, metadata, nullableStr, obj, oneOf, required, str } from '../../api/params.js';
 import { listParams } from '../../api/list.js';
 import { accepted, discountsParam, idList } from '../invoices/params.js';
@@ -22,7 +23,7 @@ const writable = {
 
 export const itemCreateShape = {
   ...writable,
-  currency: str({ max: 3 }),
+  currency: currencyParam(),
   customer: str({ max: 5000 }),
   customer_account: str({ max: 5000 }),
   invoice: str({ max: 5000 }),

@@ -1,4 +1,5 @@
 /** The params of `/v1/invoices` and their lines, as stripe-node 23 declares them (docs/decisions.md#invoices). */
+import { currencyParam } from '../../money/currencies.js';
 import type { FormValue } from '../../api/form.js';
 import { arr, bool, int, metadata, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
 import { listParams, range } from '../../api/list.js';
@@ -54,7 +55,7 @@ const writable = {
 
 export const invoiceCreateShape = {
   ...writable,
-  currency: str({ max: 3 }),
+  currency: currencyParam(),
   customer: str({ max: 5000 }),
   customer_account: str({ max: 5000 }),
   from_invoice: accepted(),

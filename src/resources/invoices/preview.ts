@@ -3,6 +3,7 @@
  * nowhere (docs/decisions.md#invoices): the customer's pending items and `invoice_items`, or a
  * subscription's next period at its current prices.
  */
+import { currencyParam } from '../../money/currencies.js';
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
@@ -20,7 +21,7 @@ import { accepted, discountsParam, idList } from './params.js';
 
 const previewShape = {
   automatic_tax: accepted(),
-  currency: str({ max: 3 }),
+  currency: currencyParam(),
   customer: str({ max: 5000 }),
   customer_account: str({ max: 5000 }),
   customer_details: accepted(),
@@ -28,7 +29,7 @@ const previewShape = {
   invoice_items: arr(
     obj({
       amount: int(),
-      currency: str({ max: 3 }),
+      currency: currencyParam(),
       description: str({ max: 5000 }),
       discountable: accepted(),
       discounts: accepted(),
