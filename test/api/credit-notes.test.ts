@@ -86,6 +86,23 @@ for (const store of STORES) {
       assert.ok((await eventsOf(server, key, cn.id)).some((e) => e.type === 'credit_note.voided'));
     });
 
+    it('a credit in the customer’s balance is applied to the next invoice at finalization', async () => {
+      const stripe = server.stripe();
+      const { customer, invoice } = await openInvoice(stripe);
+      await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+      await stripe.creditNotes.create({ invoice: invoice.id, amount: 400 });
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, -400);
+      const next = await stripe.invoices.create({ customer: customer.id });
+      await stripe.invoices.addLines(next.id, { lines: [{ amount: 1000, description: 'C' }] });
+      const open = await stripe.invoices.finalizeInvoice(next.id);
+      assert.equal(open.total, 1000);
+      assert.equal(open.amount_due, 600);
+      assert.equal(open.amount_remaining, 600);
+      assert.equal(open.starting_balance, -400);
+      assert.equal(open.ending_balance, 0);
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, 0);
+    });
+
     it('previews without storing, updates memo and metadata, lists by invoice', async () => {
       const key = freshKey();
       const stripe = server.stripe(key);

@@ -31,7 +31,8 @@ export async function applyCreditNote(ctx: Ctx, invoiceId: string, type: 'pre_pa
   if (type === 'post_payment') next.post_payment_credit_notes_amount = (inv.post_payment_credit_notes_amount as number) + amount;
   else {
     next.pre_payment_credit_notes_amount = (inv.pre_payment_credit_notes_amount as number) + amount;
-    next.amount_due = Math.max(0, (inv.total as number) - (next.pre_payment_credit_notes_amount as number));
+    const balanceApplied = (inv.starting_balance as number) - ((inv.ending_balance as number | null) ?? (inv.starting_balance as number));
+    next.amount_due = Math.max(0, (inv.total as number) - (next.pre_payment_credit_notes_amount as number) + balanceApplied);
     next.amount_remaining = Math.max(0, (next.amount_due as number) - (inv.amount_paid as number));
   }
   const paidNow = type === 'pre_payment' && inv.status === 'open' && next.amount_remaining === 0;

@@ -34,12 +34,21 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
   const computed = computeDraft(draft, await itemsOfInvoice(ctx, draft.id), await invoiceCoupons(ctx, draft.id));
   const customer = await lockCustomer(ctx, draft.customer as string, 'customer');
   let number = draft.number as string | null;
-  if (number === null) {
-    number = `${customer.invoice_prefix}-${String(customer.next_invoice_sequence).padStart(4, '0')}`;
-    await saveCustomer(ctx, customer, { ...customer, next_invoice_sequence: customer.next_invoice_sequence + 1 });
+  const sequence = number === null ? customer.next_invoice_sequence + 1 : customer.next_invoice_sequence;
+  number ??= `${customer.invoice_prefix}-${String(customer.next_invoice_sequence).padStart(4, '0')}`;
+  // The customer's balance is applied at finalization: a credit (negative) up to what is due, a debt in full.
+  const due = computed.amount_due as number;
+  const balance = customer.balance;
+  const applied = balance < 0 ? Math.max(balance, -due) : balance;
+  if (sequence !== customer.next_invoice_sequence || applied !== 0) {
+    await saveCustomer(ctx, customer, { ...customer, balance: balance - applied, next_invoice_sequence: sequence });
   }
   const open: Invoice = {
     ...computed,
+    amount_due: due + applied,
+    amount_remaining: due + applied - (computed.amount_paid as number),
+    starting_balance: balance,
+    ending_balance: balance - applied,
     ...(autoAdvance !== undefined ? { auto_advance: autoAdvance } : {}),
     customer_address: customer.address,
     customer_email: customer.email,
@@ -48,7 +57,6 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
     customer_shipping: customer.shipping,
     customer_tax_exempt: customer.tax_exempt,
     effective_at: (draft.effective_at as number | null) ?? at,
-    ending_balance: 0,
     ...links(ctx, draft.id),
     number,
     status: 'open',
