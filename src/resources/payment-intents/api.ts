@@ -7,6 +7,7 @@ import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
+import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
 import { requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
@@ -232,7 +233,11 @@ export async function incrementAuthorization(ctx: Ctx, id: string, params: FormO
     ...(p.application_fee_amount !== undefined ? { application_fee_amount: p.application_fee_amount } : {}),
   };
   if (pi.latest_charge) await reauthorizeCharge(ctx, pi.latest_charge, p.amount);
-  return transitionPaymentIntent(ctx, pi, next, await intentNow(ctx, pi));
+  const now = await intentNow(ctx, pi);
+  await transitionPaymentIntent(ctx, pi, next, now);
+  // The status stays requires_capture; the larger hold is news all the same.
+  await emit(ctx, 'payment_intent.amount_capturable_updated', next, previousAttributes(pi, next), now);
+  return next;
 }
 
 /** What a merchant-initiated payment (an invoice, a renewal) charges. */
