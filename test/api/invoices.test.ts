@@ -283,6 +283,20 @@ for (const store of STORES) {
       assert.equal((await stripe.invoices.list({ customer: customer.id })).data.length, 0);
     });
 
+    it('pays a subscription’s open invoice through the API, keeping the lines its subscription gave it', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({});
+      const price = await stripe.prices.create({ unit_amount: 1500, currency: 'usd', recurring: { interval: 'month' }, product_data: { name: 'Pro' } });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 7 });
+      const latest = await stripe.invoices.retrieve(sub.latest_invoice as string);
+      assert.equal(latest.status, 'open');
+      const paid = await stripe.invoices.pay(latest.id, { paid_out_of_band: true });
+      assert.equal(paid.status, 'paid');
+      assert.equal(paid.total, 1500);
+      assert.equal(paid.lines.data.length, 1);
+      assert.deepEqual((await stripe.invoices.list({ subscription: sub.id })).data.map((i) => i.id), [latest.id]);
+    });
+
     it('does not know another account’s invoice', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({});

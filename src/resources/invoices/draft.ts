@@ -60,6 +60,8 @@ function itemLine(invoiceId: string, { item }: ItemWithCoupons, amounts: { disco
  * not applied (docs/decisions.md#invoices).
  */
 export function computeDraft(inv: Invoice, items: readonly ItemWithCoupons[], coupons: DiscountCoupons): Invoice {
+  // An invoice its subscription made keeps the lines and amounts the subscription gave it (a preview is computed here).
+  if (inv.parent !== null && !inv.id.startsWith('upcoming_')) return inv;
   const defaults = inv.default_tax_rates as TaxRate[];
   const amounts = invoiceAmounts(
     items.map(({ item, coupons: c }) => ({ amount: item.amount, discountable: item.discountable, discounts: c, taxRates: item.tax_rates.length > 0 ? item.tax_rates : defaults })),

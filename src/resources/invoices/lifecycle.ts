@@ -10,6 +10,7 @@ import { bool, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { lockCustomer, saveCustomer } from '../customers/service.js';
 import { itemsOfInvoice } from '../invoice-items/store.js';
+import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
@@ -99,6 +100,7 @@ async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: strin
   await saveInvoice(ctx, paid);
   await emit(ctx, 'invoice.paid', paid, undefined, at);
   if (!outOfBand) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
+  await subscriptionInvoicePaid(ctx, paid, at);
   return paid;
 }
 
