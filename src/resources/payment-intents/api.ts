@@ -92,6 +92,7 @@ export async function createPaymentIntentApi(ctx: Ctx, params: FormObject): Prom
     customer: p.customer ?? null,
     paymentMethodTypes: types ?? (automatic?.enabled ? AUTOMATIC_TYPES : ['card']),
     allowedPaymentMethodTypes: p.allowed_payment_method_types ?? null,
+    paymentMethod: pm?.id ?? null,
     automaticPaymentMethods: automatic ? { ...(automatic.enabled ? { allow_redirects: automatic.allow_redirects ?? 'always' } : {}), enabled: automatic.enabled } : null,
     confirmationMethod: p.confirmation_method ?? 'automatic',
     metadata: mergeMetadata({}, p.metadata),
@@ -109,10 +110,8 @@ export async function createPaymentIntentApi(ctx: Ctx, params: FormObject): Prom
     transferData: p.transfer_data ? { ...(p.transfer_data.amount !== undefined ? { amount: p.transfer_data.amount } : {}), destination: p.transfer_data.destination } : null,
     transferGroup: p.transfer_group ?? null,
   });
-  const pi: PaymentIntent = pm ? { ...created, payment_method: pm.id, status: 'requires_confirmation' } : created;
-  if (pm && !p.confirm) await savePaymentIntent(ctx, pi);
-  if (!p.confirm) return pi;
-  return confirmWith(ctx, pi, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
+  if (!p.confirm) return created;
+  return confirmWith(ctx, created, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
 }
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];

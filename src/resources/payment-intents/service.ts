@@ -93,6 +93,8 @@ export interface NewPaymentIntent {
   transferGroup?: string | null;
   automaticPaymentMethods?: PaymentIntent['automatic_payment_methods'];
   allowedPaymentMethodTypes?: string[] | null;
+  /** A payment method given at creation: the PaymentIntent starts `requires_confirmation`. */
+  paymentMethod?: string | null;
   confirmationMethod?: 'automatic' | 'manual';
 }
 
@@ -146,7 +148,7 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
     metadata: n.metadata ?? {},
     next_action: null,
     on_behalf_of: n.onBehalfOf ?? null,
-    payment_method: null,
+    payment_method: n.paymentMethod ?? null,
     payment_method_configuration_details: null,
     payment_method_options: n.paymentMethodOptions ?? {},
     payment_method_types: n.paymentMethodTypes,
@@ -159,7 +161,7 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
     source: null,
     statement_descriptor: n.statementDescriptor ?? null,
     statement_descriptor_suffix: n.statementDescriptorSuffix ?? null,
-    status: 'requires_payment_method',
+    status: n.paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
     transfer_data: n.transferData ?? null,
     transfer_group: n.transferGroup ?? null,
   };
