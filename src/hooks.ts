@@ -25,6 +25,11 @@ export interface Hooks {
    * type (400 naming `param[type]` or `param[value]`). Offered by tax-ids.
    */
   addCustomerTaxId(ctx: Ctx, customerId: string, data: { type: string; value: string }, param: string): Promise<void>;
+  /**
+   * A Checkout Session opened from a Payment Link completed: the link counts it toward
+   * `restrictions.completed_sessions` and deactivates at the limit. Offered by payment-links.
+   */
+  paymentLinkSessionCompleted(ctx: Ctx, paymentLinkId: string, now: number): Promise<void>;
 }
 
 export type HookName = keyof Hooks;

@@ -190,5 +190,6 @@ async function finish(
   await saveSession(ctx, next);
   await cancel(ctx, EXPIRE_JOB, s.id);
   await emit(ctx, 'checkout.session.completed', present(next), undefined, now);
+  if (next.payment_link) await ctx.deps.hooks.paymentLinkSessionCompleted(ctx, next.payment_link, now);
   return next;
 }

@@ -13,6 +13,7 @@ import { invoiceItemsModule } from './invoice-items/index.js';
 import { invoicesModule } from './invoices/index.js';
 import type { ResourceModule } from './module.js';
 import { paymentIntentsModule } from './payment-intents/index.js';
+import { paymentLinksModule } from './payment-links/index.js';
 import { paymentMethodsModule } from './payment-methods/index.js';
 import { paymentPagesModule } from './payment-pages/index.js';
 import { pricesModule } from './prices/index.js';
@@ -38,6 +39,7 @@ export const resources: readonly ResourceModule[] = [
   promotionCodesModule,
   checkoutSessionsModule,
   paymentPagesModule,
+  paymentLinksModule,
   paymentIntentsModule,
   chargesModule,
   refundsModule,

@@ -112,6 +112,7 @@ const NO_HOOKS: Hooks = {
   requireAttached: missing('requireAttached'),
   customerDiscount: missing('customerDiscount'),
   addCustomerTaxId: missing('addCustomerTaxId'),
+  paymentLinkSessionCompleted: missing('paymentLinkSessionCompleted'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {

@@ -42,7 +42,7 @@ interface PriceFields {
  * Prices the line items: each names an active `price` or inline `price_data` (exactly one), and
  * a quantity; its amount is unit_amount × quantity in the price's currency.
  */
-async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
+async function priceLineItems(ctx: Ctx, p: CreateParams, opts: SessionOrigin = {}): Promise<LineItem[]> {
   const items = p.line_items ?? [];
   const out: LineItem[] = [];
   for (const [i, item] of items.entries()) {
@@ -53,7 +53,7 @@ async function priceLineItems(ctx: Ctx, p: CreateParams): Promise<LineItem[]> {
     let price: PriceFields;
     if (item.price !== undefined) {
       price = (await requirePrice(ctx, item.price, `${param}[price]`)) as PriceFields;
-      if (!price.active) throw errors.invalid(`The price specified is inactive. This field only accepts active prices.`, `${param}[price]`);
+      if (!price.active && !opts.inlinePrices?.includes(price.id)) throw errors.invalid(`The price specified is inactive. This field only accepts active prices.`, `${param}[price]`);
     } else if (item.price_data !== undefined) {
       price = (await createInlinePrice(ctx, item.price_data, `${param}[price_data]`)) as PriceFields;
     } else if (item.name !== undefined || item.amount !== undefined) {
@@ -231,6 +231,8 @@ interface Decided {
   expiresAt: number;
   /** Set when the session is a recovery of an expired one (recovery.ts). */
   recoveredFrom?: string | null;
+  /** Set when a Payment Link's URL opened the session (resources/payment-links/). */
+  paymentLink?: string | null;
 }
 
 /** The session as stored: Stripe's fields in Stripe's order, and `_internal` what only we read. */
@@ -276,7 +278,7 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     metadata: mergeMetadata({}, p.metadata),
     mode: p.mode,
     payment_intent: null,
-    payment_link: null,
+    payment_link: d.paymentLink ?? null,
     payment_method_collection: p.mode === 'payment' ? null : p.payment_method_collection ?? 'always',
     payment_method_types: pmTypes,
     payment_status: p.mode === 'setup' ? 'no_payment_required' : 'unpaid',
@@ -308,11 +310,26 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
   });
 }
 
-/** Stripe serves `id`, `object`, then the fields in alphabetical order; `_internal` is stripped before. */
+/** The served order of each set of fields a session has had (a handful: the optional fields vary). */
+const fieldOrders = new Map<string, string[]>();
+
+/**
+ * Stripe serves `id`, `object`, then the fields in alphabetical order; `_internal` is stripped
+ * before. The order is worked out once per set of fields: sorting ~60 keys on every create cost
+ * more than the rest of building the session.
+ */
 function inStripeOrder<T extends object>(o: T): T {
-  const { id, object, ...rest } = o as T & { id: string; object: string };
-  const sorted = Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { id, object, ...sorted } as T;
+  const keys = Object.keys(o);
+  const signature = keys.join(',');
+  let order = fieldOrders.get(signature);
+  if (!order) {
+    order = ['id', 'object', ...keys.filter((k) => k !== 'id' && k !== 'object').sort()];
+    fieldOrders.set(signature, order);
+  }
+  const from = o as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of order) out[k] = from[k];
+  return out as T;
 }
 
 /** What the session keeps for completion: the per-mode data params and the test clock it lives on. */
@@ -341,18 +358,27 @@ async function storeAndScheduleExpiry(ctx: Ctx, session: StoredSession, items: L
   await schedule(ctx, EXPIRE_JOB, session.id, session.expires_at, testClock);
 }
 
+/** Who asked for a session besides its params: a recovery (recovery.ts) or a Payment Link's URL. */
+export interface SessionOrigin {
+  recoveredFrom?: string;
+  paymentLink?: string;
+  /** The Payment Link's own prices made from `price_data` (inline, so inactive), which its line items name by id. */
+  inlinePrices?: readonly string[];
+}
+
 /**
- * Creates a Checkout Session (docs/decisions.md#checkout-session-parameters): validates like
- * Stripe, prices the items, decides the payment method types, and schedules expiry.
+ * Everything createSession checks and decides, nothing stored: the session, its priced line
+ * items, and the line items as the params named them (before discounts and tax). A Payment Link
+ * checks its settings with it, so a link is refused for exactly what its sessions would be.
  */
-export async function createSession(ctx: Ctx, params: FormObject, opts: { recoveredFrom?: string } = {}): Promise<Session> {
+export async function prepareSession(ctx: Ctx, params: FormObject, opts: SessionOrigin = {}): Promise<{ session: StoredSession; items: LineItem[]; named: LineItem[]; testClock: string | null }> {
   const p = parseParams(createShape, params);
   checkParamModes(p);
   checkAskedParams(p);
   const customer: Customer | undefined = p.customer !== undefined ? await requireCustomer(ctx, p.customer) : undefined;
   const testClock = customer?.test_clock ?? null;
   const now = await businessNow(ctx, testClock);
-  const items = await priceLineItems(ctx, p);
+  const items = await priceLineItems(ctx, p, opts);
   checkModeRules(p, items);
   const currency = items[0]?.currency ?? p.currency ?? null;
   const pmTypes = decidePaymentMethodTypes(p, currency);
@@ -361,13 +387,24 @@ export async function createSession(ctx: Ctx, params: FormObject, opts: { recove
   checkSubscriptionData(p, items, now);
   checkSetupIntentData(p);
   checkRedirect(p);
-  const built = buildSession(ctx, p, { customer, testClock, now, items, currency, pmTypes, expiresAt, recoveredFrom: opts.recoveredFrom ?? null });
+  const built = buildSession(ctx, p, {
+    customer, testClock, now, items, currency, pmTypes, expiresAt, recoveredFrom: opts.recoveredFrom ?? null, paymentLink: opts.paymentLink ?? null,
+  });
   const offers = await optionalItemOffers(ctx, p, items);
   if (offers.length > 0) built._internal.optional_items = offers;
   if (p.after_expiration?.recovery?.enabled) built._internal.recovery_params = params;
   const { session, items: priced } = p.mode === 'setup' || currency === null ? { session: built, items } : await priceNewSession(ctx, p, built, items, customer, now);
   checkPaymentIntentData(p, session.amount_total);
-  await storeAndScheduleExpiry(ctx, session, priced, testClock);
+  return { session, items: priced, named: items, testClock };
+}
+
+/**
+ * Creates a Checkout Session (docs/decisions.md#checkout-session-parameters): validates like
+ * Stripe, prices the items, decides the payment method types, and schedules expiry.
+ */
+export async function createSession(ctx: Ctx, params: FormObject, opts: SessionOrigin = {}): Promise<Session> {
+  const { session, items, testClock } = await prepareSession(ctx, params, opts);
+  await storeAndScheduleExpiry(ctx, session, items, testClock);
   return present(session);
 }
 

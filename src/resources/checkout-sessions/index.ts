@@ -1,5 +1,6 @@
 import { runSettleJob, SETTLE_JOB } from '../../checkout/settle.js';
 import type { ResourceModule } from '../module.js';
+import { checkoutSessionMigrations } from './migrations.js';
 import { checkoutSessionRoutes } from './routes.js';
 import { listLineItems, retrieveSession, runExpireJob, totalsBreakdown } from './service.js';
 import { EXPIRE_JOB } from './store.js';
@@ -25,4 +26,5 @@ export const checkoutSessionsModule: ResourceModule = {
     'checkout.session.async_payment_succeeded',
     'checkout.session.async_payment_failed',
   ],
+  migrations: checkoutSessionMigrations,
 };

@@ -176,7 +176,7 @@ export interface Session {
   optional_items?: Array<{ adjustable_quantity: { enabled: boolean; maximum: number | null; minimum: number | null } | null; price: string; quantity: number }>;
   origin_context: string | null;
   payment_intent: string | null;
-  payment_link: null;
+  payment_link: string | null;
   payment_method_collection: 'always' | 'if_required' | null;
   payment_method_configuration_details: { id: string; parent: string | null } | null;
   payment_method_options: Record<string, unknown>;

@@ -24,6 +24,7 @@ export function sessionColumns(s: StoredSession) {
     payment_intent_id: s.payment_intent,
     subscription_id: s.subscription,
     expires_at: s.expires_at,
+    payment_link_id: s.payment_link,
   };
 }
 
