@@ -297,6 +297,20 @@ for (const store of STORES) {
       assert.deepEqual((await stripe.invoices.list({ subscription: sub.id })).data.map((i) => i.id), [latest.id]);
     });
 
+    it('previews a subscription’s next invoice: its next period at the current price', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({});
+      const price = await stripe.prices.create({ unit_amount: 1200, currency: 'usd', recurring: { interval: 'month' }, product_data: { name: 'Team' } });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id, quantity: 3 }], collection_method: 'send_invoice', days_until_due: 7 });
+      const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+      assert.equal(preview.total, 3600);
+      assert.equal(preview.parent?.subscription_details?.subscription, sub.id);
+      const line = preview.lines.data[0] as Stripe.InvoiceLineItem;
+      assert.equal(line.period.start, sub.items.data[0]?.current_period_end);
+      assert.ok(line.period.end > line.period.start);
+      assert.match(preview.id as string, /^upcoming_in_/);
+    });
+
     it('does not know another account’s invoice', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({});
