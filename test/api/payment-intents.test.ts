@@ -151,7 +151,19 @@ for (const store of STORES) {
         stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_authenticationRequired', allowed_payment_method_types: ['card'], confirm: true, error_on_requires_action: true }),
         refusal(402, 'authentication_required'),
       );
-      const canceled = await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' });
+      // Completing 3D Secure on the authentication page goes on to the charge.
+      const page = redirect.next_action?.redirect_to_url?.url as string;
+      const html = await (await fetch(page)).text();
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1] as string;
+      await fetch(page, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, action: 'complete' }) });
+      const authenticated = await stripe.paymentIntents.retrieve(pi.id);
+      assert.equal(authenticated.status, 'succeeded');
+      const charge = await stripe.charges.retrieve(authenticated.latest_charge as string);
+      assert.deepEqual([charge.status, charge.captured, charge.payment_method_details?.card?.three_d_secure?.result], ['succeeded', true, 'authenticated']);
+      assert.deepEqual((await eventTypes(stripe)).slice(-2), ['charge.succeeded', 'payment_intent.succeeded']);
+
+      const waiting = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', allowed_payment_method_types: ['card'], confirm: true });
+      const canceled = await stripe.paymentIntents.cancel(waiting.id, { cancellation_reason: 'abandoned' });
       assert.deepEqual([canceled.status, canceled.cancellation_reason, canceled.next_action], ['canceled', 'abandoned', null]);
     });
 

@@ -3,6 +3,8 @@ import { newId, randomToken } from '../../api/ids.js';
 import type { Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
+import { createCharge } from '../charges/service.js';
+import { findPaymentMethod } from '../payment-methods/store.js';
 import type { Address } from '../shared/params.js';
 
 export type PaymentIntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
@@ -170,8 +172,34 @@ export async function createPaymentIntent(ctx: Ctx, n: NewPaymentIntent): Promis
   return pi;
 }
 
+/**
+ * The charge of an attempt that went on after 3D Secure (the authentication page moves the
+ * PaymentIntent on): every payment attempt has its charge (docs/decisions.md#charges-and-refunds).
+ * Paths that make their own charge set `latest_charge` and are left alone.
+ */
+async function chargeAfterAuthentication(ctx: Ctx, before: PaymentIntent, after: PaymentIntent, at: number): Promise<PaymentIntent> {
+  if (before.status !== 'requires_action' || after.latest_charge !== before.latest_charge || before.next_action?.type === 'konbini_display_details') return after;
+  const paid = after.status === 'succeeded' || after.status === 'requires_capture';
+  const declined = after.status === 'requires_payment_method' && after.last_payment_error?.type === 'card_error';
+  const pmId = paid ? after.payment_method : declined ? before.payment_method : null;
+  const pm = pmId ? await findPaymentMethod(ctx, pmId) : undefined;
+  if (!pm || (!paid && !declined)) return after;
+  const e = after.last_payment_error;
+  const charge = await createCharge(ctx, {
+    pi: after,
+    pm,
+    created: at,
+    authenticated: true,
+    status: paid ? 'succeeded' : 'failed',
+    captured: after.status === 'succeeded',
+    ...(declined && e ? { failure: { code: e.code, decline_code: e.decline_code, message: e.message } } : {}),
+  });
+  return { ...after, latest_charge: charge.id, ...(declined && e ? { last_payment_error: { ...e, charge: charge.id } } : {}) };
+}
+
 /** Stores a changed PaymentIntent and emits the event its new status calls for. */
-export async function transitionPaymentIntent(ctx: Ctx, before: PaymentIntent, after: PaymentIntent, at: number): Promise<PaymentIntent> {
+export async function transitionPaymentIntent(ctx: Ctx, before: PaymentIntent, changed: PaymentIntent, at: number): Promise<PaymentIntent> {
+  const after = await chargeAfterAuthentication(ctx, before, changed, at);
   await paymentIntents.update(ctx.db, ctx.account, after, columns(after));
   const type =
     after.status === 'succeeded'
