@@ -34,6 +34,16 @@ interface Owned {
   taxRate: Stripe.TaxRate;
   shippingRate: Stripe.ShippingRate;
   registration: Stripe.Tax.Registration;
+  paymentLink: Stripe.PaymentLink;
+  held: Stripe.PaymentIntent;
+  charge: string;
+  refund: Stripe.Refund;
+  setupIntent: Stripe.SetupIntent;
+  draft: Stripe.Invoice;
+  line: string;
+  invoiceItem: Stripe.InvoiceItem;
+  creditNote: Stripe.CreditNote;
+  taxId: Stripe.TaxId;
   secrets: string[];
 }
 
@@ -68,6 +78,19 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   const taxRate = await stripe.taxRates.create({ display_name: `${who} Tax`, percentage: 10, inclusive: false });
   const shippingRate = await stripe.shippingRates.create({ display_name: `${who} Post`, type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } });
   const registration = await stripe.tax.registrations.create({ country: 'JP', country_options: { jp: { type: 'standard' } }, active_from: 'now' });
+  const paymentLink = await stripe.paymentLinks.create({ line_items: [{ price: price.id, quantity: 1 }] });
+  // A payment held for capture, the paid session's charge and a part of it refunded.
+  const held = await stripe.paymentIntents.create({ amount: 2500, currency: 'usd', customer: customer.id, payment_method: saved.id, capture_method: 'manual', confirm: true, off_session: true });
+  const paidIntent = await stripe.paymentIntents.retrieve((await stripe.checkout.sessions.retrieve(paid.id)).payment_intent as string);
+  const charge = paidIntent.latest_charge as string;
+  const refund = await stripe.refunds.create({ payment_intent: paidIntent.id, amount: 100 });
+  const setupIntent = await stripe.setupIntents.create({ customer: customer.id });
+  const invoiceItem = await stripe.invoiceItems.create({ customer: customer.id, amount: 700, currency: 'usd', description: `${who} Extra` });
+  const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+  const line = (await stripe.invoices.listLineItems(draft.id)).data[0]?.id as string;
+  const subscriptionInvoice = (await stripe.checkout.sessions.retrieve(subscribed.id)).invoice as string;
+  const creditNote = await stripe.creditNotes.create({ invoice: subscriptionInvoice, credit_amount: 100, amount: 100 } as Stripe.CreditNoteCreateParams);
+  const taxId = await stripe.customers.createTaxId(customer.id, { type: 'eu_vat', value: 'DE123456789' });
   return {
     key,
     stripe,
@@ -90,7 +113,17 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     taxRate,
     shippingRate,
     registration,
-    secrets: [`${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
+    paymentLink,
+    held,
+    charge,
+    refund,
+    setupIntent,
+    draft,
+    line,
+    invoiceItem,
+    creditNote,
+    taxId,
+    secrets: [`${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
 
@@ -143,6 +176,52 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'POST /v1/shipping_rates/:id': { ids: [a.shippingRate.id], body: { active: 'false' } },
     'GET /v1/tax/registrations/:id': { ids: [a.registration.id] },
     'POST /v1/tax/registrations/:id': { ids: [a.registration.id], body: { expires_at: 'now' } },
+    'GET /v1/payment_links/:id': { ids: [a.paymentLink.id] },
+    'POST /v1/payment_links/:id': { ids: [a.paymentLink.id], body: { active: 'false' } },
+    'GET /v1/payment_links/:id/line_items': { ids: [a.paymentLink.id] },
+    'POST /v1/payment_intents/:id': { ids: [a.held.id], body: { description: 'Mallory' } },
+    'POST /v1/payment_intents/:id/confirm': { ids: [a.held.id], body: { payment_method: 'pm_card_visa' } },
+    'POST /v1/payment_intents/:id/capture': { ids: [a.held.id] },
+    'POST /v1/payment_intents/:id/cancel': { ids: [a.held.id] },
+    'POST /v1/payment_intents/:id/increment_authorization': { ids: [a.held.id], body: { amount: '3000' } },
+    'GET /v1/charges/:id': { ids: [a.charge], query: 'expand[]=payment_intent' },
+    'POST /v1/charges/:id': { ids: [a.charge], body: { description: 'Mallory' } },
+    'GET /v1/refunds/:id': { ids: [a.refund.id] },
+    'POST /v1/refunds/:id': { ids: [a.refund.id], body: { 'metadata[x]': '1' } },
+    'POST /v1/refunds/:id/cancel': { ids: [a.refund.id] },
+    'POST /v1/setup_intents/:id': { ids: [a.setupIntent.id], body: { description: 'Mallory' } },
+    'POST /v1/setup_intents/:id/confirm': { ids: [a.setupIntent.id], body: { payment_method: 'pm_card_visa' } },
+    'POST /v1/setup_intents/:id/cancel': { ids: [a.setupIntent.id] },
+    'POST /v1/setup_intents/:id/verify_microdeposits': { ids: [a.setupIntent.id], body: { 'amounts[0]': '32', 'amounts[1]': '45' } },
+    'POST /v1/subscriptions/:id': { ids: [a.subscribed.subscription as string], body: { 'metadata[x]': '1' } },
+    'DELETE /v1/subscriptions/:id': { ids: [a.subscribed.subscription as string] },
+    'POST /v1/subscriptions/:id/cancel': { ids: [a.subscribed.subscription as string] },
+    'POST /v1/subscriptions/:id/resume': { ids: [a.subscribed.subscription as string] },
+    'POST /v1/invoices/:id': { ids: [a.draft.id], body: { description: 'Mallory' } },
+    'DELETE /v1/invoices/:id': { ids: [a.draft.id] },
+    'POST /v1/invoices/:id/finalize': { ids: [a.draft.id] },
+    'POST /v1/invoices/:id/pay': { ids: [a.draft.id], body: { paid_out_of_band: 'true' } },
+    'POST /v1/invoices/:id/void': { ids: [a.draft.id] },
+    'POST /v1/invoices/:id/mark_uncollectible': { ids: [a.draft.id] },
+    'POST /v1/invoices/:id/send': { ids: [a.draft.id] },
+    'POST /v1/invoices/:id/add_lines': { ids: [a.draft.id], body: { 'lines[0][amount]': '100', 'lines[0][description]': 'Mallory' } },
+    'POST /v1/invoices/:id/update_lines': { ids: [a.draft.id], body: { 'lines[0][id]': a.line, 'lines[0][description]': 'Mallory' } },
+    'POST /v1/invoices/:id/remove_lines': { ids: [a.draft.id], body: { 'lines[0][id]': a.line, 'lines[0][behavior]': 'delete' } },
+    'GET /v1/invoices/:id/lines': { ids: [a.draft.id] },
+    'POST /v1/invoices/:id/lines/:line': { ids: [a.draft.id, a.line], body: { description: 'Mallory' } },
+    'GET /v1/invoiceitems/:id': { ids: [a.invoiceItem.id] },
+    'POST /v1/invoiceitems/:id': { ids: [a.invoiceItem.id], body: { description: 'Mallory' } },
+    'DELETE /v1/invoiceitems/:id': { ids: [a.invoiceItem.id] },
+    'GET /v1/credit_notes/:id': { ids: [a.creditNote.id] },
+    'POST /v1/credit_notes/:id': { ids: [a.creditNote.id], body: { memo: 'Mallory' } },
+    'POST /v1/credit_notes/:id/void': { ids: [a.creditNote.id] },
+    'GET /v1/credit_notes/:id/lines': { ids: [a.creditNote.id] },
+    'GET /v1/tax_ids/:id': { ids: [a.taxId.id] },
+    'DELETE /v1/tax_ids/:id': { ids: [a.taxId.id] },
+    'POST /v1/customers/:id/tax_ids': { ids: [a.customer.id], body: { type: 'eu_vat', value: 'DE123456789' } },
+    'GET /v1/customers/:id/tax_ids': { ids: [a.customer.id] },
+    'GET /v1/customers/:id/tax_ids/:tax_id': { ids: [a.customer.id, a.taxId.id] },
+    'DELETE /v1/customers/:id/tax_ids/:tax_id': { ids: [a.customer.id, a.taxId.id] },
   };
 }
 
@@ -164,6 +243,16 @@ async function view(a: Owned) {
     taxRate: await s.taxRates.retrieve(a.taxRate.id),
     shippingRate: await s.shippingRates.retrieve(a.shippingRate.id),
     registration: await s.tax.registrations.retrieve(a.registration.id),
+    paymentLink: await s.paymentLinks.retrieve(a.paymentLink.id),
+    held: await s.paymentIntents.retrieve(a.held.id),
+    charge: await s.charges.retrieve(a.charge),
+    refund: await s.refunds.retrieve(a.refund.id),
+    setupIntent: await s.setupIntents.retrieve(a.setupIntent.id),
+    draft: await s.invoices.retrieve(a.draft.id),
+    invoiceItem: await s.invoiceItems.retrieve(a.invoiceItem.id),
+    creditNote: await s.creditNotes.retrieve(a.creditNote.id),
+    taxIds: (await s.customers.listTaxIds(a.customer.id)).data.map((t) => t.id),
+    subscription: await s.subscriptions.retrieve(a.subscribed.subscription as string),
   };
 }
 
@@ -259,6 +348,7 @@ for (const store of STORES) {
     });
 
     it('shows a buyer on B’s hosted page only B’s customer, and refuses A’s saved card and A’s token there', async () => {
+      const aPayments = (await a.stripe.paymentIntents.list({ limit: 100 })).data.length;
       const page = await fetch(b.open.url as string);
       const html = await page.text();
       assert.ok(html.includes('bob@bob.example') && html.includes('bob Shipto') && html.includes(b.saved.card?.last4 as string), 'B’s customer is prefilled');
@@ -276,7 +366,7 @@ for (const store of STORES) {
       assertNoLeak(withA.html, a, 'refusal');
       assert.equal((await post({ csrf_token: aToken, ...BUYER, ...shipping, ...CARD_4242 })).status, 403, 'A’s page token does not open B’s form');
       assert.equal((await b.stripe.checkout.sessions.retrieve(b.open.id)).status, 'open');
-      assert.equal((await a.stripe.paymentIntents.list({ limit: 100 })).data.length, 2, 'no payment on A’s side');
+      assert.equal((await a.stripe.paymentIntents.list({ limit: 100 })).data.length, aPayments, 'no payment on A’s side');
     });
 
     it('delivers A’s events only to A’s endpoint and B’s only to B’s', async () => {
