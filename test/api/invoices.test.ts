@@ -290,11 +290,17 @@ for (const store of STORES) {
       const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 7 });
       const latest = await stripe.invoices.retrieve(sub.latest_invoice as string);
       assert.equal(latest.status, 'open');
+      // A subscription's invoice is listed by its collection method like any other.
+      const byMethod = async (collection_method: 'send_invoice' | 'charge_automatically') =>
+        (await stripe.invoices.list({ customer: customer.id, collection_method })).data.map((i) => i.id);
+      assert.deepEqual(await byMethod('send_invoice'), [latest.id]);
+      assert.deepEqual(await byMethod('charge_automatically'), []);
       const paid = await stripe.invoices.pay(latest.id, { paid_out_of_band: true });
       assert.equal(paid.status, 'paid');
       assert.equal(paid.total, 1500);
       assert.equal(paid.lines.data.length, 1);
       assert.deepEqual((await stripe.invoices.list({ subscription: sub.id })).data.map((i) => i.id), [latest.id]);
+      assert.deepEqual(await byMethod('send_invoice'), [latest.id]);
     });
 
     it('previews a subscription’s next invoice: its next period at the current price', async () => {

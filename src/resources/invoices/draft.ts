@@ -9,13 +9,13 @@ import { newId } from '../../api/ids.js';
 import { mergeMetadata, parseParams, type InferShape } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { requireCustomer } from '../customers/service.js';
-import type { Customer } from '../customers/shape.js';
 import { itemsOfInvoice, pendingItems, saveItem, type DiscountCoupons, type ItemWithCoupons } from '../invoice-items/store.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import type { TaxRate } from '../tax-rates/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { resolveDiscounts } from './discounts.js';
+import { newInvoice } from './new-invoice.js';
 import { invoiceCreateShape, invoiceUpdateShape } from './params.js';
 import { invoices, type Invoice } from './service.js';
 import { insertInvoice, invoiceCoupons, lockInvoice, removeInvoice, saveInvoice } from './store.js';
@@ -155,87 +155,6 @@ async function applyWritable(ctx: Ctx, inv: Invoice, p: WritableParams): Promise
   return next;
 }
 
-/** The Invoice object of a new draft, in Stripe's field order. */
-export function draftInvoice(id: string, c: Customer, currency: string, created: number, billingReason: string): Invoice {
-  return {
-    id,
-    object: 'invoice',
-    account_country: 'US',
-    account_name: 'OpenCheckout',
-    account_tax_ids: null,
-    amount_due: 0,
-    amount_overpaid: 0,
-    amount_paid: 0,
-    amount_remaining: 0,
-    amount_shipping: 0,
-    application: null,
-    attempt_count: 0,
-    attempted: false,
-    auto_advance: false,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at: null,
-    billing_reason: billingReason,
-    collection_method: 'charge_automatically',
-    created,
-    currency,
-    custom_fields: null,
-    customer: c.id,
-    customer_account: null,
-    customer_address: c.address,
-    customer_email: c.email,
-    customer_name: c.name,
-    customer_phone: c.phone,
-    customer_shipping: c.shipping,
-    customer_tax_exempt: c.tax_exempt,
-    customer_tax_ids: [],
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
-    description: null,
-    discounts: [],
-    due_date: null,
-    effective_at: null,
-    ending_balance: null,
-    footer: c.invoice_settings.footer,
-    from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
-    issuer: { type: 'self' },
-    last_finalization_error: null,
-    latest_revision: null,
-    lines: { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/invoices/${id}/lines` },
-    livemode: false,
-    metadata: {},
-    next_payment_attempt: null,
-    number: null,
-    on_behalf_of: null,
-    parent: null,
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: { object: 'list', data: [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
-    period_end: created,
-    period_start: created,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    receipt_number: null,
-    rendering: null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
-    status: 'draft',
-    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subtotal: 0,
-    subtotal_excluding_tax: 0,
-    test_clock: c.test_clock,
-    total: 0,
-    total_discount_amounts: [],
-    total_excluding_tax: 0,
-    total_pretax_credit_amounts: [],
-    total_taxes: [],
-    webhooks_delivered_at: null,
-  };
-}
-
 /**
  * POST /v1/invoices: a draft for `customer`. With `pending_invoice_items_behavior=include` the
  * customer's pending items in the invoice's currency become its lines. Emits `invoice.created`.
@@ -253,7 +172,7 @@ export async function createInvoice(ctx: Ctx, params: FormObject): Promise<Invoi
   const currency = (p.currency ?? customer.currency ?? pendingAny[0]?.item.currency ?? 'usd').toLowerCase();
   const pending = pendingAny.filter((i) => i.item.currency === currency);
   const id = newId('in_');
-  const base = draftInvoice(id, customer, currency, now, 'manual');
+  const base = newInvoice(id, customer, currency, now, 'manual');
   const written = await applyWritable(ctx, base, p);
   const coupons = await resolveDiscounts(ctx, p.discounts ?? [], 'discounts');
   for (const it of pending) {

@@ -5,7 +5,6 @@
 import { inTransaction, type Ctx } from '../../api/context.js';
 import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
-import { newId } from '../../api/ids.js';
 import { bool, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { lockCustomer, saveCustomer } from '../customers/service.js';
@@ -14,6 +13,7 @@ import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
+import { invoicePayment } from './new-invoice.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -73,20 +73,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
 async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
   const amount = inv.amount_remaining as number;
   const payments = inv.payments as { data: object[] };
-  const payment = paymentIntent && {
-    id: newId('inpay_'),
-    object: 'invoice_payment',
-    amount_paid: amount,
-    amount_requested: amount,
-    created: at,
-    currency: inv.currency,
-    invoice: inv.id,
-    is_default: true,
-    livemode: false,
-    payment: { payment_intent: paymentIntent, type: 'payment_intent' },
-    status: 'paid',
-    status_transitions: { canceled_at: null, paid_at: at },
-  };
+  const payment = paymentIntent && invoicePayment(inv.id, paymentIntent, inv.currency as string, amount, at);
   const paid: Invoice = {
     ...inv,
     amount_paid: (inv.amount_paid as number) + amount,

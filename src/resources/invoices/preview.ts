@@ -16,7 +16,8 @@ import { requireTaxRates } from '../tax-rates/service.js';
 import type { TaxRate } from '../tax-rates/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { resolveDiscounts } from './discounts.js';
-import { computeDraft, draftInvoice } from './draft.js';
+import { computeDraft } from './draft.js';
+import { newInvoice } from './new-invoice.js';
 import { accepted, discountsParam, idList } from './params.js';
 
 const previewShape = {
@@ -120,7 +121,7 @@ export async function createPreview(ctx: Ctx, params: FormObject): Promise<objec
   }
   const coupons = await resolveDiscounts(ctx, p.discounts ?? [], 'discounts');
   const id = `upcoming_in_${randomToken(24)}`;
-  const base = draftInvoice(id, customer, currency, now, sub ? 'upcoming' : 'manual');
+  const base = newInvoice(id, customer, currency, now, sub ? 'upcoming' : 'manual');
   const preview = computeDraft({ ...base, ...(sub ? { parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' } } : {}) }, items, coupons);
   const lines = (preview.lines as { data: Array<Record<string, unknown>> }).data.map((l) => ({ ...l, id: `il_tmp_${randomToken(24)}` }));
   return { ...preview, lines: { ...(preview.lines as object), data: lines, url: `/v1/invoices/upcoming/lines` } };

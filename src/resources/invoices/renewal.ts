@@ -8,7 +8,9 @@ import { newId } from '../../api/ids.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
+import { invoicePayment, newInvoice } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
+import { invoiceColumns, saveInvoice } from './store.js';
 
 /** One line of a subscription invoice: an item's period, or a proration of a change. */
 export interface SubscriptionLine {
@@ -34,13 +36,6 @@ export interface NewSubscriptionInvoice {
   created: number;
 }
 
-const columns = (inv: Invoice) => ({ customer_id: inv.customer as string, status: inv.status, subscription_id: subscriptionOf(inv) });
-
-function subscriptionOf(inv: Invoice): string | null {
-  const parent = inv.parent as { subscription_details?: { subscription: string } } | null;
-  return parent?.subscription_details?.subscription ?? null;
-}
-
 /** The invoice with this id in ctx's account, or undefined. */
 export function findInvoice(ctx: Ctx, id: string): Promise<Invoice | undefined> {
   return invoices.get(ctx.db, ctx.account, id);
@@ -59,84 +54,29 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
   const total = subtotal + exclusive;
   const st = sub.invoice_settings;
   const invoice: Invoice = {
-    id,
-    object: 'invoice',
-    account_country: 'US',
-    account_name: 'OpenCheckout',
+    ...newInvoice(id, c, sub.currency, n.created, n.billingReason),
     account_tax_ids: st.account_tax_ids,
     amount_due: Math.max(0, total),
-    amount_overpaid: 0,
-    amount_paid: 0,
     amount_remaining: Math.max(0, total),
-    amount_shipping: 0,
-    application: null,
-    attempt_count: 0,
-    attempted: false,
     auto_advance: true,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at: null,
-    billing_reason: n.billingReason,
     collection_method: sub.collection_method,
-    created: n.created,
-    currency: sub.currency,
     custom_fields: st.custom_fields,
-    customer: c.id,
-    customer_account: null,
-    customer_address: c.address,
-    customer_email: c.email,
-    customer_name: c.name,
-    customer_phone: c.phone,
-    customer_shipping: c.shipping,
-    customer_tax_exempt: c.tax_exempt,
-    customer_tax_ids: [],
-    default_payment_method: null,
-    default_source: null,
     default_tax_rates: sub.default_tax_rates,
     description: st.description,
-    discounts: [],
     due_date: sub.collection_method === 'send_invoice' ? n.created + (sub.days_until_due ?? 30) * 86_400 : null,
-    effective_at: null,
     // A credit (a downgrade's proration) is left on the customer's balance, as Stripe does.
     ending_balance: null,
     footer: st.footer,
-    from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
     issuer: st.issuer,
-    last_finalization_error: null,
-    latest_revision: null,
     lines: { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id}/lines` },
-    livemode: false,
-    metadata: {},
-    next_payment_attempt: null,
-    number: null,
-    on_behalf_of: null,
     parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' },
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: { object: 'list', data: [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
-    period_end: n.created,
-    period_start: n.created,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    receipt_number: null,
-    rendering: null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
-    status: 'draft',
-    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
     subtotal,
     subtotal_excluding_tax: subtotal - inclusive,
-    test_clock: c.test_clock,
     total,
-    total_discount_amounts: [],
     total_excluding_tax: total - exclusive - inclusive,
-    total_pretax_credit_amounts: [],
     total_taxes: taxes,
-    webhooks_delivered_at: null,
   };
-  await invoices.insert(ctx.db, ctx.account, invoice, columns(invoice));
+  await invoices.insert(ctx.db, ctx.account, invoice, invoiceColumns(invoice));
   await emit(ctx, 'invoice.created', invoice, undefined, n.created);
   return invoice;
 }
@@ -163,24 +103,7 @@ export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, custom
  */
 export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymentIntent: string | null, at: number): Promise<Invoice> {
   const due = inv.amount_due as number;
-  const payments = paymentIntent
-    ? [
-        {
-          id: newId('inpay_'),
-          object: 'invoice_payment',
-          amount_paid: due,
-          amount_requested: due,
-          created: at,
-          currency: inv.currency,
-          invoice: inv.id,
-          is_default: true,
-          livemode: false,
-          payment: { payment_intent: paymentIntent, type: 'payment_intent' },
-          status: 'paid',
-          status_transitions: { canceled_at: null, paid_at: at },
-        },
-      ]
-    : [];
+  const payments = paymentIntent ? [invoicePayment(inv.id, paymentIntent, inv.currency as string, due, at)] : [];
   const transitions = inv.status_transitions as Record<string, number | null>;
   const paid: Invoice = {
     ...inv,
@@ -226,7 +149,7 @@ export async function closeSubscriptionInvoice(ctx: Ctx, inv: Invoice, status: '
 }
 
 async function store(ctx: Ctx, before: Invoice, after: Invoice, type: string, at: number, updated: boolean): Promise<Invoice> {
-  await invoices.update(ctx.db, ctx.account, after, columns(after));
+  await saveInvoice(ctx, after);
   await emit(ctx, type, after, undefined, at);
   if (updated) await emit(ctx, 'invoice.updated', after, previousAttributes(before, after), at);
   return after;

@@ -4,6 +4,7 @@ import { emit } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
+import { invoicePayment, newInvoice, type InvoicePayment } from './new-invoice.js';
 
 /** An Invoice at the current API version (payments listed under `payments`, parent details). */
 export type Invoice = Record<string, unknown> & { id: string; object: 'invoice'; created: number; status: string };
@@ -87,7 +88,7 @@ export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Pr
     currency: n.subscription.currency,
     lines,
     amounts: { subtotal, total, tax: n.charged?.tax ?? 0, discounts: n.charged?.discounts ?? [], taxes: n.charged?.taxes ?? [] },
-    payment: n.paymentIntent ? paidInvoicePayment(id, n.paymentIntent, n.subscription.currency, total, n.created) : null,
+    payment: n.paymentIntent ? invoicePayment(id, n.paymentIntent, n.subscription.currency, total, n.created) : null,
     created: n.created,
     billingReason: 'subscription_create',
     parent: { quote_details: null, subscription_details: { metadata: n.subscription.metadata, subscription: n.subscription.id }, type: 'subscription_details' },
@@ -135,7 +136,7 @@ export async function createPaidCheckoutInvoice(ctx: Ctx, n: CheckoutInvoiceInpu
     currency: n.currency,
     lines,
     amounts: { subtotal, total: n.charged.total, tax: n.charged.tax, discounts: n.charged.discounts ?? [], taxes: n.charged.taxes ?? [] },
-    payment: paidInvoicePayment(id, n.paymentIntent, n.currency, n.charged.total, n.created),
+    payment: invoicePayment(id, n.paymentIntent, n.currency, n.charged.total, n.created),
     created: n.created,
     billingReason: 'manual',
     parent: null,
@@ -230,26 +231,6 @@ function totalOf(lines: readonly InvoiceLine[]): number {
   return lines.reduce((sum, line) => sum + line.amount, 0);
 }
 
-/** The one InvoicePayment: the whole total, paid in full by the Checkout PaymentIntent at `created`. */
-function paidInvoicePayment(invoiceId: string, paymentIntent: string, currency: string, total: number, created: number) {
-  return {
-    id: newId('inpay_'),
-    object: 'invoice_payment',
-    amount_paid: total,
-    amount_requested: total,
-    created,
-    currency,
-    invoice: invoiceId,
-    is_default: true,
-    livemode: false,
-    payment: { payment_intent: paymentIntent, type: 'payment_intent' },
-    status: 'paid',
-    status_transitions: { canceled_at: null, paid_at: created },
-  };
-}
-
-type InvoicePayment = ReturnType<typeof paidInvoicePayment>;
-
 /** The customer's invoice number: their prefix and next sequence number, four digits at least. */
 function invoiceNumber(c: Customer): string {
   return `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`;
@@ -280,82 +261,35 @@ function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
   const st = n.settings;
   const inclusiveTax = n.amounts.taxes.filter((t) => t.tax_behavior === 'inclusive').reduce((sum, t) => sum + t.amount, 0);
   return {
-    id,
-    object: 'invoice',
-    account_country: 'US',
-    account_name: 'OpenCheckout',
+    // Its customer fields are a copy taken at finalization, as Stripe's are.
+    ...newInvoice(id, c, n.currency, n.created, n.billingReason),
     account_tax_ids: st.account_tax_ids ?? null,
     amount_due: total,
-    amount_overpaid: 0,
     amount_paid: total,
-    amount_remaining: 0,
     amount_shipping: n.shipping,
-    application: null,
     attempt_count: 1,
     attempted: true,
-    auto_advance: false,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at: null,
-    billing_reason: n.billingReason,
-    collection_method: 'charge_automatically',
-    created: n.created,
-    currency: n.currency,
     custom_fields: st.custom_fields ?? null,
-    // The customer fields are a copy taken at finalization, as Stripe's are.
-    customer: c.id,
-    customer_account: null,
-    customer_address: c.address,
-    customer_email: c.email,
-    customer_name: c.name,
-    customer_phone: c.phone,
-    customer_shipping: c.shipping,
-    customer_tax_exempt: c.tax_exempt,
-    customer_tax_ids: [],
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
     description: st.description ?? null,
     discounts: n.amounts.discounts.map((d) => d.discount),
-    due_date: null,
     effective_at: n.created,
     ending_balance: 0,
     footer: st.footer ?? null,
-    from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
     issuer: st.issuer ?? { type: 'self' },
-    last_finalization_error: null,
-    latest_revision: null,
     lines: { object: 'list', data: n.lines, has_more: false, total_count: n.lines.length, url: `/v1/invoices/${id}/lines` },
-    livemode: false,
     metadata: st.metadata ?? {},
-    next_payment_attempt: null,
     number: invoiceNumber(c),
-    on_behalf_of: null,
     parent: n.parent,
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     payments: { object: 'list', data: n.payment ? [n.payment] : [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
-    period_end: n.created,
-    period_start: n.created,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    receipt_number: null,
     rendering: st.rendering ? { amount_tax_display: st.rendering.amount_tax_display, pdf: null, template: st.rendering.template, template_version: null } : null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
     status: 'paid',
     status_transitions: { finalized_at: n.created, marked_uncollectible_at: null, paid_at: n.created, voided_at: null },
     subtotal,
     subtotal_excluding_tax: subtotal - inclusiveTax,
-    test_clock: c.test_clock,
     total,
     total_discount_amounts: n.amounts.discounts,
     total_excluding_tax: total - tax,
-    total_pretax_credit_amounts: [],
     total_taxes: n.amounts.taxes,
-    webhooks_delivered_at: null,
   };
 }
 
