@@ -144,7 +144,8 @@ async function runRead(
   const reader = deps.store.reader;
   if (reader && reader !== deps.store.db) {
     try {
-      return runRoute(makeCtx(deps, account, reader, requestId), route, apiReq, expand);
+      // Awaited here, so that a read-only failure is caught below rather than returned.
+      return await runRoute(makeCtx(deps, account, reader, requestId), route, apiReq, expand);
     } catch (err) {
       // A GET that also writes (materialising `pm_card_visa`, say) runs again on the main
       // connection; its first write failed before changing anything.
