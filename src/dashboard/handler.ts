@@ -13,7 +13,7 @@ import { readBody, type PathHandler } from '../api/server.js';
 import { unixNow } from '../clock.js';
 import { checkCsrf, csrfToken } from '../pages/csrf.js';
 import { esc } from '../pages/escape.js';
-import { pageHeaders } from '../pages/handler.js';
+import { pageHeaders } from '../pages/route.js';
 import { adminAccounts, cookieValue, issueToken, LOGIN_COOKIE, readToken, SESSION_COOKIE, SESSION_SECONDS, setCookie, signInWith, type DashboardSession } from './auth.js';
 import { DASHBOARD_TEXT, dashboardLocale, type DashboardLocale, type DashboardText } from './catalog.js';
 import { clientFactory, type DashboardClient, type Json } from './client.js';

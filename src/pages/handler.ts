@@ -3,8 +3,7 @@
  * link: the session is found by id across accounts, and everything after acts within its account.
  * Load = the prefill rules (load.ts); submit = Checkout completion in one transaction.
  */
-import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { inTransaction, makeCtx, type Deps } from '../api/context.js';
 import { StripeError } from '../api/errors.js';
 import { readBody, type PathHandler } from '../api/server.js';
@@ -24,6 +23,7 @@ import { missingPromotionCode, refusalMessage } from './refusals.js';
 import { renderPaymentPage } from './template.js';
 import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
 import { voucherLocation, voucherReply } from './voucher.js';
+import { answerFormPage, idFromPath, newNonce, pathOf, sendPage, type PageReply } from './route.js';
 import { authenticationRefusal } from './three-d-secure.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
@@ -37,15 +37,6 @@ const FIELD_OF_PARAM: ReadonlyMap<string, string> = new Map(
   PAYMENT_METHOD_TYPES.flatMap((t) => Object.entries(t.page.fieldOfParam).map(([param, id]) => [`${t.type}[${param}]`, id] as const)),
 );
 
-interface Reply {
-  status: number;
-  html: string;
-  nonce: string;
-  /** Origins the page's form may lead to (success_url after the 303, cancel_url). */
-  formOrigins?: string[];
-  location?: string;
-}
-
 function originOf(url: string | null | undefined): string | null {
   if (!url) return null;
   try {
@@ -56,35 +47,7 @@ function originOf(url: string | null | undefined): string | null {
   }
 }
 
-/** Security headers of every page response (strict CSP with a per-response nonce). */
-export function pageHeaders(nonce: string, formOrigins: string[] = []): Record<string, string> {
-  const formAction = ["'self'", ...new Set(formOrigins)].join(' ');
-  return {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy':
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; ` +
-      `form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-    'X-Frame-Options': 'DENY',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cache-Control': 'no-store',
-  };
-}
-
-function send(res: ServerResponse, requestId: string, r: Reply, head: boolean): void {
-  const headers: Record<string, string> = { ...pageHeaders(r.nonce, r.formOrigins), 'Request-Id': requestId };
-  if (r.location) headers.Location = r.location;
-  // An oversized body was not read to its end: close rather than drain it.
-  if (r.status === 413) headers.Connection = 'close';
-  headers['Content-Length'] = String(Buffer.byteLength(r.html));
-  res.writeHead(r.status, headers);
-  res.end(head ? undefined : r.html);
-}
-
-const newNonce = (): string => randomBytes(16).toString('base64');
-
-function notice(status: number, n: Notice): Reply {
+function notice(status: number, n: Notice): PageReply {
   const nonce = newNonce();
   return { status, html: noticeHtml(n, nonce), nonce };
 }
@@ -93,7 +56,7 @@ function origins(view: PageView): string[] {
   return [originOf(view.session.success_url), originOf(view.session.cancel_url)].filter((o): o is string => o !== null);
 }
 
-async function paymentPage(deps: Deps, view: PageView, status: number, values: Values, error?: FormError): Promise<Reply> {
+async function paymentPage(deps: Deps, view: PageView, status: number, values: Values, error?: FormError): Promise<PageReply> {
   const nonce = newNonce();
   const csrf = await csrfToken(deps.store.db, view.session.id);
   return { status, nonce, formOrigins: origins(view), html: renderPaymentPage(view, { values, csrf, nonce, error }) };
@@ -105,7 +68,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id, lang);
   }
 
-  async function show(id: string, requestId: string, lang: string | undefined, query = ''): Promise<Reply> {
+  async function show(id: string, requestId: string, lang: string | undefined, query = ''): Promise<PageReply> {
     // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageSession(db, id);
@@ -121,7 +84,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     return paymentPage(deps, v, 200, initialValues(v), authenticationRefusal(query, v.locale));
   }
 
-  async function submit(req: IncomingMessage, id: string, requestId: string): Promise<Reply> {
+  async function submit(req: IncomingMessage, id: string, requestId: string): Promise<PageReply> {
     const lang = req.headers['accept-language'];
     // Before the session is read, notices speak the buyer's Accept-Language.
     const buyerLocale = resolvePageLocale(null, lang);
@@ -129,7 +92,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     try {
       raw = await readBody(req, MAX_FORM_BYTES);
     } catch {
-      return notice(413, NOTICES.tooLarge(buyerLocale));
+      return { ...notice(413, NOTICES.tooLarge(buyerLocale)), close: true };
     }
     const body = new URLSearchParams(raw.toString('utf8'));
     const found = await findPageSession(deps.store.db, id);
@@ -173,7 +136,7 @@ export function createPageHandler(deps: Deps): PathHandler {
   }
 
   /** A change before paying (a promotion code, a shipping rate, the address tax needs): reprice and show the page again. */
-  async function adjust(body: URLSearchParams, action: string, v: PageView, account: string, id: string, requestId: string, lang: string | undefined): Promise<Reply> {
+  async function adjust(body: URLSearchParams, action: string, v: PageView, account: string, id: string, requestId: string, lang: string | undefined): Promise<PageReply> {
     let change: PageAdjustment | undefined;
     if (action === 'apply_promotion_code') change = { kind: 'apply_promotion_code', code: field(body, 'promotionCode') };
     else if (action === 'remove_promotion_code') change = { kind: 'remove_promotion_code' };
@@ -204,7 +167,7 @@ export function createPageHandler(deps: Deps): PathHandler {
   }
 
   return async function hostedPage(req, res, requestId) {
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const path = pathOf(req);
     if (req.method === 'GET' || req.method === 'HEAD') {
       // A konbini voucher (`/c/pay/:id/voucher`, voucher.ts).
       const v = await voucherReply(deps, path, req.headers['accept-language'], requestId).catch((err: unknown) => {
@@ -215,36 +178,19 @@ export function createPageHandler(deps: Deps): PathHandler {
         req.resume();
         const buyer = resolvePageLocale(null, req.headers['accept-language']);
         const reply = v.html !== null ? { status: v.status, html: v.html, nonce: v.nonce } : notice(v.status, v.status === 404 ? NOTICES.notFound(buyer) : NOTICES.failed(requestId, buyer));
-        send(res, requestId, reply, req.method === 'HEAD');
+        sendPage(res, requestId, reply, req.method === 'HEAD');
         return true;
       }
     }
-    const m = PATH.exec(path);
-    if (!m) return false;
-    let id: string;
-    try {
-      id = decodeURIComponent(m[1] as string);
-    } catch {
-      id = '';
-    }
-    const method = req.method ?? 'GET';
-    let reply: Reply;
-    try {
-      if (method === 'GET' || method === 'HEAD') {
-        req.resume();
-        reply = await show(id, requestId, req.headers['accept-language'], (req.url ?? '').split('?')[1]);
-      } else if (method === 'POST') {
-        reply = await submit(req, id, requestId);
-      } else {
-        req.resume();
-        reply = notice(405, NOTICES.method(resolvePageLocale(null, req.headers['accept-language'])));
-      }
-    } catch (err) {
-      deps.log.error({ err, requestId, path: '/c/pay/:id' }, 'hosted page failed');
-      reply = notice(500, NOTICES.failed(requestId, resolvePageLocale(null, req.headers['accept-language'])));
-    }
-    if (reply.status === 405) res.setHeader('Allow', 'GET, HEAD, POST');
-    send(res, requestId, reply, method === 'HEAD');
-    return true;
+    const id = idFromPath(PATH, path);
+    if (id === undefined) return false;
+    return answerFormPage(deps, req, res, requestId, id, {
+      show: (r, pageId) => show(pageId, requestId, r.headers['accept-language'], (r.url ?? '').split('?')[1]),
+      submit: (r, pageId) => submit(r, pageId, requestId),
+      notAllowed: (r) => notice(405, NOTICES.method(resolvePageLocale(null, r.headers['accept-language']))),
+      failed: (r) => notice(500, NOTICES.failed(requestId, resolvePageLocale(null, r.headers['accept-language']))),
+      logPath: '/c/pay/:id',
+      logMessage: 'hosted page failed',
+    });
   };
 }

@@ -5,15 +5,14 @@
  * page saying so, with the merchant's `inactive_message` when there is one; an unknown link, a
  * notice that it is not valid. Both speak the buyer's `Accept-Language`.
  */
-import { randomBytes } from 'node:crypto';
 import { inTransaction, type Deps } from '../api/context.js';
 import { StripeError } from '../api/errors.js';
 import type { PathHandler } from '../api/server.js';
 import { findLinkByToken, LINK_INACTIVE, openLinkSession, type Visit } from '../resources/payment-links/service.js';
-import { pageHeaders } from './handler.js';
 import { pageLocaleOf, resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
 import { noticeHtml, type Notice } from './layout.js';
 import { NOTICES } from './notices.js';
+import { idFromPath, linkPage } from './route.js';
 
 const PATH = /^\/b\/([^/?#]+)\/?$/;
 
@@ -95,28 +94,14 @@ function visitOf(query: URLSearchParams): Visit {
 export function createPaymentLinkHandler(deps: Deps): PathHandler {
   return async function paymentLinkPage(req, res, requestId) {
     const url = new URL(req.url ?? '/', 'http://link.invalid');
-    const m = PATH.exec(url.pathname);
-    if (!m) return false;
+    const token = idFromPath(PATH, url.pathname);
+    if (token === undefined) return false;
     req.resume();
-    const nonce = randomBytes(16).toString('base64');
-    const send = (status: number, html: string, location?: string) => {
-      const headers: Record<string, string> = { ...pageHeaders(nonce), 'Request-Id': requestId, 'Content-Length': String(Buffer.byteLength(html)) };
-      if (location) headers.Location = location;
-      if (status === 405) headers.Allow = 'GET, HEAD';
-      res.writeHead(status, headers);
-      res.end(req.method === 'HEAD' ? undefined : html);
-      return true;
-    };
+    const { nonce, send } = linkPage(req, res, requestId);
     // The link's `?locale=` when it names a page language, else the buyer's Accept-Language.
     const asked = url.searchParams.get('locale');
     const locale = resolvePageLocale(asked && pageLocaleOf(asked) ? asked : null, req.headers['accept-language']);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, noticeHtml(NOTICES.method(locale), nonce));
-    let token = '';
-    try {
-      token = decodeURIComponent(m[1] as string);
-    } catch {
-      token = '';
-    }
     try {
       const found = await findLinkByToken(deps.store.reader ?? deps.store.db, token);
       if (!found) return send(404, noticeHtml(NOTICES.notFound(locale), nonce));

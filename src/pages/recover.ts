@@ -4,15 +4,14 @@
  * the buyer to its payment page; a link that names no recoverable session, or that expired, gets
  * a notice in the buyer's language.
  */
-import { randomBytes } from 'node:crypto';
 import { inTransaction, type Deps } from '../api/context.js';
 import { StripeError } from '../api/errors.js';
 import type { PathHandler } from '../api/server.js';
 import { recoverSession } from '../resources/checkout-sessions/recovery.js';
 import { findPageSession } from '../resources/checkout-sessions/store.js';
-import { pageHeaders } from './handler.js';
 import { resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
 import { noticeHtml, type Notice } from './layout.js';
+import { idFromPath, linkPage, pathOf } from './route.js';
 
 const PATH = /^\/c\/recover\/([^/?#]+)\/?$/;
 
@@ -113,25 +112,10 @@ function notice(kind: 'invalid' | 'expired', locale: PageLocale): Notice {
 /** The recovery URL handler, registered beside the payment page in app.ts. */
 export function createRecoveryHandler(deps: Deps): PathHandler {
   return async function recoveryPage(req, res, requestId) {
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    const m = PATH.exec(path);
-    if (!m) return false;
+    const id = idFromPath(PATH, pathOf(req));
+    if (id === undefined) return false;
     req.resume();
-    const nonce = randomBytes(16).toString('base64');
-    const send = (status: number, html: string, location?: string) => {
-      const headers: Record<string, string> = { ...pageHeaders(nonce), 'Request-Id': requestId, 'Content-Length': String(Buffer.byteLength(html)) };
-      if (location) headers.Location = location;
-      if (status === 405) headers.Allow = 'GET, HEAD';
-      res.writeHead(status, headers);
-      res.end(req.method === 'HEAD' ? undefined : html);
-      return true;
-    };
-    let id = '';
-    try {
-      id = decodeURIComponent(m[1] as string);
-    } catch {
-      id = '';
-    }
+    const { nonce, send } = linkPage(req, res, requestId);
     const found = await findPageSession(deps.store.db, id).catch(() => null);
     const locale = resolvePageLocale(found?.session.locale, req.headers['accept-language']);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, noticeHtml(notice('invalid', locale), nonce));

@@ -4,7 +4,6 @@
  * (`#test-source-fail-3ds`). The intent id is a bearer link, as a session id is for the hosted
  * page; the POST carries a CSRF token bound to the intent. Works without JavaScript.
  */
-import { randomBytes } from 'node:crypto';
 import { inTransaction, makeCtx, type Deps } from '../api/context.js';
 import { readBody, type PathHandler } from '../api/server.js';
 import { authenticationOrigins, describeAuthentication, finishAuthentication, sessionLocaleOf } from '../checkout/authentication.js';
@@ -12,10 +11,10 @@ import { completeSession } from '../checkout/complete.js';
 import { findPageAuthentication } from '../resources/setup-intents/authentications.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { esc } from './escape.js';
-import { pageHeaders } from './handler.js';
 import { resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
 import { documentHtml, footHtml, safeHref } from './layout.js';
 import { formatAmount } from './money.js';
+import { answerFormPage, idFromPath, newNonce, pathOf, type PageReply } from './route.js';
 
 const PATH = /^\/c\/3ds\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 4 * 1024;
@@ -221,17 +220,7 @@ const CSS =
   '.tds .btn.go{background:#0570de;color:#fff;border:0}' +
   '.tds .btn.fail{background:#fff;color:#c0123c;border:1px solid #e6b3c0}';
 
-const newNonce = (): string => randomBytes(16).toString('base64');
-
-interface Reply {
-  status: number;
-  html: string;
-  nonce: string;
-  location?: string;
-  formOrigins?: string[];
-}
-
-function message(locale: PageLocale, heading: string, text: string, ok: boolean, status: number): Reply {
+function message(locale: PageLocale, heading: string, text: string, ok: boolean, status: number): PageReply {
   const nonce = newNonce();
   const body =
     `<main class="notice" data-testid="three-d-secure-result" data-kind="${ok ? 'succeeded' : 'failed'}">` +
@@ -265,7 +254,7 @@ export function authenticationRefusal(query: string, locale: PageLocale): { code
 
 /** The authentication page's handler, registered beside the hosted page's in app.ts. */
 export function createThreeDSecureHandler(deps: Deps): PathHandler {
-  async function show(intentId: string, lang: string | undefined, requestId: string): Promise<Reply> {
+  async function show(intentId: string, lang: string | undefined, requestId: string): Promise<PageReply> {
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageAuthentication(db, intentId);
     if (!found) {
@@ -286,7 +275,7 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
     return { status: 200, nonce, formOrigins, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce) };
   }
 
-  async function submit(req: Parameters<PathHandler>[0], intentId: string, requestId: string): Promise<Reply> {
+  async function submit(req: Parameters<PathHandler>[0], intentId: string, requestId: string): Promise<PageReply> {
     const lang = req.headers['accept-language'];
     const buyer = resolvePageLocale(null, lang);
     let raw: Buffer;
@@ -313,36 +302,15 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
   }
 
   return async function threeDSecurePage(req, res, requestId) {
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    const m = PATH.exec(path);
-    if (!m) return false;
-    let id: string;
-    try {
-      id = decodeURIComponent(m[1] as string);
-    } catch {
-      id = '';
-    }
-    const method = req.method ?? 'GET';
-    let reply: Reply;
-    try {
-      if (method === 'GET' || method === 'HEAD') {
-        req.resume();
-        reply = await show(id, req.headers['accept-language'], requestId);
-      } else if (method === 'POST') {
-        reply = await submit(req, id, requestId);
-      } else {
-        req.resume();
-        reply = message(resolvePageLocale(null, req.headers['accept-language']), 'Method Not Allowed', '', false, 405);
-        res.setHeader('Allow', 'GET, HEAD, POST');
-      }
-    } catch (err) {
-      deps.log.error({ err, requestId, path: '/c/3ds/:id' }, 'authentication page failed');
-      reply = message(resolvePageLocale(null, req.headers['accept-language']), 'Error', requestId, false, 500);
-    }
-    const headers: Record<string, string> = { ...pageHeaders(reply.nonce, reply.formOrigins), 'Request-Id': requestId, 'Content-Length': String(Buffer.byteLength(reply.html)) };
-    if (reply.location) headers.Location = reply.location;
-    res.writeHead(reply.status, headers);
-    res.end(method === 'HEAD' ? undefined : reply.html);
-    return true;
+    const id = idFromPath(PATH, pathOf(req));
+    if (id === undefined) return false;
+    return answerFormPage(deps, req, res, requestId, id, {
+      show: (r, intentId) => show(intentId, r.headers['accept-language'], requestId),
+      submit: (r, intentId) => submit(r, intentId, requestId),
+      notAllowed: (r) => message(resolvePageLocale(null, r.headers['accept-language']), 'Method Not Allowed', '', false, 405),
+      failed: (r) => message(resolvePageLocale(null, r.headers['accept-language']), 'Error', requestId, false, 500),
+      logPath: '/c/3ds/:id',
+      logMessage: 'authentication page failed',
+    });
   };
 }

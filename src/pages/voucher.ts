@@ -5,7 +5,6 @@
  * confirmation number and each store's payment code, in the page's language; then whether it was
  * paid or expired (docs/decisions.md#konbini).
  */
-import { randomBytes } from 'node:crypto';
 import { makeCtx, type Deps } from '../api/context.js';
 import { voucherPath } from '../checkout/settle.js';
 import { findPaymentMethodType, konbiniDetails, KONBINI_STORES, type KonbiniDisplayDetails } from '../payment-method-types/index.js';
@@ -15,6 +14,7 @@ import { findPaymentIntent, type PaymentIntent } from '../resources/payment-inte
 import { findPaymentMethod } from '../resources/payment-methods/service.js';
 import { esc } from './escape.js';
 import { fill, resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
+import { idFromPath, newNonce } from './route.js';
 import { documentHtml, footHtml, safeHref } from './layout.js';
 import { formatAmount } from './money.js';
 
@@ -318,15 +318,9 @@ export async function voucherReply(
   acceptLanguage: string | undefined,
   requestId: string,
 ): Promise<{ status: number; html: string | null; nonce: string } | null> {
-  const m = PATH.exec(path);
-  if (!m) return null;
-  let id: string;
-  try {
-    id = decodeURIComponent(m[1] as string);
-  } catch {
-    id = '';
-  }
-  const nonce = randomBytes(16).toString('base64');
+  const id = idFromPath(PATH, path);
+  if (id === undefined) return null;
+  const nonce = newNonce();
   const db = deps.store.reader ?? deps.store.db;
   const found = await findPageSession(db, id);
   const state = found ? await voucherState(deps, found.account, found.session, requestId) : null;
