@@ -18,6 +18,7 @@ import { finishSetupAuthentication } from '../resources/setup-intents/confirm.js
 import { createSetupIntentAwaitingAction, requireSetupIntent, transitionSetupIntent } from '../resources/setup-intents/service.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 import type { CompletionForm, CompletionResult } from './contract.js';
+import { redirectOrigin } from './origins.js';
 
 /** `next_action` of an intent waiting on authentication (stripe-node `PaymentIntent.NextAction`). */
 export type AuthenticationNextAction =
@@ -247,19 +248,9 @@ export async function sessionLocaleOf(ctx: Ctx, auth: IntentAuthentication): Pro
   return found?.session.locale ?? null;
 }
 
-function originOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url.replaceAll('{CHECKOUT_SESSION_ID}', 'x'));
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Origins the authentication page's form may lead to (its CSP `form-action`): the return_url's, or the session's success_url's. */
 export async function authenticationOrigins(ctx: Ctx, auth: IntentAuthentication): Promise<string[]> {
-  if (!auth.checkout_session) return [originOf(auth.return_url)].filter((o): o is string => o !== null);
+  if (!auth.checkout_session) return [redirectOrigin(auth.return_url)].filter((o): o is string => o !== null);
   const found = await findPageSession(ctx.db, auth.checkout_session);
-  return [originOf(found?.session.success_url)].filter((o): o is string => o !== null);
+  return [redirectOrigin(found?.session.success_url)].filter((o): o is string => o !== null);
 }

@@ -25,6 +25,7 @@ import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
 import { voucherLocation, voucherReply } from './voucher.js';
 import { answerFormPage, idFromPath, newNonce, pathOf, sendPage, type PageReply } from './route.js';
 import { authenticationRefusal } from './three-d-secure.js';
+import { redirectOrigin } from '../checkout/origins.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -37,23 +38,13 @@ const FIELD_OF_PARAM: ReadonlyMap<string, string> = new Map(
   PAYMENT_METHOD_TYPES.flatMap((t) => Object.entries(t.page.fieldOfParam).map(([param, id]) => [`${t.type}[${param}]`, id] as const)),
 );
 
-function originOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url.replaceAll('{CHECKOUT_SESSION_ID}', 'x'));
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
-  } catch {
-    return null;
-  }
-}
-
 function notice(status: number, n: Notice): PageReply {
   const nonce = newNonce();
   return { status, html: noticeHtml(n, nonce), nonce };
 }
 
 function origins(view: PageView): string[] {
-  return [originOf(view.session.success_url), originOf(view.session.cancel_url)].filter((o): o is string => o !== null);
+  return [redirectOrigin(view.session.success_url), redirectOrigin(view.session.cancel_url)].filter((o): o is string => o !== null);
 }
 
 async function paymentPage(deps: Deps, view: PageView, status: number, values: Values, error?: FormError): Promise<PageReply> {
