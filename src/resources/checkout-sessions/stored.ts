@@ -116,6 +116,30 @@ function paymentMethodOptions(p: CreateParams): Record<string, unknown> {
   };
 }
 
+/** `name_collection` as a session (or a payment link) stores it: each kind asked for, `optional` false unless set; nothing when not asked. */
+export function nameCollectionField(p: Partial<Pick<CreateParams, 'name_collection'>>) {
+  if (!p.name_collection) return {};
+  const { business, individual } = p.name_collection;
+  return {
+    name_collection: {
+      ...(business ? { business: { enabled: business.enabled, optional: business.optional ?? false } } : {}),
+      ...(individual ? { individual: { enabled: individual.enabled, optional: individual.optional ?? false } } : {}),
+    },
+  };
+}
+
+/** `optional_items` as a session (or a payment link) stores them, unset bounds as null; nothing when none are offered. */
+export function optionalItemsField(p: Partial<Pick<CreateParams, 'optional_items'>>) {
+  if (!p.optional_items) return {};
+  return {
+    optional_items: p.optional_items.map((i) => ({
+      adjustable_quantity: i.adjustable_quantity ? { enabled: i.adjustable_quantity.enabled, maximum: orNull(i.adjustable_quantity.maximum), minimum: orNull(i.adjustable_quantity.minimum) } : null,
+      price: i.price,
+      quantity: i.quantity,
+    })),
+  };
+}
+
 /** The served fields these params fill. */
 export function storedFields(p: CreateParams) {
   const invoiceData = p.invoice_creation?.invoice_data;
@@ -147,23 +171,8 @@ export function storedFields(p: CreateParams) {
       rendering_options: invoiceData?.rendering_options ? { amount_tax_display: invoiceData.rendering_options.amount_tax_display ?? null, template: orNull(invoiceData.rendering_options.template) } : null,
     },
     managed_payments: p.managed_payments ? { enabled: p.managed_payments.enabled ?? false } : null,
-    ...(p.name_collection
-      ? {
-          name_collection: {
-            ...(p.name_collection.business ? { business: { enabled: p.name_collection.business.enabled, optional: p.name_collection.business.optional ?? false } } : {}),
-            ...(p.name_collection.individual ? { individual: { enabled: p.name_collection.individual.enabled, optional: p.name_collection.individual.optional ?? false } } : {}),
-          },
-        }
-      : {}),
-    ...(p.optional_items
-      ? {
-          optional_items: p.optional_items.map((i) => ({
-            adjustable_quantity: i.adjustable_quantity ? { enabled: i.adjustable_quantity.enabled, maximum: orNull(i.adjustable_quantity.maximum), minimum: orNull(i.adjustable_quantity.minimum) } : null,
-            price: i.price,
-            quantity: i.quantity,
-          })),
-        }
-      : {}),
+    ...nameCollectionField(p),
+    ...optionalItemsField(p),
     origin_context: orNull(p.origin_context),
     payment_method_configuration_details: p.payment_method_configuration ? { id: p.payment_method_configuration, parent: null } : null,
     payment_method_options: paymentMethodOptions(p),

@@ -16,6 +16,7 @@ import { emit, previousAttributes } from '../../events/emit.js';
 import type { Filter } from '../../store/objects.js';
 import { createSession, prepareSession } from '../checkout-sessions/create.js';
 import type { Session } from '../checkout-sessions/shape.js';
+import { nameCollectionField, optionalItemsField } from '../checkout-sessions/stored.js';
 import { findPrice } from '../prices/service.js';
 import { linkCreateShape, linkUpdateShape, type LinkCreateParams, type LinkSettings, type LinkUpdateParams } from './params.js';
 import type { LinkCustomField, LinkLineItem, LinkMode, PaymentLink } from './shape.js';
@@ -288,24 +289,9 @@ function buildLink(b: LinkBase, s: StoredSettings, d: Derived): PaymentLink {
     livemode: false,
     managed_payments: p.managed_payments ? { enabled: p.managed_payments.enabled ?? false } : null,
     metadata: b.metadata,
-    ...(p.name_collection
-      ? {
-          name_collection: {
-            ...(p.name_collection.business ? { business: { enabled: p.name_collection.business.enabled, optional: p.name_collection.business.optional ?? false } } : {}),
-            ...(p.name_collection.individual ? { individual: { enabled: p.name_collection.individual.enabled, optional: p.name_collection.individual.optional ?? false } } : {}),
-          },
-        }
-      : {}),
+    ...nameCollectionField(p),
     on_behalf_of: orNull(p.on_behalf_of),
-    ...(p.optional_items
-      ? {
-          optional_items: p.optional_items.map((i) => ({
-            adjustable_quantity: i.adjustable_quantity ? { enabled: i.adjustable_quantity.enabled, maximum: orNull(i.adjustable_quantity.maximum), minimum: orNull(i.adjustable_quantity.minimum) } : null,
-            price: i.price,
-            quantity: i.quantity,
-          })),
-        }
-      : {}),
+    ...optionalItemsField(p),
     payment_intent_data: pid
       ? {
           capture_method: orNull(pid.capture_method),
