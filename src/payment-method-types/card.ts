@@ -131,6 +131,35 @@ export const card: PaymentMethodType<CardShape, CardParams, CardUpdate> = {
     };
   },
 
+  chargeDetails(c, o) {
+    return {
+      amount_authorized: o.amount,
+      authorization_code: null,
+      brand: c.brand,
+      ...(o.manual ? { capture_before: o.created + 7 * 86400 } : {}),
+      checks: c.checks,
+      country: c.country,
+      exp_month: c.exp_month,
+      exp_year: c.exp_year,
+      extended_authorization: { status: 'disabled' },
+      fingerprint: c.fingerprint,
+      funding: c.funding,
+      incremental_authorization: { status: 'unavailable' },
+      installments: null,
+      last4: c.last4,
+      mandate: null,
+      multicapture: { status: 'unavailable' },
+      network: c.brand === 'unknown' ? null : c.brand,
+      network_token: { used: false },
+      network_transaction_id: null,
+      overcapture: { maximum_amount_capturable: o.amount, status: 'unavailable' },
+      regulated_status: c.regulated_status,
+      three_d_secure: o.authenticated
+        ? { authentication_flow: 'challenge', electronic_commerce_indicator: '05', exemption_indicator: null, result: 'authenticated', result_reason: null, transaction_id: null, version: '2.2.0' }
+        : null,
+      wallet: null,
+    };
+  },
   async testDetails(db, id, now) {
     const details = await testCardDetails(db, id, now);
     return details ? toCardShape(details) : undefined;

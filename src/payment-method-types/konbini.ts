@@ -165,6 +165,10 @@ export const konbini: PaymentMethodType<KonbiniShape, KonbiniParams, Record<stri
     return current;
   },
 
+  chargeDetails() {
+    // The store the voucher is paid at is known only once it is paid.
+    return { store: null };
+  },
   async testDetails() {
     // Stripe has no ready-made konbini PaymentMethod ids.
     return undefined;

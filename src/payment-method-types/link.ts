@@ -58,6 +58,9 @@ export const link: PaymentMethodType<LinkShape, LinkParams, Record<string, never
     return current;
   },
 
+  chargeDetails() {
+    return { country: null };
+  },
   async testDetails() {
     // Stripe has no ready-made Link PaymentMethod ids.
     return undefined;

@@ -167,6 +167,9 @@ export const sepaDebit: PaymentMethodType<SepaDebitShape, SepaDebitParams, Recor
     return current;
   },
 
+  chargeDetails(s) {
+    return { bank_code: s.bank_code, branch_code: s.branch_code, country: s.country, fingerprint: s.fingerprint, last4: s.last4, mandate: null };
+  },
   async testDetails(db, id) {
     const details = await testIbanDetails(db, id);
     return details ? toSepaShape(details) : undefined;

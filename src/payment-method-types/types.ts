@@ -25,6 +25,16 @@ export interface BuildContext {
   billing: BillingDetails;
 }
 
+/** What a charge's snapshot of its payment method reads besides the details. */
+export interface ChargeContext {
+  amount: number;
+  /** The payment is held for a later capture (`capture_method: manual`). */
+  manual: boolean;
+  /** The buyer went through 3D Secure for it. */
+  authenticated: boolean;
+  created: number;
+}
+
 /** What the type's fields on the hosted page render with. */
 export interface PageRender {
   values: Values;
@@ -120,5 +130,10 @@ export interface PaymentMethodType<Details = unknown, Params = unknown, Update =
   update(now: number, current: Details, change: Update): Details;
   /** The sub-object of one of Stripe's ready-made test ids (`pm_card_visa`); undefined for others. */
   testDetails(db: Db, id: string, now: number): Promise<Details | undefined>;
+  /**
+   * The type's sub-object of a Charge's `payment_method_details`: a snapshot of the details as the
+   * charge saw them (docs/decisions.md#charges-and-refunds).
+   */
+  chargeDetails(details: Details, c: ChargeContext): Record<string, unknown>;
   page: PaymentMethodPage<Params>;
 }

@@ -96,6 +96,18 @@ export const usBankAccount: PaymentMethodType<UsBankAccountShape, UsBankAccountP
     };
   },
 
+  chargeDetails(b) {
+    return {
+      account_holder_type: b.account_holder_type,
+      account_type: b.account_type,
+      bank_name: b.bank_name,
+      fingerprint: b.fingerprint,
+      last4: b.last4,
+      mandate: null,
+      payment_reference: null,
+      routing_number: b.routing_number,
+    };
+  },
   async testDetails(db, id) {
     const details = await testBankDetails(db, id);
     return details ? toBankShape(details) : undefined;

@@ -3,6 +3,8 @@
  * (a snapshot of the card or bank account, as Stripe keeps it even if the PaymentMethod changes)
  * and `outcome` (docs/decisions.md#charges-and-refunds).
  */
+import { paymentMethodType } from '../../payment-method-types/index.js';
+import type { ChargeContext } from '../../payment-method-types/types.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import type { ChargeOutcomeShape } from './shape.js';
 
@@ -13,63 +15,13 @@ export interface AttemptFailure {
   message: string;
 }
 
-/** `payment_method_details` of a charge made with this PaymentMethod. */
-export function paymentMethodDetails(pm: PaymentMethod, o: { amount: number; manual: boolean; authenticated: boolean; created: number }): { type: string } & Record<string, unknown> {
-  if (pm.card) {
-    const c = pm.card;
-    return {
-      type: 'card',
-      card: {
-        amount_authorized: o.amount,
-        authorization_code: null,
-        brand: c.brand,
-        ...(o.manual ? { capture_before: o.created + 7 * 86400 } : {}),
-        checks: c.checks,
-        country: c.country,
-        exp_month: c.exp_month,
-        exp_year: c.exp_year,
-        extended_authorization: { status: 'disabled' },
-        fingerprint: c.fingerprint,
-        funding: c.funding,
-        incremental_authorization: { status: 'unavailable' },
-        installments: null,
-        last4: c.last4,
-        mandate: null,
-        multicapture: { status: 'unavailable' },
-        network: c.brand === 'unknown' ? null : c.brand,
-        network_token: { used: false },
-        network_transaction_id: null,
-        overcapture: { maximum_amount_capturable: o.amount, status: 'unavailable' },
-        regulated_status: c.regulated_status,
-        three_d_secure: o.authenticated
-          ? { authentication_flow: 'challenge', electronic_commerce_indicator: '05', exemption_indicator: null, result: 'authenticated', result_reason: null, transaction_id: null, version: '2.2.0' }
-          : null,
-        wallet: null,
-      },
-    };
-  }
-  if (pm.us_bank_account) {
-    const b = pm.us_bank_account;
-    return {
-      type: 'us_bank_account',
-      us_bank_account: {
-        account_holder_type: b.account_holder_type,
-        account_type: b.account_type,
-        bank_name: b.bank_name,
-        fingerprint: b.fingerprint,
-        last4: b.last4,
-        mandate: null,
-        payment_reference: null,
-        routing_number: b.routing_number,
-      },
-    };
-  }
-  if (pm.sepa_debit) {
-    const s = pm.sepa_debit;
-    return { type: 'sepa_debit', sepa_debit: { bank_code: s.bank_code, branch_code: s.branch_code, country: s.country, fingerprint: s.fingerprint, last4: s.last4, mandate: null } };
-  }
-  if (pm.link) return { type: 'link', link: { country: null } };
-  return { type: pm.type, [pm.type]: pm.type === 'konbini' ? { store: null } : {} };
+/**
+ * `payment_method_details` of a charge made with this PaymentMethod: the type's own snapshot of its
+ * details, asked of the payment-method seam (docs/architecture.md#payment-method-types).
+ */
+export function paymentMethodDetails(pm: PaymentMethod, o: ChargeContext): { type: string } & Record<string, unknown> {
+  const details = (pm as unknown as Record<string, unknown>)[pm.type];
+  return { type: pm.type, [pm.type]: paymentMethodType(pm.type).chargeDetails(details, o) };
 }
 
 /** `outcome` of a successful (or pending) attempt. */
