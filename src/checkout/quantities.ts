@@ -6,7 +6,7 @@
 import type { Ctx } from '../api/context.js';
 import { errors } from '../api/errors.js';
 import { newId } from '../api/ids.js';
-import type { LineItem, PricedLine, PricingState, StoredSession } from '../resources/checkout-sessions/shape.js';
+import type { LineItem, LinePrice, PricedLine, PricingState, StoredSession } from '../resources/checkout-sessions/shape.js';
 import { quantityBounds } from '../resources/checkout-sessions/quantities.js';
 import { requirePrice } from '../resources/prices/service.js';
 import { taxSettingsOf } from '../resources/tax-settings/service.js';
@@ -45,21 +45,12 @@ function withQuantities(c: Changed, quantities: Readonly<Record<string, number>>
   return { ...c, items, state: { ...c.state, lines } };
 }
 
-interface PriceFields {
-  id: string;
-  active: boolean;
-  currency: string;
-  unit_amount: number | null;
-  product: string | { id: string };
-  tax_behavior?: 'inclusive' | 'exclusive' | 'unspecified' | null;
-}
-
 /** The cart with optional item `index` added, its price looked up again (it must still be active). */
 async function withOptionalItem(ctx: Ctx, c: Changed, index: number): Promise<Changed> {
   const offers = c.session._internal.optional_items ?? [];
   const offer = offers[index];
   if (!offer || offer.added) throw errors.invalid('This item cannot be added to the order.', 'optionalItem');
-  const price = (await requirePrice(ctx, (offer.price as PriceFields).id, 'optionalItem')) as PriceFields;
+  const price = (await requirePrice(ctx, (offer.price as LinePrice).id, 'optionalItem')) as LinePrice;
   if (!price.active || price.unit_amount === null) throw errors.invalid('This item is no longer available.', 'optionalItem');
   const behavior =
     price.tax_behavior && price.tax_behavior !== 'unspecified'

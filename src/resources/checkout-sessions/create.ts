@@ -20,23 +20,13 @@ import { createShape, legacyPriceData } from './params.js';
 import { checkAskedParams, storedDataParams, storedFields } from './stored.js';
 import { priceNewSession } from './priced.js';
 import { adjustableQuantity, optionalItemOffers } from './quantities.js';
-import { present, type LineItem, type Session, type StoredSession } from './shape.js';
+import { present, type LineItem, type LinePrice, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, sessionColumns, sessions } from './store.js';
 
 const MIN_EXPIRY = 30 * 60;
 const MAX_EXPIRY = 24 * 60 * 60;
 
 type CreateParams = InferShape<typeof createShape>;
-
-/** The fields of a Price that Checkout reads. */
-interface PriceFields {
-  id: string;
-  active: boolean;
-  currency: string;
-  unit_amount: number | null;
-  product: string | { id: string };
-  recurring: { interval: string; interval_count: number } | null;
-}
 
 /**
  * Prices the line items: each names an active `price` or inline `price_data` (exactly one), and
@@ -50,14 +40,14 @@ async function priceLineItems(ctx: Ctx, p: CreateParams, opts: SessionOrigin = {
     if (item.price !== undefined && item.price_data !== undefined) {
       throw errors.invalid(`You may only specify one of these parameters: price, price_data.`, `${param}[price]`);
     }
-    let price: PriceFields;
+    let price: LinePrice;
     if (item.price !== undefined) {
-      price = (await requirePrice(ctx, item.price, `${param}[price]`)) as PriceFields;
+      price = (await requirePrice(ctx, item.price, `${param}[price]`)) as LinePrice;
       if (!price.active && !opts.inlinePrices?.includes(price.id)) throw errors.invalid(`The price specified is inactive. This field only accepts active prices.`, `${param}[price]`);
     } else if (item.price_data !== undefined) {
-      price = (await createInlinePrice(ctx, item.price_data, `${param}[price_data]`)) as PriceFields;
+      price = (await createInlinePrice(ctx, item.price_data, `${param}[price_data]`)) as LinePrice;
     } else if (item.name !== undefined || item.amount !== undefined) {
-      price = (await createInlinePrice(ctx, legacyPriceData(item, param), `${param}[price_data]`)) as PriceFields;
+      price = (await createInlinePrice(ctx, legacyPriceData(item, param), `${param}[price_data]`)) as LinePrice;
     } else {
       throw errors.missingParam(`${param}[price]`);
     }
@@ -89,7 +79,7 @@ async function priceLineItems(ctx: Ctx, p: CreateParams, opts: SessionOrigin = {
  * recurring price, all on one interval. Every mode but setup: line items in one currency.
  */
 function checkModeRules(p: CreateParams, items: LineItem[]): void {
-  const recurring = (li: LineItem) => (li.price as PriceFields).recurring !== null;
+  const recurring = (li: LineItem) => (li.price as LinePrice).recurring !== null;
   if (p.mode === 'setup') {
     if (p.line_items?.length) throw errors.invalid('You cannot pass `line_items` in `setup` mode.', 'line_items');
     return;
@@ -112,9 +102,9 @@ function checkModeRules(p: CreateParams, items: LineItem[]): void {
   } else {
     const first = items.find(recurring);
     if (!first) throw errors.invalid('You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
-    const interval = (first.price as PriceFields).recurring;
+    const interval = (first.price as LinePrice).recurring;
     items.forEach((li, i) => {
-      const r = (li.price as PriceFields).recurring;
+      const r = (li.price as LinePrice).recurring;
       if (r && (r.interval !== interval?.interval || r.interval_count !== interval.interval_count)) {
         throw errors.invalid('All recurring prices in a subscription must have the same `recurring.interval` and `recurring.interval_count`.', `line_items[${i}][price]`);
       }

@@ -15,16 +15,9 @@ import { resolveShippingRate } from '../shipping-rates/service.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import { taxSettingsOf } from '../tax-settings/service.js';
 import type { createShape } from './params.js';
-import type { LineItem, PricedLine, PricingState, StoredSession } from './shape.js';
+import type { LineItem, LinePrice, PricedLine, PricingState, StoredSession } from './shape.js';
 
 type CreateParams = InferShape<typeof createShape>;
-
-/** The fields of a line's Price that pricing reads. */
-interface PriceFields {
-  unit_amount: number | null;
-  product: string | { id: string };
-  tax_behavior?: 'inclusive' | 'exclusive' | 'unspecified' | null;
-}
 
 /**
  * What the totals are computed from (checkout/pricing.ts): each line's tax rates (its own, the
@@ -38,7 +31,7 @@ async function pricingState(ctx: Ctx, p: CreateParams, items: LineItem[], custom
   const lines: PricedLine[] = [];
   for (const [i, li] of items.entries()) {
     const param = p.line_items?.[i];
-    const price = li.price as PriceFields;
+    const price = li.price as LinePrice;
     const own = param?.tax_rates ? await requireTaxRates(ctx, param.tax_rates, `line_items[${i}][tax_rates]`) : defaults;
     if (param?.dynamic_tax_rates) await requireTaxRates(ctx, param.dynamic_tax_rates, `line_items[${i}][dynamic_tax_rates]`);
     const behavior = price.tax_behavior && price.tax_behavior !== 'unspecified' ? price.tax_behavior : defaultBehavior === 'inclusive' ? 'inclusive' : 'exclusive';

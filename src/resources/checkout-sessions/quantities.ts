@@ -9,7 +9,7 @@ import type { InferShape } from '../../api/params.js';
 import { requirePrice } from '../prices/service.js';
 import { findProduct } from '../products/model.js';
 import type { createShape } from './params.js';
-import type { LineItem, OptionalItemOffer } from './shape.js';
+import type { LineItem, LinePrice, OptionalItemOffer } from './shape.js';
 
 type CreateParams = InferShape<typeof createShape>;
 type Adjustable = NonNullable<LineItem['adjustable_quantity']>;
@@ -46,16 +46,6 @@ export function adjustableQuantity(
   return a;
 }
 
-interface PriceFields {
-  id: string;
-  active: boolean;
-  currency: string;
-  unit_amount: number | null;
-  product: string | { id: string };
-  recurring: { interval: string; interval_count: number } | null;
-  tax_behavior?: string | null;
-}
-
 /**
  * `optional_items[]`, each price looked up: it must exist, be active, have a unit amount, be in
  * the session's currency, and fit the mode (one-time in payment mode; in subscription mode, one-time
@@ -65,11 +55,11 @@ export async function optionalItemOffers(ctx: Ctx, p: CreateParams, items: LineI
   const sent = p.optional_items ?? [];
   if (sent.length > 0 && p.mode === 'setup') throw errors.invalid('`optional_items` is not available in `setup` mode.', 'optional_items');
   const currency = items[0]?.currency;
-  const interval = items.map((li) => (li.price as PriceFields).recurring).find((r) => r !== null) ?? null;
+  const interval = items.map((li) => (li.price as LinePrice).recurring).find((r) => r !== null) ?? null;
   const offers: OptionalItemOffer[] = [];
   for (const [i, item] of sent.entries()) {
     const param = `optional_items[${i}]`;
-    const price = (await requirePrice(ctx, item.price, `${param}[price]`)) as PriceFields;
+    const price = (await requirePrice(ctx, item.price, `${param}[price]`)) as LinePrice;
     if (!price.active) throw errors.invalid('The price specified is inactive. This field only accepts active prices.', `${param}[price]`);
     if (price.unit_amount === null) throw errors.invalid('The price must have a unit_amount to be used in Checkout.', `${param}[price]`);
     if (price.currency !== currency) throw errors.invalid('Optional items must use the same currency as the line items.', `${param}[price]`);
@@ -79,7 +69,7 @@ export async function optionalItemOffers(ctx: Ctx, p: CreateParams, items: LineI
         `${param}[price]`,
       );
     }
-    if (sent.findIndex((o) => o.price === item.price) !== i || items.some((li) => (li.price as PriceFields).id === item.price)) {
+    if (sent.findIndex((o) => o.price === item.price) !== i || items.some((li) => (li.price as LinePrice).id === item.price)) {
       throw errors.invalid('Each optional item must use a price not used by another line or optional item.', `${param}[price]`);
     }
     const adjustable = adjustableQuantity(item.adjustable_quantity, item.quantity, `${param}[adjustable_quantity]`);

@@ -1,5 +1,9 @@
 import type { Metadata } from '../../api/params.js';
+import type { Price, TaxBehavior } from '../prices/shape.js';
 import type { Address } from '../shared/params.js';
+
+/** The fields of a line item's (or an optional item's) Price that Checkout reads; its product may be expanded. */
+export type LinePrice = Pick<Price, 'id' | 'active' | 'currency' | 'unit_amount' | 'recurring'> & { product: string | { id: string }; tax_behavior?: TaxBehavior | null };
 
 export type Mode = 'payment' | 'subscription' | 'setup';
 export type SessionStatus = 'open' | 'complete' | 'expired';
