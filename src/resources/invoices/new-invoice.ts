@@ -112,3 +112,8 @@ export function invoicePayment(invoiceId: string, paymentIntent: string, currenc
 
 /** An entry of an invoice's `payments.data`. */
 export type InvoicePayment = ReturnType<typeof invoicePayment>;
+
+/** The id of a line's product, whether the price carries it as an id or expanded. */
+export function productIdOf(product: unknown): string {
+  return typeof product === 'string' ? product : (product as { id: string }).id;
+}

@@ -8,7 +8,7 @@ import { newId } from '../../api/ids.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
-import { invoicePayment, newInvoice } from './new-invoice.js';
+import { invoicePayment, newInvoice, productIdOf } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
 import { invoiceColumns, saveInvoice } from './store.js';
 
@@ -164,10 +164,6 @@ function sumTaxes(taxes: InvoiceTax[]): InvoiceTax[] {
     byRate.set(key, seen ? { ...seen, amount: seen.amount + t.amount, taxable_amount: (seen.taxable_amount ?? 0) + (t.taxable_amount ?? 0) } : { ...t });
   }
   return [...byRate.values()];
-}
-
-function productIdOf(product: unknown): string {
-  return typeof product === 'string' ? product : (product as { id: string }).id;
 }
 
 function lineOf(invoiceId: string, sub: Subscription, l: SubscriptionLine) {

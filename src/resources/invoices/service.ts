@@ -4,7 +4,7 @@ import { emit } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
-import { invoicePayment, newInvoice, type InvoicePayment } from './new-invoice.js';
+import { invoicePayment, newInvoice, productIdOf, type InvoicePayment } from './new-invoice.js';
 
 /** An Invoice at the current API version (payments listed under `payments`, parent details). */
 export type Invoice = Record<string, unknown> & { id: string; object: 'invoice'; created: number; status: string };
@@ -222,10 +222,6 @@ function invoiceItemLine(invoiceId: string, currency: string, line: CheckoutInvo
 type InvoiceLine = ReturnType<typeof subscriptionItemLine>;
 
 /** The product's id, whether the price carries it as an id or expanded to the Product. */
-function productIdOf(product: unknown): string {
-  return typeof product === 'string' ? product : (product as { id: string }).id;
-}
-
 /** The sum of the lines: this invoice carries no discounts, taxes or credits to take off. */
 function totalOf(lines: readonly InvoiceLine[]): number {
   return lines.reduce((sum, line) => sum + line.amount, 0);
