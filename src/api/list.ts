@@ -1,7 +1,10 @@
 import { errors } from './errors.js';
 import type { FormValue } from './form.js';
-import { int, obj, required, str, type Field } from './params.js';
-import type { Page, PageResult, Position, Range } from '../store/objects.js';
+import { int, obj, parseParams, required, str, type Field } from './params.js';
+import { RawJson } from './raw.js';
+import type { Route } from './router.js';
+import { compileSearch, type SearchFields } from './search-query.js';
+import type { Filter, ObjectTable, Page, PageResult, Position, Range } from '../store/objects.js';
 
 /** `created=123` or `created[gte]=...`: Stripe's range filter. */
 export function range(): Field<Range | undefined> {
@@ -85,6 +88,8 @@ export interface SearchResult<T> {
   has_more: boolean;
   next_page: string | null;
   url: string;
+  /** Only with `expand[]=total_count`. */
+  total_count?: number;
 }
 
 /** A search page continues where the last stopped: its token encodes that position. */
@@ -107,4 +112,38 @@ export function toSearchPage(p: { limit?: number | undefined; page?: string | un
 export function searchResult<T>(url: string, result: PageResult<T>): SearchResult<T> {
   const next = result.hasMore && result.last ? encodePosition(result.last) : null;
   return { object: 'search_result', data: result.data, has_more: result.hasMore, next_page: next, url };
+}
+
+/** What a resource tells {@link searchRoute}: its table, its name in the URL, its queryable fields. */
+export interface Searchable {
+  /** `customers`, `payment_intents`: the resource as the URL and Stripe's errors name it. */
+  resource: string;
+  /** The owner's table handle: the search reads only its own table. */
+  table: ObjectTable<{ id: string }>;
+  fields: SearchFields;
+  /** Rows a search never returns (a deleted customer, an inline price), as the list leaves them out. */
+  filter?: Filter;
+}
+
+/**
+ * `GET /v1/<resource>/search`: Stripe's query language over the calling account's objects of
+ * `table`, newest first, paged by `next_page`; `expand[]=total_count` adds the number of matches
+ * (docs/decisions.md#search).
+ */
+export function searchRoute(s: Searchable): Route {
+  return {
+    method: 'GET',
+    path: `/v1/${s.resource}/search`,
+    async handler(ctx, req) {
+      const p = parseParams(searchParams, req.params);
+      const page = toSearchPage(p);
+      const q = compileSearch(p.query, s.resource, s.fields);
+      const filter = { ...q.filter, ...s.filter };
+      const accept = (o: { id: string }) => q.matches(o as unknown as Record<string, unknown>);
+      const result = await s.table.searchText(ctx.db, ctx.account, filter, { ...page, created: q.created }, accept);
+      const out = searchResult(req.url, { ...result, data: result.data.map((text) => new RawJson(text)) });
+      if (req.expand?.includes('total_count')) out.total_count = await s.table.countMatching(ctx.db, ctx.account, filter, q.created, accept);
+      return out;
+    },
+  };
 }

@@ -11,6 +11,8 @@ export interface ApiRequest {
   path: Record<string, string>;
   /** The request path, as lists report it in `url`. */
   url: string;
+  /** The `expand[]` paths (applied after the handler; a search reads `total_count` from them). */
+  expand?: readonly string[];
 }
 
 export interface Route {

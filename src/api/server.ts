@@ -86,7 +86,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     if (!match) throw errors.notFoundUrl(method, path);
     const params = parseForm(form);
     const expand = takeExpand(params);
-    const apiReq: ApiRequest = { params, path: match.params, url: path };
+    const apiReq: ApiRequest = { params, path: match.params, url: path, expand };
     if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
     return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
   }

@@ -202,6 +202,46 @@ export class ObjectTable<T extends { id: string }> {
   }
 
   /**
+   * A search page: newest first, the rows of `filter` and `page.created` whose object `accept`
+   * keeps, after `page.after`. The rows are read through {@link listRows} in batches and tested in
+   * JS until one more than the page holds is found or the rows run out
+   * (docs/decisions.md#search). Each object's JSON as stored, unparsed.
+   */
+  async searchText(db: Db, account: string, filter: Filter, page: Page, accept: (object: T) => boolean): Promise<PageResult<string>> {
+    const hits: Array<{ data: string } & Position> = [];
+    await this.scan(db, account, filter, page, (row) => {
+      if (accept(JSON.parse(row.data) as T)) hits.push(row);
+      return hits.length <= page.limit;
+    });
+    const data = hits.slice(0, page.limit);
+    const tail = data[data.length - 1];
+    return { data: data.map((r) => r.data), hasMore: hits.length > page.limit, ...(tail ? { last: { created: tail.created, seq: tail.seq } } : {}) };
+  }
+
+  /** How many rows of `filter` and `created` hold an object `accept` keeps (a search's `total_count`). */
+  async countMatching(db: Db, account: string, filter: Filter, created: Range | undefined, accept: (object: T) => boolean): Promise<number> {
+    let n = 0;
+    await this.scan(db, account, filter, { limit: 0, created }, (row) => {
+      if (accept(JSON.parse(row.data) as T)) n++;
+      return true;
+    });
+    return n;
+  }
+
+  /** Visits rows newest first from `page.after`, in batches, while `visit` answers true. */
+  private async scan(db: Db, account: string, filter: Filter, page: Page, visit: (row: { data: string } & Position) => boolean): Promise<void> {
+    let after = page.after;
+    for (;;) {
+      const batch = await this.listRows<{ data: string }>(db, account, filter, { limit: SCAN_BATCH, after, created: page.created }, ['data']);
+      for (const row of batch.data as Array<{ data: string } & Position>) {
+        if (!visit({ data: row.data, created: Number(row.created), seq: Number(row.seq) })) return;
+      }
+      if (!batch.hasMore || !batch.last) return;
+      after = batch.last;
+    }
+  }
+
+  /**
    * The one paginator of the store: newest first (created, then insertion order), `filter` on the
    * queried columns, a `created` range, and Stripe's cursors (`starting_after`, `ending_before`,
    * or a search page's position). Reads `columns` of each row of the page.
@@ -277,6 +317,9 @@ export class ObjectTable<T extends { id: string }> {
     return { data: slice, hasMore, ...(tail ? { last: { created: Number(tail.created), seq: Number(tail.seq) } } : {}) };
   }
 }
+
+/** Rows a search reads per query while it looks for matches. */
+const SCAN_BATCH = 200;
 
 const RANGE_OPS = [
   ['gt', '>'],

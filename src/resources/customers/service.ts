@@ -2,13 +2,14 @@ import { RawJson } from '../../api/raw.js';
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import { newId, randomToken } from '../../api/ids.js';
-import { listObject, listParams, toPage } from '../../api/list.js';
+import { listObject, listParams, searchRoute, toPage } from '../../api/list.js';
 import { arr, int, mergeMetadata, metadata, nullableObj, nullableStr, obj, oneOf, parseParams, required, str, type InferShape } from '../../api/params.js';
 import type { FormObject } from '../../api/form.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
 import { businessNow, requireTestClockExists } from '../test-clocks/store.js';
 import { addressParam, emailParam, shippingParam, toAddress, toShipping } from '../shared/params.js';
+import { CUSTOMER_SEARCH_FIELDS } from './search.js';
 import type { Customer, DeletedCustomer } from './shape.js';
 
 const customers = new ObjectTable<Customer | DeletedCustomer>('customers');
@@ -261,3 +262,6 @@ export async function listCustomers(ctx: Ctx, params: FormObject, url: string) {
   const result = await customers.listText(ctx.db, ctx.account, filter, page);
   return listObject(url, { ...result, data: result.data.map((text) => new RawJson(text)) }, 'customer', page);
 }
+
+/** GET /v1/customers/search: deleted customers are never found, as they drop out of lists (docs/decisions.md#search). */
+export const searchCustomersRoute = searchRoute({ resource: 'customers', table: customers, fields: CUSTOMER_SEARCH_FIELDS, filter: { deleted: 0 } });

@@ -11,6 +11,7 @@ import { finalizeInvoice, markUncollectible, payInvoice, sendInvoice, voidInvoic
 import { addLines, listInvoiceLines, removeLines, updateLine, updateLines } from './lines.js';
 import { invoiceListShape } from './params.js';
 import { createPreview } from './preview.js';
+import { invoiceSearchRoute } from './search.js';
 import { invoices } from './service.js';
 
 /** GET /v1/invoices/:id, as stored and served. */
@@ -44,6 +45,7 @@ export const invoiceRoutes: Route[] = [
   { method: 'POST', path: '/v1/invoices/create_preview', handler: (ctx, req) => createPreview(ctx, req.params) },
   { method: 'POST', path: '/v1/invoices', handler: (ctx, req) => createInvoice(ctx, req.params) },
   { method: 'GET', path: '/v1/invoices', handler: (ctx, req) => listInvoices(ctx, req.params, req.url) },
+  invoiceSearchRoute,
   { method: 'GET', path: '/v1/invoices/:id', handler: (ctx, req) => retrieveInvoice(ctx, req.path.id as string, req.params) },
   post('/v1/invoices/:id', updateInvoice),
   idRoute('DELETE', '/v1/invoices/:id', deleteInvoice),

@@ -1,12 +1,14 @@
 import type { Route } from '../../api/router.js';
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
+import { paymentIntentSearchRoute } from './search.js';
 import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent } from './api.js';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
 import { paymentIntents } from './service.js';
 
 const routes: Route[] = [
   { method: 'POST', path: '/v1/payment_intents', handler: (ctx, req) => createPaymentIntentApi(ctx, req.params) },
+  paymentIntentSearchRoute,
   ...readRoutes({ base: '/v1/payment_intents', table: paymentIntents, kind: 'payment_intent', filters: { customer: 'customer_id' } }),
   { method: 'POST', path: '/v1/payment_intents/:id', handler: (ctx, req) => updatePaymentIntent(ctx, req.path.id as string, req.params) },
   { method: 'POST', path: '/v1/payment_intents/:id/confirm', handler: (ctx, req) => confirmPaymentIntent(ctx, req.path.id as string, req.params) },

@@ -6,6 +6,7 @@ import type { Route } from '../../api/router.js';
 import type { Filter } from '../../store/objects.js';
 import { createSubscription } from './create.js';
 import { listFilterShape } from './params.js';
+import { subscriptionSearchRoute } from './search.js';
 import { subscriptions } from './service.js';
 import { cancelSubscription, resumeSubscription, updateSubscription } from './update.js';
 
@@ -14,6 +15,7 @@ const id = (req: { path: Record<string, string | undefined> }) => req.path.id as
 /** `/v1/subscriptions`: create, retrieve, update, cancel, resume, list. */
 export const subscriptionRoutes: Route[] = [
   { method: 'POST', path: '/v1/subscriptions', handler: (ctx, req) => createSubscription(ctx, req.params) },
+  subscriptionSearchRoute,
   {
     method: 'GET',
     path: '/v1/subscriptions/:id',
