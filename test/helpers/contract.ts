@@ -96,3 +96,22 @@ export function assertMatchesSchema(name: string, rawBody: unknown): void {
 export function assertStripeError(body: unknown): void {
   assertMatchesSchema('error', body);
 }
+
+/**
+ * A search result as Stripe documents it (https://docs.stripe.com/api/pagination/search):
+ * `object: "search_result"`, `url`, `has_more`, `data`, `next_page` (a string exactly while
+ * `has_more`), `total_count` only when expanded; every item matches Stripe's schema `item`.
+ */
+export function assertSearchResult(item: string, body: unknown, url?: string): void {
+  const r = body as Record<string, unknown>;
+  const keys = Object.keys(r).filter((k) => k !== 'lastResponse').sort();
+  const expected = ['data', 'has_more', 'next_page', 'object', 'url', ...('total_count' in r ? ['total_count'] : [])].sort();
+  if (JSON.stringify(keys) !== JSON.stringify(expected)) throw new Error(`search result keys ${keys.join(',')} are not ${expected.join(',')}`);
+  if (r.object !== 'search_result') throw new Error(`object is ${String(r.object)}, not search_result`);
+  if (typeof r.url !== 'string' || (url !== undefined && r.url !== url)) throw new Error(`url is ${String(r.url)}`);
+  if (typeof r.has_more !== 'boolean') throw new Error('has_more is not a boolean');
+  if (r.has_more ? typeof r.next_page !== 'string' : r.next_page !== null) throw new Error(`next_page ${String(r.next_page)} does not follow has_more ${String(r.has_more)}`);
+  if ('total_count' in r && !(Number.isInteger(r.total_count) && (r.total_count as number) >= 0)) throw new Error('total_count is not a count');
+  if (!Array.isArray(r.data)) throw new Error('data is not an array');
+  for (const o of r.data) assertMatchesSchema(item, o);
+}
