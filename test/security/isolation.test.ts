@@ -347,6 +347,53 @@ for (const store of STORES) {
       assert.equal((own.customer as Stripe.Customer).email, 'bob@bob.example');
     });
 
+    it('searches only key B’s own objects, whatever the query names of A’s or whichever page token it carries', async () => {
+      const q = (resource: string, query: string, extra = '') => `/v1/${resource}/search?query=${encodeURIComponent(query)}${extra}`;
+      const named = [
+        q('customers', `email:'${a.customer.email as string}'`),
+        q('customers', `name~"alice"`),
+        q('payment_intents', `customer:'${a.customer.id}'`),
+        q('charges', `customer:'${a.customer.id}'`),
+        q('invoices', `customer:'${a.customer.id}'`),
+        q('products', `name~"alice"`),
+        q('prices', `product:'${a.product.id}'`),
+      ];
+      for (const path of named) {
+        const res = await raw(server.url, path, { key: b.key });
+        assert.equal(res.status, 200, res.text.slice(0, 200));
+        assert.deepEqual((res.body as { data: unknown[] }).data, [], path);
+      }
+      // Broad queries: exactly B's own objects, counted without A's; expansions stay in B's account.
+      const broad: Array<[string, string, () => Promise<{ data: Array<{ id: string }> }>]> = [
+        ['customers', 'created>0', () => b.stripe.customers.list({ limit: 100 })],
+        ['payment_intents', 'created>0', () => b.stripe.paymentIntents.list({ limit: 100 })],
+        ['charges', 'created>0', () => b.stripe.charges.list({ limit: 100 })],
+        ['invoices', 'created>0', () => b.stripe.invoices.list({ limit: 100 })],
+        ['subscriptions', 'created>0', () => b.stripe.subscriptions.list({ limit: 100, status: 'all' })],
+        ['prices', 'active:"true" OR active:"false"', () => b.stripe.prices.list({ limit: 100 })],
+        ['products', 'active:"true" OR active:"false"', () => b.stripe.products.list({ limit: 100 })],
+      ];
+      for (const [resource, query, list] of broad) {
+        const expandCustomer = ['payment_intents', 'invoices', 'subscriptions'].includes(resource) ? '&expand[]=data.customer' : '';
+        const res = await raw(server.url, q(resource, query, `&limit=100&expand[]=total_count${expandCustomer}`), { key: b.key });
+        assert.equal(res.status, 200, `${resource}: ${res.text.slice(0, 200)}`);
+        const body = res.body as { data: Array<{ id: string }>; total_count: number };
+        const own = (await list()).data.map((o) => o.id);
+        assert.deepEqual(body.data.map((o) => o.id), own, `${resource} search finds B's own objects, newest first`);
+        assert.equal(body.total_count, own.length, resource);
+        assertNoLeak(res.text, a, resource);
+        for (const id of [a.customer.id, a.product.id, a.price.id, a.charge, a.held.id, a.draft.id]) assert.ok(!res.text.includes(id), `${resource} search as B names A's ${id}`);
+      }
+      // A's next_page in B's request continues B's own results, never A's.
+      const aPage = await a.stripe.paymentIntents.search({ query: 'created>0', limit: 1 });
+      assert.ok(aPage.next_page);
+      const res = await raw(server.url, q('payment_intents', 'created>0', `&page=${encodeURIComponent(aPage.next_page as string)}`), { key: b.key });
+      assert.equal(res.status, 200);
+      assertNoLeak(res.text, a, 'search with A’s page');
+      for (const pi of (res.body as { data: Array<{ id: string }> }).data) assert.notEqual(pi.id, a.held.id);
+      assert.ok(!res.text.includes(a.customer.id));
+    });
+
     it('shows a buyer on B’s hosted page only B’s customer, and refuses A’s saved card and A’s token there', async () => {
       const aPayments = (await a.stripe.paymentIntents.list({ limit: 100 })).data.length;
       const page = await fetch(b.open.url as string);
