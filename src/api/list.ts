@@ -77,7 +77,7 @@ export function listObject<T>(url: string, result: PageResult<T>, kind: string, 
 
 /** The params every search endpoint (`/v1/customers/search`, ...) takes: the query, `limit`, and `page` (a `next_page`). */
 export const searchParams = {
-  query: required(str({ max: 10_000 })),
+  query: required(str({ max: 5000 })),
   limit: int({ min: 1, max: 100 }),
   page: str({ max: 5000 }),
 };

@@ -277,7 +277,9 @@ export function compileSearch(query: string, resource: string, fields: SearchFie
       const def = c.metadataKey === undefined ? fields[c.field] : undefined;
       if (!def?.column || c.negated || c.value.kind === 'null') continue;
       if (def.column.name === 'created' && def.type === 'numeric') {
-        created = tighten(created ?? {}, c.operator, Number(c.value.text));
+        // The column is an integer: a fractional or huge bound is left to the predicate.
+        const n = Number(c.value.text);
+        if (Number.isSafeInteger(n)) created = tighten(created ?? {}, c.operator, n);
       } else if (c.operator === ':' && !(def.column.name in filter)) {
         const v = def.column.toColumn(c.value.text);
         if (v !== undefined) filter[def.column.name] = v;

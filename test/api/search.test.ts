@@ -78,6 +78,8 @@ for (const store of STORES) {
       assert.deepEqual(ids(await stripe.customers.search({ query: 'created>=1700000000 AND created<1800000000' })), [a.id]);
       assert.deepEqual(ids(await stripe.customers.search({ query: 'created<="1800000000" -name:"early" created>1' })), [b.id]);
       assert.deepEqual(ids(await stripe.customers.search({ query: 'created:1800000000' })), [b.id]);
+      assert.deepEqual(ids(await stripe.customers.search({ query: 'created>1699999999.5 created<=1800000000' })), [b.id, a.id], 'a fractional bound too');
+      assert.deepEqual(ids(await stripe.customers.search({ query: 'created>99999999999999999999' })), []);
       assert.deepEqual(ids(await stripe.customers.search({ query: 'created<1700000000' })), []);
     });
 
