@@ -1,9 +1,9 @@
 import type { Route } from '../../api/router.js';
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
-import { paymentIntentSearchRoute } from './search.js';
 import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent } from './api.js';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
+import { paymentIntentSearchRoute } from './search.js';
 import { paymentIntents } from './service.js';
 
 const routes: Route[] = [
