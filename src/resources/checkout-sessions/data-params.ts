@@ -124,4 +124,20 @@ export function checkRedirect(p: CreateParams): void {
   if (p.redirect_on_completion === 'never' && p.return_url !== undefined) {
     throw errors.invalid('`return_url` cannot be set when `redirect_on_completion` is `never`.', 'return_url');
   }
+  checkPageRedirects(p);
+}
+
+/**
+ * A session paid outside the hosted page (`embedded_page`, `elements`, `form`) has no page of
+ * Stripe's to go back from: `success_url` and `cancel_url` are refused, and it needs `return_url`
+ * unless it never redirects (docs/decisions.md#embedded-checkout).
+ */
+function checkPageRedirects(p: CreateParams): void {
+  const mode = p.ui_mode;
+  if (mode === undefined || mode === 'hosted' || mode === 'hosted_page') return;
+  const refused = (['cancel_url', 'success_url'] as const).filter((k) => p[k] !== undefined);
+  if (refused.length > 0) {
+    throw errors.invalid(`The following parameters are not supported with 'ui_mode: ${mode}': ${refused.join(', ')}.`, refused[0]);
+  }
+  if (p.return_url === undefined && p.redirect_on_completion !== 'never') throw errors.missingParam('return_url');
 }
