@@ -20,7 +20,7 @@ interface Fulfillable {
 
 /** What is used of a Playwright Page or BrowserContext. */
 export interface Routable {
-  route(url: RegExp, handler: (route: Fulfillable) => Promise<void> | void): Promise<void>;
+  route(url: RegExp, handler: (route: Fulfillable) => Promise<void> | void): Promise<unknown>;
 }
 
 /**
