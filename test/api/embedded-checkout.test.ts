@@ -140,6 +140,18 @@ for (const store of STORES) {
       assert.equal(hostedPage.headers.get('x-frame-options'), 'DENY');
     });
 
+    it('a publishable key reads a PaymentIntent with its client_secret only', async () => {
+      const pi = await a.paymentIntents.create({ amount: 1000, currency: 'usd' });
+      const ok = await raw(server.url, `/v1/payment_intents/${pi.id}?client_secret=${encodeURIComponent(pi.client_secret ?? '')}`, { key: PK_A });
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal((ok.body as { id: string }).id, pi.id);
+      expectError(await raw(server.url, `/v1/payment_intents/${pi.id}?client_secret=${pi.id}_secret_x`, { key: PK_A }), 400, {
+        param: 'client_secret',
+        message: 'The client_secret provided does not match the client_secret associated with the PaymentIntent.',
+      });
+      await refused(server.stripe(PK_A).paymentIntents.list(), 401, { message: PUBLISHABLE_REFUSAL });
+    });
+
     it('serves the Stripe.js script at /v3/ and /v3 with a long cache and a JavaScript type', async () => {
       for (const path of ['/v3/', '/v3']) {
         const res = await raw(server.url, path, { key: null });

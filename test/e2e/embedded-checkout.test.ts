@@ -15,6 +15,7 @@ import type Stripe from 'stripe';
 import { routeStripeJs } from '../../src/testing/playwright.js';
 import { saveScreenshot, useBrowser, type PageProbe } from '../helpers/browser.js';
 import { freshKey, startServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 import { savedCard, twoItems } from './setup.js';
 
 interface Merchant {
@@ -72,7 +73,7 @@ async function startMerchant(pk: string, makeSession: Merchant['makeSession']): 
     } else if (url.pathname === '/redirect') {
       html(redirectPage(pk, url.searchParams.get('session') ?? ''));
     } else {
-      html(checkoutPage(pk));
+      html(checkoutPage(url.searchParams.get('pk') ?? pk));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -202,6 +203,17 @@ describe('Embedded Checkout and the served Stripe.js in Chromium', () => {
     const done = await stripe.checkout.sessions.retrieve((await page.textContent('#session')) as string);
     assert.equal(done.status, 'complete');
     clean(probe);
+  });
+
+  it("refuses the session in the frame for another account's publishable key, and a secret key in Stripe()", async () => {
+    const probe = await open(`/?pk=pk_test_someoneElse`);
+    const notice = form(probe.page).locator('[data-testid="checkout-notice"]');
+    assert.equal(await notice.getAttribute('data-kind'), 'forbidden');
+    assert.equal(await notice.textContent().then((t) => (t ?? '').length > 0), true);
+    const secret = await open(`/?pk=${key}`);
+    await waitFor(() => secret.errors.length > 0, 5_000, 'the page error');
+    assert.match(secret.errors.join('\n'), /You should not use your secret key with Stripe\.js/);
+    assert.equal(await secret.page.locator('iframe').count(), 0);
   });
 
   it('redirectToCheckout sends the buyer to the hosted page of the session', async () => {
