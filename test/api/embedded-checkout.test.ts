@@ -113,6 +113,12 @@ for (const store of STORES) {
       assert.match(s.client_secret ?? '', /_secret_/);
       assertMatchesSchema('checkout.session', s);
       assert.equal((await raw(server.url, `/c/pay/${s.id}`, { key: null })).status, 404);
+      // What stripe-node 23 says an Elements session cannot take.
+      await refused(
+        a.checkout.sessions.create({ mode: 'payment', line_items: ITEMS, ui_mode: 'elements', return_url: 'https://shop.example/r', submit_type: 'donate', custom_text: { submit: { message: 'Hi' } } }),
+        400,
+        { param: 'custom_text', message: "The following parameters are not supported with 'ui_mode: elements': custom_text, submit_type." },
+      );
     });
 
     it('a publishable key reads a session by its client_secret; a wrong secret or another account is refused', async () => {

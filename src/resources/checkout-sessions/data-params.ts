@@ -127,15 +127,21 @@ export function checkRedirect(p: CreateParams): void {
   checkPageRedirects(p);
 }
 
+/** What stripe-node 23 says each ui_mode cannot take (alphabetical, as Stripe lists them). */
+const PAGE_REFUSED = ['cancel_url', 'success_url'] as const;
+const FORM_REFUSED = ['cancel_url', 'optional_items', 'success_url'] as const;
+const ELEMENTS_REFUSED = ['after_expiration', 'branding_settings', 'cancel_url', 'custom_fields', 'custom_text', 'optional_items', 'origin_context', 'submit_type', 'success_url'] as const;
+
 /**
  * A session paid outside the hosted page (`embedded_page`, `elements`, `form`) has no page of
- * Stripe's to go back from: `success_url` and `cancel_url` are refused, and it needs `return_url`
- * unless it never redirects (docs/decisions.md#embedded-checkout).
+ * Stripe's to go back from: `success_url` and `cancel_url` are refused (with what else the mode
+ * cannot take), and it needs `return_url` unless it never redirects (docs/decisions.md#embedded-checkout).
  */
 function checkPageRedirects(p: CreateParams): void {
   const mode = p.ui_mode;
   if (mode === undefined || mode === 'hosted' || mode === 'hosted_page') return;
-  const refused = (['cancel_url', 'success_url'] as const).filter((k) => p[k] !== undefined);
+  const notHere = mode === 'elements' || mode === 'custom' ? ELEMENTS_REFUSED : mode === 'form' ? FORM_REFUSED : PAGE_REFUSED;
+  const refused = notHere.filter((k) => p[k] !== undefined);
   if (refused.length > 0) {
     throw errors.invalid(`The following parameters are not supported with 'ui_mode: ${mode}': ${refused.join(', ')}.`, refused[0]);
   }
