@@ -139,6 +139,14 @@ for (const store of STORES) {
       assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors http: https:/);
       assert.equal(page.headers.get('x-frame-options'), null);
       assert.match(page.text, /id="cardNumber"/);
+      // Back from a failed 3D Secure (which names the hosted page), the buyer is sent to the frame's page.
+      const back = await fetch(`${server.url}/c/pay/${s.id}?authentication=failed`, { redirect: 'manual' });
+      assert.equal(back.status, 303);
+      assert.equal(back.headers.get('location'), `/c/embed/${s.id}?authentication=failed`);
+      // Before completion, the end page sends the frame back to the form.
+      const early = await fetch(`${server.url}/c/embed/${s.id}/done`, { redirect: 'manual' });
+      assert.equal(early.status, 303);
+      assert.equal(early.headers.get('location'), `/c/embed/${s.id}`);
       // The hosted page of a hosted session keeps refusing every frame.
       const hosted = await a.checkout.sessions.create({ mode: 'payment', line_items: ITEMS, success_url: 'https://shop.example/ok' });
       const hostedPage = await raw(server.url, `/c/pay/${hosted.id}`, { key: null });
