@@ -3,8 +3,8 @@
  * `sk_test_<suffix>` (dev mode: any suffix; configured keys: the pair of each listed secret key),
  * and only on the few routes Stripe lets a browser call. Anything else keeps Stripe's refusal of
  * a publishable key. Routes that Stripe opens to a publishable key only with the object's
- * `client_secret` (retrieving a PaymentIntent, a SetupIntent, a Checkout Session) are answered
- * when the secret sent is the object's own.
+ * `client_secret` (retrieving a PaymentIntent, a SetupIntent, a Checkout Session; confirming a
+ * PaymentIntent or a SetupIntent) are answered when the secret sent is the object's own.
  */
 import { accountForKey, authenticate, keyFromHeader, mask } from './auth.js';
 import { errors } from './errors.js';
@@ -17,6 +17,8 @@ interface Opening {
   path: RegExp;
   /** The object answered must carry the `client_secret` sent. */
   clientSecret?: true;
+  /** For a write: the path of the object it changes, read first to check its client_secret. */
+  objectPath?: (m: RegExpExecArray) => string;
 }
 
 /** What Stripe.js calls with a publishable key. */
@@ -27,6 +29,7 @@ const PUBLISHABLE_ROUTES: readonly Opening[] = [
   { method: 'GET', path: /^\/v1\/payment_intents\/[^/]+$/, clientSecret: true },
   { method: 'GET', path: /^\/v1\/setup_intents\/[^/]+$/, clientSecret: true },
   { method: 'GET', path: /^\/v1\/checkout\/sessions\/[^/]+$/, clientSecret: true },
+  { method: 'POST', path: /^\/v1\/(payment_intents|setup_intents)\/([^/]+)\/confirm$/, clientSecret: true, objectPath: (m) => `/v1/${m[1]}/${m[2]}` },
 ];
 
 /**
@@ -45,6 +48,8 @@ export interface Caller {
   account: string;
   /** Set for a publishable key on a route that needs the object's client_secret. */
   clientSecretRequired: boolean;
+  /** For such a write: the object's own path, read (and its secret checked) before the write runs. */
+  objectPath?: string;
 }
 
 /**
@@ -57,7 +62,8 @@ export function authenticateCaller(header: string | undefined, allowed: Readonly
   if (!key || !opening) return { account: authenticate(header, allowed).account, clientSecretRequired: false };
   const account = publishableAccount(key, allowed);
   if (account === null) throw errors.authentication(`Invalid API Key provided: ${mask(key)}`);
-  return { account, clientSecretRequired: opening.clientSecret === true };
+  const m = opening.path.exec(path) as RegExpExecArray;
+  return { account, clientSecretRequired: opening.clientSecret === true, ...(opening.objectPath ? { objectPath: opening.objectPath(m) } : {}) };
 }
 
 /** Takes `client_secret` out of a publishable request's params: the wire layer checks it, the route does not read it. */

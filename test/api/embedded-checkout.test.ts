@@ -154,7 +154,7 @@ for (const store of STORES) {
       assert.equal(hostedPage.headers.get('x-frame-options'), 'DENY');
     });
 
-    it('a publishable key reads a PaymentIntent with its client_secret only', async () => {
+    it('a publishable key reads and confirms a PaymentIntent with its client_secret only', async () => {
       const pi = await a.paymentIntents.create({ amount: 1000, currency: 'usd' });
       const ok = await raw(server.url, `/v1/payment_intents/${pi.id}?client_secret=${encodeURIComponent(pi.client_secret ?? '')}`, { key: PK_A });
       assert.equal(ok.status, 200, ok.text);
@@ -164,6 +164,14 @@ for (const store of STORES) {
         message: 'The client_secret provided does not match the client_secret associated with the PaymentIntent.',
       });
       await refused(server.stripe(PK_A).paymentIntents.list(), 401, { message: PUBLISHABLE_REFUSAL });
+      // Confirming with the publishable key: refused with a wrong secret (nothing changes), done with the right one.
+      const confirm = (secret: string) => raw(server.url, `/v1/payment_intents/${pi.id}/confirm`, { method: 'POST', key: PK_A, body: `payment_method=pm_card_visa&client_secret=${encodeURIComponent(secret)}` });
+      expectError(await confirm(`${pi.id}_secret_x`), 400, { param: 'client_secret' });
+      assert.equal((await a.paymentIntents.retrieve(pi.id)).status, 'requires_payment_method');
+      const done = await confirm(pi.client_secret ?? '');
+      assert.equal(done.status, 200, done.text);
+      assert.equal((done.body as { status: string }).status, 'succeeded');
+      expectError(await raw(server.url, `/v1/payment_intents/${pi.id}/capture`, { method: 'POST', key: PK_A, body: '' }), 401, { type: 'invalid_request_error' });
     });
 
     it('serves the Stripe.js script at /v3/ and /v3 with a long cache and a JavaScript type', async () => {
