@@ -129,6 +129,16 @@ Stripe.prototype.initEmbeddedCheckout = function (opts) {
   }, function (err) { if (embedded === ec) embedded = null; throw err; });
 };
 
+/** @stripe/stripe-js's loadStripe registers itself; nothing to record here. */
+Stripe.prototype._registerWrapper = function () {};
+
+/** What OpenCheckout's script does not offer says so, rather than failing on an undefined method. */
+function unsupported(name) {
+  return function () { throw IntegrationError('stripe.' + name + '() is not supported by the Stripe.js of OpenCheckout: use initEmbeddedCheckout() or redirectToCheckout().'); };
+}
+Stripe.prototype.elements = unsupported('elements');
+Stripe.prototype.initCheckout = unsupported('initCheckout');
+
 window.Stripe = Stripe;
 })();
 `;

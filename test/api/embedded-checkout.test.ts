@@ -182,6 +182,7 @@ for (const store of STORES) {
         assert.match(res.headers.get('cache-control') ?? '', /max-age=\d{6,}/);
         assert.match(res.text, /initEmbeddedCheckout/);
         assert.ok(res.text.includes(JSON.stringify(server.url)), 'the script knows the server it came from');
+        assert.doesNotThrow(() => new Function(res.text), 'the script parses');
       }
     });
   });
