@@ -77,10 +77,9 @@ export function createPageHandler(deps: Deps): PathHandler {
       if (!isEmbedded(found.session)) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
       return { status: 303, nonce: newNonce(), html: '', location: `/c/embed/${encodeURIComponent(id)}${query ? `?${query}` : ''}` };
     }
-    if (embed && found && (!isEmbedded(found.session) || !embedAllowed(deps, found, query))) {
-      const buyer = resolvePageLocale(null, lang);
-      return noticeFor(true, found && isEmbedded(found.session) ? 403 : 404, found && isEmbedded(found.session) ? NOTICES.forbidden(buyer) : NOTICES.notFound(buyer));
-    }
+    // The frame shows only an embedded session, for its own client_secret and account (embed.ts).
+    if (embed && found && !isEmbedded(found.session)) return noticeFor(true, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
+    if (embed && found && !embedAllowed(deps, found, query)) return noticeFor(true, 403, NOTICES.forbidden(resolvePageLocale(null, lang)));
     if (embed && found?.session.status === 'complete') return { status: 303, nonce: newNonce(), html: '', location: `/c/embed/${encodeURIComponent(id)}/done` };
     const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems, lang) : null;
     if (!v) return noticeFor(embed, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
