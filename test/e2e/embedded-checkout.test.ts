@@ -106,6 +106,7 @@ describe('Embedded Checkout and the served Stripe.js in Chromium', () => {
         line_items: twoItems(),
         ...(never ? { redirect_on_completion: 'never' } : { return_url: `${merchant.url}/return?session_id={CHECKOUT_SESSION_ID}` }),
         ...(q.get('customer') ? { customer: q.get('customer') as string } : { customer_email: 'buyer@example.com' }),
+        ...(q.get('locale') ? { locale: q.get('locale') as 'ja' } : {}),
       });
     });
     customer = (await stripe.customers.create({ email: 'saved@example.com', name: 'Jenny Rosen' })).id;
@@ -162,8 +163,8 @@ describe('Embedded Checkout and the served Stripe.js in Chromium', () => {
     clean(probe);
   });
 
-  it('redirect_on_completion never: onComplete fires and the frame shows the payment done', async () => {
-    const probe = await open('/?redirect=never', { width: 390, height: 844 });
+  it('redirect_on_completion never: onComplete fires and the frame shows the payment done (in Japanese, phone width)', async () => {
+    const probe = await open('/?redirect=never&locale=ja', { width: 390, height: 844 });
     const { page } = probe;
     const f = form(page);
     await fillCard(f, '4242 4242 4242 4242');
@@ -172,6 +173,7 @@ describe('Embedded Checkout and the served Stripe.js in Chromium', () => {
     await page.waitForFunction("document.getElementById('status').textContent === 'onComplete'");
     assert.equal(new URL(page.url()).pathname, '/');
     assert.equal(await f.locator('[data-testid="checkout-notice"]').getAttribute('data-kind'), 'paid');
+    assert.equal(await f.locator('html').getAttribute('lang'), 'ja');
     await saveScreenshot(page, 'embedded-checkout-complete-phone.png');
     clean(probe);
   });
