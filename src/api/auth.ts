@@ -18,7 +18,7 @@ export function accountForKey(key: string): string {
   return account;
 }
 
-function mask(key: string): string {
+export function mask(key: string): string {
   return key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(Math.min(key.length - 12, 24))}${key.slice(-4)}` : '****';
 }
 

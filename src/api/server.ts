@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { unixNow } from '../clock.js';
 import { isUniqueViolation } from '../store/db.js';
 import { isReadOnlyError } from '../store/direct.js';
-import { authenticate } from './auth.js';
+import { authenticateCaller, checkClientSecret, takeClientSecret } from './keys.js';
 import { makeCtx, type Ctx, type Deps } from './context.js';
 import { StripeError, errors } from './errors.js';
 import { expandObject } from './expand.js';
@@ -81,12 +81,27 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
 
   /** Authenticates, finds the route and parses the params (body or query); runs a GET as a read, anything else as a write. */
   function routeAndRun(req: IncomingMessage, method: string, path: string, form: string | Buffer, requestId: string): Promise<Response> {
-    const { account } = authenticate(req.headers.authorization, allowedKeys);
+    const { account, clientSecretRequired, objectPath } = authenticateCaller(req.headers.authorization, allowedKeys, method, path);
     const match = router.match(method, path);
     if (!match) throw errors.notFoundUrl(method, path);
     const params = parseForm(form);
     const expand = takeExpand(params);
+    // A publishable key reads an object by its client_secret only (docs/decisions.md#publishable-keys).
+    const secret = clientSecretRequired ? takeClientSecret(params) : undefined;
     const apiReq: ApiRequest = { params, path: match.params, url: path, expand };
+    if (secret !== undefined && method === 'GET') {
+      return runRead(deps, account, match.route, apiReq, expand, requestId).then((r) => (r.status === 200 && checkClientSecret(r.body, secret), r));
+    }
+    const object = secret !== undefined && objectPath ? router.match('GET', objectPath) : null;
+    if (secret !== undefined && object) {
+      // A write with a publishable key: the object is read first, and must be the secret's.
+      const read: ApiRequest = { params: {}, path: object.params, url: objectPath as string };
+      return runRead(deps, account, object.route, read, [], requestId).then((r) => {
+        if (r.status !== 200) return r;
+        checkClientSecret(r.body, secret);
+        return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+      });
+    }
     if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
     return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
   }

@@ -11,7 +11,7 @@ import { emit } from '../events/emit.js';
 import { attachOutcome, chargeOutcome, type ChargeOutcome } from '../processor/index.js';
 import { requireCustomer } from '../resources/customers/service.js';
 import type { Customer } from '../resources/customers/shape.js';
-import { present, type RedisplayValue, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
+import { isEmbedded, present, type RedisplayValue, type Session, type StoredSession } from '../resources/checkout-sessions/shape.js';
 import { EXPIRE_JOB, loadLineItems, lockSession, saveSession, saveSessionWithItems } from '../resources/checkout-sessions/store.js';
 import type { LineItem } from '../resources/checkout-sessions/shape.js';
 import { redeem } from '../resources/coupons/service.js';
@@ -36,6 +36,8 @@ function refuse(message: string, code: string, field?: string): CompletionResult
 
 /** success_url with `{CHECKOUT_SESSION_ID}` replaced by the session id. */
 export function successRedirect(s: Session): string | null {
+  // An embedded session's form ends in its frame, which tells the merchant's page (docs/decisions.md#embedded-checkout).
+  if (isEmbedded(s)) return `/c/embed/${encodeURIComponent(s.id)}/done`;
   return s.success_url ? s.success_url.replaceAll('{CHECKOUT_SESSION_ID}', s.id) : null;
 }
 

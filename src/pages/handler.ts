@@ -26,6 +26,8 @@ import { voucherLocation, voucherReply } from './voucher.js';
 import { answerFormPage, idFromPath, newNonce, pathOf, sendPage, type PageReply } from './route.js';
 import { authenticationRefusal } from './three-d-secure.js';
 import { redirectOrigin } from '../checkout/origins.js';
+import { isEmbedded } from '../resources/checkout-sessions/shape.js';
+import { EMBED_DONE_PATH, EMBED_PATH, embedAllowed, embedDoneReply } from './embed.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -50,7 +52,14 @@ function origins(view: PageView): string[] {
 async function paymentPage(deps: Deps, view: PageView, status: number, values: Values, error?: FormError): Promise<PageReply> {
   const nonce = newNonce();
   const csrf = await csrfToken(deps.store.db, view.session.id);
-  return { status, nonce, formOrigins: origins(view), html: renderPaymentPage(view, { values, csrf, nonce, error }) };
+  // An embedded session's form is the same page, rendered for the merchant's frame (docs/decisions.md#embedded-checkout).
+  const embed = isEmbedded(view.session);
+  return { status, nonce, formOrigins: origins(view), html: renderPaymentPage(view, { values, csrf, nonce, error, embed }), frameable: embed };
+}
+
+/** A notice in the frame of an embedded session, or on the hosted page. */
+function noticeFor(embed: boolean, status: number, n: Notice): PageReply {
+  return { ...notice(status, n), frameable: embed };
 }
 
 /** The hosted payment page handler, registered beside the API in app.ts. */
@@ -59,18 +68,27 @@ export function createPageHandler(deps: Deps): PathHandler {
     return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id, lang);
   }
 
-  async function show(id: string, requestId: string, lang: string | undefined, query = ''): Promise<PageReply> {
+  async function show(id: string, requestId: string, lang: string | undefined, query = '', embed = false): Promise<PageReply> {
     // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageSession(db, id);
+    // The hosted page of an embedded session is its frame's (back from 3D Secure); other ui_modes have no page.
+    if (found && !embed && found.session.ui_mode !== 'hosted_page') {
+      if (!isEmbedded(found.session)) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
+      return { status: 303, nonce: newNonce(), html: '', location: `/c/embed/${encodeURIComponent(id)}${query ? `?${query}` : ''}` };
+    }
+    // The frame shows only an embedded session, for its own client_secret and account (embed.ts).
+    if (embed && found && !isEmbedded(found.session)) return noticeFor(true, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
+    if (embed && found && !embedAllowed(deps, found, query)) return noticeFor(true, 403, NOTICES.forbidden(resolvePageLocale(null, lang)));
+    if (embed && found?.session.status === 'complete') return { status: 303, nonce: newNonce(), html: '', location: `/c/embed/${encodeURIComponent(id)}/done` };
     const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems, lang) : null;
-    if (!v) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
+    if (!v) return noticeFor(embed, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
     if (v.state === 'complete' && found) {
       // A session completed with a voucher still to pay (konbini) shows the voucher again.
       const voucherAt = await voucherLocation(deps, found.account, v.session, requestId);
       if (voucherAt) return { status: 303, nonce: newNonce(), html: '', location: voucherAt };
     }
-    if (v.state !== 'open') return notice(200, closedNotice(v));
+    if (v.state !== 'open') return noticeFor(embed, 200, closedNotice(v));
     // Back from a failed 3D Secure authentication (three-d-secure.ts): its error, and the buyer pays another way.
     return paymentPage(deps, v, 200, initialValues(v), authenticationRefusal(query, v.locale));
   }
@@ -94,7 +112,8 @@ export function createPageHandler(deps: Deps): PathHandler {
     }
     const { account } = found;
     const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems, lang);
-    if (v.state !== 'open') return notice(409, closedNotice(v));
+    const embed = isEmbedded(found.session);
+    if (v.state !== 'open') return noticeFor(embed, 409, closedNotice(v));
 
     const action = pendingAction(body, v, body.get('action') ?? 'pay');
     if (action !== 'pay') return adjust(body, action, v, account, id, requestId, lang);
@@ -120,7 +139,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     // Refused: the session may have been completed or expired meanwhile (a concurrent submit).
     const after = await view(account, id, requestId, lang);
     if (!after) return notice(404, NOTICES.notFound(v.locale));
-    if (after.state !== 'open') return notice(409, closedNotice(after));
+    if (after.state !== 'open') return noticeFor(embed, 409, closedNotice(after));
     const card = isCardRefusal(result);
     const field = result.field ? FIELD_OF_PARAM.get(result.field) ?? result.field : undefined;
     return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: refusalMessage({ ...result, field }, after), field });
@@ -173,10 +192,17 @@ export function createPageHandler(deps: Deps): PathHandler {
         return true;
       }
     }
-    const id = idFromPath(PATH, path);
+    const done = idFromPath(EMBED_DONE_PATH, path);
+    if (done !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      req.resume();
+      sendPage(res, requestId, await embedDoneReply(deps, done, req.headers['accept-language']), req.method === 'HEAD');
+      return true;
+    }
+    const embedId = idFromPath(EMBED_PATH, path);
+    const id = embedId ?? idFromPath(PATH, path);
     if (id === undefined) return false;
     return answerFormPage(deps, req, res, requestId, id, {
-      show: (r, pageId) => show(pageId, requestId, r.headers['accept-language'], (r.url ?? '').split('?')[1]),
+      show: (r, pageId) => show(pageId, requestId, r.headers['accept-language'], (r.url ?? '').split('?')[1], embedId !== undefined),
       submit: (r, pageId) => submit(r, pageId, requestId),
       notAllowed: (r) => notice(405, NOTICES.method(resolvePageLocale(null, r.headers['accept-language']))),
       failed: (r) => notice(500, NOTICES.failed(requestId, resolvePageLocale(null, r.headers['accept-language']))),

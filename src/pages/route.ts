@@ -17,20 +17,22 @@ export interface PageReply {
   location?: string;
   /** The request body was not read to its end (too large): close the connection rather than drain it. */
   close?: boolean;
+  /** The page may be shown in another site's frame: the embedded form (docs/decisions.md#embedded-checkout). */
+  frameable?: boolean;
 }
 
 /** A fresh nonce for one response's CSP. */
 export const newNonce = (): string => randomBytes(16).toString('base64');
 
 /** Security headers of every page response (strict CSP with a per-response nonce). */
-export function pageHeaders(nonce: string, formOrigins: string[] = []): Record<string, string> {
+export function pageHeaders(nonce: string, formOrigins: string[] = [], frameable = false): Record<string, string> {
   const formAction = ["'self'", ...new Set(formOrigins)].join(' ');
   return {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy':
       `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; ` +
-      `form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-    'X-Frame-Options': 'DENY',
+      `form-action ${formAction}; frame-ancestors ${frameable ? 'http: https:' : "'none'"}; base-uri 'none'`,
+    ...(frameable ? {} : { 'X-Frame-Options': 'DENY' }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -59,7 +61,7 @@ export function idFromPath(pattern: RegExp, path: string): string | undefined {
 
 /** Writes a page reply (no body for a HEAD). */
 export function sendPage(res: ServerResponse, requestId: string, r: PageReply, head: boolean): void {
-  const headers: Record<string, string> = { ...pageHeaders(r.nonce, r.formOrigins), 'Request-Id': requestId };
+  const headers: Record<string, string> = { ...pageHeaders(r.nonce, r.formOrigins, r.frameable), 'Request-Id': requestId };
   if (r.location) headers.Location = r.location;
   if (r.close) headers.Connection = 'close';
   headers['Content-Length'] = String(Buffer.byteLength(r.html));

@@ -17,6 +17,7 @@ import { lockedEmail, methodTypes, type FormError, type Values } from './form.js
 import { documentHtml, footHtml, safeHref } from './layout.js';
 import type { PageView } from './load.js';
 import { fill, textOf } from './i18n.js';
+import { EMBED_SCRIPT } from './embed-script.js';
 import { formatAmount } from './money.js';
 import { FORM_TEXT, type FormText } from './text/form.js';
 import { SUMMARY_TEXT, type SummaryText } from './text/summary.js';
@@ -27,6 +28,8 @@ export interface RenderOptions {
   csrf: string;
   nonce: string;
   error?: FormError | undefined;
+  /** Rendered in the merchant's frame (`/c/embed/:id`, docs/decisions.md#embedded-checkout). */
+  embed?: boolean;
 }
 
 const BRANDS: Record<string, string> = {
@@ -374,7 +377,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
     ? `<div class="f">${input('phoneNumber', v.phoneNumber, 'type="tel" autocomplete="tel" placeholder="(201) 555-0123"', o, esc(f.phoneNumber))}</div>`
     : '';
   const form =
-    `<form id="payment-form" method="post" action="/c/pay/${esc(s.id)}"${reprice.attr} novalidate>` +
+    `<form id="payment-form" method="post" action="/c/${o.embed ? 'embed' : 'pay'}/${esc(s.id)}"${reprice.attr} novalidate>` +
     `<input type="hidden" name="csrf_token" value="${esc(o.csrf)}">` +
     // The total the buyer saw: a payment is refused if repricing (an address, a code) changed it.
     `<input type="hidden" name="expectedTotal" value="${esc(String(s.amount_total ?? ''))}">` +
@@ -398,5 +401,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
   // ahead of the summary's promotion code button.
   const defaultButton = `<button class="sr" type="submit" form="payment-form" name="action" value="pay" tabindex="-1" aria-hidden="true">${esc(f.pay)}</button>`;
   const body = `${defaultButton}<div class="wrap"><aside class="summary"><div class="col">${summaryHtml(view, pv, o, t)}</div></aside><main class="pay"><div class="col">${form}</div></main></div>`;
-  return documentHtml(s.mode === 'setup' ? t.setupCaption : t.title, o.nonce, body, true, view.locale);
+  // In a frame, the page also speaks to the merchant's page around it (embed.ts).
+  const embed = o.embed ? `<script nonce="${o.nonce}">${EMBED_SCRIPT}</script>` : '';
+  return documentHtml(s.mode === 'setup' ? t.setupCaption : t.title, o.nonce, body + embed, true, view.locale);
 }

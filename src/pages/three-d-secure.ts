@@ -15,6 +15,7 @@ import { resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n
 import { documentHtml, footHtml, safeHref } from './layout.js';
 import { formatAmount } from './money.js';
 import { answerFormPage, idFromPath, newNonce, pathOf, type PageReply } from './route.js';
+import { embeddedSession } from './embed.js';
 
 const PATH = /^\/c\/3ds\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 4 * 1024;
@@ -272,7 +273,9 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
     const what = 'setup' in d ? t.setup : t.payment.replace('{amount}', formatAmount(d.amount, d.currency, locale));
     const nonce = newNonce();
     const formOrigins = await authenticationOrigins(ctx, found.auth);
-    return { status: 200, nonce, formOrigins, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce) };
+    // Opened from the embedded form, the page shows in the merchant's frame (docs/decisions.md#embedded-checkout).
+    const frameable = found.auth.checkout_session ? await embeddedSession(db, found.auth.checkout_session) : false;
+    return { status: 200, nonce, formOrigins, frameable, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce) };
   }
 
   async function submit(req: Parameters<PathHandler>[0], intentId: string, requestId: string): Promise<PageReply> {

@@ -20,7 +20,7 @@ import { createShape, legacyPriceData } from './params.js';
 import { checkAskedParams, storedDataParams, storedFields } from './stored.js';
 import { priceNewSession } from './priced.js';
 import { adjustableQuantity, optionalItemOffers } from './quantities.js';
-import { present, type LineItem, type LinePrice, type Session, type StoredSession } from './shape.js';
+import { present, uiModeOf, type LineItem, type LinePrice, type Session, type StoredSession } from './shape.js';
 import { EXPIRE_JOB, sessionColumns, sessions } from './store.js';
 
 const MIN_EXPIRY = 30 * 60;
@@ -232,6 +232,8 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
   const id = newSessionId();
   const spmo = p.saved_payment_method_options;
   const { invoice_data: invoiceData, ...stored } = storedFields(p);
+  const uiMode = uiModeOf(p.ui_mode);
+  const hosted = uiMode === 'hosted_page';
   return inStripeOrder({
     id,
     object: 'checkout.session',
@@ -243,7 +245,7 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     billing_address_collection: p.billing_address_collection ?? null,
     cancel_url: p.cancel_url ?? null,
     client_reference_id: p.client_reference_id ?? null,
-    client_secret: null,
+    client_secret: hosted ? null : `${id}_secret_${randomToken(24)}`,
     collected_information: null,
     consent: null,
     created: now,
@@ -289,13 +291,14 @@ function buildSession(ctx: Ctx, p: CreateParams, d: Decided): StoredSession {
     status: 'open',
     submit_type: p.submit_type ?? null,
     subscription: null,
-    success_url: p.success_url ?? p.return_url ?? null,
+    success_url: hosted ? p.success_url ?? p.return_url ?? null : null,
     total_details: p.mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted_page',
+    ui_mode: uiMode,
     // Stripe's page URLs carry an opaque fragment, and integrations match `cs_test_…#`; browsers
-    // never send it, so it means nothing to the page here.
-    url: `${ctx.deps.publicUrl()}/c/pay/${id}#${randomToken(48)}`,
+    // never send it, so it means nothing to the page here. A session paid elsewhere has no URL.
+    url: hosted ? `${ctx.deps.publicUrl()}/c/pay/${id}#${randomToken(48)}` : null,
     ...stored,
+    ...(!hosted && p.return_url !== undefined ? { return_url: p.return_url } : {}),
     _internal: internalFields(p, d.testClock),
   });
 }

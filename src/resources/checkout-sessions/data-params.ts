@@ -124,4 +124,26 @@ export function checkRedirect(p: CreateParams): void {
   if (p.redirect_on_completion === 'never' && p.return_url !== undefined) {
     throw errors.invalid('`return_url` cannot be set when `redirect_on_completion` is `never`.', 'return_url');
   }
+  checkPageRedirects(p);
+}
+
+/** What stripe-node 23 says each ui_mode cannot take (alphabetical, as Stripe lists them). */
+const PAGE_REFUSED = ['cancel_url', 'success_url'] as const;
+const FORM_REFUSED = ['cancel_url', 'optional_items', 'success_url'] as const;
+const ELEMENTS_REFUSED = ['after_expiration', 'branding_settings', 'cancel_url', 'custom_fields', 'custom_text', 'optional_items', 'origin_context', 'submit_type', 'success_url'] as const;
+
+/**
+ * A session paid outside the hosted page (`embedded_page`, `elements`, `form`) has no page of
+ * Stripe's to go back from: `success_url` and `cancel_url` are refused (with what else the mode
+ * cannot take), and it needs `return_url` unless it never redirects (docs/decisions.md#embedded-checkout).
+ */
+function checkPageRedirects(p: CreateParams): void {
+  const mode = p.ui_mode;
+  if (mode === undefined || mode === 'hosted' || mode === 'hosted_page') return;
+  const notHere = mode === 'elements' || mode === 'custom' ? ELEMENTS_REFUSED : mode === 'form' ? FORM_REFUSED : PAGE_REFUSED;
+  const refused = notHere.filter((k) => p[k] !== undefined);
+  if (refused.length > 0) {
+    throw errors.invalid(`The following parameters are not supported with 'ui_mode: ${mode}': ${refused.join(', ')}.`, refused[0]);
+  }
+  if (p.return_url === undefined && p.redirect_on_completion !== 'never') throw errors.missingParam('return_url');
 }

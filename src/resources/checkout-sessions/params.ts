@@ -170,7 +170,8 @@ export const createShape = {
   }),
   payment_method_options: paymentMethodOptionsShape,
   ...storedShape,
-  ui_mode: oneOf(['hosted', 'hosted_page']),
+  // stripe-node 23's names, and the older ones the API still takes (docs/decisions.md#embedded-checkout).
+  ui_mode: oneOf(['hosted_page', 'embedded_page', 'elements', 'form', 'hosted', 'embedded', 'custom']),
 };
 
 /**

@@ -140,7 +140,8 @@ export interface Session {
   };
   cancel_url: string | null;
   client_reference_id: string | null;
-  client_secret: null;
+  /** `<id>_secret_<token>` for a session whose page is not the hosted one; null for `hosted_page`. */
+  client_secret: string | null;
   collected_information: { business_name: string | null; individual_name: string | null; shipping_details: ShippingDetails | null } | null;
   consent: { promotions: 'opt_in' | 'opt_out' | null; terms_of_service: 'accepted' | null } | null;
   consent_collection: { payment_method_reuse_agreement: { position: string } | null; promotions: string | null; terms_of_service: string | null } | null;
@@ -191,6 +192,8 @@ export interface Session {
   /** The expired session this one was recovered from (docs/decisions.md#recovering-an-expired-session). */
   recovered_from: string | null;
   redirect_on_completion?: string;
+  /** Only on a session whose page is not the hosted one (docs/decisions.md#embedded-checkout). */
+  return_url?: string;
   saved_payment_method_options: {
     allow_redisplay_filters: RedisplayValue[] | null;
     payment_method_remove: 'enabled' | 'disabled' | null;
@@ -206,7 +209,7 @@ export interface Session {
   success_url: string | null;
   tax_id_collection?: { enabled: boolean; required: string };
   total_details: TotalDetails | null;
-  ui_mode: 'hosted_page';
+  ui_mode: UiMode;
   url: string | null;
   wallet_options: { link?: { display: string } } | null;
 }
@@ -275,6 +278,22 @@ export interface PricingState {
 export type StoredSession = Session & { _internal: SessionInternals };
 
 /** The session as served: internals removed, `url` only while open. */
+/** The pages a session can be paid on: Stripe's hosted page, the embedded form, or the merchant's own (Elements). */
+export type UiMode = 'hosted_page' | 'embedded_page' | 'elements' | 'form';
+
+/** The served name of a `ui_mode` param: stripe-node 23's, for the older names too. */
+export function uiModeOf(asked: string | undefined): UiMode {
+  if (asked === 'embedded' || asked === 'embedded_page') return 'embedded_page';
+  if (asked === 'custom' || asked === 'elements') return 'elements';
+  if (asked === 'form') return 'form';
+  return 'hosted_page';
+}
+
+/** An embedded session is paid inside the merchant's page, in OpenCheckout's frame (docs/decisions.md#embedded-checkout). */
+export function isEmbedded(s: { ui_mode: string | null }): boolean {
+  return s.ui_mode === 'embedded_page';
+}
+
 export function present(stored: StoredSession): Session {
   const { _internal: _omit, ...session } = stored;
   return session;
