@@ -206,7 +206,7 @@ for (const store of STORES) {
       assert.deepEqual(removed.items.data.map((i) => i.price.id), [extra.id]);
       const paused = await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'void' } });
       assert.equal(paused.pause_collection?.behavior, 'void');
-      await advance(stripe, clock.id, Date.UTC(2026, 1, 1) / 1000 + 60);
+      await advance(stripe, clock.id, Date.UTC(2026, 1, 1) / 1000 + 3600 + 60);
       const after = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(after.status, 'active');
       const inv = await stripe.invoices.retrieve(after.latest_invoice as string);
@@ -217,7 +217,7 @@ for (const store of STORES) {
       // Paused until a date: the renewal after it is charged again, and the pause is gone.
       const until = Date.UTC(2026, 1, 20) / 1000;
       await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'keep_as_draft', resumes_at: until } });
-      await advance(stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 + 60);
+      await advance(stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 + 3600 + 60);
       const charged = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(charged.pause_collection, null);
       assert.equal((await stripe.invoices.retrieve(charged.latest_invoice as string)).status, 'paid');

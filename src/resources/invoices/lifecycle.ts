@@ -131,7 +131,6 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
     );
   }
   const charged = await chargeInvoice(ctx, {
-    invoice: inv.id,
     customer: customer.id,
     paymentMethod: pmId,
     amount: inv.amount_remaining as number,

@@ -8,23 +8,11 @@ import { newId } from '../../api/ids.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
-import { invoicePayment, newInvoice, productIdOf } from './new-invoice.js';
+import { invoicePayment, newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
 import { invoiceColumns, saveInvoice } from './store.js';
 
-/** One line of a subscription invoice: an item's period, or a proration of a change. */
-export interface SubscriptionLine {
-  price: { id: string; product: unknown; unit_amount: number | null };
-  quantity: number;
-  /** The product's name, for "1 × Pro" / "Unused time on Pro after ...". */
-  description: string;
-  amount: number;
-  subscriptionItem: string;
-  periodStart: number;
-  periodEnd: number;
-  proration: boolean;
-  taxes: InvoiceTax[];
-}
+export type { SubscriptionLine };
 
 export type SubscriptionBillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update';
 
@@ -46,7 +34,7 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
   const id = newId('in_');
   const sub = n.subscription;
   const c = n.customer;
-  const lines = n.lines.map((l) => lineOf(id, sub, l));
+  const lines = n.lines.map((l) => subscriptionLine(id, sub, l));
   const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
   const taxes = sumTaxes(n.lines.flatMap((l) => l.taxes));
   const exclusive = taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((sum, t) => sum + t.amount, 0);
@@ -122,8 +110,12 @@ export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymen
   return paid;
 }
 
-/** Records a failed attempt: `attempt_count` grows, `next_payment_attempt` says when the next one is (null: none); emits `invoice.payment_failed`. */
-export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number): Promise<Invoice> {
+/**
+ * Records a failed attempt: `attempt_count` grows, `next_payment_attempt` says when the next one is
+ * (null: none); emits `invoice.payment_failed`, then `invoice.payment_action_required` when the
+ * card waits for the customer's authentication (as the Invoices API's pay does).
+ */
+export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number, requiresAction = false): Promise<Invoice> {
   const failed: Invoice = {
     ...inv,
     attempted: true,
@@ -131,7 +123,9 @@ export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, n
     next_payment_attempt: nextAttempt,
     auto_advance: nextAttempt !== null,
   };
-  return store(ctx, inv, failed, 'invoice.payment_failed', at, false);
+  await store(ctx, inv, failed, 'invoice.payment_failed', at, false);
+  if (requiresAction) await emit(ctx, 'invoice.payment_action_required', failed, undefined, at);
+  return failed;
 }
 
 /** Ends an invoice without payment: `void` (`invoice.voided`) or `uncollectible` (`invoice.marked_uncollectible`). */
@@ -164,40 +158,4 @@ function sumTaxes(taxes: InvoiceTax[]): InvoiceTax[] {
     byRate.set(key, seen ? { ...seen, amount: seen.amount + t.amount, taxable_amount: (seen.taxable_amount ?? 0) + (t.taxable_amount ?? 0) } : { ...t });
   }
   return [...byRate.values()];
-}
-
-function lineOf(invoiceId: string, sub: Subscription, l: SubscriptionLine) {
-  return {
-    id: newId('il_'),
-    object: 'line_item',
-    amount: l.amount,
-    currency: sub.currency,
-    description: l.description,
-    discount_amounts: [],
-    discountable: !l.proration || l.amount > 0,
-    discounts: [],
-    invoice: invoiceId,
-    livemode: false,
-    metadata: {},
-    parent: {
-      invoice_item_details: null,
-      subscription_item_details: {
-        invoice_item: l.proration ? newId('ii_') : null,
-        proration: l.proration,
-        proration_details: { credited_items: null },
-        subscription: sub.id,
-        subscription_item: l.subscriptionItem,
-      },
-      type: 'subscription_item_details',
-    },
-    period: { end: l.periodEnd, start: l.periodStart },
-    pretax_credit_amounts: [],
-    pricing: {
-      price_details: { price: l.price.id, product: productIdOf(l.price.product) },
-      type: 'price_details',
-      unit_amount_decimal: String(l.price.unit_amount ?? 0),
-    },
-    quantity: l.quantity,
-    taxes: l.taxes,
-  };
 }

@@ -11,7 +11,7 @@ import { createSubscriptionInvoice, findInvoice } from '../invoices/renewal.js';
 import { businessNow } from '../test-clocks/store.js';
 import { periodLine, takePendingLines } from './billing.js';
 import { afterCollection, applyCharge, chargeInvoice, finalizeAndCollect, paymentMethodFor } from './collect.js';
-import { currentPeriodEnd, scheduleSubscriptionJobs } from './jobs.js';
+import { currentPeriodEnd, scheduleFinalize, scheduleSubscriptionJobs } from './jobs.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription } from './service.js';
 import { closeSubscriptionInvoice } from '../invoices/renewal.js';
 
@@ -86,8 +86,30 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
   const lines = [...(await takePendingLines(ctx, sub.id))];
   for (const item of renewed.items.data) lines.push(await periodLine(ctx, renewed, item, end, next));
   const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now });
-  const outcome = await finalizeAndCollect(ctx, renewed, customer, draft, now);
-  const after = await afterCollection(ctx, { ...renewed, latest_invoice: draft.id }, outcome, now);
+  const after: Subscription = { ...renewed, latest_invoice: draft.id };
+  await transitionSubscription(ctx, sub, after, now);
+  await scheduleSubscriptionJobs(ctx, after);
+  // The draft waits about an hour before it is finalized and charged (docs/decisions.md#renewal-drafts-wait-an-hour).
+  await scheduleFinalize(ctx, draft.id, now, sub.test_clock);
+}
+
+/**
+ * An hour after a renewal's draft was created: finalized and collected, and the subscription moves
+ * by the outcome. A draft the merchant finalized, paid or deleted in the meantime is left alone.
+ */
+async function runFinalize(ctx: Ctx, invoiceId: string): Promise<void> {
+  const draft = await findInvoice(ctx, invoiceId);
+  const subId = (draft?.parent as { subscription_details?: { subscription: string } } | null)?.subscription_details?.subscription;
+  if (!draft || draft.status !== 'draft' || !subId) return;
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub || sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
+  const customer = await findLiveCustomer(ctx, sub.customer);
+  if (!customer) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  const outcome = await finalizeAndCollect(ctx, sub, customer, draft, now);
+  if (sub.latest_invoice !== draft.id && outcome.paid !== true) return;
+  const after = await afterCollection(ctx, sub, outcome, now);
+  if (after === sub) return;
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
 }
@@ -143,3 +165,4 @@ export const runCycleJob = (ctx: Ctx, job: Job) => runCycle(ctx, job.subject_id)
 export const runTrialWillEndJob = (ctx: Ctx, job: Job) => runTrialWillEnd(ctx, job.subject_id);
 export const runExpireIncompleteJob = (ctx: Ctx, job: Job) => runExpireIncomplete(ctx, job.subject_id);
 export const runRetryJob = (ctx: Ctx, job: Job) => runRetry(ctx, job.subject_id);
+export const runFinalizeJob = (ctx: Ctx, job: Job) => runFinalize(ctx, job.subject_id);

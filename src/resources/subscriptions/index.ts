@@ -1,6 +1,6 @@
 import type { ResourceModule } from '../module.js';
-import { runCycleJob, runExpireIncompleteJob, runRetryJob, runTrialWillEndJob } from './cycle.js';
-import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB } from './jobs.js';
+import { runCycleJob, runExpireIncompleteJob, runFinalizeJob, runRetryJob, runTrialWillEndJob } from './cycle.js';
+import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, FINALIZE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB } from './jobs.js';
 import { subscriptionMigrations } from './migrations.js';
 import { subscriptionRoutes } from './routes.js';
 import { subscriptions } from './service.js';
@@ -18,6 +18,7 @@ export const subscriptionsModule: ResourceModule = {
     [TRIAL_WILL_END_JOB]: runTrialWillEndJob,
     [EXPIRE_INCOMPLETE_JOB]: runExpireIncompleteJob,
     [RETRY_JOB]: runRetryJob,
+    [FINALIZE_JOB]: runFinalizeJob,
   },
   events: [
     'customer.subscription.created',
@@ -27,6 +28,7 @@ export const subscriptionsModule: ResourceModule = {
     'customer.subscription.resumed',
     'customer.subscription.trial_will_end',
     'invoice.payment_failed',
+    'invoice.payment_action_required',
     'invoice.voided',
     'invoice.marked_uncollectible',
     'invoice.updated',

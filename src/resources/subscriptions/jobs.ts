@@ -17,7 +17,15 @@ export const EXPIRE_INCOMPLETE_JOB = 'subscription.expire_incomplete';
 /** The next payment attempt of a subscription's open invoice (the subject is the invoice). */
 export const RETRY_JOB = 'invoice.payment_retry';
 
+/**
+ * About an hour after a renewal's draft invoice was created it is finalized and collected, as
+ * Stripe's auto_advance does (the subject is the invoice; docs/decisions.md#renewal-drafts-wait-an-hour).
+ */
+export const FINALIZE_JOB = 'subscription.invoice_finalize';
+
 const DAY = 86_400;
+/** How long a renewal's invoice stays a draft. */
+export const DRAFT_SECONDS = 3600;
 /** Stripe sends `trial_will_end` three days before the trial's end. */
 export const TRIAL_WARNING_SECONDS = 3 * DAY;
 /** Stripe lets the first invoice of an `incomplete` subscription be paid within 23 hours. */
@@ -52,4 +60,9 @@ export async function scheduleRetry(ctx: Ctx, invoiceId: string, at: number, tes
 /** Drops the pending attempt of `invoiceId` (paid, voided, or its subscription ended). */
 export async function cancelRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   await cancel(ctx, RETRY_JOB, invoiceId);
+}
+
+/** Schedules the finalization of the renewal draft `invoiceId` an hour after `created`. */
+export async function scheduleFinalize(ctx: Ctx, invoiceId: string, created: number, testClock: string | null): Promise<void> {
+  await schedule(ctx, FINALIZE_JOB, invoiceId, created + DRAFT_SECONDS, testClock);
 }
