@@ -219,10 +219,10 @@ export function buildSubscription(n: NewSubscription): Subscription {
   };
 }
 
-/** The queried columns: customer, status, and the prices of its items (`|price_a|price_b|`) for `price` filters. */
+/** The queried columns: customer, status, the prices of its items (`|price_a|price_b|`) for `price` filters, its items' ids. */
 export function subscriptionColumns(sub: Subscription) {
   const prices = sub.items.data.map((i) => (i.price as { id: string }).id);
-  return { customer_id: sub.customer, status: sub.status, price_ids: `|${prices.join('|')}|` };
+  return { customer_id: sub.customer, status: sub.status, price_ids: `|${prices.join('|')}|`, item_ids: `|${sub.items.data.map((i) => i.id).join('|')}|` };
 }
 
 /** Stores a subscription changed in a way that emits no event (its first invoice linked). */
