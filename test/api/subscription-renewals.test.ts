@@ -63,6 +63,10 @@ for (const store of STORES) {
       }
       const numbers = new Set(invoices.data.map((i) => i.number));
       assert.equal(numbers.size, 13);
+      // Every invoice took the customer's next number, and the sequence moved on.
+      const owner = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+      assert.equal(owner.next_invoice_sequence, 14);
+      assert.equal(renewals[11]?.number, `${owner.invoice_prefix}-0013`);
       const now = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(now.status, 'active');
       assert.equal(now.items.data[0]?.current_period_start, Date.UTC(2027, 0, 1) / 1000);

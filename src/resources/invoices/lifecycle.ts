@@ -156,10 +156,20 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
 const parsePay = (params: FormObject) => parseParams(payShape, params);
 
 /**
- * POST /v1/invoices/:id/pay. A declined charge answers Stripe's 402 card error, yet what the
- * attempt changed (the invoice finalized, its attempt, the failed PaymentIntent, the events) must
- * stay: the request's own transaction rolls back with the error, so the same attempt is made again
- * in a transaction of its own, which keeps it (docs/decisions.md#invoices).
+ * POST /v1/invoices/:id/pay. A declined charge answers Stripe's 402 card error, and what the
+ * attempt changed (the invoice finalized, its attempt, the failed PaymentIntent and Charge, the
+ * events) commits with it in the request's one transaction: the error is returned, not thrown, as
+ * a PaymentIntent's decline is (docs/decisions.md#invoices).
+ */
+export async function payInvoiceAnswer(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
+  const attempt = await attemptPayment(ctx, id, parsePay(params));
+  return attempt.failure ?? attempt.invoice;
+}
+
+/**
+ * Pays an invoice for a caller that needs a thrown error (a hosted page's handler). The attempt is
+ * kept all the same: the caller's transaction rolls back with the error, so the same attempt is
+ * made again in a transaction of its own, which keeps it. The API route uses payInvoiceAnswer.
  */
 export async function payInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
   const p = parsePay(params);

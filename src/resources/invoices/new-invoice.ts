@@ -18,6 +18,8 @@ export interface SubscriptionLine {
   periodEnd: number;
   proration: boolean;
   taxes: InvoiceTax[];
+  /** The tax rates the taxes come from (TaxRate objects), so a discount can tax what is left. */
+  taxRates?: object[];
   /** The discounts' shares of the line (`discount_amounts[]`), when a discount applies. */
   discountAmounts?: Array<{ amount: number; discount: string }>;
 }

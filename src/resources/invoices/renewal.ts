@@ -6,11 +6,15 @@
 import type { Ctx } from '../../api/context.js';
 import { newId } from '../../api/ids.js';
 import { emit, previousAttributes } from '../../events/emit.js';
+import { takeInvoiceNumber } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
 import { invoicePayment, newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
 import { invoiceColumns, saveInvoice } from './store.js';
+import { invoiceAmounts } from './totals.js';
+import type { DiscountCoupons } from '../invoice-items/store.js';
+import type { TaxRate } from '../tax-rates/shape.js';
 
 export type { SubscriptionLine };
 
@@ -22,6 +26,8 @@ export interface NewSubscriptionInvoice {
   lines: SubscriptionLine[];
   billingReason: SubscriptionBillingReason;
   created: number;
+  /** The discounts in effect (discount id -> coupon; docs/decisions.md#discounts-on-subscriptions-and-customers). */
+  discounts?: DiscountCoupons;
 }
 
 /** The invoice with this id in ctx's account, or undefined. */
@@ -29,17 +35,56 @@ export function findInvoice(ctx: Ctx, id: string): Promise<Invoice | undefined> 
   return invoices.get(ctx.db, ctx.account, id);
 }
 
-/** Creates a draft invoice of the subscription's lines; emits `invoice.created`. */
+/** A subscription invoice's amounts: its lines (with their discounts' shares and taxes) and totals. */
+export interface SubscriptionInvoiceAmounts {
+  lines: SubscriptionLine[];
+  subtotal: number;
+  subtotalExcludingTax: number;
+  total: number;
+  totalExcludingTax: number;
+  taxes: InvoiceTax[];
+  discountAmounts: Array<{ amount: number; discount: string }>;
+}
+
+/**
+ * The amounts of a subscription invoice of `lines` under `discounts` (discount id -> coupon):
+ * without discounts, the lines as billed with their own taxes; with some, the Invoices API's
+ * arithmetic (totals.ts): the discounts shared over the discountable lines, then each line's tax
+ * on what is left (docs/decisions.md#discounts-on-subscriptions-and-customers).
+ */
+export function subscriptionInvoiceAmounts(lines: readonly SubscriptionLine[], discounts: DiscountCoupons, currency: string): SubscriptionInvoiceAmounts {
+  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
+  if (Object.keys(discounts).length === 0) {
+    const taxes = sumTaxes(lines.flatMap((l) => l.taxes));
+    const exclusive = taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((sum, t) => sum + t.amount, 0);
+    const inclusive = taxes.filter((t) => t.tax_behavior === 'inclusive').reduce((sum, t) => sum + t.amount, 0);
+    const total = subtotal + exclusive;
+    return { lines: [...lines], subtotal, subtotalExcludingTax: subtotal - inclusive, total, totalExcludingTax: total - exclusive - inclusive, taxes, discountAmounts: [] };
+  }
+  const a = invoiceAmounts(
+    lines.map((l) => ({ amount: l.amount, discountable: !l.proration || l.amount > 0, discounts: {}, taxRates: (l.taxRates ?? []) as TaxRate[] })),
+    discounts,
+    currency,
+  );
+  return {
+    lines: lines.map((l, i) => ({ ...l, discountAmounts: a.lines[i]?.discountAmounts ?? [], taxes: a.lines[i]?.taxes ?? [] })),
+    subtotal: a.subtotal,
+    subtotalExcludingTax: a.subtotalExcludingTax,
+    total: a.total,
+    totalExcludingTax: a.totalExcludingTax,
+    taxes: a.totalTaxes,
+    discountAmounts: a.totalDiscountAmounts.filter((d) => d.amount > 0),
+  };
+}
+
+/** Creates a draft invoice of the subscription's lines (under its discounts); emits `invoice.created`. */
 export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvoice): Promise<Invoice> {
   const id = newId('in_');
   const sub = n.subscription;
   const c = n.customer;
-  const lines = n.lines.map((l) => subscriptionLine(id, sub, l));
-  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
-  const taxes = sumTaxes(n.lines.flatMap((l) => l.taxes));
-  const exclusive = taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((sum, t) => sum + t.amount, 0);
-  const inclusive = taxes.filter((t) => t.tax_behavior === 'inclusive').reduce((sum, t) => sum + t.amount, 0);
-  const total = subtotal + exclusive;
+  const amounts = subscriptionInvoiceAmounts(n.lines, n.discounts ?? {}, sub.currency);
+  const lines = amounts.lines.map((l) => subscriptionLine(id, sub, l));
+  const { subtotal, total, taxes } = amounts;
   const st = sub.invoice_settings;
   const invoice: Invoice = {
     ...newInvoice(id, c, sub.currency, n.created, n.billingReason),
@@ -58,10 +103,12 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
     issuer: st.issuer,
     lines: { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id}/lines` },
     parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' },
+    discounts: Object.keys(n.discounts ?? {}),
     subtotal,
-    subtotal_excluding_tax: subtotal - inclusive,
+    subtotal_excluding_tax: amounts.subtotalExcludingTax,
     total,
-    total_excluding_tax: total - exclusive - inclusive,
+    total_discount_amounts: amounts.discountAmounts,
+    total_excluding_tax: amounts.totalExcludingTax,
     total_taxes: taxes,
   };
   await invoices.insert(ctx.db, ctx.account, invoice, invoiceColumns(invoice));
@@ -71,13 +118,12 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
 
 /** Finalizes a draft: it gets its number and becomes `open`; emits `invoice.finalized`. */
 export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, customer: Customer, at: number): Promise<Invoice> {
-  // The customer's invoices so far number it: Stripe's per-customer sequence.
-  const count = (await invoices.select(ctx.db, ctx.account, { customer_id: customer.id }, ['id'])).length;
   const transitions = inv.status_transitions as Record<string, number | null>;
   const open: Invoice = {
     ...inv,
     status: 'open',
-    number: `${customer.invoice_prefix}-${String(count).padStart(4, '0')}`,
+    // The customer's next number: Stripe's per-customer sequence.
+    number: await takeInvoiceNumber(ctx, customer.id),
     effective_at: at,
     ending_balance: 0,
     status_transitions: { ...transitions, finalized_at: at },

@@ -2,6 +2,7 @@ import type { Ctx } from '../../api/context.js';
 import { newId } from '../../api/ids.js';
 import { emit } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
+import { takeInvoiceNumber } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
 import { invoicePayment, newInvoice, productIdOf, subscriptionLine, type InvoicePayment, type SubscriptionLine } from './new-invoice.js';
@@ -204,11 +205,6 @@ function totalOf(lines: readonly InvoiceLine[]): number {
   return lines.reduce((sum, line) => sum + line.amount, 0);
 }
 
-/** The customer's invoice number: their prefix and next sequence number, four digits at least. */
-function invoiceNumber(c: Customer): string {
-  return `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`;
-}
-
 /** Everything the paid invoice is built from. */
 interface PaidInvoiceInput {
   customer: Customer;
@@ -251,7 +247,7 @@ function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
     issuer: st.issuer ?? { type: 'self' },
     lines: { object: 'list', data: n.lines, has_more: false, total_count: n.lines.length, url: `/v1/invoices/${id}/lines` },
     metadata: st.metadata ?? {},
-    number: invoiceNumber(c),
+    number: null,
     parent: n.parent,
     payments: { object: 'list', data: n.payment ? [n.payment] : [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
     rendering: st.rendering ? { amount_tax_display: st.rendering.amount_tax_display, pdf: null, template: st.rendering.template, template_version: null } : null,
@@ -271,6 +267,8 @@ function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
  * and paid at once, in that order and all at `created`.
  */
 async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, customer: string, subscription: string | null, created: number): Promise<void> {
+  // Numbered from the customer's sequence, which moves on (docs/decisions.md#invoices).
+  invoice.number = await takeInvoiceNumber(ctx, customer);
   await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: customer, status: 'paid', subscription_id: subscription, collection_method: 'charge_automatically' });
   for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
     await emit(ctx, type, invoice, undefined, created);

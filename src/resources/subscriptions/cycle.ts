@@ -11,6 +11,7 @@ import { createSubscriptionInvoice, findInvoice } from '../invoices/renewal.js';
 import { businessNow } from '../test-clocks/store.js';
 import { periodLine, takePendingLines } from './billing.js';
 import { afterCollection, applyCharge, chargeInvoice, finalizeAndCollect, paymentMethodFor } from './collect.js';
+import { discountsInEffect, endOnceDiscounts } from './discounts.js';
 import { currentPeriodEnd, scheduleFinalize, scheduleSubscriptionJobs } from './jobs.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription } from './service.js';
 import { closeSubscriptionInvoice } from '../invoices/renewal.js';
@@ -85,8 +86,9 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
   };
   const lines = [...(await takePendingLines(ctx, sub.id))];
   for (const item of renewed.items.data) lines.push(await periodLine(ctx, renewed, item, end, next));
-  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now });
-  const after: Subscription = { ...renewed, latest_invoice: draft.id };
+  const discounts = await discountsInEffect(ctx, renewed, customer, now);
+  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now, discounts });
+  const after: Subscription = { ...renewed, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, renewed, customer, discounts) };
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
   // The draft waits about an hour before it is finalized and charged (docs/decisions.md#renewal-drafts-wait-an-hour).

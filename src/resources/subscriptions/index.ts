@@ -2,6 +2,7 @@ import type { ResourceModule } from '../module.js';
 import { runCycleJob, runExpireIncompleteJob, runFinalizeJob, runRetryJob, runTrialWillEndJob } from './cycle.js';
 import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, FINALIZE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB } from './jobs.js';
 import { subscriptionMigrations } from './migrations.js';
+import { findSubscriptionDiscount } from './discounts.js';
 import { findSubscriptionItem, subscriptionItemRoutes } from './items.js';
 import { subscriptionRoutes } from './routes.js';
 import { subscriptions } from './service.js';
@@ -13,7 +14,7 @@ import { subscriptions } from './service.js';
 export const subscriptionsModule: ResourceModule = {
   name: 'subscriptions',
   routes: [...subscriptionRoutes, ...subscriptionItemRoutes],
-  expandable: { sub_: (ctx, id) => subscriptions.get(ctx.db, ctx.account, id), si_: findSubscriptionItem },
+  expandable: { sub_: (ctx, id) => subscriptions.get(ctx.db, ctx.account, id), si_: findSubscriptionItem, di_: findSubscriptionDiscount },
   jobs: {
     [CYCLE_JOB]: runCycleJob,
     [TRIAL_WILL_END_JOB]: runTrialWillEndJob,

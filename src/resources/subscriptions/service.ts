@@ -52,7 +52,8 @@ export interface Subscription {
   /** TaxRate objects (`subscription_data.default_tax_rates`), applied to items without their own. */
   default_tax_rates: object[];
   description: string | null;
-  discounts: [];
+  /** Ids of its Discounts (subscriptions/discounts.ts). */
+  discounts: string[];
   ended_at: number | null;
   invoice_settings: InvoiceSettings;
   items: { object: 'list'; data: SubscriptionItem[]; has_more: false; total_count: number; url: string };

@@ -18,6 +18,7 @@ import { afterCollection, finalizeAndCollect } from './collect.js';
 import { itemPrice, requireCustomerPaymentMethod } from './create.js';
 import { canceled, nextPeriodEnd, trialEndWithoutPaymentMethod } from './cycle.js';
 import { lockJob } from '../../scheduler/jobs.js';
+import { discountsInEffect, endOnceDiscounts, removeSubscriptionDiscounts, setSubscriptionDiscounts } from './discounts.js';
 import { CYCLE_JOB, currentPeriodEnd, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
 import { cancelShape, resumeShape, updateShape } from './params.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
@@ -40,9 +41,10 @@ const ended = (s: Subscription) => s.status === 'canceled' || s.status === 'inco
 /** Bills `lines` on an invoice now (`always_invoice`, `invoice_now`) and collects it. */
 async function invoiceNow(ctx: Ctx, sub: Subscription, customer: Customer, lines: SubscriptionLine[], now: number): Promise<Subscription> {
   if (lines.length === 0) return sub;
-  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_update', created: now });
+  const discounts = await discountsInEffect(ctx, sub, customer, now);
+  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_update', created: now, discounts });
   const outcome = await finalizeAndCollect(ctx, sub, customer, draft, now);
-  return afterCollection(ctx, { ...sub, latest_invoice: draft.id }, outcome, now);
+  return afterCollection(ctx, { ...sub, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts) }, outcome, now);
 }
 
 /** POST /v1/subscriptions/:id */
@@ -61,6 +63,7 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
   }
   let sub: Subscription = { ...before, metadata: mergeMetadata(before.metadata, p.metadata) };
   if (p.description !== undefined) sub.description = p.description;
+  if (p.discounts !== undefined) sub.discounts = await setSubscriptionDiscounts(ctx, sub, p.discounts, now);
   if (p.default_payment_method !== undefined) {
     sub.default_payment_method = p.default_payment_method === null ? null : await requireCustomerPaymentMethod(ctx, customer, p.default_payment_method);
   }
@@ -229,4 +232,13 @@ export async function resumeSubscription(ctx: Ctx, id: string, params: FormObjec
   await transitionSubscription(ctx, before, sub, now);
   await scheduleSubscriptionJobs(ctx, sub);
   return sub;
+}
+
+/** DELETE /v1/subscriptions/:id/discount: the subscription's discounts end (its customer's applies again). */
+export async function deleteSubscriptionDiscount(ctx: Ctx, id: string): Promise<object> {
+  const before = await requireSubscription(ctx, id);
+  const deleted = await removeSubscriptionDiscounts(ctx, before);
+  const after: Subscription = { ...before, discounts: [] };
+  await transitionSubscription(ctx, before, after, await businessNow(ctx, before.test_clock));
+  return deleted;
 }
