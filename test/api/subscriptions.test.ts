@@ -274,5 +274,18 @@ for (const store of STORES) {
       assert.equal(sub.description, 'Team plan');
       assert.equal(sub.start_date, JAN_1_2026 - DAY);
     });
+
+    it('deleting a customer cancels its subscriptions first, with their events', async () => {
+      const stripe = server.stripe();
+      const { customer, price, pm } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id });
+      await stripe.customers.del(customer.id);
+      const ended = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(ended.status, 'canceled');
+      assert.equal(ended.cancellation_details?.reason, 'cancellation_requested');
+      const deleted = (await stripe.events.list({ type: 'customer.subscription.deleted', limit: 1 })).data[0];
+      assert.equal((deleted?.data.object as Stripe.Subscription).id, sub.id);
+      await assert.rejects(stripe.subscriptions.cancel(sub.id), { code: 'subscription_canceled' });
+    });
   });
 }

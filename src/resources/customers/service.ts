@@ -251,6 +251,8 @@ async function markDeleted(ctx: Ctx, id: string): Promise<DeletedCustomer> {
 /** DELETE /v1/customers/:id: the customer becomes its deleted stub; emits `customer.deleted`. */
 export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
   const current = await lockCustomer(ctx, id);
+  // Its subscriptions end first (customer.subscription.deleted), as on Stripe.
+  await ctx.deps.hooks.customerDeleted(ctx, id);
   const stub = await markDeleted(ctx, id);
   await emit(ctx, 'customer.deleted', current);
   return stub;

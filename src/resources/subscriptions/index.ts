@@ -6,6 +6,7 @@ import { findSubscriptionDiscount } from './discounts.js';
 import { findSubscriptionItem, subscriptionItemRoutes } from './items.js';
 import { subscriptionRoutes } from './routes.js';
 import { subscriptions } from './service.js';
+import { cancelCustomerSubscriptions } from './update.js';
 
 /**
  * Subscriptions: `/v1/subscriptions` and what time does to them on the scheduler: renewals, trial
@@ -35,5 +36,6 @@ export const subscriptionsModule: ResourceModule = {
     'invoice.marked_uncollectible',
     'invoice.updated',
   ],
+  hooks: { customerDeleted: cancelCustomerSubscriptions },
   migrations: subscriptionMigrations,
 };

@@ -21,7 +21,7 @@ import { lockJob } from '../../scheduler/jobs.js';
 import { discountsInEffect, endOnceDiscounts, removeSubscriptionDiscounts, setSubscriptionDiscounts } from './discounts.js';
 import { CYCLE_JOB, currentPeriodEnd, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
 import { cancelShape, resumeShape, updateShape } from './params.js';
-import { findSubscription, periodEnd, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
+import { findSubscription, periodEnd, subscriptions, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
 
 /**
  * The subscription, locked for the change. Its job rows are locked first (the one lock order, as
@@ -241,4 +241,16 @@ export async function deleteSubscriptionDiscount(ctx: Ctx, id: string): Promise<
   const after: Subscription = { ...before, discounts: [] };
   await transitionSubscription(ctx, before, after, await businessNow(ctx, before.test_clock));
   return deleted;
+}
+
+/** A customer being deleted: its subscriptions that have not ended are canceled now (the `customerDeleted` hook). */
+export async function cancelCustomerSubscriptions(ctx: Ctx, customerId: string): Promise<void> {
+  for (const row of await subscriptions.select(ctx.db, ctx.account, { customer_id: customerId }, ['id'])) {
+    const before = await requireSubscription(ctx, row.id as string);
+    if (ended(before)) continue;
+    const now = await businessNow(ctx, before.test_clock);
+    const sub: Subscription = { ...canceled(before, now), canceled_at: now, cancellation_details: { ...before.cancellation_details, reason: 'cancellation_requested' } };
+    await transitionSubscription(ctx, before, sub, now);
+    await scheduleSubscriptionJobs(ctx, sub);
+  }
 }
