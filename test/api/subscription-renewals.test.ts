@@ -78,12 +78,19 @@ for (const store of STORES) {
       // Each renewal: the draft and the new period at the period's end, then an hour later the
       // invoice finalized and paid through a PaymentIntent and its Charge.
       const payment = ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded'];
-      const cycle = ['invoice.created', 'customer.subscription.updated', 'invoice.finalized', ...payment, 'invoice.paid', 'invoice.payment_succeeded'];
+      // A week before each renewal, invoice.upcoming previews it.
+      const cycle = ['invoice.upcoming', 'invoice.created', 'customer.subscription.updated', 'invoice.finalized', ...payment, 'invoice.paid', 'invoice.payment_succeeded'];
       const expected = [...payment, 'customer.subscription.created', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded'];
       for (let n = 0; n < 12; n++) expected.push(...cycle);
       assert.deepEqual(types, expected);
       const charges = await stripe.charges.list({ customer: customer.id, limit: 100 });
       assert.equal(charges.data.filter((c) => c.status === 'succeeded' && c.amount === 1500).length, 13);
+      const upcoming = (await stripe.events.list({ type: 'invoice.upcoming', limit: 100 })).data.reverse();
+      assert.deepEqual(upcoming.map((e) => e.created), renewals.map((i) => i.created - 7 * DAY));
+      const preview = upcoming[0]?.data.object as Stripe.Invoice;
+      assert.equal(preview.id, undefined);
+      assert.equal(preview.amount_due, 1500);
+      assert.equal(preview.lines.data[0]?.period.start, Date.UTC(2026, 1, 1) / 1000);
       const updates = (await stripe.events.list({ type: 'customer.subscription.updated', limit: 100 })).data;
       assert.equal(updates.length, 12);
       const prev = updates[0]?.data.previous_attributes as { latest_invoice?: string } | undefined;

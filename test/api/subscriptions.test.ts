@@ -126,6 +126,9 @@ for (const store of STORES) {
       const still = await stripe.invoices.retrieve(inv.id);
       assert.equal(still.status, 'open');
       assert.equal(still.attempt_count, 0);
+      const overdue = (await stripe.events.list({ type: 'invoice.overdue', limit: 1 })).data[0];
+      assert.equal((overdue?.data.object as Stripe.Invoice).id, inv.id);
+      assert.equal(overdue?.created, JAN_1_2026 + 30 * DAY);
     });
 
     it('a trial, a billing cycle anchor prorated to the second, default tax rates and cancel_at', async () => {

@@ -9,6 +9,7 @@ import { findLiveCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import { createSubscriptionInvoice, findInvoice } from '../invoices/renewal.js';
 import { businessNow } from '../test-clocks/store.js';
+import { createPreview } from '../invoices/preview.js';
 import { periodLine, takePendingLines } from './billing.js';
 import { afterCollection, applyCharge, chargeInvoice, finalizeAndCollect, paymentMethodFor } from './collect.js';
 import { discountsInEffect, endOnceDiscounts } from './discounts.js';
@@ -145,8 +146,10 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   const customer = await findLiveCustomer(ctx, sub.customer);
   if (!customer) return;
   const now = await businessNow(ctx, sub.test_clock);
-  // A sent invoice is not charged: past its due date it makes the subscription past_due.
+  // A sent invoice is not charged: past its due date it is overdue (`invoice.overdue`,
+  // docs/decisions.md#upcoming-renewal-events) and makes the subscription past_due.
   if (inv.collection_method === 'send_invoice') {
+    await emit(ctx, 'invoice.overdue', inv, undefined, now);
     if (sub.latest_invoice === inv.id && sub.status === 'active') {
       const pastDue: Subscription = { ...sub, status: 'past_due' };
       await transitionSubscription(ctx, sub, pastDue, now);
@@ -163,6 +166,20 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   await scheduleSubscriptionJobs(ctx, after);
 }
 
+/**
+ * Some days before the renewal: `invoice.upcoming` with the invoice the renewal will make, as a
+ * preview without an id (docs/decisions.md#upcoming-renewal-events).
+ */
+async function runUpcoming(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId);
+  if (!sub || (sub.status !== 'active' && sub.status !== 'trialing' && sub.status !== 'past_due')) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  if (currentPeriodEnd(sub) <= now) return;
+  const { id: _id, ...preview } = (await createPreview(ctx, { subscription: sub.id })) as { id: string };
+  await emit(ctx, 'invoice.upcoming', preview, undefined, now);
+}
+
+export const runUpcomingJob = (ctx: Ctx, job: Job) => runUpcoming(ctx, job.subject_id);
 export const runCycleJob = (ctx: Ctx, job: Job) => runCycle(ctx, job.subject_id);
 export const runTrialWillEndJob = (ctx: Ctx, job: Job) => runTrialWillEnd(ctx, job.subject_id);
 export const runExpireIncompleteJob = (ctx: Ctx, job: Job) => runExpireIncomplete(ctx, job.subject_id);

@@ -1,6 +1,6 @@
 import type { ResourceModule } from '../module.js';
-import { runCycleJob, runExpireIncompleteJob, runFinalizeJob, runRetryJob, runTrialWillEndJob } from './cycle.js';
-import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, FINALIZE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB } from './jobs.js';
+import { runCycleJob, runExpireIncompleteJob, runFinalizeJob, runRetryJob, runTrialWillEndJob, runUpcomingJob } from './cycle.js';
+import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, FINALIZE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB, UPCOMING_JOB } from './jobs.js';
 import { subscriptionMigrations } from './migrations.js';
 import { findSubscriptionDiscount } from './discounts.js';
 import { findSubscriptionItem, subscriptionItemRoutes } from './items.js';
@@ -22,6 +22,7 @@ export const subscriptionsModule: ResourceModule = {
     [EXPIRE_INCOMPLETE_JOB]: runExpireIncompleteJob,
     [RETRY_JOB]: runRetryJob,
     [FINALIZE_JOB]: runFinalizeJob,
+    [UPCOMING_JOB]: runUpcomingJob,
   },
   events: [
     'customer.subscription.created',
@@ -32,6 +33,8 @@ export const subscriptionsModule: ResourceModule = {
     'customer.subscription.trial_will_end',
     'invoice.payment_failed',
     'invoice.payment_action_required',
+    'invoice.upcoming',
+    'invoice.overdue',
     'invoice.voided',
     'invoice.marked_uncollectible',
     'invoice.updated',
