@@ -14,6 +14,7 @@ import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
 import { invoicePayment } from './new-invoice.js';
+import { recordInvoicePayment } from './payments.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -87,6 +88,7 @@ async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: strin
   await saveInvoice(ctx, paid);
   await emit(ctx, 'invoice.paid', paid, undefined, at);
   if (!outOfBand) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
+  if (payment) await recordInvoicePayment(ctx, payment);
   await subscriptionInvoicePaid(ctx, paid, at);
   return paid;
 }

@@ -13,6 +13,7 @@ import { invoicePayment, newInvoice, subscriptionLine, type SubscriptionLine } f
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
 import { invoiceColumns, saveInvoice } from './store.js';
 import { invoiceAmounts } from './totals.js';
+import { recordInvoicePayment } from './payments.js';
 import type { DiscountCoupons } from '../invoice-items/store.js';
 import type { TaxRate } from '../tax-rates/shape.js';
 
@@ -153,6 +154,7 @@ export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymen
   };
   await store(ctx, inv, paid, 'invoice.paid', at, false);
   if (paymentIntent || due === 0) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
+  for (const payment of payments) await recordInvoicePayment(ctx, payment);
   return paid;
 }
 

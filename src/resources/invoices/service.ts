@@ -3,6 +3,7 @@ import { newId } from '../../api/ids.js';
 import { emit } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
 import { takeInvoiceNumber } from '../customers/service.js';
+import { recordInvoicePayment } from './payments.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
 import { invoicePayment, newInvoice, productIdOf, subscriptionLine, type InvoicePayment, type SubscriptionLine } from './new-invoice.js';
@@ -273,4 +274,5 @@ async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, customer: string, su
   for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
     await emit(ctx, type, invoice, undefined, created);
   }
+  for (const payment of (invoice.payments as { data: InvoicePayment[] }).data) await recordInvoicePayment(ctx, payment);
 }
