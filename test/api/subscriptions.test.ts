@@ -290,5 +290,38 @@ for (const store of STORES) {
       assert.equal((deleted?.data.object as Stripe.Subscription).id, sub.id);
       await assert.rejects(stripe.subscriptions.cancel(sub.id), { code: 'subscription_canceled' });
     });
+
+    it('pending_if_incomplete: an unpaid change waits in pending_update, applies once paid, expires after 23 hours', async () => {
+      const stripe = server.stripe();
+      const { clock, customer, pm, product } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' } })).id }], default_payment_method: pm.id });
+      const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+      await stripe.subscriptions.update(sub.id, { default_payment_method: failing.id });
+      const pro = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 3000, recurring: { interval: 'month' } });
+      const item = sub.items.data[0]?.id as string;
+      const waiting = await stripe.subscriptions.update(sub.id, { items: [{ id: item, price: pro.id }], payment_behavior: 'pending_if_incomplete', proration_behavior: 'always_invoice' });
+      assert.equal(waiting.status, 'active');
+      assert.equal(waiting.items.data[0]?.price.id, sub.items.data[0]?.price.id);
+      assert.equal(waiting.pending_update?.subscription_items?.[0]?.price.id, pro.id);
+      assert.equal(waiting.pending_update?.expires_at, JAN_1_2026 + 23 * 3600);
+      const inv = await stripe.invoices.retrieve(waiting.latest_invoice as string);
+      assert.equal(inv.status, 'open');
+      assert.equal(inv.amount_remaining, 2000);
+      await stripe.invoices.pay(inv.id, { payment_method: pm.id });
+      const applied = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(applied.pending_update, null);
+      assert.equal(applied.items.data[0]?.price.id, pro.id);
+      assert.equal((await stripe.events.list({ type: 'customer.subscription.pending_update_applied' })).data.length, 1);
+
+      const back = await stripe.subscriptions.update(sub.id, { items: [{ id: item, quantity: 2 }], payment_behavior: 'pending_if_incomplete', proration_behavior: 'always_invoice' });
+      assert.ok(back.pending_update);
+      await advance(stripe, clock.id, JAN_1_2026 + 23 * 3600 + 60);
+      const expired = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(expired.pending_update, null);
+      assert.equal(expired.items.data[0]?.price.id, pro.id);
+      assert.equal(expired.items.data[0]?.quantity, 1);
+      const ev = (await stripe.events.list({ type: 'customer.subscription.pending_update_expired' })).data[0];
+      assert.equal((ev?.data.object as Stripe.Subscription).id, sub.id);
+    });
   });
 }

@@ -13,6 +13,7 @@ import { createPreview } from '../invoices/preview.js';
 import { periodLine, takePendingLines } from './billing.js';
 import { afterCollection, applyCharge, chargeInvoice, finalizeAndCollect, paymentMethodFor } from './collect.js';
 import { discountsInEffect, endOnceDiscounts } from './discounts.js';
+import { applyPendingUpdate } from './paid.js';
 import { currentPeriodEnd, scheduleFinalize, scheduleSubscriptionJobs } from './jobs.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription } from './service.js';
 import { closeSubscriptionInvoice } from '../invoices/renewal.js';
@@ -161,6 +162,13 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   const outcome = await applyCharge(ctx, sub, inv, result, now, true);
   // Only the latest invoice moves the subscription.
   if (sub.latest_invoice !== inv.id && !outcome.paid) return;
+  // A pending update's invoice: paid, the update applies; unpaid, the subscription waits as it is.
+  if (sub.pending_update && sub.latest_invoice === inv.id) {
+    if (!outcome.paid) return;
+    const applied = await applyPendingUpdate(ctx, sub, now);
+    await transitionSubscription(ctx, sub, applied, now);
+    return scheduleSubscriptionJobs(ctx, applied);
+  }
   const after = await afterCollection(ctx, sub, outcome, now);
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
@@ -179,6 +187,19 @@ async function runUpcoming(ctx: Ctx, subId: string): Promise<void> {
   await emit(ctx, 'invoice.upcoming', preview, undefined, now);
 }
 
+/** 23 hours after a `pending_if_incomplete` change whose invoice is still unpaid: the change is dropped. */
+async function runPendingUpdateExpire(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub?.pending_update) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  if (sub.pending_update.expires_at > now) return scheduleSubscriptionJobs(ctx, sub);
+  const expired: Subscription = { ...sub, pending_update: null };
+  await emit(ctx, 'customer.subscription.pending_update_expired', expired, { pending_update: sub.pending_update }, now);
+  await transitionSubscription(ctx, sub, expired, now);
+  await scheduleSubscriptionJobs(ctx, expired);
+}
+
+export const runPendingUpdateExpireJob = (ctx: Ctx, job: Job) => runPendingUpdateExpire(ctx, job.subject_id);
 export const runUpcomingJob = (ctx: Ctx, job: Job) => runUpcoming(ctx, job.subject_id);
 export const runCycleJob = (ctx: Ctx, job: Job) => runCycle(ctx, job.subject_id);
 export const runTrialWillEndJob = (ctx: Ctx, job: Job) => runTrialWillEnd(ctx, job.subject_id);

@@ -1,6 +1,6 @@
 import type { ResourceModule } from '../module.js';
-import { runCycleJob, runExpireIncompleteJob, runFinalizeJob, runRetryJob, runTrialWillEndJob, runUpcomingJob } from './cycle.js';
-import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, FINALIZE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB, UPCOMING_JOB } from './jobs.js';
+import { runCycleJob, runExpireIncompleteJob, runFinalizeJob, runPendingUpdateExpireJob, runRetryJob, runTrialWillEndJob, runUpcomingJob } from './cycle.js';
+import { CYCLE_JOB, EXPIRE_INCOMPLETE_JOB, FINALIZE_JOB, PENDING_UPDATE_JOB, RETRY_JOB, TRIAL_WILL_END_JOB, UPCOMING_JOB } from './jobs.js';
 import { subscriptionMigrations } from './migrations.js';
 import { findSubscriptionDiscount } from './discounts.js';
 import { findSubscriptionItem, subscriptionItemRoutes } from './items.js';
@@ -23,6 +23,7 @@ export const subscriptionsModule: ResourceModule = {
     [RETRY_JOB]: runRetryJob,
     [FINALIZE_JOB]: runFinalizeJob,
     [UPCOMING_JOB]: runUpcomingJob,
+    [PENDING_UPDATE_JOB]: runPendingUpdateExpireJob,
   },
   events: [
     'customer.subscription.created',
@@ -31,6 +32,8 @@ export const subscriptionsModule: ResourceModule = {
     'customer.subscription.paused',
     'customer.subscription.resumed',
     'customer.subscription.trial_will_end',
+    'customer.subscription.pending_update_applied',
+    'customer.subscription.pending_update_expired',
     'invoice.payment_failed',
     'invoice.payment_action_required',
     'invoice.upcoming',

@@ -53,6 +53,9 @@ export async function upcomingAt(ctx: Ctx, sub: Subscription): Promise<number | 
   if (at <= start || at <= (await businessNow(ctx, sub.test_clock))) return null;
   return at;
 }
+/** A `pending_if_incomplete` update still unpaid 23 hours later expires (the subject is the subscription). */
+export const PENDING_UPDATE_JOB = 'subscription.pending_update_expire';
+
 /** How long a renewal's invoice stays a draft. */
 export const DRAFT_SECONDS = 3600;
 /** Stripe sends `trial_will_end` three days before the trial's end. */
@@ -79,6 +82,8 @@ export async function scheduleSubscriptionJobs(ctx: Ctx, sub: Subscription): Pro
     const end = currentPeriodEnd(sub);
     await schedule(ctx, CYCLE_JOB, sub.id, sub.cancel_at !== null ? Math.min(sub.cancel_at, end) : end, clock);
   } else await cancel(ctx, CYCLE_JOB, sub.id);
+  if (sub.pending_update && live) await schedule(ctx, PENDING_UPDATE_JOB, sub.id, sub.pending_update.expires_at, clock);
+  else await cancel(ctx, PENDING_UPDATE_JOB, sub.id);
   const upcoming = await upcomingAt(ctx, sub);
   if (upcoming !== null) await schedule(ctx, UPCOMING_JOB, sub.id, upcoming, clock);
   else await cancel(ctx, UPCOMING_JOB, sub.id);

@@ -25,6 +25,19 @@ export interface SubscriptionItem {
   tax_rates: object[];
 }
 
+/** Stripe's `pending_update`: the items a `pending_if_incomplete` change will have once its invoice is paid. */
+export interface PendingUpdate {
+  billing_cycle_anchor: number | null;
+  cancel_at_period_end: boolean | null;
+  discount: null;
+  discounts: string[] | null;
+  expires_at: number;
+  metadata: Record<string, string> | null;
+  subscription_items: SubscriptionItem[] | null;
+  trial_end: number | null;
+  trial_from_plan: boolean | null;
+}
+
 /** A Subscription at the current API version (periods live on its items since 2025). */
 export interface Subscription {
   id: string;
@@ -67,7 +80,8 @@ export interface Subscription {
   payment_settings: { payment_method_options: null; payment_method_types: null; save_default_payment_method: 'off' };
   pending_invoice_item_interval: null;
   pending_setup_intent: null;
-  pending_update: null;
+  /** A `pending_if_incomplete` change waiting for its invoice to be paid (update.ts). */
+  pending_update: PendingUpdate | null;
   schedule: null;
   start_date: number;
   status: SubscriptionStatus;

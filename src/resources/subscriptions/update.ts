@@ -10,7 +10,7 @@ import { newId } from '../../api/ids.js';
 import { mergeMetadata, parseParams } from '../../api/params.js';
 import { requireCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
-import { createSubscriptionInvoice, type SubscriptionLine } from '../invoices/renewal.js';
+import { createSubscriptionInvoice, findInvoice, type SubscriptionLine } from '../invoices/renewal.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { addPendingLines, periodLine, prorationLines, takePendingLines } from './billing.js';
@@ -19,7 +19,7 @@ import { itemPrice, requireCustomerPaymentMethod } from './create.js';
 import { canceled, nextPeriodEnd, trialEndWithoutPaymentMethod } from './cycle.js';
 import { lockJob } from '../../scheduler/jobs.js';
 import { discountsInEffect, endOnceDiscounts, removeSubscriptionDiscounts, setSubscriptionDiscounts } from './discounts.js';
-import { CYCLE_JOB, currentPeriodEnd, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
+import { CYCLE_JOB, currentPeriodEnd, INCOMPLETE_SECONDS, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
 import { cancelShape, resumeShape, updateShape } from './params.js';
 import { findSubscription, periodEnd, subscriptions, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
 
@@ -165,7 +165,12 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
     const behavior = p.proration_behavior ?? 'create_prorations';
     const lines: SubscriptionLine[] = [];
     if (behavior !== 'none') for (const [old, next] of changes) lines.push(...(await prorationLines(ctx, sub, old, next, at)));
-    if (behavior === 'always_invoice') sub = await invoiceNow(ctx, sub, customer, [...(await takePendingLines(ctx, sub.id)), ...lines], now);
+    if (p.payment_behavior === 'pending_if_incomplete') {
+      // Billed now; unpaid, the change waits in `pending_update` (docs/decisions.md#pending-updates).
+      const billed = await invoiceNow(ctx, sub, customer, lines, now);
+      const inv = billed.latest_invoice !== sub.latest_invoice && billed.latest_invoice ? await findInvoice(ctx, billed.latest_invoice) : undefined;
+      sub = !inv || inv.status === 'paid' ? billed : pendingUpdate(before, sub, billed, now);
+    } else if (behavior === 'always_invoice') sub = await invoiceNow(ctx, sub, customer, [...(await takePendingLines(ctx, sub.id)), ...lines], now);
     else if (lines.length > 0) await addPendingLines(ctx, sub, lines, now);
   }
   if (p.billing_cycle_anchor === 'now' && sub.status !== 'trialing' && p.trial_end === undefined) {
@@ -253,4 +258,25 @@ export async function cancelCustomerSubscriptions(ctx: Ctx, customerId: string):
     await transitionSubscription(ctx, before, sub, now);
     await scheduleSubscriptionJobs(ctx, sub);
   }
+}
+
+/** The subscription as it was, waiting for the change's invoice (`billed.latest_invoice`) to be paid within 23 hours. */
+function pendingUpdate(before: Subscription, changed: Subscription, billed: Subscription, now: number): Subscription {
+  return {
+    ...changed,
+    status: before.status,
+    items: before.items,
+    latest_invoice: billed.latest_invoice,
+    pending_update: {
+      billing_cycle_anchor: null,
+      cancel_at_period_end: null,
+      discount: null,
+      discounts: null,
+      expires_at: now + INCOMPLETE_SECONDS,
+      metadata: null,
+      subscription_items: changed.items.data,
+      trial_end: null,
+      trial_from_plan: null,
+    },
+  };
 }
