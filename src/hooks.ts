@@ -30,6 +30,11 @@ export interface Hooks {
    * `restrictions.completed_sessions` and deactivates at the limit. Offered by payment-links.
    */
   paymentLinkSessionCompleted(ctx: Ctx, paymentLinkId: string, now: number): Promise<void>;
+  /**
+   * A customer is being deleted: its subscriptions that have not ended are canceled now, each with
+   * `customer.subscription.deleted`, as Stripe does. Offered by subscriptions.
+   */
+  customerDeleted(ctx: Ctx, customerId: string): Promise<void>;
 }
 
 export type HookName = keyof Hooks;

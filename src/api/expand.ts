@@ -84,6 +84,14 @@ async function expandPath(ctx: Ctx, node: unknown, segments: string[]): Promise<
     const loaded = await loader(ctx, id);
     // A dangling reference (deleted object) stays an id, as Stripe leaves it.
     if (loaded) obj[head] = loaded;
+  } else if (Array.isArray(obj[head]) && (obj[head] as unknown[]).some((x) => typeof x === 'string')) {
+    // A list of ids (`discounts`): each id expands by its own loader.
+    const out: unknown[] = [];
+    for (const x of obj[head] as unknown[]) {
+      const loader = typeof x === 'string' ? (expansions.fieldLoader(head) ?? expansions.loaderFor(x)) : undefined;
+      out.push((loader ? await loader(ctx, x as string) : undefined) ?? x);
+    }
+    obj[head] = out;
   }
   if (rest.length > 0) {
     const child = obj[head];

@@ -113,6 +113,7 @@ const NO_HOOKS: Hooks = {
   customerDiscount: missing('customerDiscount'),
   addCustomerTaxId: missing('addCustomerTaxId'),
   paymentLinkSessionCompleted: missing('paymentLinkSessionCompleted'),
+  customerDeleted: missing('customerDeleted'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {

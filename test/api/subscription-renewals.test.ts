@@ -11,6 +11,8 @@ import { advance } from '../helpers/wait.js';
 
 const JAN_1_2026 = Date.UTC(2026, 0, 1) / 1000;
 const DAY = 86_400;
+/** A renewal's invoice stays a draft for an hour before it is finalized and charged. */
+const HOUR = 3600;
 
 /** A customer on a clock at Jan 1 2026 with a saved card as its invoice default. */
 async function customerOnClock(stripe: Stripe, card = 'pm_card_visa') {
@@ -48,7 +50,7 @@ for (const store of STORES) {
       assert.equal(sub.status, 'active');
       assert.equal(sub.items.data[0]?.current_period_end, Date.UTC(2026, 1, 1) / 1000);
 
-      await advance(stripe, clock.id, Date.UTC(2027, 0, 1) / 1000 + 60);
+      await advance(stripe, clock.id, Date.UTC(2027, 0, 1) / 1000 + HOUR + 60);
       const invoices = await stripe.invoices.list({ subscription: sub.id, limit: 100 });
       const renewals = invoices.data.filter((i) => i.billing_reason === 'subscription_cycle').reverse();
       assert.equal(renewals.length, 12);
@@ -61,6 +63,10 @@ for (const store of STORES) {
       }
       const numbers = new Set(invoices.data.map((i) => i.number));
       assert.equal(numbers.size, 13);
+      // Every invoice took the customer's next number, and the sequence moved on.
+      const owner = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+      assert.equal(owner.next_invoice_sequence, 14);
+      assert.equal(renewals[11]?.number, `${owner.invoice_prefix}-0013`);
       const now = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(now.status, 'active');
       assert.equal(now.items.data[0]?.current_period_start, Date.UTC(2027, 0, 1) / 1000);
@@ -68,11 +74,23 @@ for (const store of STORES) {
       assertMatchesSchema('subscription', now);
       assertMatchesSchema('invoice', renewals[0]);
 
-      const types = await eventTypes(stripe, /^(invoice\.|customer\.subscription\.)/);
-      const cycle = ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.updated'];
-      const expected = ['customer.subscription.created', ...cycle.slice(0, 4)];
+      const types = await eventTypes(stripe, /^(invoice\.|customer\.subscription\.|payment_intent\.|charge\.)/);
+      // Each renewal: the draft and the new period at the period's end, then an hour later the
+      // invoice finalized and paid through a PaymentIntent and its Charge.
+      const payment = ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded'];
+      // A week before each renewal, invoice.upcoming previews it.
+      const cycle = ['invoice.upcoming', 'invoice.created', 'customer.subscription.updated', 'invoice.finalized', ...payment, 'invoice.paid', 'invoice.payment_succeeded'];
+      const expected = [...payment, 'customer.subscription.created', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded'];
       for (let n = 0; n < 12; n++) expected.push(...cycle);
       assert.deepEqual(types, expected);
+      const charges = await stripe.charges.list({ customer: customer.id, limit: 100 });
+      assert.equal(charges.data.filter((c) => c.status === 'succeeded' && c.amount === 1500).length, 13);
+      const upcoming = (await stripe.events.list({ type: 'invoice.upcoming', limit: 100 })).data.reverse();
+      assert.deepEqual(upcoming.map((e) => e.created), renewals.map((i) => i.created - 7 * DAY));
+      const preview = upcoming[0]?.data.object as Stripe.Invoice;
+      assert.equal(preview.id, undefined);
+      assert.equal(preview.amount_due, 1500);
+      assert.equal(preview.lines.data[0]?.period.start, Date.UTC(2026, 1, 1) / 1000);
       const updates = (await stripe.events.list({ type: 'customer.subscription.updated', limit: 100 })).data;
       assert.equal(updates.length, 12);
       const prev = updates[0]?.data.previous_attributes as { latest_invoice?: string } | undefined;
@@ -90,21 +108,25 @@ for (const store of STORES) {
       await stripe.subscriptions.update(sub.id, { default_payment_method: '' });
 
       const renewalAt = Date.UTC(2026, 1, 1) / 1000;
-      await advance(stripe, clock.id, renewalAt + 3600);
+      await advance(stripe, clock.id, renewalAt + HOUR - 1);
+      const waiting = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(waiting.status, 'active');
+      assert.equal((await stripe.invoices.retrieve(waiting.latest_invoice as string)).status, 'draft');
+      await advance(stripe, clock.id, renewalAt + HOUR);
       const pastDue = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(pastDue.status, 'past_due');
       const inv = await stripe.invoices.retrieve(pastDue.latest_invoice as string);
       assert.equal(inv.status, 'open');
       assert.equal(inv.attempt_count, 1);
-      assert.equal(inv.next_payment_attempt, renewalAt + DAY);
+      assert.equal(inv.next_payment_attempt, renewalAt + HOUR + DAY);
 
-      await advance(stripe, clock.id, renewalAt + 13 * DAY);
+      await advance(stripe, clock.id, renewalAt + HOUR + 13 * DAY);
       const still = await stripe.invoices.retrieve(inv.id);
       assert.equal(still.attempt_count, 7);
-      assert.equal(still.next_payment_attempt, renewalAt + 14 * DAY);
+      assert.equal(still.next_payment_attempt, renewalAt + HOUR + 14 * DAY);
       assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'past_due');
 
-      await advance(stripe, clock.id, renewalAt + 14 * DAY + 60);
+      await advance(stripe, clock.id, renewalAt + HOUR + 14 * DAY + 60);
       const last = await stripe.invoices.retrieve(inv.id);
       assert.equal(last.attempt_count, 8);
       assert.equal(last.next_payment_attempt, null);
@@ -117,6 +139,30 @@ for (const store of STORES) {
       assert.equal(deleted.data.length, 1);
       const intents = await stripe.paymentIntents.list({ customer: customer.id, limit: 100 });
       assert.equal(intents.data.filter((pi) => pi.status === 'requires_payment_method').length, 8);
+    });
+
+    it('a renewal charged to a card that asks for authentication waits in requires_action: payment_action_required, past_due', async () => {
+      const stripe = server.stripe();
+      const { clock, customer } = await customerOnClock(stripe, 'pm_card_authenticationRequired');
+      const price = await monthlyPrice(stripe, 2500);
+      const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: good.id });
+      await stripe.subscriptions.update(sub.id, { default_payment_method: '' });
+      const renewalAt = Date.UTC(2026, 1, 1) / 1000;
+      await advance(stripe, clock.id, renewalAt + HOUR);
+      const pastDue = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(pastDue.status, 'past_due');
+      const inv = await stripe.invoices.retrieve(pastDue.latest_invoice as string);
+      assert.equal(inv.status, 'open');
+      assert.equal(inv.amount_remaining, 2500);
+      const intents = await stripe.paymentIntents.list({ customer: customer.id });
+      const waiting = intents.data.find((pi) => pi.amount === 2500 && pi.created === renewalAt + HOUR);
+      assert.equal(waiting?.status, 'requires_action');
+      assert.equal(waiting?.next_action?.type, 'use_stripe_sdk');
+      const types = (await eventTypes(stripe, /^(invoice\.|payment_intent\.)/)).slice(-5);
+      assert.deepEqual(types, ['invoice.finalized', 'payment_intent.created', 'payment_intent.requires_action', 'invoice.payment_failed', 'invoice.payment_action_required']);
+      const action = (await stripe.events.list({ type: 'invoice.payment_action_required', limit: 1 })).data[0];
+      assert.equal((action?.data.object as Stripe.Invoice).id, inv.id);
     });
 
     it('a trial warns three days before its end, then bills the first real invoice', async () => {
@@ -135,7 +181,7 @@ for (const store of STORES) {
       assert.equal(warned.data[0]?.created, JAN_1_2026 + 11 * DAY);
       assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'trialing');
 
-      await advance(stripe, clock.id, JAN_1_2026 + 14 * DAY + 1);
+      await advance(stripe, clock.id, JAN_1_2026 + 14 * DAY + HOUR);
       const active = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(active.status, 'active');
       const inv = await stripe.invoices.retrieve(active.latest_invoice as string);
@@ -162,7 +208,7 @@ for (const store of STORES) {
         trial_period_days: 7,
         trial_settings: { end_behavior: { missing_payment_method: 'cancel' } },
       });
-      await advance(stripe, clock.id, JAN_1_2026 + 8 * DAY);
+      await advance(stripe, clock.id, JAN_1_2026 + 8 * DAY + HOUR);
       assert.equal((await stripe.subscriptions.retrieve(paused.id)).status, 'paused');
       assert.equal((await stripe.subscriptions.retrieve(gone.id)).status, 'canceled');
       assert.equal((await stripe.events.list({ type: 'customer.subscription.paused' })).data.length, 1);
@@ -204,7 +250,7 @@ for (const store of STORES) {
       const at = JAN_1_2026 + 15 * DAY;
       await advance(stripe, clock.id, at);
       await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id as string, quantity: 3 }] });
-      await advance(stripe, clock.id, end + 60);
+      await advance(stripe, clock.id, end + HOUR + 60);
       const renewed = await stripe.subscriptions.retrieve(sub.id);
       const inv = await stripe.invoices.retrieve(renewed.latest_invoice as string);
       const left = end - at;
@@ -227,7 +273,7 @@ for (const store of STORES) {
       await payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242 });
       const done = await stripe.checkout.sessions.retrieve(s.id);
       const sub = await stripe.subscriptions.retrieve(done.subscription as string);
-      await advance(stripe, clock.id, (sub.items.data[0]?.current_period_end as number) + 60);
+      await advance(stripe, clock.id, (sub.items.data[0]?.current_period_end as number) + HOUR + 60);
       const renewed = await stripe.subscriptions.retrieve(sub.id);
       assert.notEqual(renewed.latest_invoice, sub.latest_invoice);
       const inv = await stripe.invoices.retrieve(renewed.latest_invoice as string);
@@ -268,14 +314,14 @@ for (const store of STORES) {
       assert.equal(sub.status, 'incomplete');
       assertMatchesSchema('subscription', sub);
       const trial = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await monthlyPrice(stripe, 700, 'Lite')).id }], trial_period_days: 5 });
-      await advance(stripe, clock.id, JAN_1_2026 + 5 * DAY + 60);
+      await advance(stripe, clock.id, JAN_1_2026 + 5 * DAY + HOUR + 60);
       const pastDue = await stripe.subscriptions.retrieve(trial.id);
       assert.equal(pastDue.status, 'past_due');
       assertMatchesSchema('subscription', pastDue);
       const open = await stripe.invoices.retrieve(pastDue.latest_invoice as string);
-      assert.equal(open.next_payment_attempt, JAN_1_2026 + 7 * DAY);
+      assert.equal(open.next_payment_attempt, JAN_1_2026 + 7 * DAY + HOUR);
       assertMatchesSchema('invoice', open);
-      await advance(stripe, clock.id, JAN_1_2026 + 8 * DAY);
+      await advance(stripe, clock.id, JAN_1_2026 + 8 * DAY + HOUR);
       const unpaid = await stripe.subscriptions.retrieve(trial.id);
       assert.equal(unpaid.status, 'unpaid');
       const last = await stripe.invoices.retrieve(open.id);

@@ -126,6 +126,9 @@ for (const store of STORES) {
       const still = await stripe.invoices.retrieve(inv.id);
       assert.equal(still.status, 'open');
       assert.equal(still.attempt_count, 0);
+      const overdue = (await stripe.events.list({ type: 'invoice.overdue', limit: 1 })).data[0];
+      assert.equal((overdue?.data.object as Stripe.Invoice).id, inv.id);
+      assert.equal(overdue?.created, JAN_1_2026 + 30 * DAY);
     });
 
     it('a trial, a billing cycle anchor prorated to the second, default tax rates and cancel_at', async () => {
@@ -206,7 +209,7 @@ for (const store of STORES) {
       assert.deepEqual(removed.items.data.map((i) => i.price.id), [extra.id]);
       const paused = await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'void' } });
       assert.equal(paused.pause_collection?.behavior, 'void');
-      await advance(stripe, clock.id, Date.UTC(2026, 1, 1) / 1000 + 60);
+      await advance(stripe, clock.id, Date.UTC(2026, 1, 1) / 1000 + 3600 + 60);
       const after = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(after.status, 'active');
       const inv = await stripe.invoices.retrieve(after.latest_invoice as string);
@@ -217,7 +220,7 @@ for (const store of STORES) {
       // Paused until a date: the renewal after it is charged again, and the pause is gone.
       const until = Date.UTC(2026, 1, 20) / 1000;
       await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'keep_as_draft', resumes_at: until } });
-      await advance(stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 + 60);
+      await advance(stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 + 3600 + 60);
       const charged = await stripe.subscriptions.retrieve(sub.id);
       assert.equal(charged.pause_collection, null);
       assert.equal((await stripe.invoices.retrieve(charged.latest_invoice as string)).status, 'paid');
@@ -273,6 +276,52 @@ for (const store of STORES) {
       assert.equal(sub.status, 'active');
       assert.equal(sub.description, 'Team plan');
       assert.equal(sub.start_date, JAN_1_2026 - DAY);
+    });
+
+    it('deleting a customer cancels its subscriptions first, with their events', async () => {
+      const stripe = server.stripe();
+      const { customer, price, pm } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: pm.id });
+      await stripe.customers.del(customer.id);
+      const ended = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(ended.status, 'canceled');
+      assert.equal(ended.cancellation_details?.reason, 'cancellation_requested');
+      const deleted = (await stripe.events.list({ type: 'customer.subscription.deleted', limit: 1 })).data[0];
+      assert.equal((deleted?.data.object as Stripe.Subscription).id, sub.id);
+      await assert.rejects(stripe.subscriptions.cancel(sub.id), { code: 'subscription_canceled' });
+    });
+
+    it('pending_if_incomplete: an unpaid change waits in pending_update, applies once paid, expires after 23 hours', async () => {
+      const stripe = server.stripe();
+      const { clock, customer, pm, product } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' } })).id }], default_payment_method: pm.id });
+      const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+      await stripe.subscriptions.update(sub.id, { default_payment_method: failing.id });
+      const pro = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 3000, recurring: { interval: 'month' } });
+      const item = sub.items.data[0]?.id as string;
+      const waiting = await stripe.subscriptions.update(sub.id, { items: [{ id: item, price: pro.id }], payment_behavior: 'pending_if_incomplete', proration_behavior: 'always_invoice' });
+      assert.equal(waiting.status, 'active');
+      assert.equal(waiting.items.data[0]?.price.id, sub.items.data[0]?.price.id);
+      assert.equal(waiting.pending_update?.subscription_items?.[0]?.price.id, pro.id);
+      assert.equal(waiting.pending_update?.expires_at, JAN_1_2026 + 23 * 3600);
+      const inv = await stripe.invoices.retrieve(waiting.latest_invoice as string);
+      assert.equal(inv.status, 'open');
+      assert.equal(inv.amount_remaining, 2000);
+      await stripe.invoices.pay(inv.id, { payment_method: pm.id });
+      const applied = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(applied.pending_update, null);
+      assert.equal(applied.items.data[0]?.price.id, pro.id);
+      assert.equal((await stripe.events.list({ type: 'customer.subscription.pending_update_applied' })).data.length, 1);
+
+      const back = await stripe.subscriptions.update(sub.id, { items: [{ id: item, quantity: 2 }], payment_behavior: 'pending_if_incomplete', proration_behavior: 'always_invoice' });
+      assert.ok(back.pending_update);
+      await advance(stripe, clock.id, JAN_1_2026 + 23 * 3600 + 60);
+      const expired = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(expired.pending_update, null);
+      assert.equal(expired.items.data[0]?.price.id, pro.id);
+      assert.equal(expired.items.data[0]?.quantity, 1);
+      const ev = (await stripe.events.list({ type: 'customer.subscription.pending_update_expired' })).data[0];
+      assert.equal((ev?.data.object as Stripe.Subscription).id, sub.id);
     });
   });
 }

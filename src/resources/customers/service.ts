@@ -219,6 +219,17 @@ export async function clearDefaultPaymentMethod(ctx: Ctx, customerId: string, pm
   await saveCustomer(ctx, owner, { ...owner, invoice_settings: { ...owner.invoice_settings, default_payment_method: null } });
 }
 
+/**
+ * The customer's next invoice number (`{invoice_prefix}-0001`), taken: `next_invoice_sequence`
+ * moves on without an event, as on Stripe. For invoices finalized outside the Invoices API's own
+ * finalization (Checkout's paid invoices, a subscription's).
+ */
+export async function takeInvoiceNumber(ctx: Ctx, customerId: string): Promise<string> {
+  const c = await lockCustomer(ctx, customerId, 'customer');
+  await customers.update(ctx.db, ctx.account, { ...c, next_invoice_sequence: c.next_invoice_sequence + 1 }, columns(c));
+  return `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`;
+}
+
 /** Writes a customer changed by another service (attach/detach clears the default, ...). */
 export async function saveCustomer(ctx: Ctx, before: Customer, after: Customer): Promise<void> {
   await customers.update(ctx.db, ctx.account, after, columns(after));
@@ -241,6 +252,8 @@ async function markDeleted(ctx: Ctx, id: string): Promise<DeletedCustomer> {
 /** DELETE /v1/customers/:id: the customer becomes its deleted stub; emits `customer.deleted`. */
 export async function deleteCustomer(ctx: Ctx, id: string): Promise<DeletedCustomer> {
   const current = await lockCustomer(ctx, id);
+  // Its subscriptions end first (customer.subscription.deleted), as on Stripe.
+  await ctx.deps.hooks.customerDeleted(ctx, id);
   const stub = await markDeleted(ctx, id);
   await emit(ctx, 'customer.deleted', current);
   return stub;

@@ -9,7 +9,6 @@ import type { PaymentIntent } from '../payment-intents/service.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 
 export interface InvoiceCharge {
-  invoice: string;
   customer: string;
   paymentMethod: string;
   amount: number;
@@ -24,8 +23,10 @@ export type ChargeResult =
   | { status: 'failed'; paymentIntent: PaymentIntent; code: string; declineCode: string | null; message: string; requiresAction: boolean };
 
 /**
- * Charges the invoice's amount to the customer's payment method, off-session. A bank debit still
- * processing counts as paid for the invoice (docs/decisions.md#invoices).
+ * Charges the invoice's amount to the customer's payment method, off-session: the one payment path
+ * of every invoice, a renewal's too (docs/decisions.md#renewals-pay-through-paymentintents). A bank
+ * debit still processing counts as paid for the invoice (docs/decisions.md#invoices); a card asking
+ * for authentication leaves its PaymentIntent `requires_action`.
  */
 export async function chargeInvoice(ctx: Ctx, c: InvoiceCharge): Promise<ChargeResult> {
   const pm = await findPaymentMethod(ctx, c.paymentMethod);
@@ -40,6 +41,7 @@ export async function chargeInvoice(ctx: Ctx, c: InvoiceCharge): Promise<ChargeR
     paymentMethod: pm.id,
     description: c.description,
     metadata: {},
+    waitForAuthentication: true,
   });
   const pi = r.paymentIntent;
   if (pi.status === 'succeeded' || pi.status === 'processing') return { status: 'succeeded', paymentIntent: pi };

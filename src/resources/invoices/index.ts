@@ -1,5 +1,6 @@
 import type { ResourceModule } from '../module.js';
 import { invoiceMigrations } from './migrations.js';
+import { findInvoicePayment, invoicePaymentRoutes } from './payments.js';
 import { invoiceRoutes } from './routes.js';
 import { invoices } from './service.js';
 
@@ -9,8 +10,8 @@ import { invoices } from './service.js';
  */
 export const invoicesModule: ResourceModule = {
   name: 'invoices',
-  routes: invoiceRoutes,
-  expandable: { in_: (ctx, id) => invoices.get(ctx.db, ctx.account, id) },
+  routes: [...invoiceRoutes, ...invoicePaymentRoutes],
+  expandable: { in_: (ctx, id) => invoices.get(ctx.db, ctx.account, id), inpay_: findInvoicePayment },
   events: [
     'invoice.created',
     'invoice.finalized',
@@ -23,6 +24,7 @@ export const invoicesModule: ResourceModule = {
     'invoice.deleted',
     'invoice.marked_uncollectible',
     'invoice.sent',
+    'invoice_payment.paid',
   ],
   migrations: invoiceMigrations,
 };

@@ -14,6 +14,7 @@ import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
 import { invoicePayment } from './new-invoice.js';
+import { recordInvoicePayment } from './payments.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -87,6 +88,7 @@ async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: strin
   await saveInvoice(ctx, paid);
   await emit(ctx, 'invoice.paid', paid, undefined, at);
   if (!outOfBand) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
+  if (payment) await recordInvoicePayment(ctx, payment);
   await subscriptionInvoicePaid(ctx, paid, at);
   return paid;
 }
@@ -131,7 +133,6 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
     );
   }
   const charged = await chargeInvoice(ctx, {
-    invoice: inv.id,
     customer: customer.id,
     paymentMethod: pmId,
     amount: inv.amount_remaining as number,
@@ -157,10 +158,20 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
 const parsePay = (params: FormObject) => parseParams(payShape, params);
 
 /**
- * POST /v1/invoices/:id/pay. A declined charge answers Stripe's 402 card error, yet what the
- * attempt changed (the invoice finalized, its attempt, the failed PaymentIntent, the events) must
- * stay: the request's own transaction rolls back with the error, so the same attempt is made again
- * in a transaction of its own, which keeps it (docs/decisions.md#invoices).
+ * POST /v1/invoices/:id/pay. A declined charge answers Stripe's 402 card error, and what the
+ * attempt changed (the invoice finalized, its attempt, the failed PaymentIntent and Charge, the
+ * events) commits with it in the request's one transaction: the error is returned, not thrown, as
+ * a PaymentIntent's decline is (docs/decisions.md#invoices).
+ */
+export async function payInvoiceAnswer(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
+  const attempt = await attemptPayment(ctx, id, parsePay(params));
+  return attempt.failure ?? attempt.invoice;
+}
+
+/**
+ * Pays an invoice for a caller that needs a thrown error (a hosted page's handler). The attempt is
+ * kept all the same: the caller's transaction rolls back with the error, so the same attempt is
+ * made again in a transaction of its own, which keeps it. The API route uses payInvoiceAnswer.
  */
 export async function payInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
   const p = parsePay(params);

@@ -4,7 +4,67 @@
  */
 import { newId } from '../../api/ids.js';
 import type { Customer } from '../customers/shape.js';
-import type { Invoice } from './service.js';
+import type { Invoice, InvoiceTax } from './service.js';
+
+/** One line of a subscription invoice: an item's period, or a proration of a change. */
+export interface SubscriptionLine {
+  price: { id: string; product: unknown; unit_amount: number | null };
+  quantity: number;
+  /** "1 × Pro", "Trial period for Pro", "Unused time on Pro after ..." (null: the product has no name to show). */
+  description: string | null;
+  amount: number;
+  subscriptionItem: string;
+  periodStart: number;
+  periodEnd: number;
+  proration: boolean;
+  taxes: InvoiceTax[];
+  /** The tax rates the taxes come from (TaxRate objects), so a discount can tax what is left. */
+  taxRates?: object[];
+  /** The discounts' shares of the line (`discount_amounts[]`), when a discount applies. */
+  discountAmounts?: Array<{ amount: number; discount: string }>;
+}
+
+/**
+ * The one builder of a subscription invoice's line (a first invoice, a renewal, an update billed
+ * now): the subscription item's period, or a proration of a change (an invoice item of its own,
+ * as on Stripe; a credit is not discountable).
+ */
+export function subscriptionLine(invoiceId: string, sub: { id: string; currency: string }, l: SubscriptionLine) {
+  const discounts = l.discountAmounts ?? [];
+  return {
+    id: newId('il_'),
+    object: 'line_item' as const,
+    amount: l.amount,
+    currency: sub.currency,
+    description: l.description,
+    discount_amounts: discounts,
+    discountable: !l.proration || l.amount > 0,
+    discounts: discounts.map((d) => d.discount),
+    invoice: invoiceId,
+    livemode: false,
+    metadata: {},
+    parent: {
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: l.proration ? newId('ii_') : null,
+        proration: l.proration,
+        proration_details: { credited_items: null },
+        subscription: sub.id,
+        subscription_item: l.subscriptionItem,
+      },
+      type: 'subscription_item_details',
+    } as object,
+    period: { end: l.periodEnd, start: l.periodStart },
+    pretax_credit_amounts: [],
+    pricing: {
+      price_details: { price: l.price.id, product: productIdOf(l.price.product) },
+      type: 'price_details',
+      unit_amount_decimal: String(l.price.unit_amount ?? 0),
+    },
+    quantity: l.quantity,
+    taxes: l.taxes,
+  };
+}
 
 /**
  * The Invoice object of a new draft, in Stripe's field order: every invoice starts from it. A

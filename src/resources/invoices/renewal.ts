@@ -6,25 +6,18 @@
 import type { Ctx } from '../../api/context.js';
 import { newId } from '../../api/ids.js';
 import { emit, previousAttributes } from '../../events/emit.js';
+import { takeInvoiceNumber } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
-import { invoicePayment, newInvoice, productIdOf } from './new-invoice.js';
+import { invoicePayment, newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
 import { invoiceColumns, saveInvoice } from './store.js';
+import { invoiceAmounts } from './totals.js';
+import { recordInvoicePayment } from './payments.js';
+import type { DiscountCoupons } from '../invoice-items/store.js';
+import type { TaxRate } from '../tax-rates/shape.js';
 
-/** One line of a subscription invoice: an item's period, or a proration of a change. */
-export interface SubscriptionLine {
-  price: { id: string; product: unknown; unit_amount: number | null };
-  quantity: number;
-  /** The product's name, for "1 × Pro" / "Unused time on Pro after ...". */
-  description: string;
-  amount: number;
-  subscriptionItem: string;
-  periodStart: number;
-  periodEnd: number;
-  proration: boolean;
-  taxes: InvoiceTax[];
-}
+export type { SubscriptionLine };
 
 export type SubscriptionBillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update';
 
@@ -34,6 +27,8 @@ export interface NewSubscriptionInvoice {
   lines: SubscriptionLine[];
   billingReason: SubscriptionBillingReason;
   created: number;
+  /** The discounts in effect (discount id -> coupon; docs/decisions.md#discounts-on-subscriptions-and-customers). */
+  discounts?: DiscountCoupons;
 }
 
 /** The invoice with this id in ctx's account, or undefined. */
@@ -41,17 +36,56 @@ export function findInvoice(ctx: Ctx, id: string): Promise<Invoice | undefined> 
   return invoices.get(ctx.db, ctx.account, id);
 }
 
-/** Creates a draft invoice of the subscription's lines; emits `invoice.created`. */
+/** A subscription invoice's amounts: its lines (with their discounts' shares and taxes) and totals. */
+export interface SubscriptionInvoiceAmounts {
+  lines: SubscriptionLine[];
+  subtotal: number;
+  subtotalExcludingTax: number;
+  total: number;
+  totalExcludingTax: number;
+  taxes: InvoiceTax[];
+  discountAmounts: Array<{ amount: number; discount: string }>;
+}
+
+/**
+ * The amounts of a subscription invoice of `lines` under `discounts` (discount id -> coupon):
+ * without discounts, the lines as billed with their own taxes; with some, the Invoices API's
+ * arithmetic (totals.ts): the discounts shared over the discountable lines, then each line's tax
+ * on what is left (docs/decisions.md#discounts-on-subscriptions-and-customers).
+ */
+export function subscriptionInvoiceAmounts(lines: readonly SubscriptionLine[], discounts: DiscountCoupons, currency: string): SubscriptionInvoiceAmounts {
+  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
+  if (Object.keys(discounts).length === 0) {
+    const taxes = sumTaxes(lines.flatMap((l) => l.taxes));
+    const exclusive = taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((sum, t) => sum + t.amount, 0);
+    const inclusive = taxes.filter((t) => t.tax_behavior === 'inclusive').reduce((sum, t) => sum + t.amount, 0);
+    const total = subtotal + exclusive;
+    return { lines: [...lines], subtotal, subtotalExcludingTax: subtotal - inclusive, total, totalExcludingTax: total - exclusive - inclusive, taxes, discountAmounts: [] };
+  }
+  const a = invoiceAmounts(
+    lines.map((l) => ({ amount: l.amount, discountable: !l.proration || l.amount > 0, discounts: {}, taxRates: (l.taxRates ?? []) as TaxRate[] })),
+    discounts,
+    currency,
+  );
+  return {
+    lines: lines.map((l, i) => ({ ...l, discountAmounts: a.lines[i]?.discountAmounts ?? [], taxes: a.lines[i]?.taxes ?? [] })),
+    subtotal: a.subtotal,
+    subtotalExcludingTax: a.subtotalExcludingTax,
+    total: a.total,
+    totalExcludingTax: a.totalExcludingTax,
+    taxes: a.totalTaxes,
+    discountAmounts: a.totalDiscountAmounts.filter((d) => d.amount > 0),
+  };
+}
+
+/** Creates a draft invoice of the subscription's lines (under its discounts); emits `invoice.created`. */
 export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvoice): Promise<Invoice> {
   const id = newId('in_');
   const sub = n.subscription;
   const c = n.customer;
-  const lines = n.lines.map((l) => lineOf(id, sub, l));
-  const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
-  const taxes = sumTaxes(n.lines.flatMap((l) => l.taxes));
-  const exclusive = taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((sum, t) => sum + t.amount, 0);
-  const inclusive = taxes.filter((t) => t.tax_behavior === 'inclusive').reduce((sum, t) => sum + t.amount, 0);
-  const total = subtotal + exclusive;
+  const amounts = subscriptionInvoiceAmounts(n.lines, n.discounts ?? {}, sub.currency);
+  const lines = amounts.lines.map((l) => subscriptionLine(id, sub, l));
+  const { subtotal, total, taxes } = amounts;
   const st = sub.invoice_settings;
   const invoice: Invoice = {
     ...newInvoice(id, c, sub.currency, n.created, n.billingReason),
@@ -70,10 +104,12 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
     issuer: st.issuer,
     lines: { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id}/lines` },
     parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' },
+    discounts: Object.keys(n.discounts ?? {}),
     subtotal,
-    subtotal_excluding_tax: subtotal - inclusive,
+    subtotal_excluding_tax: amounts.subtotalExcludingTax,
     total,
-    total_excluding_tax: total - exclusive - inclusive,
+    total_discount_amounts: amounts.discountAmounts,
+    total_excluding_tax: amounts.totalExcludingTax,
     total_taxes: taxes,
   };
   await invoices.insert(ctx.db, ctx.account, invoice, invoiceColumns(invoice));
@@ -83,13 +119,12 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
 
 /** Finalizes a draft: it gets its number and becomes `open`; emits `invoice.finalized`. */
 export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, customer: Customer, at: number): Promise<Invoice> {
-  // The customer's invoices so far number it: Stripe's per-customer sequence.
-  const count = (await invoices.select(ctx.db, ctx.account, { customer_id: customer.id }, ['id'])).length;
   const transitions = inv.status_transitions as Record<string, number | null>;
   const open: Invoice = {
     ...inv,
     status: 'open',
-    number: `${customer.invoice_prefix}-${String(count).padStart(4, '0')}`,
+    // The customer's next number: Stripe's per-customer sequence.
+    number: await takeInvoiceNumber(ctx, customer.id),
     effective_at: at,
     ending_balance: 0,
     status_transitions: { ...transitions, finalized_at: at },
@@ -119,11 +154,16 @@ export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymen
   };
   await store(ctx, inv, paid, 'invoice.paid', at, false);
   if (paymentIntent || due === 0) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
+  for (const payment of payments) await recordInvoicePayment(ctx, payment);
   return paid;
 }
 
-/** Records a failed attempt: `attempt_count` grows, `next_payment_attempt` says when the next one is (null: none); emits `invoice.payment_failed`. */
-export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number): Promise<Invoice> {
+/**
+ * Records a failed attempt: `attempt_count` grows, `next_payment_attempt` says when the next one is
+ * (null: none); emits `invoice.payment_failed`, then `invoice.payment_action_required` when the
+ * card waits for the customer's authentication (as the Invoices API's pay does).
+ */
+export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number, requiresAction = false): Promise<Invoice> {
   const failed: Invoice = {
     ...inv,
     attempted: true,
@@ -131,7 +171,9 @@ export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, n
     next_payment_attempt: nextAttempt,
     auto_advance: nextAttempt !== null,
   };
-  return store(ctx, inv, failed, 'invoice.payment_failed', at, false);
+  await store(ctx, inv, failed, 'invoice.payment_failed', at, false);
+  if (requiresAction) await emit(ctx, 'invoice.payment_action_required', failed, undefined, at);
+  return failed;
 }
 
 /** Ends an invoice without payment: `void` (`invoice.voided`) or `uncollectible` (`invoice.marked_uncollectible`). */
@@ -164,40 +206,4 @@ function sumTaxes(taxes: InvoiceTax[]): InvoiceTax[] {
     byRate.set(key, seen ? { ...seen, amount: seen.amount + t.amount, taxable_amount: (seen.taxable_amount ?? 0) + (t.taxable_amount ?? 0) } : { ...t });
   }
   return [...byRate.values()];
-}
-
-function lineOf(invoiceId: string, sub: Subscription, l: SubscriptionLine) {
-  return {
-    id: newId('il_'),
-    object: 'line_item',
-    amount: l.amount,
-    currency: sub.currency,
-    description: l.description,
-    discount_amounts: [],
-    discountable: !l.proration || l.amount > 0,
-    discounts: [],
-    invoice: invoiceId,
-    livemode: false,
-    metadata: {},
-    parent: {
-      invoice_item_details: null,
-      subscription_item_details: {
-        invoice_item: l.proration ? newId('ii_') : null,
-        proration: l.proration,
-        proration_details: { credited_items: null },
-        subscription: sub.id,
-        subscription_item: l.subscriptionItem,
-      },
-      type: 'subscription_item_details',
-    },
-    period: { end: l.periodEnd, start: l.periodStart },
-    pretax_credit_amounts: [],
-    pricing: {
-      price_details: { price: l.price.id, product: productIdOf(l.price.product) },
-      type: 'price_details',
-      unit_amount_decimal: String(l.price.unit_amount ?? 0),
-    },
-    quantity: l.quantity,
-    taxes: l.taxes,
-  };
 }

@@ -7,7 +7,7 @@ import { RawJson } from '../../api/raw.js';
 import { idRoute, type Route } from '../../api/router.js';
 import type { Filter } from '../../store/objects.js';
 import { createInvoice, deleteInvoice, updateInvoice } from './draft.js';
-import { finalizeInvoice, markUncollectible, payInvoice, sendInvoice, voidInvoice } from './lifecycle.js';
+import { finalizeInvoice, markUncollectible, payInvoiceAnswer, sendInvoice, voidInvoice } from './lifecycle.js';
 import { addLines, listInvoiceLines, removeLines, updateLine, updateLines } from './lines.js';
 import { invoiceListShape } from './params.js';
 import { createPreview } from './preview.js';
@@ -50,7 +50,7 @@ export const invoiceRoutes: Route[] = [
   post('/v1/invoices/:id', updateInvoice),
   idRoute('DELETE', '/v1/invoices/:id', deleteInvoice),
   post('/v1/invoices/:id/finalize', finalizeInvoice),
-  post('/v1/invoices/:id/pay', payInvoice),
+  post('/v1/invoices/:id/pay', payInvoiceAnswer),
   post('/v1/invoices/:id/void', voidInvoice),
   post('/v1/invoices/:id/mark_uncollectible', markUncollectible),
   post('/v1/invoices/:id/send', sendInvoice),

@@ -2,9 +2,11 @@ import type { Ctx } from '../../api/context.js';
 import { newId } from '../../api/ids.js';
 import { emit } from '../../events/emit.js';
 import { ObjectTable } from '../../store/objects.js';
+import { takeInvoiceNumber } from '../customers/service.js';
+import { recordInvoicePayment } from './payments.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
-import { invoicePayment, newInvoice, productIdOf, type InvoicePayment } from './new-invoice.js';
+import { invoicePayment, newInvoice, productIdOf, subscriptionLine, type InvoicePayment, type SubscriptionLine } from './new-invoice.js';
 
 /** An Invoice at the current API version (payments listed under `payments`, parent details). */
 export type Invoice = Record<string, unknown> & { id: string; object: 'invoice'; created: number; status: string };
@@ -79,7 +81,7 @@ interface FirstInvoiceInput {
  */
 export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Promise<Invoice> {
   const id = newId('in_');
-  const lines = n.items.map((item) => subscriptionItemLine(id, n.subscription, item));
+  const lines = n.items.map((item) => subscriptionLine(id, n.subscription, lineOfItem(item)));
   const subtotal = totalOf(lines);
   const total = n.charged?.total ?? subtotal;
   const settings = n.subscription.invoice_settings;
@@ -147,43 +149,20 @@ export async function createPaidCheckoutInvoice(ctx: Ctx, n: CheckoutInvoiceInpu
   return invoice;
 }
 
-/** The invoice line billing one subscription item for its first period. */
-function subscriptionItemLine(invoiceId: string, subscription: Subscription, item: PricedItem) {
-  const unitAmount = item.price.unit_amount ?? 0;
+/** A first invoice's item as a subscription line: "<quantity> × <product>", a trial's "Trial period for <product>". */
+function lineOfItem(item: PricedItem): SubscriptionLine {
   const name = item.description;
   return {
-    id: newId('il_'),
-    object: 'line_item',
-    amount: item.amount ?? unitAmount * item.quantity,
-    currency: subscription.currency,
-    // Stripe's subscription lines read "<quantity> × <product name>"; a trial's "Trial period for <product name>".
-    description: name ? (item.trial ? `Trial period for ${name}` : `${item.quantity} × ${name}`) : null,
-    discount_amounts: item.discountAmounts ?? [],
-    discountable: true,
-    discounts: (item.discountAmounts ?? []).map((d) => d.discount),
-    invoice: invoiceId,
-    livemode: false,
-    metadata: {},
-    parent: {
-      invoice_item_details: null,
-      subscription_item_details: {
-        invoice_item: null,
-        proration: item.proration ?? false,
-        proration_details: { credited_items: null },
-        subscription: subscription.id,
-        subscription_item: item.subscriptionItem,
-      },
-      type: 'subscription_item_details',
-    } as object,
-    period: { end: item.periodEnd, start: item.periodStart },
-    pretax_credit_amounts: [],
-    pricing: {
-      price_details: { price: item.price.id, product: productIdOf(item.price.product) },
-      type: 'price_details',
-      unit_amount_decimal: String(unitAmount),
-    },
+    price: item.price,
     quantity: item.quantity,
+    description: name ? (item.trial ? `Trial period for ${name}` : `${item.quantity} × ${name}`) : null,
+    amount: item.amount ?? (item.price.unit_amount ?? 0) * item.quantity,
+    subscriptionItem: item.subscriptionItem,
+    periodStart: item.periodStart,
+    periodEnd: item.periodEnd,
+    proration: item.proration ?? false,
     taxes: item.taxes ?? [],
+    ...(item.discountAmounts ? { discountAmounts: item.discountAmounts } : {}),
   };
 }
 
@@ -219,17 +198,12 @@ function invoiceItemLine(invoiceId: string, currency: string, line: CheckoutInvo
   };
 }
 
-type InvoiceLine = ReturnType<typeof subscriptionItemLine>;
+type InvoiceLine = ReturnType<typeof subscriptionLine>;
 
 /** The product's id, whether the price carries it as an id or expanded to the Product. */
 /** The sum of the lines: this invoice carries no discounts, taxes or credits to take off. */
 function totalOf(lines: readonly InvoiceLine[]): number {
   return lines.reduce((sum, line) => sum + line.amount, 0);
-}
-
-/** The customer's invoice number: their prefix and next sequence number, four digits at least. */
-function invoiceNumber(c: Customer): string {
-  return `${c.invoice_prefix}-${String(c.next_invoice_sequence).padStart(4, '0')}`;
 }
 
 /** Everything the paid invoice is built from. */
@@ -274,7 +248,7 @@ function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
     issuer: st.issuer ?? { type: 'self' },
     lines: { object: 'list', data: n.lines, has_more: false, total_count: n.lines.length, url: `/v1/invoices/${id}/lines` },
     metadata: st.metadata ?? {},
-    number: invoiceNumber(c),
+    number: null,
     parent: n.parent,
     payments: { object: 'list', data: n.payment ? [n.payment] : [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
     rendering: st.rendering ? { amount_tax_display: st.rendering.amount_tax_display, pdf: null, template: st.rendering.template, template_version: null } : null,
@@ -294,8 +268,11 @@ function paidInvoice(id: string, n: PaidInvoiceInput): Invoice {
  * and paid at once, in that order and all at `created`.
  */
 async function storeAndAnnounce(ctx: Ctx, invoice: Invoice, customer: string, subscription: string | null, created: number): Promise<void> {
+  // Numbered from the customer's sequence, which moves on (docs/decisions.md#invoices).
+  invoice.number = await takeInvoiceNumber(ctx, customer);
   await invoices.insert(ctx.db, ctx.account, invoice, { customer_id: customer, status: 'paid', subscription_id: subscription, collection_method: 'charge_automatically' });
   for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
     await emit(ctx, type, invoice, undefined, created);
   }
+  for (const payment of (invoice.payments as { data: InvoicePayment[] }).data) await recordInvoicePayment(ctx, payment);
 }

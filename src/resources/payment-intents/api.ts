@@ -250,6 +250,8 @@ export interface OffSessionCharge {
   /** `false` to charge on-session (the buyer is present); default off-session. */
   offSession?: boolean;
   captureMethod?: 'automatic' | 'automatic_async' | 'manual';
+  /** An invoice's payment: a card asking for authentication leaves it `requires_action` (AttemptOptions). */
+  waitForAuthentication?: boolean;
 }
 
 /**
@@ -269,6 +271,6 @@ export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{
     created: await intentNow(ctx, { customer: c.customer }),
     captureMethod: c.captureMethod ?? 'automatic',
   });
-  const r = await attemptPayment(ctx, created, pm, { offSession: c.offSession ?? true });
+  const r = await attemptPayment(ctx, created, pm, { offSession: c.offSession ?? true, waitForAuthentication: c.waitForAuthentication ?? false });
   return r.error ? { paymentIntent: r.pi, error: r.error } : { paymentIntent: r.pi };
 }

@@ -26,6 +26,12 @@ export interface AttemptOptions {
   errorOnRequiresAction?: boolean | undefined;
   /** The buyer completed 3D Secure for this attempt. */
   authenticated?: boolean | undefined;
+  /**
+   * An invoice's payment: a card that asks for authentication off-session waits in
+   * `requires_action` for the customer (docs/decisions.md#renewals-pay-through-paymentintents)
+   * instead of declining.
+   */
+  waitForAuthentication?: boolean | undefined;
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
@@ -96,9 +102,10 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
   const base: PaymentIntent = { ...pi, payment_method: pm.id, next_action: null, cancellation_reason: null };
   const setUp = pm.customer !== null;
   // 3D Secure first, by the processor's rules (docs/decisions.md#3d-secure).
-  const need = o.authenticated
+  const asked = o.authenticated
     ? ({ status: 'not_required' } as const)
     : await authenticationNeed(ctx.db, pm, { offSession: o.offSession, setUp, request: requestedThreeDSecure(pi) });
+  const need = o.waitForAuthentication && asked.status === 'declined' && asked.code === DECLINES.authenticationRequired.code ? ({ status: 'required' } as const) : asked;
   if (need.status === 'required' && !o.errorOnRequiresAction) {
     const nextAction = await requireAuthentication(ctx, { intent: pi, paymentMethod: pm.id, returnUrl: o.returnUrl ?? null, now });
     const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };

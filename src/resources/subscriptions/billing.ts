@@ -35,9 +35,12 @@ async function productName(ctx: Ctx, product: unknown): Promise<string> {
   return (await requireProduct(ctx, product).catch(() => undefined))?.name ?? '';
 }
 
+/** The item's own tax rates, else the subscription's defaults. */
+const ratesOf = (sub: Subscription, item: SubscriptionItem) => (item.tax_rates.length > 0 ? item.tax_rates : sub.default_tax_rates);
+
 /** The taxes of `amount` under the item's own rates, else the subscription's defaults. */
 export function taxesOf(sub: Subscription, item: SubscriptionItem, amount: number): InvoiceTax[] {
-  const rates = (item.tax_rates.length > 0 ? item.tax_rates : sub.default_tax_rates) as TaxRateLike[];
+  const rates = ratesOf(sub, item) as TaxRateLike[];
   return rates.map((r) => {
     // Exclusive: the rate's share of the amount on top; inclusive: the share inside it.
     const tax = r.inclusive ? amount - Math.round(amount / (1 + r.percentage / 100)) : Math.round((amount * r.percentage) / 100);
@@ -67,6 +70,7 @@ export async function periodLine(ctx: Ctx, sub: Subscription, item: Subscription
     periodEnd: end,
     proration: false,
     taxes: taxesOf(sub, item, amount),
+    taxRates: ratesOf(sub, item),
   };
 }
 
@@ -107,6 +111,7 @@ export async function prorationLines(ctx: Ctx, sub: Subscription, before: Subscr
       periodEnd: item.current_period_end,
       proration: true,
       taxes: taxesOf(sub, item, amount),
+      taxRates: ratesOf(sub, item),
     });
   }
   return lines;

@@ -9,7 +9,8 @@ import { readSetting } from '../../store/db.js';
 import type { Customer } from '../customers/shape.js';
 import type { Invoice } from '../invoices/service.js';
 import { closeSubscriptionInvoice, finalizeSubscriptionInvoice, markSubscriptionInvoicePaid, recordSubscriptionInvoiceFailure } from '../invoices/renewal.js';
-import { chargeOffSession, type ChargeResult } from './charge.js';
+import { chargeInvoice as chargeInvoicePayment } from '../invoices/charge.js';
+import { findPaymentMethod } from '../payment-methods/service.js';
 import { cancelRetry, scheduleRetry, scheduleSubscriptionJobs } from './jobs.js';
 import type { Subscription } from './service.js';
 
@@ -46,10 +47,30 @@ export function paymentMethodFor(sub: Subscription, customer: Customer): string 
   return sub.default_payment_method ?? customer.invoice_settings.default_payment_method;
 }
 
-/** Charges the invoice's amount due (a zero amount is paid without a charge). */
+/**
+ * What charging a subscription's invoice did: its PaymentIntent (none when no payment method could
+ * be charged) and, on failure, why; `requiresAction` when the card waits for the customer's
+ * authentication.
+ */
+export type ChargeResult =
+  | { status: 'succeeded'; paymentIntent: string }
+  | { status: 'failed'; paymentIntent: string | null; code: string; message: string; requiresAction: boolean };
+
+/**
+ * Charges the invoice's amount due (a zero amount is paid without a charge) through the Invoices
+ * API's one payment path, so a renewal makes its PaymentIntent and Charge with their events and
+ * may need 3D Secure (docs/decisions.md#renewals-pay-through-paymentintents).
+ */
 export async function chargeInvoice(ctx: Ctx, sub: Subscription, customer: Customer, amount: number, now: number, description: string): Promise<ChargeResult | null> {
   if (amount <= 0) return null;
-  return chargeOffSession(ctx, { amount, currency: sub.currency, customer: customer.id, paymentMethod: paymentMethodFor(sub, customer), description, now });
+  const pmId = paymentMethodFor(sub, customer);
+  const pm = pmId ? await findPaymentMethod(ctx, pmId) : undefined;
+  if (!pm || pm.customer !== customer.id) {
+    return { status: 'failed', paymentIntent: null, code: 'invoice_no_payment_method', message: 'The customer has no payment method to charge for this invoice.', requiresAction: false };
+  }
+  const r = await chargeInvoicePayment(ctx, { customer: customer.id, paymentMethod: pm.id, amount, currency: sub.currency, description, now });
+  if (r.status === 'succeeded') return { status: 'succeeded', paymentIntent: r.paymentIntent.id };
+  return { status: 'failed', paymentIntent: r.paymentIntent.id, code: r.code, message: r.message, requiresAction: r.requiresAction };
 }
 
 /**
@@ -67,7 +88,7 @@ export async function applyCharge(ctx: Ctx, sub: Subscription, inv: Invoice, res
   const firstAttempt = ((inv.status_transitions as { finalized_at: number | null }).finalized_at ?? now) as number;
   const days = policy.retryDays[tries - 1];
   const next = retry && days !== undefined ? firstAttempt + days * DAY : null;
-  const failed = await recordSubscriptionInvoiceFailure(ctx, inv, next, now);
+  const failed = await recordSubscriptionInvoiceFailure(ctx, inv, next, now, result.requiresAction);
   if (next !== null) await scheduleRetry(ctx, inv.id, next, sub.test_clock);
   return { invoice: failed, paid: false, exhausted: next === null };
 }

@@ -9,7 +9,7 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, required, type InferShape } from '../../api/params.js';
 import type { Customer } from '../customers/shape.js';
 import { requireCustomer } from '../customers/service.js';
-import { createSubscriptionInvoice, finalizeSubscriptionInvoice } from '../invoices/renewal.js';
+import { createSubscriptionInvoice, finalizeSubscriptionInvoice, subscriptionInvoiceAmounts } from '../invoices/renewal.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 import { checkUnitAmount } from '../prices/params.js';
 import { insertPrice, requirePrice } from '../prices/service.js';
@@ -18,6 +18,7 @@ import { requireTaxRates } from '../tax-rates/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { periodLine, prorate, type ItemPrice } from './billing.js';
 import { applyCharge, chargeInvoice, paymentMethodFor } from './collect.js';
+import { discountsInEffect, endOnceDiscounts, setSubscriptionDiscounts } from './discounts.js';
 import { scheduleRetry } from './jobs.js';
 import { itemPriceData, createShape } from './params.js';
 import { buildSubscription, insertSubscription, periodEnd, saveSubscription, type Subscription } from './service.js';
@@ -133,6 +134,8 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
     cancel_at_period_end: p.cancel_at_period_end ?? false,
     ...(p.backdate_start_date !== undefined ? { start_date: p.backdate_start_date } : {}),
   };
+  if (p.discounts) sub.discounts = await setSubscriptionDiscounts(ctx, sub, p.discounts, now);
+  const discounts = await discountsInEffect(ctx, sub, customer, now);
 
   // The first invoice's lines: a trial's at 0, a period up to the anchor prorated (or free), else a full period.
   const share = (full: number) => (anchor === null ? full : p.proration_behavior === 'none' ? 0 : prorate(full, naturalEnd - (anchor - now), now, naturalEnd));
@@ -143,7 +146,7 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
     lines.push(amount === line.amount ? line : { ...(await periodLine(ctx, sub, item, now, item.current_period_end)), amount, proration: true, taxes: [] });
   }
   const behavior = p.payment_behavior ?? 'allow_incomplete';
-  const amountDue = lines.reduce((s, l) => s + l.amount + l.taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((a, t) => a + t.amount, 0), 0);
+  const amountDue = Math.max(0, subscriptionInvoiceAmounts(lines, discounts, sub.currency).total);
   const charges = collection === 'charge_automatically' && amountDue > 0;
   if (charges && behavior !== 'default_incomplete' && paymentMethodFor(sub, customer) === null) {
     throw errors.invalid('This customer has no attached payment source or default payment method. Please consider adding a default payment method.', undefined, 'resource_missing');
@@ -156,13 +159,13 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
   const paidNow = !charges || result?.status === 'succeeded';
   if (!paidNow && sub.status !== 'trialing') sub = { ...sub, status: 'incomplete' };
   await insertSubscription(ctx, sub);
-  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_create', created: now });
+  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_create', created: now, discounts });
   let invoice = await finalizeSubscriptionInvoice(ctx, draft, customer, now);
   if (collection === 'send_invoice' && amountDue > 0) await scheduleRetry(ctx, invoice.id, invoice.due_date as number, sub.test_clock);
   if (collection === 'charge_automatically' || amountDue === 0) {
     if (result !== null || amountDue === 0) invoice = (await applyCharge(ctx, sub, invoice, result, now, false)).invoice;
   }
-  sub = { ...sub, latest_invoice: invoice.id };
+  sub = { ...sub, latest_invoice: invoice.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts) };
   await saveSubscription(ctx, sub);
   return sub;
 }

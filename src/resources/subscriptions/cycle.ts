@@ -9,9 +9,12 @@ import { findLiveCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import { createSubscriptionInvoice, findInvoice } from '../invoices/renewal.js';
 import { businessNow } from '../test-clocks/store.js';
+import { createPreview } from '../invoices/preview.js';
 import { periodLine, takePendingLines } from './billing.js';
 import { afterCollection, applyCharge, chargeInvoice, finalizeAndCollect, paymentMethodFor } from './collect.js';
-import { currentPeriodEnd, scheduleSubscriptionJobs } from './jobs.js';
+import { discountsInEffect, endOnceDiscounts } from './discounts.js';
+import { applyPendingUpdate } from './paid.js';
+import { currentPeriodEnd, scheduleFinalize, scheduleSubscriptionJobs } from './jobs.js';
 import { findSubscription, periodEnd, transitionSubscription, type Subscription } from './service.js';
 import { closeSubscriptionInvoice } from '../invoices/renewal.js';
 
@@ -85,9 +88,32 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
   };
   const lines = [...(await takePendingLines(ctx, sub.id))];
   for (const item of renewed.items.data) lines.push(await periodLine(ctx, renewed, item, end, next));
-  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now });
-  const outcome = await finalizeAndCollect(ctx, renewed, customer, draft, now);
-  const after = await afterCollection(ctx, { ...renewed, latest_invoice: draft.id }, outcome, now);
+  const discounts = await discountsInEffect(ctx, renewed, customer, now);
+  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now, discounts });
+  const after: Subscription = { ...renewed, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, renewed, customer, discounts) };
+  await transitionSubscription(ctx, sub, after, now);
+  await scheduleSubscriptionJobs(ctx, after);
+  // The draft waits about an hour before it is finalized and charged (docs/decisions.md#renewal-drafts-wait-an-hour).
+  await scheduleFinalize(ctx, draft.id, now, sub.test_clock);
+}
+
+/**
+ * An hour after a renewal's draft was created: finalized and collected, and the subscription moves
+ * by the outcome. A draft the merchant finalized, paid or deleted in the meantime is left alone.
+ */
+async function runFinalize(ctx: Ctx, invoiceId: string): Promise<void> {
+  const draft = await findInvoice(ctx, invoiceId);
+  const subId = (draft?.parent as { subscription_details?: { subscription: string } } | null)?.subscription_details?.subscription;
+  if (!draft || draft.status !== 'draft' || !subId) return;
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub || sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
+  const customer = await findLiveCustomer(ctx, sub.customer);
+  if (!customer) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  const outcome = await finalizeAndCollect(ctx, sub, customer, draft, now);
+  if (sub.latest_invoice !== draft.id && outcome.paid !== true) return;
+  const after = await afterCollection(ctx, sub, outcome, now);
+  if (after === sub) return;
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
 }
@@ -121,8 +147,10 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   const customer = await findLiveCustomer(ctx, sub.customer);
   if (!customer) return;
   const now = await businessNow(ctx, sub.test_clock);
-  // A sent invoice is not charged: past its due date it makes the subscription past_due.
+  // A sent invoice is not charged: past its due date it is overdue (`invoice.overdue`,
+  // docs/decisions.md#upcoming-renewal-events) and makes the subscription past_due.
   if (inv.collection_method === 'send_invoice') {
+    await emit(ctx, 'invoice.overdue', inv, undefined, now);
     if (sub.latest_invoice === inv.id && sub.status === 'active') {
       const pastDue: Subscription = { ...sub, status: 'past_due' };
       await transitionSubscription(ctx, sub, pastDue, now);
@@ -134,12 +162,47 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   const outcome = await applyCharge(ctx, sub, inv, result, now, true);
   // Only the latest invoice moves the subscription.
   if (sub.latest_invoice !== inv.id && !outcome.paid) return;
+  // A pending update's invoice: paid, the update applies; unpaid, the subscription waits as it is.
+  if (sub.pending_update && sub.latest_invoice === inv.id) {
+    if (!outcome.paid) return;
+    const applied = await applyPendingUpdate(ctx, sub, now);
+    await transitionSubscription(ctx, sub, applied, now);
+    return scheduleSubscriptionJobs(ctx, applied);
+  }
   const after = await afterCollection(ctx, sub, outcome, now);
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
 }
 
+/**
+ * Some days before the renewal: `invoice.upcoming` with the invoice the renewal will make, as a
+ * preview without an id (docs/decisions.md#upcoming-renewal-events).
+ */
+async function runUpcoming(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId);
+  if (!sub || (sub.status !== 'active' && sub.status !== 'trialing' && sub.status !== 'past_due')) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  if (currentPeriodEnd(sub) <= now) return;
+  const { id: _id, ...preview } = (await createPreview(ctx, { subscription: sub.id })) as { id: string };
+  await emit(ctx, 'invoice.upcoming', preview, undefined, now);
+}
+
+/** 23 hours after a `pending_if_incomplete` change whose invoice is still unpaid: the change is dropped. */
+async function runPendingUpdateExpire(ctx: Ctx, subId: string): Promise<void> {
+  const sub = await findSubscription(ctx, subId, true);
+  if (!sub?.pending_update) return;
+  const now = await businessNow(ctx, sub.test_clock);
+  if (sub.pending_update.expires_at > now) return scheduleSubscriptionJobs(ctx, sub);
+  const expired: Subscription = { ...sub, pending_update: null };
+  await emit(ctx, 'customer.subscription.pending_update_expired', expired, { pending_update: sub.pending_update }, now);
+  await transitionSubscription(ctx, sub, expired, now);
+  await scheduleSubscriptionJobs(ctx, expired);
+}
+
+export const runPendingUpdateExpireJob = (ctx: Ctx, job: Job) => runPendingUpdateExpire(ctx, job.subject_id);
+export const runUpcomingJob = (ctx: Ctx, job: Job) => runUpcoming(ctx, job.subject_id);
 export const runCycleJob = (ctx: Ctx, job: Job) => runCycle(ctx, job.subject_id);
 export const runTrialWillEndJob = (ctx: Ctx, job: Job) => runTrialWillEnd(ctx, job.subject_id);
 export const runExpireIncompleteJob = (ctx: Ctx, job: Job) => runExpireIncomplete(ctx, job.subject_id);
 export const runRetryJob = (ctx: Ctx, job: Job) => runRetry(ctx, job.subject_id);
+export const runFinalizeJob = (ctx: Ctx, job: Job) => runFinalize(ctx, job.subject_id);

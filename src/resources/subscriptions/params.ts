@@ -6,6 +6,7 @@
 import type { FormValue } from '../../api/form.js';
 import { errors } from '../../api/errors.js';
 import { arr, bool, int, metadata, nullableStr, obj, oneOf, str, type Field } from '../../api/params.js';
+import { discountsParam } from './discounts.js';
 
 /** A param accepted as sent: it changes nothing offline. */
 export const kept: Field<FormValue | undefined> = { parse: (value) => value };
@@ -101,7 +102,7 @@ export const createShape = {
   default_source: kept,
   default_tax_rates: taxRates(),
   description: str({ max: 500 }),
-  discounts: kept,
+  discounts: discountsParam(),
   invoice_settings: invoiceSettings,
   items: arr(obj(itemShape), { max: 20 }),
   metadata: metadata(),
@@ -138,7 +139,7 @@ export const updateShape = {
   default_source: kept,
   default_tax_rates: taxRates(),
   description: nullableStr({ max: 500 }),
-  discounts: kept,
+  discounts: discountsParam(),
   invoice_settings: invoiceSettings,
   items: arr(obj({ ...itemShape, clear_usage: bool(), deleted: bool(), id: str({ max: 5000 }) }), { max: 20 }),
   metadata: metadata(),

@@ -8,7 +8,7 @@ import { createSubscription } from './create.js';
 import { listFilterShape } from './params.js';
 import { subscriptionSearchRoute } from './search.js';
 import { subscriptions } from './service.js';
-import { cancelSubscription, resumeSubscription, updateSubscription } from './update.js';
+import { cancelSubscription, deleteSubscriptionDiscount, resumeSubscription, updateSubscription } from './update.js';
 
 const id = (req: { path: Record<string, string | undefined> }) => req.path.id as string;
 
@@ -29,6 +29,14 @@ export const subscriptionRoutes: Route[] = [
   { method: 'POST', path: '/v1/subscriptions/:id', handler: (ctx, req) => updateSubscription(ctx, id(req), req.params) },
   { method: 'DELETE', path: '/v1/subscriptions/:id', handler: (ctx, req) => cancelSubscription(ctx, id(req), req.params) },
   { method: 'POST', path: '/v1/subscriptions/:id/cancel', handler: (ctx, req) => cancelSubscription(ctx, id(req), req.params) },
+  {
+    method: 'DELETE',
+    path: '/v1/subscriptions/:id/discount',
+    handler(ctx, req) {
+      parseParams({}, req.params);
+      return deleteSubscriptionDiscount(ctx, id(req));
+    },
+  },
   { method: 'POST', path: '/v1/subscriptions/:id/resume', handler: (ctx, req) => resumeSubscription(ctx, id(req), req.params) },
   {
     method: 'GET',

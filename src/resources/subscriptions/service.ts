@@ -25,6 +25,19 @@ export interface SubscriptionItem {
   tax_rates: object[];
 }
 
+/** Stripe's `pending_update`: the items a `pending_if_incomplete` change will have once its invoice is paid. */
+export interface PendingUpdate {
+  billing_cycle_anchor: number | null;
+  cancel_at_period_end: boolean | null;
+  discount: null;
+  discounts: string[] | null;
+  expires_at: number;
+  metadata: Record<string, string> | null;
+  subscription_items: SubscriptionItem[] | null;
+  trial_end: number | null;
+  trial_from_plan: boolean | null;
+}
+
 /** A Subscription at the current API version (periods live on its items since 2025). */
 export interface Subscription {
   id: string;
@@ -52,7 +65,8 @@ export interface Subscription {
   /** TaxRate objects (`subscription_data.default_tax_rates`), applied to items without their own. */
   default_tax_rates: object[];
   description: string | null;
-  discounts: [];
+  /** Ids of its Discounts (subscriptions/discounts.ts). */
+  discounts: string[];
   ended_at: number | null;
   invoice_settings: InvoiceSettings;
   items: { object: 'list'; data: SubscriptionItem[]; has_more: false; total_count: number; url: string };
@@ -66,7 +80,8 @@ export interface Subscription {
   payment_settings: { payment_method_options: null; payment_method_types: null; save_default_payment_method: 'off' };
   pending_invoice_item_interval: null;
   pending_setup_intent: null;
-  pending_update: null;
+  /** A `pending_if_incomplete` change waiting for its invoice to be paid (update.ts). */
+  pending_update: PendingUpdate | null;
   schedule: null;
   start_date: number;
   status: SubscriptionStatus;
@@ -219,10 +234,10 @@ export function buildSubscription(n: NewSubscription): Subscription {
   };
 }
 
-/** The queried columns: customer, status, and the prices of its items (`|price_a|price_b|`) for `price` filters. */
+/** The queried columns: customer, status, the prices of its items (`|price_a|price_b|`) for `price` filters, its items' ids. */
 export function subscriptionColumns(sub: Subscription) {
   const prices = sub.items.data.map((i) => (i.price as { id: string }).id);
-  return { customer_id: sub.customer, status: sub.status, price_ids: `|${prices.join('|')}|` };
+  return { customer_id: sub.customer, status: sub.status, price_ids: `|${prices.join('|')}|`, item_ids: `|${sub.items.data.map((i) => i.id).join('|')}|` };
 }
 
 /** Stores a subscription changed in a way that emits no event (its first invoice linked). */

@@ -10,7 +10,7 @@ import { newId } from '../../api/ids.js';
 import { mergeMetadata, parseParams } from '../../api/params.js';
 import { requireCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
-import { createSubscriptionInvoice, type SubscriptionLine } from '../invoices/renewal.js';
+import { createSubscriptionInvoice, findInvoice, type SubscriptionLine } from '../invoices/renewal.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { addPendingLines, periodLine, prorationLines, takePendingLines } from './billing.js';
@@ -18,9 +18,10 @@ import { afterCollection, finalizeAndCollect } from './collect.js';
 import { itemPrice, requireCustomerPaymentMethod } from './create.js';
 import { canceled, nextPeriodEnd, trialEndWithoutPaymentMethod } from './cycle.js';
 import { lockJob } from '../../scheduler/jobs.js';
-import { CYCLE_JOB, currentPeriodEnd, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
+import { discountsInEffect, endOnceDiscounts, removeSubscriptionDiscounts, setSubscriptionDiscounts } from './discounts.js';
+import { CYCLE_JOB, currentPeriodEnd, INCOMPLETE_SECONDS, RETRY_JOB, scheduleSubscriptionJobs } from './jobs.js';
 import { cancelShape, resumeShape, updateShape } from './params.js';
-import { findSubscription, periodEnd, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
+import { findSubscription, periodEnd, subscriptions, transitionSubscription, type Subscription, type SubscriptionItem } from './service.js';
 
 /**
  * The subscription, locked for the change. Its job rows are locked first (the one lock order, as
@@ -40,9 +41,10 @@ const ended = (s: Subscription) => s.status === 'canceled' || s.status === 'inco
 /** Bills `lines` on an invoice now (`always_invoice`, `invoice_now`) and collects it. */
 async function invoiceNow(ctx: Ctx, sub: Subscription, customer: Customer, lines: SubscriptionLine[], now: number): Promise<Subscription> {
   if (lines.length === 0) return sub;
-  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_update', created: now });
+  const discounts = await discountsInEffect(ctx, sub, customer, now);
+  const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_update', created: now, discounts });
   const outcome = await finalizeAndCollect(ctx, sub, customer, draft, now);
-  return afterCollection(ctx, { ...sub, latest_invoice: draft.id }, outcome, now);
+  return afterCollection(ctx, { ...sub, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts) }, outcome, now);
 }
 
 /** POST /v1/subscriptions/:id */
@@ -61,6 +63,7 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
   }
   let sub: Subscription = { ...before, metadata: mergeMetadata(before.metadata, p.metadata) };
   if (p.description !== undefined) sub.description = p.description;
+  if (p.discounts !== undefined) sub.discounts = await setSubscriptionDiscounts(ctx, sub, p.discounts, now);
   if (p.default_payment_method !== undefined) {
     sub.default_payment_method = p.default_payment_method === null ? null : await requireCustomerPaymentMethod(ctx, customer, p.default_payment_method);
   }
@@ -162,7 +165,12 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
     const behavior = p.proration_behavior ?? 'create_prorations';
     const lines: SubscriptionLine[] = [];
     if (behavior !== 'none') for (const [old, next] of changes) lines.push(...(await prorationLines(ctx, sub, old, next, at)));
-    if (behavior === 'always_invoice') sub = await invoiceNow(ctx, sub, customer, [...(await takePendingLines(ctx, sub.id)), ...lines], now);
+    if (p.payment_behavior === 'pending_if_incomplete') {
+      // Billed now; unpaid, the change waits in `pending_update` (docs/decisions.md#pending-updates).
+      const billed = await invoiceNow(ctx, sub, customer, lines, now);
+      const inv = billed.latest_invoice !== sub.latest_invoice && billed.latest_invoice ? await findInvoice(ctx, billed.latest_invoice) : undefined;
+      sub = !inv || inv.status === 'paid' ? billed : pendingUpdate(before, sub, billed, now);
+    } else if (behavior === 'always_invoice') sub = await invoiceNow(ctx, sub, customer, [...(await takePendingLines(ctx, sub.id)), ...lines], now);
     else if (lines.length > 0) await addPendingLines(ctx, sub, lines, now);
   }
   if (p.billing_cycle_anchor === 'now' && sub.status !== 'trialing' && p.trial_end === undefined) {
@@ -229,4 +237,46 @@ export async function resumeSubscription(ctx: Ctx, id: string, params: FormObjec
   await transitionSubscription(ctx, before, sub, now);
   await scheduleSubscriptionJobs(ctx, sub);
   return sub;
+}
+
+/** DELETE /v1/subscriptions/:id/discount: the subscription's discounts end (its customer's applies again). */
+export async function deleteSubscriptionDiscount(ctx: Ctx, id: string): Promise<object> {
+  const before = await requireSubscription(ctx, id);
+  const deleted = await removeSubscriptionDiscounts(ctx, before);
+  const after: Subscription = { ...before, discounts: [] };
+  await transitionSubscription(ctx, before, after, await businessNow(ctx, before.test_clock));
+  return deleted;
+}
+
+/** A customer being deleted: its subscriptions that have not ended are canceled now (the `customerDeleted` hook). */
+export async function cancelCustomerSubscriptions(ctx: Ctx, customerId: string): Promise<void> {
+  for (const row of await subscriptions.select(ctx.db, ctx.account, { customer_id: customerId }, ['id'])) {
+    const before = await requireSubscription(ctx, row.id as string);
+    if (ended(before)) continue;
+    const now = await businessNow(ctx, before.test_clock);
+    const sub: Subscription = { ...canceled(before, now), canceled_at: now, cancellation_details: { ...before.cancellation_details, reason: 'cancellation_requested' } };
+    await transitionSubscription(ctx, before, sub, now);
+    await scheduleSubscriptionJobs(ctx, sub);
+  }
+}
+
+/** The subscription as it was, waiting for the change's invoice (`billed.latest_invoice`) to be paid within 23 hours. */
+function pendingUpdate(before: Subscription, changed: Subscription, billed: Subscription, now: number): Subscription {
+  return {
+    ...changed,
+    status: before.status,
+    items: before.items,
+    latest_invoice: billed.latest_invoice,
+    pending_update: {
+      billing_cycle_anchor: null,
+      cancel_at_period_end: null,
+      discount: null,
+      discounts: null,
+      expires_at: now + INCOMPLETE_SECONDS,
+      metadata: null,
+      subscription_items: changed.items.data,
+      trial_end: null,
+      trial_from_plan: null,
+    },
+  };
 }
