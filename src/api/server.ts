@@ -14,35 +14,13 @@ import { newId } from './ids.js';
 import { expand as expandField } from './params.js';
 import { Router, type ApiRequest, type Route } from './router.js';
 import { CURRENT_API_VERSION } from './version.js';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { BodyTooLarge, MAX_BODY_BYTES, discardBody, readBody } from './limits.js';
 
 /** A handler for paths outside /v1 (hosted pages, admin); returns false when the path is not its own. */
 export type PathHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean>;
 
-class BodyTooLarge extends Error {}
-
-/** Reads the request body, refusing more than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+// The body cap and reader live with the other socket limits (docs/decisions.md#sockets-and-bodies).
+export { MAX_BODY_BYTES, readBody };
 
 interface Response {
   status: number;
@@ -64,7 +42,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const method = req.method ?? 'GET';
     if (method === 'POST') return answerPost(req, path, requestId);
     // Only a POST's body is read: anything else sent is discarded so the connection stays usable.
-    req.resume();
+    discardBody(req);
     return routeAndRun(req, method, path, query, requestId);
   }
 
@@ -295,8 +273,6 @@ function send(res: ServerResponse, requestId: string, response: Response, req: I
     headers['Idempotent-Replayed'] = 'true';
     if (response.originalRequestId) headers['Original-Request'] = response.originalRequestId;
   }
-  // A refused oversized body is not read to the end: close the connection rather than drain it.
-  if (response.status === 413) headers.Connection = 'close';
   res.writeHead(response.status, headers);
   res.end(response.body);
 }

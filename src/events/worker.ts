@@ -43,7 +43,7 @@ const HEADERS = {
  * by `signals` 'delivery-due' (emitted after a commit that emitted events) and by a slow poll.
  */
 export class DeliveryWorker {
-  private readonly transport = new WebhookTransport();
+  private readonly transport: WebhookTransport;
   private readonly recorder: AttemptRecorder;
   private readonly concurrency: number;
   private readonly perEndpoint: number;
@@ -80,6 +80,7 @@ export class DeliveryWorker {
     this.leaseMs = 2 * deps.config.webhookTimeoutMs + 10_000;
     this.claimBatch = Math.max(1, Math.floor(this.concurrency / 4));
     this.recorder = new AttemptRecorder(deps.store);
+    this.transport = new WebhookTransport({ blockPrivate: deps.config.webhookBlockPrivate });
   }
 
   /** Starts delivering: frees stale SQLite leases, subscribes to `signals`, starts poll and pruning. */
