@@ -15,6 +15,7 @@ import { expand as expandField } from './params.js';
 import { Router, type ApiRequest, type Route } from './router.js';
 import { CURRENT_API_VERSION } from './version.js';
 import { BodyTooLarge, MAX_BODY_BYTES, discardBody, readBody } from './limits.js';
+import { requestFault } from './faults.js';
 
 /** A handler for paths outside /v1 (hosted pages, admin); returns false when the path is not its own. */
 export type PathHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean>;
@@ -27,6 +28,9 @@ interface Response {
   body: string;
   replayed?: boolean;
   originalRequestId?: string;
+  /** Stripe-Should-Retry header; `reset`: cut the connection instead (a fault, api/faults.ts). */
+  shouldRetry?: boolean;
+  reset?: boolean;
 }
 
 /** The Stripe wire protocol: auth, form params, idempotency, errors, expand. Knows no resource. */
@@ -65,8 +69,11 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const params = parseForm(form);
     const expand = takeExpand(params);
     const apiReq: ApiRequest = { params, path: match.params, url: path };
-    if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
-    return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+    const run = (): Promise<Response> =>
+      method === 'GET' ? runRead(deps, account, match.route, apiReq, expand, requestId) : runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+    // Faults on demand are decided before the handler runs: a faulted request writes nothing (docs/decisions.md#faults-on-demand).
+    const fault = requestFault(deps, req, account, method, path);
+    return fault ? fault.then((answer) => answer ?? run()) : run();
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -242,6 +249,10 @@ function pathHandlerFailed(deps: Deps, err: unknown, req: IncomingMessage, res: 
 
 /** Sends an API response; one that cannot be sent is logged and its connection closed. */
 function respond(deps: Deps, res: ServerResponse, requestId: string, response: Response, req: IncomingMessage): void {
+  if (response.reset) {
+    req.socket.resetAndDestroy();
+    return;
+  }
   try {
     send(res, requestId, response, req);
   } catch (err) {
@@ -269,6 +280,7 @@ function send(res: ServerResponse, requestId: string, response: Response, req: I
     'Stripe-Version': typeof asked === 'string' && VERSION_HEADER.test(asked) ? asked : CURRENT_API_VERSION,
     'Cache-Control': 'no-cache, no-store',
   };
+  if (response.shouldRetry !== undefined) headers['Stripe-Should-Retry'] = String(response.shouldRetry);
   if (response.replayed) {
     headers['Idempotent-Replayed'] = 'true';
     if (response.originalRequestId) headers['Original-Request'] = response.originalRequestId;

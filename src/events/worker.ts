@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Deps } from '../api/context.js';
+import { webhookFaultPlan } from '../api/faults.js';
 import { abandon, claimDue, releaseClaims, releaseStaleClaims, renewClaim, retryDelayMs, type ClaimedDelivery, type Outcome } from './outbox.js';
 import { WebhookTransport, type PostResult } from './post.js';
 import { pruneOnce } from './prune.js';
@@ -222,13 +223,23 @@ export class DeliveryWorker {
     const { url } = endpoint;
     // Stripe sends the event pretty-printed; the signature covers these exact bytes.
     const body = JSON.stringify(event, null, 2);
+    // Faults on demand: late (held back, so later events overtake it), failed, duplicated (docs/decisions.md#faults-on-demand).
+    const fault = await webhookFaultPlan(this.deps, c.account_id, this.now());
+    if (fault && fault.lateMs > 0) {
+      if (!(await renewClaim(store, c, this.now() + fault.lateMs + this.leaseMs))) return;
+      await abortableSleep(fault.lateMs, signal);
+    }
     const sentAt = this.now();
-    const headers = { ...HEADERS, 'Stripe-Signature': signatureHeader(endpoint.secret, body, Math.floor(sentAt / 1000)) };
-    const result = await this.transport.post(url, body, headers, timeoutMs, signal);
+    const send = () => {
+      const headers = { ...HEADERS, 'Stripe-Signature': signatureHeader(endpoint.secret, body, Math.floor(this.now() / 1000)) };
+      return this.transport.post(url, body, headers, timeoutMs, signal);
+    };
+    const result: PostResult = fault?.fail ? { statusCode: null, latencyMs: 0, error: 'fault: delivery failure injected by the account\'s faults', responseBody: null } : await send();
     if (signal.aborted) {
       await releaseClaims(store, [c.seq]);
       return;
     }
+    if (fault?.duplicate && result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) await send();
     const outcome = this.outcome(c, result);
     const recorded = await this.recorder.record(c, result, outcome, sentAt);
     if (recorded && outcome.kind === 'retry') this.wakeAt(outcome.nextAttemptAt);
@@ -275,6 +286,20 @@ export class DeliveryWorker {
     await releaseClaims(this.deps.store, waiting).catch((err: unknown) => this.deps.log.warn({ err }, 'releasing webhook claims failed'));
     this.transport.close();
   }
+}
+
+/** Waits `ms`, or less when the signal aborts (shutdown). */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Creates and starts the delivery worker of an app (app.ts calls it after listen). */
