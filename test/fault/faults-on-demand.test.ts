@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { startReceiver, type Receiver } from '../events/receiver.js';
@@ -129,6 +131,24 @@ for (const store of STORES) {
       const all = await server.stripe(key).customers.list({ limit: 100 });
       assert.equal(all.data.length, 2 * written + 10);
       assert.equal(all.data.filter((c) => c.email?.startsWith('r')).length, 10);
+    });
+
+    it('sets, shows and clears faults with `opencheckout faults`', async () => {
+      const key = freshKey();
+      const cli = async (...args: string[]) =>
+        (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'faults', ...args, '--api-base', server.url, '--api-key', key])).stdout;
+      const set = JSON.parse(await cli('api', 'rate_limit', '--method', 'POST', '--path', '/v1/customers', '--seed', '5')) as { seed: number; api: Array<{ error: string; share: number }> };
+      assert.equal(set.seed, 5);
+      assert.deepEqual(set.api.map((r) => [r.error, r.share]), [['rate_limit', 1]]);
+      await cli('webhooks', '--duplicate', '0.5', '--late', '0.2:300');
+      const shown = JSON.parse(await cli('show')) as { api: unknown[]; webhooks: { duplicate: number; late: { share: number; ms: number } } };
+      assert.equal(shown.api.length, 1);
+      assert.deepEqual(shown.webhooks.late, { share: 0.2, ms: 300 });
+      const stripe = server.stripe(key);
+      await assert.rejects(stripe.customers.create({ email: 'cli@example.com' }), Stripe.errors.StripeRateLimitError);
+      assert.equal((await stripe.customers.list()).data.length, 0);
+      await cli('clear');
+      assert.match((await stripe.customers.create({ email: 'cli@example.com' })).id, /^cus_/);
     });
 
     it('refuses a malformed fault specification with a Stripe-shaped error', async () => {
