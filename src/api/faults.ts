@@ -88,7 +88,8 @@ export function parseFaultSpec(input: unknown, now: number): FaultSpec {
   const o = object(input, 'faults');
   only(o, ['seed', 'api', 'webhooks', 'object', 'version'], '');
   const seed = o.seed === undefined ? 0 : whole(o.seed, 'seed', 2 ** 31 - 1);
-  const rawApi = o.api ?? [];
+  // A form (`api[0][error]=...`) gives an object keyed by index; JSON gives a list.
+  const rawApi = o.api !== null && typeof o.api === 'object' && !Array.isArray(o.api) ? Object.values(o.api) : (o.api ?? []);
   if (!Array.isArray(rawApi) || rawApi.length > MAX_RULES) throw bad(`Invalid api: a list of at most ${MAX_RULES} rules is expected.`, 'api');
   const api = rawApi.map((r, i): ApiFaultRule => {
     const p = `api[${i}]`;

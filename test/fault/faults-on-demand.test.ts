@@ -158,6 +158,10 @@ for (const store of STORES) {
         assert.equal(res.status, 400, res.text);
         assertStripeError(res.body);
       }
+      // A form in Stripe's bracket notation works as JSON does.
+      const form = await raw(server.url, '/_admin/faults', { method: 'POST', key, body: 'seed=3&api[0][error]=latency&api[0][latency_ms]=5&webhooks[duplicate]=0.5' });
+      assert.equal(form.status, 200, form.text);
+      assert.deepEqual((form.body as { api: Array<{ error: string; latency_ms: number }> }).api.map((r) => [r.error, r.latency_ms]), [['latency', 5]]);
       const broken = await raw(server.url, '/_admin/faults', { method: 'POST', key, body: '{', headers: { 'content-type': 'application/json' } });
       assert.equal(broken.status, 400);
       assertStripeError(broken.body);
