@@ -6,6 +6,7 @@ import { createAdminHandler } from './admin/handler.js';
 import { createDashboardHandler } from './dashboard/handler.js';
 import type { Deps } from './api/context.js';
 import { answerClientError, createApiHandler, type PathHandler } from './api/server.js';
+import { limitServer, serverOptions } from './api/limits.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
@@ -76,12 +77,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     hooks: assembly.hooks,
   };
   const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createRecoveryHandler(deps), createPaymentLinkHandler(deps), createDashboardHandler(deps, assembly.routes), createInvoicePdfHandler(deps), createStripeJsHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
+  const server = http.createServer(serverOptions(config), (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  limitServer(server, config, log);
   const addr = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   boundUrl = `http://${host}:${addr.port}`;

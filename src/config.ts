@@ -18,6 +18,13 @@ export interface Config {
   eventRetentionDays: number;
   /** Token that opens the /_admin routes; undefined = admin routes take any secret key of the account. */
   adminToken: string | undefined;
+  /** Sockets and bodies (docs/decisions.md#sockets-and-bodies). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+  /** Refuse webhook URLs on private, loopback, link-local and metadata addresses (docs/decisions.md#webhook-url-policy). */
+  webhookBlockPrivate: boolean;
 }
 
 const DEFAULT_RETRY_SCHEDULE = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 86400];
@@ -57,5 +64,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: int(env, 'OPENCHECKOUT_WEBHOOK_TIMEOUT_MS', 10_000),
     eventRetentionDays: int(env, 'OPENCHECKOUT_EVENT_RETENTION_DAYS', 30),
     adminToken: env.OPENCHECKOUT_ADMIN_TOKEN || undefined,
+    ...hardening(env),
   };
 }
+
+/** The socket limits and the webhook URL policy (docs/decisions.md#sockets-and-bodies). */
+function hardening(env: NodeJS.ProcessEnv) {
+  const headersTimeoutMs = int(env, 'OPENCHECKOUT_HEADERS_TIMEOUT_MS', 20_000);
+  const requestTimeoutMs = int(env, 'OPENCHECKOUT_REQUEST_TIMEOUT_MS', 60_000);
+  if (headersTimeoutMs < 1 || requestTimeoutMs < 1) throw new Error('OPENCHECKOUT_HEADERS_TIMEOUT_MS and OPENCHECKOUT_REQUEST_TIMEOUT_MS must be at least 1');
+  const block = env.OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE ?? '';
+  if (!['', '0', '1', 'true', 'false'].includes(block)) throw new Error('OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE must be 1 or 0');
+  return {
+    headersTimeoutMs,
+    // Node refuses a request timeout shorter than the headers timeout.
+    requestTimeoutMs: Math.max(requestTimeoutMs, headersTimeoutMs),
+    keepAliveTimeoutMs: int(env, 'OPENCHECKOUT_KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    maxConnections: int(env, 'OPENCHECKOUT_MAX_CONNECTIONS', 4096),
+    webhookBlockPrivate: block === '1' || block === 'true',
+  };
+}
+
+/** One setting read from the environment: what `opencheckout serve --help` and the README list. */
+export interface Setting {
+  env: string;
+  default: string;
+  meaning: string;
+}
+
+/**
+ * Every environment variable the server reads, in one table: `opencheckout serve --help` prints
+ * it, and test/architecture/settings.test.ts checks that every variable read anywhere in src/
+ * and every row of the README's table is here, so the help cannot drift from the code.
+ */
+export const SETTINGS: readonly Setting[] = [
+  { env: 'PORT', default: '12111', meaning: 'Port for the API and the hosted pages; 0 picks a free port.' },
+  { env: 'HOST', default: '0.0.0.0', meaning: 'Interface to listen on.' },
+  { env: 'DATA_DIR', default: './data', meaning: 'Where the embedded SQLite database lives.' },
+  { env: 'DATABASE_URL', default: '', meaning: 'postgres://...: use PostgreSQL instead of SQLite; several instances may share it.' },
+  { env: 'PUBLIC_URL', default: 'the bound address', meaning: 'Base of session.url and other links, behind a proxy.' },
+  { env: 'OPENCHECKOUT_API_KEYS', default: '', meaning: 'Strict mode: comma-separated list of the only secret keys that authenticate.' },
+  { env: 'LOG_LEVEL', default: 'info', meaning: 'pino log level (debug, info, warn, error, silent).' },
+  { env: 'OPENCHECKOUT_SETTLEMENT_DELAY', default: '5', meaning: 'Seconds a bank payment stays processing before it settles (at most 30).' },
+  { env: 'OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE', default: DEFAULT_RETRY_SCHEDULE.join(','), meaning: 'Seconds between webhook delivery attempts.' },
+  { env: 'OPENCHECKOUT_WEBHOOK_MAX_ATTEMPTS', default: '11', meaning: 'Attempts before a delivery is marked failed.' },
+  { env: 'OPENCHECKOUT_WEBHOOK_TIMEOUT_MS', default: '10000', meaning: 'A webhook receiver that takes longer counts as failed.' },
+  { env: 'OPENCHECKOUT_EVENT_RETENTION_DAYS', default: '30', meaning: 'Events and delivery records older than this are pruned.' },
+  { env: 'OPENCHECKOUT_ADMIN_TOKEN', default: '', meaning: 'Token for the /_admin routes (header OpenCheckout-Admin-Token) and the strict-mode Dashboard.' },
+  { env: 'OPENCHECKOUT_HEADERS_TIMEOUT_MS', default: '20000', meaning: 'A client must send its request headers within this long, else its socket is closed.' },
+  { env: 'OPENCHECKOUT_REQUEST_TIMEOUT_MS', default: '60000', meaning: 'A client must send its whole request (headers and body) within this long.' },
+  { env: 'OPENCHECKOUT_KEEP_ALIVE_TIMEOUT_MS', default: '65000', meaning: 'An idle keep-alive socket is closed after this long.' },
+  { env: 'OPENCHECKOUT_MAX_CONNECTIONS', default: '4096', meaning: 'Open sockets at most; more are closed at once. Keep it below `ulimit -n`.' },
+  { env: 'OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE', default: '0', meaning: '1: refuse webhook URLs on private, loopback, link-local and metadata addresses, at create and at connect time.' },
+  { env: 'PG_POOL_SIZE', default: '10', meaning: 'PostgreSQL connections per instance.' },
+  { env: 'OPENCHECKOUT_PG_IDLE_TX_TIMEOUT_MS', default: '60000', meaning: 'PostgreSQL ends a transaction left idle this long.' },
+];

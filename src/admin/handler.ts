@@ -5,6 +5,9 @@ import type { Deps } from '../api/context.js';
 import { StripeError, errors } from '../api/errors.js';
 import type { PathHandler } from '../api/server.js';
 import { loadEvent } from '../events/read.js';
+import { loadFaults, noFaults, parseFaultSpec, saveFaults } from '../api/faults.js';
+import { parseForm } from '../api/form.js';
+import { discardBody, readBody } from '../api/limits.js';
 import { eventAttempts } from '../events/attempts.js';
 import { resetAccount } from './reset.js';
 
@@ -52,13 +55,46 @@ export function createAdminHandler(deps: Deps): PathHandler {
     return account;
   }
 
+  /**
+   * `/_admin/faults`: GET shows the account's faults, POST replaces them (a JSON or form body,
+   * docs/decisions.md#faults-on-demand), DELETE clears them.
+   */
+  async function faults(req: IncomingMessage, res: ServerResponse, requestId: string, method: string, path: string): Promise<void> {
+    const acct = account(req);
+    if (method === 'GET') {
+      send(res, requestId, 200, (await loadFaults(deps, acct)) ?? noFaults());
+      return;
+    }
+    if (method === 'DELETE') {
+      await saveFaults(deps, acct, null);
+      deps.log.info({ account: acct, requestId }, 'faults cleared');
+      send(res, requestId, 200, noFaults());
+      return;
+    }
+    if (method !== 'POST') throw errors.notFoundUrl(method, path);
+    const body = await readBody(req, 64 * 1024).catch(() => {
+      throw errors.invalid('Invalid request: the body could not be read or is larger than 64 KB.');
+    });
+    const json = String(req.headers['content-type'] ?? '').includes('json');
+    const input: unknown = json ? JSON.parse(body.toString('utf8') || '{}') : parseForm(body);
+    // Webhook delivery runs on real time, whatever the business clock (docs/decisions.md#webhook-delivery).
+    const spec = parseFaultSpec(input, Date.now());
+    await saveFaults(deps, acct, spec);
+    deps.log.info({ account: acct, requestId, faults: spec }, 'faults set');
+    send(res, requestId, 200, spec);
+  }
+
   return async function admin(req, res, requestId) {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] ?? '/';
     if (path !== '/_admin' && !path.startsWith('/_admin/')) return false;
-    req.resume();
     const method = req.method ?? 'GET';
+    if (!(path === '/_admin/faults' && method === 'POST')) discardBody(req);
     try {
+      if (path === '/_admin/faults') {
+        await faults(req, res, requestId, method, path);
+        return true;
+      }
       const attempts = /^\/_admin\/events\/([^/]+)\/attempts$/.exec(path);
       if (attempts && method === 'GET') {
         const acct = account(req);
@@ -81,6 +117,10 @@ export function createAdminHandler(deps: Deps): PathHandler {
     } catch (err) {
       if (err instanceof StripeError) {
         send(res, requestId, err.status, err.toJSON());
+        return true;
+      }
+      if (err instanceof SyntaxError) {
+        send(res, requestId, 400, errors.invalid(`Invalid JSON body: ${err.message}`).toJSON());
         return true;
       }
       if (err instanceof URIError) {

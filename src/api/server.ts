@@ -14,41 +14,23 @@ import { newId } from './ids.js';
 import { expand as expandField } from './params.js';
 import { Router, type ApiRequest, type Route } from './router.js';
 import { CURRENT_API_VERSION } from './version.js';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { BodyTooLarge, MAX_BODY_BYTES, discardBody, readBody } from './limits.js';
+import { requestFault } from './faults.js';
 
 /** A handler for paths outside /v1 (hosted pages, admin); returns false when the path is not its own. */
 export type PathHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean>;
 
-class BodyTooLarge extends Error {}
-
-/** Reads the request body, refusing more than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+// The body cap and reader live with the other socket limits (docs/decisions.md#sockets-and-bodies).
+export { MAX_BODY_BYTES, readBody };
 
 interface Response {
   status: number;
   body: string;
   replayed?: boolean;
   originalRequestId?: string;
+  /** Stripe-Should-Retry header; `reset`: cut the connection instead (a fault, api/faults.ts). */
+  shouldRetry?: boolean;
+  reset?: boolean;
 }
 
 /** The Stripe wire protocol: auth, form params, idempotency, errors, expand. Knows no resource. */
@@ -64,7 +46,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const method = req.method ?? 'GET';
     if (method === 'POST') return answerPost(req, path, requestId);
     // Only a POST's body is read: anything else sent is discarded so the connection stays usable.
-    req.resume();
+    discardBody(req);
     return routeAndRun(req, method, path, query, requestId);
   }
 
@@ -89,21 +71,26 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     // A publishable key reads an object by its client_secret only (docs/decisions.md#publishable-keys).
     const secret = clientSecretRequired ? takeClientSecret(params) : undefined;
     const apiReq: ApiRequest = { params, path: match.params, url: path, expand };
-    if (secret !== undefined && method === 'GET') {
-      return runRead(deps, account, match.route, apiReq, expand, requestId).then((r) => (r.status === 200 && checkClientSecret(r.body, secret), r));
-    }
-    const object = secret !== undefined && objectPath ? router.match('GET', objectPath) : null;
-    if (secret !== undefined && object) {
-      // A write with a publishable key: the object is read first, and must be the secret's.
-      const read: ApiRequest = { params: {}, path: object.params, url: objectPath as string };
-      return runRead(deps, account, object.route, read, [], requestId).then((r) => {
-        if (r.status !== 200) return r;
-        checkClientSecret(r.body, secret);
-        return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
-      });
-    }
-    if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
-    return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+    const run = (): Promise<Response> => {
+      if (secret !== undefined && method === 'GET') {
+        return runRead(deps, account, match.route, apiReq, expand, requestId).then((r) => (r.status === 200 && checkClientSecret(r.body, secret), r));
+      }
+      const object = secret !== undefined && objectPath ? router.match('GET', objectPath) : null;
+      if (secret !== undefined && object) {
+        // A write with a publishable key: the object is read first, and must be the secret's.
+        const read: ApiRequest = { params: {}, path: object.params, url: objectPath as string };
+        return runRead(deps, account, object.route, read, [], requestId).then((r) => {
+          if (r.status !== 200) return r;
+          checkClientSecret(r.body, secret);
+          return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+        });
+      }
+      if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
+      return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+    };
+    // Faults on demand are decided before the handler runs: a faulted request writes nothing (docs/decisions.md#faults-on-demand).
+    const fault = requestFault(deps, req, account, method, path);
+    return fault ? fault.then((answer) => answer ?? run()) : run();
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -279,6 +266,10 @@ function pathHandlerFailed(deps: Deps, err: unknown, req: IncomingMessage, res: 
 
 /** Sends an API response; one that cannot be sent is logged and its connection closed. */
 function respond(deps: Deps, res: ServerResponse, requestId: string, response: Response, req: IncomingMessage): void {
+  if (response.reset) {
+    req.socket.resetAndDestroy();
+    return;
+  }
   try {
     send(res, requestId, response, req);
   } catch (err) {
@@ -306,12 +297,11 @@ function send(res: ServerResponse, requestId: string, response: Response, req: I
     'Stripe-Version': typeof asked === 'string' && VERSION_HEADER.test(asked) ? asked : CURRENT_API_VERSION,
     'Cache-Control': 'no-cache, no-store',
   };
+  if (response.shouldRetry !== undefined) headers['Stripe-Should-Retry'] = String(response.shouldRetry);
   if (response.replayed) {
     headers['Idempotent-Replayed'] = 'true';
     if (response.originalRequestId) headers['Original-Request'] = response.originalRequestId;
   }
-  // A refused oversized body is not read to the end: close the connection rather than drain it.
-  if (response.status === 413) headers.Connection = 'close';
   res.writeHead(response.status, headers);
   res.end(response.body);
 }

@@ -3,9 +3,11 @@
  * Every command but `serve` talks to a running server (`--api-base`, `OPENCHECKOUT_API_BASE`)
  * with a secret key (`--api-key`, `STRIPE_API_KEY`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ApiError, client, type Client } from './api.js';
+import { SETTINGS } from '../config.js';
+import { ApiError, client, type ApiOptions, type Client } from './api.js';
+import { FAULTS_HELP, faults } from './faults.js';
 import { listen } from './listen.js';
 import { seed } from './seed.js';
 import { TRIGGERS } from './trigger.js';
@@ -25,14 +27,14 @@ Commands:
   events attempts EVENT_ID                show an event's delivery attempts
   seed                                    create demo customers with saved cards (one prefills, one does not)
   reset                                   delete every object of the account
+  faults show|clear|set|api|webhooks      make the API and webhook delivery misbehave, on demand
+  --version                               print the version
 
 Run 'opencheckout <command> --help' for a command's options.
 
 ${GLOBAL}`,
-  serve: `Usage: opencheckout serve
-
-Runs the API and hosted pages. Configuration by environment: PORT (12111), DATA_DIR (./data),
-DATABASE_URL, PUBLIC_URL, OPENCHECKOUT_API_KEYS, LOG_LEVEL, ... (see README).`,
+  serve: serveHelp(),
+  faults: `${FAULTS_HELP}\n\n${GLOBAL}`,
   listen: `Usage: opencheckout listen --forward-to URL [--events type,type]
 
 Prints "Ready! Your webhook signing secret is whsec_..." and forwards every event of the account
@@ -67,16 +69,37 @@ Deletes every object of the account the key opens (POST /_admin/reset).
 ${GLOBAL}`,
 };
 
+/** `serve --help`: every setting of src/config.ts's one table, with its environment variable and default. */
+function serveHelp(): string {
+  const width = Math.max(...SETTINGS.map((x) => x.env.length));
+  const rows = SETTINGS.map((x) => `  ${x.env.padEnd(width)}  ${x.meaning}${x.default ? ` (default: ${x.default})` : ''}`);
+  return `Usage: opencheckout serve
+
+Runs the API and hosted pages. Configured by environment variables:
+
+${rows.join('\n')}`;
+}
+
+/** The version of the installed package (package.json beside src/ or dist/). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
-function apiFrom(values: { 'api-base'?: string | undefined; 'api-key'?: string | undefined }): Client {
+function optionsFrom(values: { 'api-base'?: string | undefined; 'api-key'?: string | undefined }): ApiOptions {
   const apiKey = values['api-key'] ?? process.env.STRIPE_API_KEY;
   if (!apiKey) fail('Provide a secret key with --api-key sk_test_... or STRIPE_API_KEY.');
   const apiBase = (values['api-base'] ?? process.env.OPENCHECKOUT_API_BASE ?? 'http://localhost:12111').replace(/\/+$/, '');
-  return client({ apiBase, apiKey });
+  return { apiBase, apiKey };
+}
+
+function apiFrom(values: { 'api-base'?: string | undefined; 'api-key'?: string | undefined }): Client {
+  return client(optionsFrom(values));
 }
 
 const out = (line: string): void => {
@@ -95,8 +118,22 @@ export async function run(argv: string[]): Promise<void> {
       'forward-to': { type: 'string' },
       events: { type: 'string' },
       'webhook-endpoint': { type: 'string' },
+      version: { type: 'boolean', short: 'v' },
+      // faults
+      json: { type: 'string' },
+      share: { type: 'string' },
+      method: { type: 'string' },
+      path: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      duplicate: { type: 'string' },
+      late: { type: 'string' },
+      fail: { type: 'string' },
+      'fail-for': { type: 'string' },
     },
   });
+  if (values.version) return out(version());
   const [command, ...rest] = positionals;
   if (!command || command === 'help') return out(HELP.main as string);
   if (!(command in HELP)) fail(`Unknown command '${command}'.\n\n${HELP.main}`);
@@ -145,6 +182,10 @@ export async function run(argv: string[]): Promise<void> {
       const s = await seed(apiFrom(values));
       out(`Customer with a card that prefills:      ${s.prefilled.id} (${s.prefilled.email}, card ${s.cards[s.prefilled.id]})`);
       return out(`Customer with a card that does not:     ${s.notPrefilled.id} (${s.notPrefilled.email}, card ${s.cards[s.notPrefilled.id]})`);
+    }
+    case 'faults': {
+      const [sub, kind] = rest;
+      return faults(optionsFrom(values), sub, kind, values, out);
     }
     case 'reset': {
       await apiFrom(values).post('/_admin/reset');

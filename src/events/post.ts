@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { checkedLookup, refusedHost } from './address-policy.js';
 
 /** What one delivery attempt observed: the status code (null when no response), latency, error. */
 export interface PostResult {
@@ -20,8 +21,19 @@ export const RESPONSE_BODY_KEPT = 2048;
  * TCP (and TLS) handshake per event would dominate the event-to-delivered latency.
  */
 export class WebhookTransport {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  /**
+   * `blockPrivate`: refuse private, loopback, link-local and metadata addresses, on the literal
+   * host and on every address a name resolves to when the socket connects
+   * (docs/decisions.md#webhook-url-policy).
+   */
+  constructor(private readonly opts: { blockPrivate?: boolean } = {}) {
+    const lookup = opts.blockPrivate ? { lookup: checkedLookup as unknown as http.AgentOptions['lookup'] } : {};
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo', ...lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo', ...lookup });
+  }
 
   /**
    * POSTs `body` to `url`. Never throws: network errors, a timeout (whole exchange, headers and
@@ -44,6 +56,9 @@ export class WebhookTransport {
     } catch {
       return Promise.resolve(done(null, `invalid URL: ${url}`));
     }
+    // An address literal never goes through `lookup`: it is judged here.
+    const refused = this.opts.blockPrivate ? refusedHost(target.hostname) : undefined;
+    if (refused) return Promise.resolve(done(null, `refused: ${refused} (OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE)`));
     const secure = target.protocol === 'https:';
     const requestFn = secure ? https.request : http.request;
     return new Promise<PostResult>((resolve) => {

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Deps } from '../api/context.js';
+import { webhookFaultPlan } from '../api/faults.js';
 import { abandon, claimDue, releaseClaims, releaseStaleClaims, renewClaim, retryDelayMs, type ClaimedDelivery, type Outcome } from './outbox.js';
 import { WebhookTransport, type PostResult } from './post.js';
 import { pruneOnce } from './prune.js';
@@ -43,7 +44,7 @@ const HEADERS = {
  * by `signals` 'delivery-due' (emitted after a commit that emitted events) and by a slow poll.
  */
 export class DeliveryWorker {
-  private readonly transport = new WebhookTransport();
+  private readonly transport: WebhookTransport;
   private readonly recorder: AttemptRecorder;
   private readonly concurrency: number;
   private readonly perEndpoint: number;
@@ -80,6 +81,7 @@ export class DeliveryWorker {
     this.leaseMs = 2 * deps.config.webhookTimeoutMs + 10_000;
     this.claimBatch = Math.max(1, Math.floor(this.concurrency / 4));
     this.recorder = new AttemptRecorder(deps.store);
+    this.transport = new WebhookTransport({ blockPrivate: deps.config.webhookBlockPrivate });
   }
 
   /** Starts delivering: frees stale SQLite leases, subscribes to `signals`, starts poll and pruning. */
@@ -221,13 +223,23 @@ export class DeliveryWorker {
     const { url } = endpoint;
     // Stripe sends the event pretty-printed; the signature covers these exact bytes.
     const body = JSON.stringify(event, null, 2);
+    // Faults on demand: late (held back, so later events overtake it), failed, duplicated (docs/decisions.md#faults-on-demand).
+    const fault = await webhookFaultPlan(this.deps, c.account_id, this.now());
+    if (fault && fault.lateMs > 0) {
+      if (!(await renewClaim(store, c, this.now() + fault.lateMs + this.leaseMs))) return;
+      await abortableSleep(fault.lateMs, signal);
+    }
     const sentAt = this.now();
-    const headers = { ...HEADERS, 'Stripe-Signature': signatureHeader(endpoint.secret, body, Math.floor(sentAt / 1000)) };
-    const result = await this.transport.post(url, body, headers, timeoutMs, signal);
+    const send = () => {
+      const headers = { ...HEADERS, 'Stripe-Signature': signatureHeader(endpoint.secret, body, Math.floor(this.now() / 1000)) };
+      return this.transport.post(url, body, headers, timeoutMs, signal);
+    };
+    const result: PostResult = fault?.fail ? { statusCode: null, latencyMs: 0, error: 'fault: delivery failure injected by the account\'s faults', responseBody: null } : await send();
     if (signal.aborted) {
       await releaseClaims(store, [c.seq]);
       return;
     }
+    if (fault?.duplicate && result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) await send();
     const outcome = this.outcome(c, result);
     const recorded = await this.recorder.record(c, result, outcome, sentAt);
     if (recorded && outcome.kind === 'retry') this.wakeAt(outcome.nextAttemptAt);
@@ -274,6 +286,20 @@ export class DeliveryWorker {
     await releaseClaims(this.deps.store, waiting).catch((err: unknown) => this.deps.log.warn({ err }, 'releasing webhook claims failed'));
     this.transport.close();
   }
+}
+
+/** Waits `ms`, or less when the signal aborts (shutdown). */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Creates and starts the delivery worker of an app (app.ts calls it after listen). */

@@ -5,6 +5,7 @@ import { newId } from '../../api/ids.js';
 import { listObject, listParams, toPage } from '../../api/list.js';
 import { arr, bool, mergeMetadata, metadata, nullableStr, parseParams, required, str, type Field } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
+import { refusedHost } from '../../events/address-policy.js';
 import { abandonEndpoint } from '../../events/outbox.js';
 import { newWebhookSecret } from '../../events/signer.js';
 import { KNOWN_EVENT_TYPES } from './event-types.js';
@@ -80,6 +81,23 @@ function columns(e: WebhookEndpoint) {
   return { status: e.status };
 }
 
+/**
+ * With OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE, a URL on a private, loopback, link-local or metadata
+ * address is refused as Stripe refuses one that is not publicly accessible
+ * (docs/decisions.md#webhook-url-policy). Dev mode allows them: developers forward to their laptop.
+ */
+function checkUrlPolicy(ctx: Ctx, url: string | undefined): void {
+  if (url === undefined || !ctx.deps.config.webhookBlockPrivate) return;
+  const reason = refusedHost(new URL(url).hostname);
+  if (reason) {
+    throw errors.invalid(
+      `Invalid URL: ${url}. URL must be publicly accessible: ${reason}, refused on this server (OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE). Consider using \`opencheckout listen\` to test webhooks locally.`,
+      'url',
+      'url_invalid',
+    );
+  }
+}
+
 async function requireEndpoint(ctx: Ctx, id: string, lock = false): Promise<WebhookEndpoint> {
   const e = lock ? await webhookEndpoints.getForUpdate(ctx.db, ctx.account, id) : await webhookEndpoints.get(ctx.db, ctx.account, id);
   if (!e) throw errors.missingResource('webhook_endpoint', id);
@@ -89,6 +107,7 @@ async function requireEndpoint(ctx: Ctx, id: string, lock = false): Promise<Webh
 /** Create: the only response that carries `secret` (`whsec_...`). */
 export async function createWebhookEndpoint(ctx: Ctx, params: FormObject): Promise<WebhookEndpoint> {
   const p = parseParams(createShape, params);
+  checkUrlPolicy(ctx, p.url);
   if (p.connect) throw errors.invalid('Connect webhook endpoints are not supported: this server has no connected accounts.', 'connect');
   const endpoint: WebhookEndpoint = {
     id: newId('we_'),
@@ -116,6 +135,7 @@ export async function retrieveWebhookEndpoint(ctx: Ctx, id: string): Promise<Web
 /** POST /v1/webhook_endpoints/:id: url, enabled_events, description, metadata, disabled. */
 export async function updateWebhookEndpoint(ctx: Ctx, id: string, params: FormObject): Promise<WebhookEndpoint> {
   const p = parseParams(updateShape, params);
+  checkUrlPolicy(ctx, p.url);
   // Locked: a concurrent write of the same object (another instance) applies after this one, not over it.
   const current = await requireEndpoint(ctx, id, true);
   const next: WebhookEndpoint = { ...current, metadata: mergeMetadata(current.metadata, p.metadata) };
