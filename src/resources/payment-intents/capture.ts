@@ -113,6 +113,17 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
 }
 
 /**
+ * A held PaymentIntent whose charge was refunded (which releases the hold): canceled, as Stripe
+ * does (docs/decisions.md#refund-of-a-held-payment). The charge is already marked refunded.
+ */
+export async function cancelRefundedAuthorization(ctx: Ctx, id: string): Promise<void> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  if (!pi || pi.status !== 'requires_capture') return;
+  const now = await nowFor(ctx, pi);
+  await transitionPaymentIntent(ctx, pi, { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: null, next_action: null }, now);
+}
+
+/**
  * The PaymentIntent of a Checkout Session that expired unpaid (a declined attempt left it waiting
  * for a payment method): canceled, `cancellation_reason: expired`. Anything further along stays.
  */
