@@ -9,7 +9,7 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
-import { requirePaymentMethodType } from '../../payment-method-types/index.js';
+import { parseIntentOptions, requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
 import { requireCustomer } from '../customers/service.js';
 import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-methods/service.js';
@@ -104,7 +104,7 @@ export async function createPaymentIntentApi(ctx: Ctx, params: FormObject): Prom
     captureMethod: p.capture_method ?? 'automatic_async',
     statementDescriptor: p.statement_descriptor ?? null,
     statementDescriptorSuffix: p.statement_descriptor_suffix ?? null,
-    paymentMethodOptions: cardOptions(p.payment_method_options),
+    paymentMethodOptions: parseIntentOptions(cardOptions(p.payment_method_options)),
     applicationFeeAmount: p.application_fee_amount ?? null,
     onBehalfOf: p.on_behalf_of ?? null,
     transferData: p.transfer_data ? { ...(p.transfer_data.amount !== undefined ? { amount: p.transfer_data.amount } : {}), destination: p.transfer_data.destination } : null,
@@ -140,7 +140,7 @@ export async function confirmPaymentIntent(ctx: Ctx, id: string, params: FormObj
     ...(p.setup_future_usage !== undefined ? { setup_future_usage: p.setup_future_usage } : {}),
     ...(p.shipping !== undefined ? { shipping: p.shipping ? shippingOf(p.shipping) : null } : {}),
     ...(p.capture_method !== undefined ? { capture_method: p.capture_method } : {}),
-    ...(p.payment_method_options !== undefined ? { payment_method_options: cardOptions(p.payment_method_options) } : {}),
+    ...(p.payment_method_options !== undefined ? { payment_method_options: parseIntentOptions(cardOptions(p.payment_method_options)) } : {}),
   };
   return confirmWith(ctx, changed, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
 }
@@ -185,7 +185,7 @@ export async function updatePaymentIntent(ctx: Ctx, id: string, params: FormObje
     ...(p.transfer_group !== undefined ? { transfer_group: p.transfer_group } : {}),
     ...(p.capture_method !== undefined ? { capture_method: p.capture_method } : {}),
     ...(types !== undefined ? { payment_method_types: types, ...(p.allowed_payment_method_types ? { allowed_payment_method_types: p.allowed_payment_method_types } : {}) } : {}),
-    ...(p.payment_method_options !== undefined ? { payment_method_options: cardOptions(p.payment_method_options) } : {}),
+    ...(p.payment_method_options !== undefined ? { payment_method_options: parseIntentOptions(cardOptions(p.payment_method_options)) } : {}),
     ...(pm ? { payment_method: pm.id } : {}),
     metadata,
   };
