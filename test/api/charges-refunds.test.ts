@@ -128,6 +128,22 @@ for (const store of STORES) {
       assert.equal(charge.amount_refunded, 2000);
     });
 
+    it('two concurrent captures of one hold: one captures, the other gets payment_intent_unexpected_state', async () => {
+      const stripe = server.stripe();
+      const held = await stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_visa', allowed_payment_method_types: ['card'], capture_method: 'manual', confirm: true });
+      const results = await Promise.allSettled([stripe.paymentIntents.capture(held.id, { amount_to_capture: 1000 }), stripe.paymentIntents.capture(held.id)]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal((rejected.reason as Stripe.errors.StripeError).code, 'payment_intent_unexpected_state');
+      const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Stripe.PaymentIntent>).value;
+      const charge = await stripe.charges.retrieve(held.latest_charge as string, { expand: ['balance_transaction'] });
+      assert.equal(charge.amount_captured, won.amount_received);
+      assert.equal(charge.amount_captured + charge.amount_refunded, 2500);
+      assert.equal((charge.balance_transaction as Stripe.BalanceTransaction).amount, won.amount_received);
+      assert.equal((await stripe.balanceTransactions.list({ source: charge.id })).data.length, 1);
+      assert.equal((await stripe.events.list({ type: 'charge.captured' })).data.length, 1);
+    });
+
     it('refusals: nothing to refund, part of a held charge, missing params', async () => {
       const stripe = server.stripe();
       await assert.rejects(stripe.refunds.create({}), refusal(400, 'parameter_missing'));
