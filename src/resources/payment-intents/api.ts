@@ -16,7 +16,7 @@ import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-meth
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { toAddress } from '../shared/params.js';
 import { attemptPayment, intentNow, type AttemptOptions } from './confirm.js';
-import { confirmShape, createShape, incrementShape, updateShape } from './params.js';
+import { confirmShape, createShape, incrementShape, updateShape, verifyShape } from './params.js';
 import { createPaymentIntent, paymentIntents, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** Types a PaymentIntent offers when `automatic_payment_methods` decides (Stripe's default at this API version). */
@@ -271,4 +271,15 @@ export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{
   });
   const r = await attemptPayment(ctx, created, pm, { offSession: c.offSession ?? true });
   return r.error ? { paymentIntent: r.pi, error: r.error } : { paymentIntent: r.pi };
+}
+
+/**
+ * POST /v1/payment_intents/:id/verify_microdeposits: Stripe's test bank accounts verify at once
+ * (docs/decisions.md#delayed-payments-ach), so no PaymentIntent ever waits for microdeposits and
+ * the call answers Stripe's `payment_intent_unexpected_state`.
+ */
+export async function verifyMicrodeposits(ctx: Ctx, id: string, params: FormObject): Promise<never> {
+  parseParams(verifyShape, params);
+  const pi = await lockIntent(ctx, id);
+  throw errors.invalid(`This PaymentIntent is not awaiting microdeposit verification (its status is ${pi.status}).`, undefined, 'payment_intent_unexpected_state');
 }
