@@ -131,5 +131,27 @@ for (const store of STORES) {
       await assert.rejects(stripe.refunds.create({ charge: charge.id }), refusal(400, 'charge_already_refunded'));
       await assert.rejects(stripe.paymentIntents.capture(held.id), refusal(400, 'payment_intent_unexpected_state'));
     });
+
+    it('a refund and a capture of one hold at the same moment: both end as Stripe would, never a deadlock', async () => {
+      const stripe = server.stripe();
+      for (let round = 0; round < 3; round++) {
+        const held = await paid(stripe, 2500, 'usd', 'manual');
+        const [refund, capture] = await Promise.allSettled([stripe.refunds.create({ payment_intent: held.id }), stripe.paymentIntents.capture(held.id)]);
+        assert.equal(refund.status, 'fulfilled', refund.status === 'rejected' ? String(refund.reason) : '');
+        const pi = await stripe.paymentIntents.retrieve(held.id);
+        const charge = await stripe.charges.retrieve(held.latest_charge as string);
+        assert.deepEqual([charge.refunded, charge.amount_refunded], [true, 2500]);
+        if (capture.status === 'fulfilled') {
+          // Captured first, then refunded: the money came in and went out.
+          assert.equal(pi.status, 'succeeded');
+          assert.equal((await stripe.balanceTransactions.list({ source: charge.id })).data.length, 1);
+        } else {
+          // Released by the refund first: the capture finds the PaymentIntent canceled.
+          assert.equal((capture.reason as Stripe.errors.StripeError).code, 'payment_intent_unexpected_state');
+          assert.equal(pi.status, 'canceled');
+          assert.equal(charge.balance_transaction, null);
+        }
+      }
+    });
   });
 }

@@ -17,8 +17,8 @@ import { cancel, schedule, type Job } from '../../scheduler/jobs.js';
 import type { Filter } from '../../store/objects.js';
 import { recordRefund } from '../balance-transactions/service.js';
 import type { Charge } from '../charges/shape.js';
-import { lockCharge, saveCharge } from '../charges/store.js';
-import { cancelRefundedAuthorization } from '../payment-intents/capture.js';
+import { findCharge, lockCharge, saveCharge } from '../charges/store.js';
+import { cancelRefundedAuthorization, lockHeldPaymentIntent } from '../payment-intents/capture.js';
 import { findPaymentIntent } from '../payment-intents/service.js';
 import type { Refund } from './shape.js';
 import { findRefund, refundColumns, refunds } from './store.js';
@@ -54,6 +54,11 @@ async function chargeToRefund(ctx: Ctx, p: { charge?: string | undefined; paymen
     }
     if (chargeId !== undefined && chargeId !== pi.latest_charge) throw errors.invalid(`The charge ${chargeId} does not belong to the PaymentIntent ${pi.id}.`, 'charge');
     chargeId = pi.latest_charge;
+    // A hold's PaymentIntent is locked before its charge, as capture and cancel lock them.
+    if (pi.status === 'requires_capture') await lockHeldPaymentIntent(ctx, pi.id);
+  } else {
+    const peek = await findCharge(ctx, chargeId as string);
+    if (peek?.status === 'succeeded' && !peek.captured && peek.payment_intent) await lockHeldPaymentIntent(ctx, peek.payment_intent);
   }
   const charge = await lockCharge(ctx, chargeId as string);
   // An uncaptured (held) charge may be refunded: that releases the hold (docs/decisions.md#refund-of-a-held-payment).
