@@ -16,6 +16,7 @@ import { invoiceSettledPayment } from './invoice-payment.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { findPaymentIntent, transitionPaymentIntent, type PaymentError, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { settleAttemptCharge } from '../resources/payment-intents/charging.js';
+import { intentNow } from '../resources/payment-intents/confirm.js';
 import { schedule, type Job } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 
@@ -117,7 +118,8 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   const pm = await findPaymentMethod(ctx, pi.payment_method);
   if (!pm) return;
   const session = await sessionOfPaymentIntent(ctx, pi.id);
-  const now = await businessNow(ctx, session?._internal.test_clock ?? null);
+  // A session's business time, or an API PaymentIntent's (its customer's test clock).
+  const now = session ? await businessNow(ctx, session._internal.test_clock) : await intentNow(ctx, pi);
   const result = settlementOf(pi, await chargeOutcome(ctx.db, pm, pi.amount, { now }));
   if (result === 'pending') return;
 
