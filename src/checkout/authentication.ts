@@ -91,12 +91,15 @@ export interface CheckoutAuthenticationInput {
  * (docs/decisions.md#3d-secure): undefined when the payment goes on (no authentication needed,
  * or the buyer already completed it for this payment method); else the session's intent waits in
  * `requires_action`, the session stays open, and the buyer is sent to the authentication page.
- * Subscription mode charges as before (its first invoice is on-session and counts as authenticated).
+ * Subscription mode authenticates through a SetupIntent of the session, then pays its first invoice.
  */
 export async function checkoutAuthentication(ctx: Ctx, i: CheckoutAuthenticationInput): Promise<CompletionResult | undefined> {
   const s = i.session;
-  if (s.mode === 'subscription' || i.pm.type !== 'card') return undefined;
-  const intentId = s.mode === 'setup' ? s.setup_intent : s.payment_intent;
+  if (i.pm.type !== 'card') return undefined;
+  // Subscription mode authenticates through a SetupIntent of the session, as setup mode does
+  // (docs/decisions.md#3d-secure-in-subscription-mode); its first invoice is then paid on-session.
+  const viaSetup = s.mode === 'setup' || s.mode === 'subscription';
+  const intentId = viaSetup ? s.setup_intent : s.payment_intent;
   const done = intentId ? await findAuthentication(ctx, intentId) : undefined;
   if (done?.status === 'succeeded' && done.payment_method === i.pm.id) {
     // Authenticated: the PaymentIntent's next_action is spent, whatever the charge says now.
@@ -104,18 +107,20 @@ export async function checkoutAuthentication(ctx: Ctx, i: CheckoutAuthentication
     if (pi?.next_action) await savePaymentIntent(ctx, { ...pi, next_action: null });
     return undefined;
   }
-  const need = await authenticationNeed(ctx.db, i.pm, { setup: s.mode === 'setup', request: sessionRequest(s) });
+  // A subscription with nothing due today (a trial) saves the card, as setup mode does; else it pays on-session.
+  const setup = s.mode === 'setup' || (s.mode === 'subscription' && (s.amount_total ?? 0) === 0);
+  const need = await authenticationNeed(ctx.db, i.pm, { setup, request: sessionRequest(s) });
   if (need.status !== 'required') return undefined;
   const payment = i.form.payment.kind === 'new' ? { kind: 'existing' as const, paymentMethod: i.pm.id, type: i.pm.type, save: i.form.payment.save } : i.form.payment;
   const checkout = { session: s.id, form: { ...i.form, payment } };
   let id: string;
-  if (s.mode === 'setup' && s.setup_intent) {
+  if (viaSetup && s.setup_intent) {
     // Another card after a failed attempt: the session's SetupIntent waits again.
     const si = await requireSetupIntent(ctx, s.setup_intent, true);
     const nextAction = await requireAuthentication(ctx, { intent: si, paymentMethod: i.pm.id, returnUrl: null, now: i.now, checkout });
     await transitionSetupIntent(ctx, si, { ...si, status: 'requires_action', payment_method: i.pm.id, next_action: nextAction, last_setup_error: null }, i.now);
     id = si.id;
-  } else if (s.mode === 'setup') {
+  } else if (viaSetup) {
     const si = await createSetupIntentAwaitingAction(
       ctx,
       { customer: i.customer?.id ?? null, paymentMethod: i.pm.id, paymentMethodTypes: s.payment_method_types, metadata: s._internal.setup_intent_data.metadata, description: s._internal.setup_intent_data.description, created: i.now },

@@ -98,7 +98,11 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
     });
     return { setup_intent: si.id, payment_status: 'no_payment_required' };
   }
-  if (s.mode === 'subscription') return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [] });
+  if (s.mode === 'subscription') {
+    // The SetupIntent that carried the buyer's 3D Secure succeeds (docs/decisions.md#3d-secure-in-subscription-mode).
+    if (s.setup_intent) await succeedCheckoutSetupIntent(ctx, s.setup_intent, (i.customer as Customer).id, i.pm.id, i.now);
+    return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [] });
+  }
 
   const pi = await chargeAttempt(ctx, await sessionPaymentIntent(ctx, i), i.pm, i.outcome, i.now);
   const later = await startDelayedPayment(ctx, pi, i);

@@ -16,6 +16,7 @@ import { invoiceSettledPayment } from './invoice-payment.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { findPaymentIntent, transitionPaymentIntent, type PaymentError, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { settleAttemptCharge } from '../resources/payment-intents/charging.js';
+import { intentNow } from '../resources/payment-intents/confirm.js';
 import { schedule, type Job } from '../scheduler/jobs.js';
 import { businessNow } from '../resources/test-clocks/store.js';
 
@@ -53,23 +54,40 @@ export async function startDelayedPayment(
     return { payment_intent: pi.id, payment_status: 'unpaid' };
   }
   if (i.outcome.status !== 'requires_action' || !type.voucher) return undefined;
-  const voucher = type.voucher({
-    amount: pi.amount,
-    currency: pi.currency,
+  await startVoucher(ctx, pi, {
+    pm: i.pm,
+    outcome: i.outcome,
     now: i.now,
-    expires: i.outcome.expires,
     options: s.payment_method_options[type.type] as Record<string, unknown> | undefined,
     voucherUrl: `${ctx.deps.publicUrl()}${voucherPath(s.id)}`,
+    testClock,
   });
+  return { payment_intent: pi.id, payment_status: 'unpaid' };
+}
+
+/**
+ * A payment by voucher (konbini) begins, from Checkout or the API: the PaymentIntent waits in
+ * `requires_action` with the voucher as `next_action`, and the settlement job is due when the
+ * test email says the voucher is paid (or when it expires unpaid). One copy of these rules.
+ */
+export async function startVoucher(
+  ctx: Ctx,
+  pi: PaymentIntent,
+  i: { pm: PaymentMethod; outcome: ChargeOutcome & { status: 'requires_action' }; now: number; options: Record<string, unknown> | undefined; voucherUrl: string; testClock: string | null },
+): Promise<PaymentIntent> {
+  const type = paymentMethodType(i.pm.type);
+  if (!type.voucher) throw new Error(`${i.pm.type} pays by no voucher`);
+  const delay = ctx.deps.config.settlementDelaySeconds;
+  const voucher = type.voucher({ amount: pi.amount, currency: pi.currency, now: i.now, expires: i.outcome.expires, options: i.options, voucherUrl: i.voucherUrl });
   const waiting: PaymentIntent = { ...pi, status: 'requires_action', payment_method: i.pm.id, last_payment_error: null, next_action: voucher.nextAction };
-  await transitionPaymentIntent(ctx, pi, waiting, i.now);
+  const after = await transitionPaymentIntent(ctx, pi, waiting, i.now);
   const paid = i.outcome.paid;
   // Paid "within several seconds" or "after about 3 minutes"; never paid: settled (as expired)
   // when the voucher expires, or within seconds when it expired at once.
   const due =
     paid === 'soon' ? i.now + delay : paid === 'after_minutes' ? i.now + KONBINI_MINUTES : Math.max(voucher.expiresAt, i.now + delay);
-  await schedule(ctx, SETTLE_JOB, pi.id, due, testClock);
-  return { payment_intent: pi.id, payment_status: 'unpaid' };
+  await schedule(ctx, SETTLE_JOB, pi.id, due, i.testClock);
+  return after;
 }
 
 /** Whether the later outcome is a payment, a failure (with Stripe's error), or still nothing. */
@@ -100,7 +118,8 @@ export async function settle(ctx: Ctx, paymentIntentId: string): Promise<void> {
   const pm = await findPaymentMethod(ctx, pi.payment_method);
   if (!pm) return;
   const session = await sessionOfPaymentIntent(ctx, pi.id);
-  const now = await businessNow(ctx, session?._internal.test_clock ?? null);
+  // A session's business time, or an API PaymentIntent's (its customer's test clock).
+  const now = session ? await businessNow(ctx, session._internal.test_clock) : await intentNow(ctx, pi);
   const result = settlementOf(pi, await chargeOutcome(ctx.db, pm, pi.amount, { now }));
   if (result === 'pending') return;
 

@@ -1,6 +1,7 @@
 /**
  * `GET /c/pay/:id/voucher`: the konbini voucher of a session paid at a convenience store
- * (`next_action.konbini_display_details.hosted_voucher_url`). The buyer lands here after
+ * (`next_action.konbini_display_details.hosted_voucher_url`), or of a PaymentIntent confirmed
+ * with konbini through the API (`:id` its id). The buyer lands here after
  * submitting the page, and may come back to it: the amount, the expiry (Japan time), the
  * confirmation number and each store's payment code, in the page's language; then whether it was
  * paid or expired (docs/decisions.md#konbini).
@@ -10,7 +11,7 @@ import { voucherPath } from '../checkout/settle.js';
 import { findPaymentMethodType, konbiniDetails, KONBINI_STORES, type KonbiniDisplayDetails } from '../payment-method-types/index.js';
 import type { Session } from '../resources/checkout-sessions/shape.js';
 import { findPageSession } from '../resources/checkout-sessions/store.js';
-import { findPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
+import { findPageIntent, findPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { findPaymentMethod } from '../resources/payment-methods/service.js';
 import { esc } from './escape.js';
 import { fill, resolvePageLocale, textOf, type Catalog, type PageLocale } from './i18n.js';
@@ -257,7 +258,12 @@ async function voucherState(deps: Deps, account: string, s: Session, requestId: 
   if (!s.payment_intent) return null;
   const ctx = makeCtx(deps, account, deps.store.reader ?? deps.store.db, requestId);
   const pi: PaymentIntent | undefined = await findPaymentIntent(ctx, s.payment_intent);
-  if (!pi) return null;
+  return pi ? intentVoucherState(deps, account, pi, requestId) : null;
+}
+
+/** What a PaymentIntent's voucher is now, or null when it was not paid by voucher. */
+async function intentVoucherState(deps: Deps, account: string, pi: PaymentIntent, requestId: string): Promise<State | null> {
+  const ctx = makeCtx(deps, account, deps.store.reader ?? deps.store.db, requestId);
   const details = konbiniDetails(pi.next_action);
   if (pi.status === 'requires_action' && details) return { kind: 'waiting', details };
   const pmId = pi.payment_method ?? (pi.last_payment_error?.payment_method as { id?: string } | null)?.id;
@@ -277,10 +283,17 @@ export async function voucherLocation(deps: Deps, account: string, s: Session, r
   return state?.kind === 'waiting' ? voucherPath(s.id) : null;
 }
 
-function render(s: Session, state: State, locale: PageLocale, nonce: string): string {
+/** What the page shows beside the voucher: the amount, and where "Done" leads (a session's `success_url`). */
+interface Subject {
+  amount: number;
+  currency: string;
+  doneUrl: string | undefined;
+}
+
+function render(s: Subject, state: State, locale: PageLocale, nonce: string): string {
   const t = textOf(TEXT, locale);
-  const amount = formatAmount(s.amount_total ?? 0, s.currency ?? 'jpy', locale);
-  const done = safeHref(s.success_url?.replaceAll('{CHECKOUT_SESSION_ID}', s.id));
+  const amount = formatAmount(s.amount, s.currency, locale);
+  const done = safeHref(s.doneUrl);
   let middle: string;
   if (state.kind === 'waiting') {
     const d = state.details;
@@ -322,9 +335,19 @@ export async function voucherReply(
   if (id === undefined) return null;
   const nonce = newNonce();
   const db = deps.store.reader ?? deps.store.db;
+  // A PaymentIntent confirmed through the API has its voucher at the same path, by its id.
+  const intent = await findPageIntent(db, id);
+  if (intent) {
+    const state = await intentVoucherState(deps, intent.account, intent.pi, requestId);
+    if (!state) return { status: 404, html: null, nonce };
+    const subject = { amount: intent.pi.amount, currency: intent.pi.currency, doneUrl: undefined };
+    return { status: 200, html: render(subject, state, resolvePageLocale(null, acceptLanguage), nonce), nonce };
+  }
   const found = await findPageSession(db, id);
   const state = found ? await voucherState(deps, found.account, found.session, requestId) : null;
   if (!found || !state) return { status: 404, html: null, nonce };
   const locale = resolvePageLocale(found.session.locale, acceptLanguage);
-  return { status: 200, html: render(found.session, state, locale, nonce), nonce };
+  const s = found.session;
+  const subject = { amount: s.amount_total ?? 0, currency: s.currency ?? 'jpy', doneUrl: s.success_url?.replaceAll('{CHECKOUT_SESSION_ID}', s.id) };
+  return { status: 200, html: render(subject, state, locale, nonce), nonce };
 }

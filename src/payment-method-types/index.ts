@@ -27,6 +27,20 @@ const BY_NAME: Readonly<Record<SupportedType, PaymentMethodType>> = {
   link,
 };
 
+/**
+ * A PaymentIntent's `payment_method_options`: each type's sub-hash checked by the type's
+ * `intentOptions` where it has one; the rest kept as sent.
+ */
+export function parseIntentOptions(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const type of Object.values(BY_NAME)) {
+    if (type.intentOptions && raw[type.type] !== undefined) {
+      out[type.type] = type.intentOptions.parse(raw[type.type] as Parameters<Field<unknown>['parse']>[0], `payment_method_options[${type.type}]`);
+    }
+  }
+  return out;
+}
+
 /** Every type, in registry order. */
 export const PAYMENT_METHOD_TYPES: readonly PaymentMethodType[] = Object.values(BY_NAME);
 

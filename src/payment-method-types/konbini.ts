@@ -6,7 +6,8 @@
  * (docs/decisions.md#konbini).
  */
 import { randomInt } from 'node:crypto';
-import { obj, type Infer } from '../api/params.js';
+import { errors } from '../api/errors.js';
+import { int, nullableStr, obj, oneOf, type Field, type Infer } from '../api/params.js';
 import { KONBINI_MINUTES } from '../processor/index.js';
 import { esc } from '../pages/escape.js';
 import { field, input } from '../pages/fields.js';
@@ -60,11 +61,61 @@ function digits(n: number): string {
   return out;
 }
 
-/** The voucher a konbini payment shows: one confirmation number, a payment code per store. */
+/**
+ * A PaymentIntent's `payment_method_options[konbini]` (stripe-node 23
+ * `PaymentIntentCreateParams.PaymentMethodOptions.Konbini`): `expires_after_days` (1 to 60) or
+ * `expires_at`, never both; `confirmation_number` of 10 or 11 digits, not all zeroes;
+ * `product_description` up to 22 characters; an empty string unsets one (docs/decisions.md#konbini).
+ */
+const intentShape = {
+  confirmation_number: nullableStr(),
+  expires_after_days: nullableStr(),
+  expires_at: nullableStr(),
+  product_description: nullableStr({ max: 22 }),
+  setup_future_usage: oneOf(['none'] as const),
+};
+
+const intentOptions: Field<Record<string, unknown> | undefined> = {
+  parse(value, param) {
+    const p = obj(intentShape).parse(value, param);
+    if (p === undefined) return undefined;
+    const out: Record<string, unknown> = {};
+    if (p.confirmation_number != null) {
+      if (!/^\d{10,11}$/.test(p.confirmation_number) || /^0+$/.test(p.confirmation_number)) {
+        throw errors.invalid('The confirmation number must be a string of 10 or 11 digits, not all zeroes.', `${param}[confirmation_number]`);
+      }
+      out.confirmation_number = p.confirmation_number;
+    }
+    if (p.expires_after_days != null) {
+      out.expires_after_days = int({ min: 1, max: MAX_DAYS }).parse(p.expires_after_days, `${param}[expires_after_days]`);
+    }
+    if (p.expires_at != null) out.expires_at = int({ min: 1 }).parse(p.expires_at, `${param}[expires_at]`);
+    if (out.expires_after_days !== undefined && out.expires_at !== undefined) {
+      throw errors.invalid('You may only specify one of these parameters: expires_after_days, expires_at.', `${param}[expires_at]`);
+    }
+    if (p.product_description != null) out.product_description = p.product_description;
+    if (p.setup_future_usage !== undefined) out.setup_future_usage = p.setup_future_usage;
+    return out;
+  },
+};
+
+/**
+ * The voucher a konbini payment shows: one confirmation number (the merchant's
+ * `confirmation_number` if given), a payment code per store; it expires per the test email, else
+ * at `expires_at`, else after `expires_after_days`.
+ */
 function voucher(i: VoucherInput): Voucher {
+  const at = i.options?.expires_at;
   const expiresAt =
-    i.expires === 'now' ? i.now : i.expires === 'after_minutes' ? i.now + KONBINI_MINUTES : voucherExpiry(i.now, expiresAfterDays(i.options));
-  const confirmation = digits(11);
+    i.expires === 'now'
+      ? i.now
+      : i.expires === 'after_minutes'
+        ? i.now + KONBINI_MINUTES
+        : typeof at === 'number' && at > i.now
+          ? at
+          : voucherExpiry(i.now, expiresAfterDays(i.options));
+  const given = i.options?.confirmation_number;
+  const confirmation = typeof given === 'string' ? given : digits(11);
   const stores = Object.fromEntries(KONBINI_STORES.map((s) => [s, { confirmation_number: confirmation, payment_code: digits(s === 'familymart' ? 6 : 11) }]));
   const details = { expires_at: expiresAt, hosted_voucher_url: i.voucherUrl, stores } as KonbiniDisplayDetails;
   return { nextAction: { type: 'konbini_display_details', konbini_display_details: details }, expiresAt };
@@ -154,6 +205,7 @@ export const konbini: PaymentMethodType<KonbiniShape, KonbiniParams, Record<stri
   // https://docs.stripe.com/payments/konbini: from ¥120 to ¥300,000.
   amountLimits: { jpy: { min: 120, max: 300000 } },
   voucher,
+  intentOptions,
   params: { create: createParams, update: updateParams },
 
   async build() {

@@ -120,6 +120,11 @@ export interface PaymentMethodType<Details = unknown, Params = unknown, Update =
   amountLimits?: Readonly<Record<string, { min: number; max: number }>> | undefined;
   /** Paying shows the buyer a voucher to pay later (konbini): the PaymentIntent waits in `requires_action`. */
   voucher?: ((input: VoucherInput) => Voucher) | undefined;
+  /**
+   * The type's `payment_method_options[<type>]` on a PaymentIntent, checked and normalised (the
+   * param name given is the options' own); types without one keep what was sent.
+   */
+  intentOptions?: Field<Record<string, unknown> | undefined> | undefined;
   params: { create: Field<Params | undefined>; update: Field<Update | undefined> };
   /**
    * Validates the details like Stripe (missing params, then the processor's checks) and builds

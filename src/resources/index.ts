@@ -3,6 +3,7 @@
  * description (resources/module.ts). Adding a resource is its folder and one line here
  * (docs/architecture.md#adding-a-resource).
  */
+import { balanceTransactionsModule } from './balance-transactions/index.js';
 import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
@@ -43,6 +44,7 @@ export const resources: readonly ResourceModule[] = [
   paymentIntentsModule,
   chargesModule,
   refundsModule,
+  balanceTransactionsModule,
   setupIntentsModule,
   subscriptionsModule,
   invoicesModule,

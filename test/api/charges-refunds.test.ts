@@ -59,7 +59,7 @@ for (const store of STORES) {
       assert.equal(charge.payment_method_details?.type, 'card');
       assert.equal(charge.payment_method_details?.card?.brand, 'visa');
       assert.equal(charge.billing_details.email, BUYER.email);
-      assert.equal(charge.balance_transaction, null);
+      assert.match(charge.balance_transaction as string, /^txn_/);
       assert.equal(charge.outcome?.network_status, 'approved_by_network');
       const types = (await stripe.events.list({ limit: 20 })).data.map((e) => e.type).reverse();
       assert.ok(types.indexOf('charge.succeeded') < types.indexOf('payment_intent.succeeded'), types.join());
@@ -128,13 +128,30 @@ for (const store of STORES) {
       assert.equal(charge.amount_refunded, 2000);
     });
 
-    it('refusals: nothing to refund, a held charge, missing params', async () => {
+    it('two concurrent captures of one hold: one captures, the other gets payment_intent_unexpected_state', async () => {
+      const stripe = server.stripe();
+      const held = await stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_visa', allowed_payment_method_types: ['card'], capture_method: 'manual', confirm: true });
+      const results = await Promise.allSettled([stripe.paymentIntents.capture(held.id, { amount_to_capture: 1000 }), stripe.paymentIntents.capture(held.id)]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal((rejected.reason as Stripe.errors.StripeError).code, 'payment_intent_unexpected_state');
+      const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Stripe.PaymentIntent>).value;
+      const charge = await stripe.charges.retrieve(held.latest_charge as string, { expand: ['balance_transaction'] });
+      assert.equal(charge.amount_captured, won.amount_received);
+      assert.equal(charge.amount_captured + charge.amount_refunded, 2500);
+      assert.equal((charge.balance_transaction as Stripe.BalanceTransaction).amount, won.amount_received);
+      assert.equal((await stripe.balanceTransactions.list({ source: charge.id })).data.length, 1);
+      assert.equal((await stripe.events.list({ type: 'charge.captured' })).data.length, 1);
+    });
+
+    it('refusals: nothing to refund, part of a held charge, missing params', async () => {
       const stripe = server.stripe();
       await assert.rejects(stripe.refunds.create({}), refusal(400, 'parameter_missing'));
       const open = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
       await assert.rejects(stripe.refunds.create({ payment_intent: open.id }), refusal(400, 'charge_not_refundable', 'payment_intent'));
       const held = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', allowed_payment_method_types: ['card'], capture_method: 'manual', confirm: true });
-      await assert.rejects(stripe.refunds.create({ charge: held.latest_charge as string }), refusal(400, 'charge_not_refundable'));
+      // A held charge is refunded whole (which releases it), never in part.
+      await assert.rejects(stripe.refunds.create({ charge: held.latest_charge as string, amount: 400 }), refusal(400, undefined, 'amount', /has not been captured/));
       // After a partial capture only the captured part can be refunded.
       await stripe.paymentIntents.capture(held.id, { amount_to_capture: 600 });
       await assert.rejects(stripe.refunds.create({ charge: held.latest_charge as string, amount: 601 }), refusal(400, 'amount_too_large'));

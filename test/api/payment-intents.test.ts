@@ -245,6 +245,15 @@ for (const store of STORES) {
       assert.deepEqual(await eventTypes(stripe), ['payment_intent.created', 'charge.pending', 'payment_intent.processing', 'charge.succeeded', 'payment_intent.succeeded']);
     });
 
+    it('verify_microdeposits: an ACH test account verifies at once, so nothing awaits microdeposits', async () => {
+      const stripe = server.stripe();
+      const pm = await stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: { routing_number: '110000000', account_number: '000123456789', account_holder_type: 'individual' }, billing_details: { name: 'Jenny Rosen', email: 'jenny@example.com' } });
+      const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm.id, allowed_payment_method_types: ['us_bank_account'], confirm: true, mandate_data: { customer_acceptance: { type: 'offline' } } });
+      assert.equal(pi.status, 'processing');
+      await assert.rejects(stripe.paymentIntents.verifyMicrodeposits(pi.id, { amounts: [32, 45] }), refusal(400, 'payment_intent_unexpected_state'));
+      await assert.rejects(stripe.paymentIntents.verifyMicrodeposits('pi_missing', { descriptor_code: 'SM11AA' }), refusal(404, 'resource_missing'));
+    });
+
     it('a create with confirm retried under one Idempotency-Key charges once', async () => {
       const stripe = server.stripe();
       const params = { amount: 3100, currency: 'usd', payment_method: 'pm_card_visa', allowed_payment_method_types: ['card'], confirm: true };

@@ -10,6 +10,7 @@ import { newId } from '../../api/ids.js';
 import { listObject, listParams, toPage, type ListObject } from '../../api/list.js';
 import { mergeMetadata, metadata, nullableObj, nullableStr, parseParams, required, str, obj, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
+import { recordCharge } from '../balance-transactions/service.js';
 import type { Filter } from '../../store/objects.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { addressParam, emailParam, toAddress, type Address } from '../shared/params.js';
@@ -95,10 +96,16 @@ export async function createCharge(ctx: Ctx, n: NewCharge): Promise<Charge> {
     transfer_data: pi.transfer_data ? { amount: pi.transfer_data.amount ?? null, destination: pi.transfer_data.destination } : null,
     transfer_group: pi.transfer_group,
   };
+  if (charge.captured) charge.balance_transaction = await recordCharge(ctx, fundsOf(charge), charge.amount_captured, n.created);
   await insertCharge(ctx, charge);
   const type = n.status === 'succeeded' ? 'charge.succeeded' : n.status === 'pending' ? 'charge.pending' : 'charge.failed';
   await emit(ctx, type, charge, undefined, n.created);
   return charge;
+}
+
+/** What the balance transaction of a charge's captured money reads. */
+function fundsOf(c: Charge) {
+  return { id: c.id, currency: c.currency, description: c.description, paymentMethodType: c.payment_method_details?.type ?? '' };
 }
 
 async function lockOrFail(ctx: Ctx, id: string): Promise<Charge> {
@@ -114,6 +121,7 @@ async function lockOrFail(ctx: Ctx, id: string): Promise<Charge> {
 export async function captureCharge(ctx: Ctx, id: string, amount: number, at: number): Promise<Charge> {
   const c = await lockOrFail(ctx, id);
   const next: Charge = { ...c, captured: true, amount_captured: amount, amount_refunded: c.amount - amount };
+  if (amount > 0) next.balance_transaction = await recordCharge(ctx, fundsOf(c), amount, at);
   await saveCharge(ctx, next);
   await emit(ctx, 'charge.captured', next, previousAttributes(c, next), at);
   return next;
@@ -132,7 +140,7 @@ export async function settleCharge(ctx: Ctx, id: string, failure: AttemptFailure
   const c = await lockOrFail(ctx, id);
   const next: Charge = failure
     ? { ...c, status: 'failed', paid: false, failure_code: failure.code, failure_message: failure.message, outcome: failedOutcome(failure) }
-    : { ...c, status: 'succeeded', paid: true, captured: true, amount_captured: c.amount };
+    : { ...c, status: 'succeeded', paid: true, captured: true, amount_captured: c.amount, balance_transaction: await recordCharge(ctx, fundsOf(c), c.amount, at) };
   await saveCharge(ctx, next);
   await emit(ctx, failure ? 'charge.failed' : 'charge.succeeded', next, previousAttributes(c, next), at);
   return next;

@@ -39,7 +39,8 @@ export interface Charge {
   application: null;
   application_fee: null;
   application_fee_amount: number | null;
-  balance_transaction: null;
+  /** The captured money's balance transaction (docs/decisions.md#balance-transactions). */
+  balance_transaction: string | null;
   billing_details: { address: Address; email: string | null; name: string | null; phone: string | null; tax_id: string | null };
   calculated_statement_descriptor: string | null;
   captured: boolean;

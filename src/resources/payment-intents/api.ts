@@ -9,14 +9,14 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
-import { requirePaymentMethodType } from '../../payment-method-types/index.js';
+import { parseIntentOptions, requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
 import { requireCustomer } from '../customers/service.js';
 import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { toAddress } from '../shared/params.js';
 import { attemptPayment, intentNow, type AttemptOptions } from './confirm.js';
-import { confirmShape, createShape, incrementShape, updateShape } from './params.js';
+import { confirmShape, createShape, incrementShape, updateShape, verifyShape } from './params.js';
 import { createPaymentIntent, paymentIntents, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** Types a PaymentIntent offers when `automatic_payment_methods` decides (Stripe's default at this API version). */
@@ -104,7 +104,7 @@ export async function createPaymentIntentApi(ctx: Ctx, params: FormObject): Prom
     captureMethod: p.capture_method ?? 'automatic_async',
     statementDescriptor: p.statement_descriptor ?? null,
     statementDescriptorSuffix: p.statement_descriptor_suffix ?? null,
-    paymentMethodOptions: cardOptions(p.payment_method_options),
+    paymentMethodOptions: parseIntentOptions(cardOptions(p.payment_method_options)),
     applicationFeeAmount: p.application_fee_amount ?? null,
     onBehalfOf: p.on_behalf_of ?? null,
     transferData: p.transfer_data ? { ...(p.transfer_data.amount !== undefined ? { amount: p.transfer_data.amount } : {}), destination: p.transfer_data.destination } : null,
@@ -140,7 +140,7 @@ export async function confirmPaymentIntent(ctx: Ctx, id: string, params: FormObj
     ...(p.setup_future_usage !== undefined ? { setup_future_usage: p.setup_future_usage } : {}),
     ...(p.shipping !== undefined ? { shipping: p.shipping ? shippingOf(p.shipping) : null } : {}),
     ...(p.capture_method !== undefined ? { capture_method: p.capture_method } : {}),
-    ...(p.payment_method_options !== undefined ? { payment_method_options: cardOptions(p.payment_method_options) } : {}),
+    ...(p.payment_method_options !== undefined ? { payment_method_options: parseIntentOptions(cardOptions(p.payment_method_options)) } : {}),
   };
   return confirmWith(ctx, changed, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
 }
@@ -185,7 +185,7 @@ export async function updatePaymentIntent(ctx: Ctx, id: string, params: FormObje
     ...(p.transfer_group !== undefined ? { transfer_group: p.transfer_group } : {}),
     ...(p.capture_method !== undefined ? { capture_method: p.capture_method } : {}),
     ...(types !== undefined ? { payment_method_types: types, ...(p.allowed_payment_method_types ? { allowed_payment_method_types: p.allowed_payment_method_types } : {}) } : {}),
-    ...(p.payment_method_options !== undefined ? { payment_method_options: cardOptions(p.payment_method_options) } : {}),
+    ...(p.payment_method_options !== undefined ? { payment_method_options: parseIntentOptions(cardOptions(p.payment_method_options)) } : {}),
     ...(pm ? { payment_method: pm.id } : {}),
     metadata,
   };
@@ -273,4 +273,15 @@ export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{
   });
   const r = await attemptPayment(ctx, created, pm, { offSession: c.offSession ?? true, waitForAuthentication: c.waitForAuthentication ?? false });
   return r.error ? { paymentIntent: r.pi, error: r.error } : { paymentIntent: r.pi };
+}
+
+/**
+ * POST /v1/payment_intents/:id/verify_microdeposits: Stripe's test bank accounts verify at once
+ * (docs/decisions.md#delayed-payments-ach), so no PaymentIntent ever waits for microdeposits and
+ * the call answers Stripe's `payment_intent_unexpected_state`.
+ */
+export async function verifyMicrodeposits(ctx: Ctx, id: string, params: FormObject): Promise<never> {
+  parseParams(verifyShape, params);
+  const pi = await lockIntent(ctx, id);
+  throw errors.invalid(`This PaymentIntent is not awaiting microdeposit verification (its status is ${pi.status}).`, undefined, 'payment_intent_unexpected_state');
 }

@@ -113,6 +113,26 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
 }
 
 /**
+ * Locks a PaymentIntent's row before its charge's, for a refund that may release its hold: every
+ * writer of a held payment (capture, cancel, increment, refund) takes the PaymentIntent first and
+ * its charge second, so two of them never wait on each other (no deadlock on PostgreSQL).
+ */
+export async function lockHeldPaymentIntent(ctx: Ctx, id: string): Promise<void> {
+  await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+}
+
+/**
+ * A held PaymentIntent whose charge was refunded (which releases the hold): canceled, as Stripe
+ * does (docs/decisions.md#refund-of-a-held-payment). The charge is already marked refunded.
+ */
+export async function cancelRefundedAuthorization(ctx: Ctx, id: string): Promise<void> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  if (!pi || pi.status !== 'requires_capture') return;
+  const now = await nowFor(ctx, pi);
+  await transitionPaymentIntent(ctx, pi, { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: null, next_action: null }, now);
+}
+
+/**
  * The PaymentIntent of a Checkout Session that expired unpaid (a declined attempt left it waiting
  * for a payment method): canceled, `cancellation_reason: expired`. Anything further along stays.
  */

@@ -7,6 +7,7 @@ import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
 import { checkTypeAmount, findPaymentMethodType } from '../../payment-method-types/index.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
+import { startVoucher, voucherPath } from '../../checkout/settle.js';
 import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
 import { schedule } from '../../scheduler/jobs.js';
 import { findCustomer } from '../customers/service.js';
@@ -77,8 +78,13 @@ function checkUsable(pi: PaymentIntent, pm: PaymentMethod): void {
   }
   const type = findPaymentMethodType(pm.type);
   if (type) checkTypeAmount(type, pi.amount, pi.currency);
+  // A voucher carries the buyer's name and email, which Stripe requires to issue it.
   if (type?.voucher) {
-    throw errors.invalid(`PaymentIntents paid by ${pm.type} are confirmed on the hosted payment page (Checkout) in OpenCheckout.`, 'payment_method', 'payment_method_unactivated');
+    for (const f of ['name', 'email'] as const) {
+      if (!pm.billing_details[f]) {
+        throw errors.invalid(`Missing required param: payment_method_data[billing_details][${f}].`, `payment_method_data[billing_details][${f}]`, 'parameter_missing');
+      }
+    }
   }
 }
 
@@ -128,6 +134,12 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
     const after = await transitionPaymentIntent(ctx, pi, failed, now);
     const error = errors.card(outcome.code, outcome.message, { decline_code: outcome.decline_code, payment_intent: after, payment_method: pm });
     return { pi: after, error };
+  }
+  if (outcome.status === 'requires_action') {
+    // A voucher to pay at a store (konbini): the same rules as Checkout's; its page serves the PaymentIntent's voucher too.
+    const options = pi.payment_method_options[pm.type] as Record<string, unknown> | undefined;
+    const voucherUrl = `${ctx.deps.publicUrl()}${voucherPath(pi.id)}`;
+    return { pi: await startVoucher(ctx, base, { pm, outcome, now, options, voucherUrl, testClock: await testClockOf(ctx, pi.customer) }) };
   }
   const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated);
   let next: PaymentIntent;

@@ -1,7 +1,7 @@
 import type { Route } from '../../api/router.js';
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
-import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent } from './api.js';
+import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent, verifyMicrodeposits } from './api.js';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
 import { paymentIntentSearchRoute } from './search.js';
 import { paymentIntents } from './service.js';
@@ -15,6 +15,7 @@ const routes: Route[] = [
   { method: 'POST', path: '/v1/payment_intents/:id/capture', handler: (ctx, req) => capturePaymentIntent(ctx, req.path.id as string, req.params) },
   { method: 'POST', path: '/v1/payment_intents/:id/cancel', handler: (ctx, req) => cancelPaymentIntent(ctx, req.path.id as string, req.params) },
   { method: 'POST', path: '/v1/payment_intents/:id/increment_authorization', handler: (ctx, req) => incrementAuthorization(ctx, req.path.id as string, req.params) },
+  { method: 'POST', path: '/v1/payment_intents/:id/verify_microdeposits', handler: (ctx, req) => verifyMicrodeposits(ctx, req.path.id as string, req.params) },
 ];
 
 /** PaymentIntents `/v1/payment_intents`: create, retrieve, update, list, confirm, capture, cancel (docs/decisions.md#paymentintents). */

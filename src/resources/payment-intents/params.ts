@@ -117,3 +117,10 @@ export const incrementShape = {
   statement_descriptor: str({ max: 22 }),
   transfer_data: passthrough,
 };
+
+/** `POST /v1/payment_intents/:id/verify_microdeposits` (stripe-node 23 `PaymentIntentVerifyMicrodepositsParams`). */
+export const verifyShape = {
+  amounts: arr(int({ min: 0 }), { max: 2 }),
+  client_secret: str(),
+  descriptor_code: str({ max: 10 }),
+};

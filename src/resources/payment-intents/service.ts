@@ -2,7 +2,8 @@ import type { Ctx } from '../../api/context.js';
 import { newId, randomToken } from '../../api/ids.js';
 import type { Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
-import { ObjectTable } from '../../store/objects.js';
+import type { Db } from '../../store/db.js';
+import { exec, ObjectTable } from '../../store/objects.js';
 import { createCharge } from '../charges/service.js';
 import { findPaymentMethod } from '../payment-methods/store.js';
 import type { Address } from '../shared/params.js';
@@ -105,6 +106,19 @@ const columns = (pi: PaymentIntent) => ({ customer_id: pi.customer, status: pi.s
 /** The PaymentIntent with this id in ctx's account, or undefined. */
 export function findPaymentIntent(ctx: Ctx, id: string): Promise<PaymentIntent | undefined> {
   return paymentIntents.get(ctx.db, ctx.account, id);
+}
+
+const INTENT_ID = /^pi_[A-Za-z0-9]{8,200}$/;
+
+/**
+ * The PaymentIntent with this id in any account, for a page whose link carries the id (its konbini
+ * voucher, as a session's page carries the session id), or null.
+ */
+export async function findPageIntent(db: Db, id: string): Promise<{ account: string; pi: PaymentIntent } | null> {
+  if (!INTENT_ID.test(id)) return null;
+  const { rows } = await exec<{ account_id: string; data: string }>(db, 'page intent', (p) => `select account_id, data from payment_intents where id = ${p(1)}`, [id]);
+  const row = rows[0];
+  return row ? { account: row.account_id, pi: JSON.parse(row.data) as PaymentIntent } : null;
 }
 
 /** Has the customer paid before (a succeeded PaymentIntent)? Promotion codes for first-time buyers ask. */

@@ -15,8 +15,10 @@ import { formatAmount } from '../../pages/money.js';
 import { refundOutcome, type ChargeablePaymentMethod } from '../../processor/index.js';
 import { cancel, schedule, type Job } from '../../scheduler/jobs.js';
 import type { Filter } from '../../store/objects.js';
+import { recordRefund } from '../balance-transactions/service.js';
 import type { Charge } from '../charges/shape.js';
-import { lockCharge, saveCharge } from '../charges/store.js';
+import { findCharge, lockCharge, saveCharge } from '../charges/store.js';
+import { cancelRefundedAuthorization, lockHeldPaymentIntent } from '../payment-intents/capture.js';
 import { findPaymentIntent } from '../payment-intents/service.js';
 import type { Refund } from './shape.js';
 import { findRefund, refundColumns, refunds } from './store.js';
@@ -47,16 +49,22 @@ async function chargeToRefund(ctx: Ctx, p: { charge?: string | undefined; paymen
   if (p.payment_intent !== undefined) {
     const pi = await findPaymentIntent(ctx, p.payment_intent);
     if (!pi) throw errors.missingResource('payment_intent', p.payment_intent, 'payment_intent');
-    if (pi.status !== 'succeeded' || !pi.latest_charge) {
+    if ((pi.status !== 'succeeded' && pi.status !== 'requires_capture') || !pi.latest_charge) {
       throw errors.invalid(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`, 'payment_intent', 'charge_not_refundable');
     }
     if (chargeId !== undefined && chargeId !== pi.latest_charge) throw errors.invalid(`The charge ${chargeId} does not belong to the PaymentIntent ${pi.id}.`, 'charge');
     chargeId = pi.latest_charge;
+    // A hold's PaymentIntent is locked before its charge, as capture and cancel lock them.
+    if (pi.status === 'requires_capture') await lockHeldPaymentIntent(ctx, pi.id);
+  } else {
+    const peek = await findCharge(ctx, chargeId as string);
+    if (peek?.status === 'succeeded' && !peek.captured && peek.payment_intent) await lockHeldPaymentIntent(ctx, peek.payment_intent);
   }
   const charge = await lockCharge(ctx, chargeId as string);
-  if (charge.status !== 'succeeded' || !charge.captured) {
+  // An uncaptured (held) charge may be refunded: that releases the hold (docs/decisions.md#refund-of-a-held-payment).
+  if (charge.status !== 'succeeded') {
     throw errors.invalid(
-      charge.status === 'pending' ? `Charge ${charge.id} is still pending; it can be refunded once it has succeeded.` : `Charge ${charge.id} has not been captured and cannot be refunded.`,
+      charge.status === 'pending' ? `Charge ${charge.id} is still pending; it can be refunded once it has succeeded.` : `Charge ${charge.id} cannot be refunded.`,
       'charge',
       'charge_not_refundable',
     );
@@ -76,13 +84,14 @@ function paymentMethodOf(c: Charge): ChargeablePaymentMethod {
 
 /** POST /v1/refunds */
 export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund> {
-  const p = parseParams(createShape, params);
+  const p = parseCreate(params);
   if (p.origin !== undefined) throw errors.invalid('Refunds to the customer balance are not available here: there are no customer balance payments.', 'origin');
   const charge = await chargeToRefund(ctx, p);
   if (p.currency !== undefined && p.currency.toLowerCase() !== charge.currency) throw errors.invalid(`The currency must be the charge's (${charge.currency}).`, 'currency');
   const remaining = remainingOf(charge);
   if (remaining <= 0) throw errors.invalid(`Charge ${charge.id} has already been refunded.`, undefined, 'charge_already_refunded');
   const amount = p.amount ?? remaining;
+  if (!charge.captured) return releaseByRefund(ctx, charge, amount, p);
   if (amount > remaining) {
     throw errors.invalid(
       `Refund amount (${formatAmount(amount, charge.currency, 'en')}) is greater than unrefunded amount on charge (${formatAmount(remaining, charge.currency, 'en')})`,
@@ -98,6 +107,7 @@ export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund
     amount,
     balance_transaction: null,
     charge: charge.id,
+
     created: now,
     currency: charge.currency,
     ...(p.instructions_email !== undefined ? { instructions_email: p.instructions_email } : {}),
@@ -110,6 +120,7 @@ export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund
     status: outcome.status,
     transfer_reversal: null,
   };
+  refund.balance_transaction = await recordRefund(ctx, { ...refund, paymentMethodType: charge.payment_method_details?.type ?? '' }, now);
   await refunds.insert(ctx.db, ctx.account, refund, refundColumns(refund));
   const refundedTotal = charge.amount_refunded + amount;
   const refunded: Charge = { ...charge, amount_refunded: refundedTotal, refunded: refundedTotal === charge.amount };
@@ -117,6 +128,50 @@ export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund
   await emit(ctx, 'refund.created', refund, undefined, now);
   await emit(ctx, 'charge.refunded', refunded, previousAttributes(charge, refunded), now);
   if (outcome.later) await schedule(ctx, REFUND_SETTLE_JOB, refund.id, now + ctx.deps.config.settlementDelaySeconds, null);
+  return refund;
+}
+
+type CreateParams = ReturnType<typeof parseCreate>;
+function parseCreate(params: FormObject) {
+  return parseParams(createShape, params);
+}
+
+/**
+ * A refund of a held (uncaptured) payment releases the authorisation, as on Stripe: the whole
+ * held amount, at once (`succeeded`), no money moves (no balance transaction), the charge is
+ * refunded and its PaymentIntent canceled (docs/decisions.md#refund-of-a-held-payment).
+ */
+async function releaseByRefund(ctx: Ctx, charge: Charge, amount: number, p: CreateParams): Promise<Refund> {
+  if (amount !== charge.amount) {
+    throw errors.invalid(
+      `Charge ${charge.id} has not been captured: a refund releases the whole authorisation (${formatAmount(charge.amount, charge.currency, 'en')}). To take less, capture a smaller amount_to_capture instead.`,
+      'amount',
+    );
+  }
+  const now = unixNow(ctx.deps.clock);
+  const refund: Refund = {
+    id: newId('re_'),
+    object: 'refund',
+    amount,
+    balance_transaction: null,
+    charge: charge.id,
+    created: now,
+    currency: charge.currency,
+    ...(p.instructions_email !== undefined ? { instructions_email: p.instructions_email } : {}),
+    metadata: mergeMetadata({}, p.metadata),
+    payment_intent: charge.payment_intent,
+    reason: p.reason ?? null,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: 'succeeded',
+    transfer_reversal: null,
+  };
+  await refunds.insert(ctx.db, ctx.account, refund, refundColumns(refund));
+  const released: Charge = { ...charge, amount_refunded: charge.amount, refunded: true };
+  await saveCharge(ctx, released);
+  await emit(ctx, 'refund.created', refund, undefined, now);
+  await emit(ctx, 'charge.refunded', released, previousAttributes(charge, released), now);
+  if (charge.payment_intent) await cancelRefundedAuthorization(ctx, charge.payment_intent);
   return refund;
 }
 
@@ -181,7 +236,8 @@ export async function runRefundSettleJob(ctx: Ctx, job: Job): Promise<void> {
     const { pending_reason: _gone, ...rest } = r;
     await saveRefund(ctx, r, { ...rest, status: 'succeeded' });
   } else if (r.status === 'succeeded' && later === 'failed') {
-    await saveRefund(ctx, r, { ...r, status: 'failed', failure_reason: 'expired_or_canceled_card' });
+    const back = await recordRefund(ctx, { ...r, paymentMethodType: charge.payment_method_details?.type ?? '' }, unixNow(ctx.deps.clock), true);
+    await saveRefund(ctx, r, { ...r, status: 'failed', failure_balance_transaction: back, failure_reason: 'expired_or_canceled_card' });
     const restored: Charge = { ...charge, amount_refunded: charge.amount_refunded - r.amount, refunded: false };
     await saveCharge(ctx, restored);
     await emit(ctx, 'charge.updated', restored, previousAttributes(charge, restored));

@@ -7,11 +7,12 @@ export interface Refund {
   id: string;
   object: 'refund';
   amount: number;
-  balance_transaction: null;
+  balance_transaction: string | null;
   charge: string;
   created: number;
   currency: string;
   description?: string;
+  failure_balance_transaction?: string;
   failure_reason?: string;
   instructions_email?: string;
   metadata: Metadata;
