@@ -3,6 +3,7 @@
  * description (resources/module.ts). Adding a resource is its folder and one line here
  * (docs/architecture.md#adding-a-resource).
  */
+import { billingPortalModule } from './billing-portal/index.js';
 import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
@@ -40,6 +41,7 @@ export const resources: readonly ResourceModule[] = [
   checkoutSessionsModule,
   paymentPagesModule,
   paymentLinksModule,
+  billingPortalModule,
   paymentIntentsModule,
   chargesModule,
   refundsModule,
