@@ -154,7 +154,7 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
       case 'renew':
         return { kind: 'renew', subscription: v('subscription') };
       case 'update':
-        return { kind: 'update', subscription: v('subscription'), price: v('price') };
+        return { kind: 'update', subscription: v('subscription'), price: v('price'), prorationDate: /^\d{1,12}$/.test(v('proration_date')) ? Number(v('proration_date')) : undefined };
       case 'add_card':
         return { kind: 'add_card', body, locale };
       case 'set_default':

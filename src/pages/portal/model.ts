@@ -22,9 +22,14 @@ import { attachToCustomer, createPaymentMethodOfType, customerPaymentMethods, de
 import type { PaymentMethod } from '../../resources/payment-methods/shape.js';
 import type { Price } from '../../resources/prices/shape.js';
 import { findSubscription, type Subscription } from '../../resources/subscriptions/service.js';
+import { takePendingLines } from '../../resources/subscriptions/billing.js';
 import { cancelSubscription, updateSubscription } from '../../resources/subscriptions/update.js';
+import { businessNow } from '../../resources/test-clocks/store.js';
 
 type Json = Record<string, unknown>;
+
+/** How far back a confirmed plan change may be prorated from: the preview it confirms is at most a visit old. */
+const PRORATION_WINDOW = 60 * 60;
 
 /** Subscriptions the portal shows: every one not yet ended. */
 const SHOWN = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused', 'incomplete']);
@@ -39,7 +44,8 @@ export interface PortalData {
   session: PortalSession;
   config: PortalConfiguration;
   customer: Customer;
-  subscriptions: Array<{ sub: Subscription; next: NextInvoice | null }>;
+  /** Each shown subscription, its next invoice (none when it is set to end or paused), and its product's name. */
+  subscriptions: Array<{ sub: Subscription; next: NextInvoice | null; productName: string }>;
   paymentMethods: PaymentMethod[];
   invoices: Json[];
 }
@@ -73,7 +79,10 @@ export async function loadPortal(ctx: Ctx, read: RouteReader, session: PortalSes
       const preview = (await createPreview(ctx, { subscription: sub.id })) as Json;
       next = { amount: preview.amount_due as number, currency: preview.currency as string, date: periodEndOf(sub) };
     }
-    subscriptions.push({ sub, next });
+    const price = sub.items.data[0]?.price as unknown as { product: string | { name?: string } } | undefined;
+    const product = typeof price?.product === 'string' ? await findProduct(ctx, price.product) : undefined;
+    const productName = typeof price?.product === 'string' ? (product?.name ?? price.product) : (price?.product.name ?? '');
+    subscriptions.push({ sub, next, productName });
   }
   const paymentMethods = config.features.payment_method_update.enabled ? (await customerPaymentMethods(ctx, customer.id)).filter((pm) => paymentMethodType(pm.type).reusable) : [];
   const invoices = config.features.invoice_history.enabled
@@ -109,13 +118,17 @@ export async function planChoices(ctx: Ctx, config: PortalConfiguration): Promis
 }
 
 /** The plan change the customer asked for: the subscription's one item moved to `priceId`, if the configuration offers it. */
-async function planChange(ctx: Ctx, session: PortalSession, config: PortalConfiguration, subId: string, priceId: string) {
+async function planChange(ctx: Ctx, session: PortalSession, config: PortalConfiguration, subId: string, priceId: string, prorationDate?: number) {
   if (!config.features.subscription_update.enabled) throw errors.invalid('Changing plans is not enabled for this portal.', 'action');
   const sub = await customerSubscription(ctx, session, subId);
   if (!config.features.subscription_update.products.some((p) => p.prices.includes(priceId))) throw errors.missingResource('price', priceId, 'price');
   const item = sub.items.data[0];
   if (!item) throw errors.invalid('This subscription has no item to change.', 'subscription');
-  return { sub, params: { items: [{ id: item.id, price: priceId }], proration_behavior: config.features.subscription_update.proration_behavior } as FormObject };
+  // The preview's moment prorates the change, so the confirmed numbers are the previewed ones; a
+  // moment from before the page's visit could begin is refused (Stripe's portal does the same).
+  const now = await businessNow(ctx, sub.test_clock);
+  const at = prorationDate !== undefined && prorationDate <= now && prorationDate >= now - PRORATION_WINDOW ? prorationDate : now;
+  return { sub, at, params: { items: [{ id: item.id, price: priceId }], proration_behavior: config.features.subscription_update.proration_behavior, proration_date: String(at) } as FormObject };
 }
 
 /** What a plan change would do, shown before the customer confirms it. */
@@ -127,6 +140,8 @@ export interface ChangePreview {
   /** The next invoice after the change. */
   next: NextInvoice;
   currency: string;
+  /** The moment the change is prorated at: the confirm form posts it back. */
+  at: number;
 }
 
 class DryRun extends Error {
@@ -146,17 +161,20 @@ export async function previewChange(deps: Deps, account: string, session: Portal
       deps,
       account,
       async (ctx) => {
-        const { sub, params } = await planChange(ctx, session, config, subId, priceId);
+        const { sub, params, at } = await planChange(ctx, session, config, subId, priceId);
         const behavior = params.proration_behavior as string;
+        // Made with `create_prorations` (nothing is charged in a dry run), then its prorations read
+        // through the Subscriptions service that holds them for the next invoice.
+        await takePendingLines(ctx, sub.id);
         const after = await updateSubscription(ctx, sub.id, { ...params, proration_behavior: behavior === 'none' ? 'none' : 'create_prorations' });
+        const proration = (await takePendingLines(ctx, sub.id)).reduce((s, l) => s + l.amount, 0);
         const preview = (await createPreview(ctx, { subscription: sub.id })) as Json;
-        // The prorations are what the next invoice gained beside the next period at the new price.
-        const lines = (preview.lines as { data: Json[] }).data;
-        const proration = lines.filter((l) => isProration(l)).reduce((s, l) => s + (l.amount as number), 0);
         const currency = preview.currency as string;
         const dueToday = behavior === 'always_invoice' ? proration : 0;
-        const nextAmount = behavior === 'always_invoice' ? (preview.amount_due as number) - proration : (preview.amount_due as number);
-        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency });
+        // The next invoice: the preview's, plus the prorations waiting for it (when it does not list them itself).
+        const listed = (preview.lines as { data: Json[] }).data.some(isProration);
+        const nextAmount = (preview.amount_due as number) + (behavior === 'create_prorations' && !listed ? proration : 0);
+        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency, at });
       },
       requestId,
     );
@@ -177,7 +195,7 @@ function isProration(line: Json): boolean {
 export type PortalAction =
   | { kind: 'cancel'; subscription: string; reason: string | null }
   | { kind: 'renew'; subscription: string }
-  | { kind: 'update'; subscription: string; price: string }
+  | { kind: 'update'; subscription: string; price: string; prorationDate?: number | undefined }
   | { kind: 'add_card'; body: URLSearchParams; locale: import('../i18n.js').PageLocale }
   | { kind: 'set_default'; paymentMethod: string }
   | { kind: 'remove'; paymentMethod: string }
@@ -222,7 +240,7 @@ export async function runAction(ctx: Ctx, session: PortalSession, config: Portal
       return;
     }
     case 'update': {
-      const { sub, params } = await planChange(ctx, session, config, a.subscription, a.price);
+      const { sub, params } = await planChange(ctx, session, config, a.subscription, a.price, a.prorationDate);
       await updateSubscription(ctx, sub.id, params);
       return;
     }

@@ -81,9 +81,9 @@ function priceText(price: { unit_amount: number | null; currency: string; recurr
   return price.recurring ? fill(t[intervalKey[price.recurring.interval]], { amount }) : amount;
 }
 
-function productName(sub: Subscription): string {
-  const p = sub.items.data[0]?.price as unknown as { product: string | { name?: string } };
-  return typeof p.product === 'string' ? p.product : (p.product.name ?? '');
+/** The name of a shown subscription's product. */
+function productName(i: PortalPageInput, sub: Subscription): string {
+  return i.data.subscriptions.find((s) => s.sub.id === sub.id)?.productName ?? '';
 }
 
 /** A form posting one action, with the CSRF token. `fields` values are escaped here. */
@@ -141,7 +141,7 @@ function subscriptionsHtml(i: PortalPageInput): string {
     if (canceling && f.subscription_cancel.enabled) acts.push(actionForm(i.csrf, 'renew', { subscription: sub.id }, t.renew, 'primary', 'renew-subscription'));
     return (
       `<div class="plan" data-testid="subscription" data-id="${esc(sub.id)}">` +
-      `<div class="plan-name">${esc(productName(sub))}</div>` +
+      `<div class="plan-name">${esc(productName(i, sub))}</div>` +
       (price ? `<div class="plan-price" data-testid="plan-price">${esc(priceText(price, item?.quantity ?? 1, i.locale))}</div>` : '') +
       lines.map((l) => `<p class="muted" data-testid="subscription-note">${esc(l)}</p>`).join('') +
       (acts.length ? `<div class="acts">${acts.join('')}</div>` : '') +
@@ -227,7 +227,7 @@ function cancelHtml(i: PortalPageInput, sub: Subscription): string {
     : '';
   return (
     `<section class="sec" data-testid="cancel-view"><h1>${esc(t.cancelTitle)}</h1>${errorHtml(i.error)}` +
-    `<div class="plan"><div class="plan-name">${esc(productName(sub))}</div><p class="muted" data-testid="cancel-text">${esc(text)}</p></div>` +
+    `<div class="plan"><div class="plan-name">${esc(productName(i, sub))}</div><p class="muted" data-testid="cancel-text">${esc(text)}</p></div>` +
     `<form method="post"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="cancel"><input type="hidden" name="subscription" value="${esc(sub.id)}">` +
     reasons +
     `<div class="acts"><button class="b2 danger" type="submit" data-testid="confirm-cancel">${esc(t.cancel)}</button>${backLink(t)}</div></form></section>`
@@ -258,7 +258,7 @@ function confirmHtml(i: PortalPageInput, sub: Subscription, choice: PlanChoice, 
     `<div class="kv"><span>${esc(t.proration)}</span><span data-testid="proration-amount" data-amount="${p.proration}">${esc(money(p.proration))}</span></div>` +
     `<div class="kv"><span>${esc(t.dueToday)}</span><span data-testid="due-today" data-amount="${p.dueToday}">${esc(money(p.dueToday))}</span></div>` +
     `<p class="muted" data-testid="next-invoice" data-amount="${p.next.amount}">${esc(fill(t.newNext, { amount: money(p.next.amount), date: formatDate(p.next.date, i.locale) }))}</p>` +
-    `<form method="post"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="update"><input type="hidden" name="subscription" value="${esc(sub.id)}"><input type="hidden" name="price" value="${esc(choice.price.id)}">` +
+    `<form method="post"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="update"><input type="hidden" name="subscription" value="${esc(sub.id)}"><input type="hidden" name="price" value="${esc(choice.price.id)}"><input type="hidden" name="proration_date" value="${p.at}">` +
     `<div class="acts"><button class="b2 primary" type="submit" data-testid="confirm-update">${esc(t.confirm)}</button>${backLink(t)}</div></form></section>`
   );
 }
