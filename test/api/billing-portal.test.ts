@@ -183,6 +183,9 @@ for (const store of STORES) {
       });
       assert.deepEqual(confirm.flow?.subscription_update_confirm, { discounts: null, items: [{ id: item, price: yearly.id }], subscription: sub.id });
       assert.equal(confirm.flow?.after_completion.type, 'portal_homepage');
+      const deepLink = await (await fetch(confirm.url)).text();
+      assert.match(deepLink, /data-view="confirm"/, 'the deep link opens on the confirmation of the new price');
+      assert.match(deepLink, new RegExp(`name="price" value="${yearly.id}"`));
 
       const refused: Array<[Stripe.BillingPortal.SessionCreateParams.FlowData, string, number?]> = [
         [{ type: 'subscription_cancel', subscription_cancel: { subscription: othersSub.id } }, 'flow_data[subscription_cancel][subscription]'],

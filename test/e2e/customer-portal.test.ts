@@ -147,6 +147,9 @@ describe('customer portal in Chromium', () => {
 
     await page.goto(`${session.url}?view=home`);
     const old = before.data[0]?.id as string;
+    await page.click(`[data-testid="payment-method"][data-id="${old}"] [data-testid="make-default"]`);
+    await page.waitForSelector(`[data-testid="payment-method"][data-id="${old}"] [data-testid="default-tag"]`);
+    assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method, old);
     await page.click(`[data-testid="payment-method"][data-id="${old}"] [data-testid="remove-payment-method"]`);
     await page.waitForSelector(`[data-testid="payment-method"][data-id="${added.id}"]`);
     assert.equal(await page.locator(`[data-testid="payment-method"][data-id="${old}"]`).count(), 0);
