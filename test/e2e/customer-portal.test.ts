@@ -126,7 +126,7 @@ describe('customer portal in Chromium', () => {
     clean(probe);
   });
 
-  it('adds a card that becomes the default, and removes the old one', async () => {
+  it('adds a card that becomes the default, sets the default, removes a card, updates the billing details', async () => {
     const stripe = server.stripe();
     const { customer, config } = await setup(stripe);
     const before = await stripe.customers.listPaymentMethods(customer.id);
@@ -162,6 +162,19 @@ describe('customer portal in Chromium', () => {
     await page.waitForSelector(`[data-testid="payment-method"][data-id="${added.id}"]`);
     assert.equal(await page.locator(`[data-testid="payment-method"][data-id="${old}"]`).count(), 0);
     assert.equal((await stripe.paymentMethods.retrieve(old)).customer, null);
+
+    await page.click('[data-testid="update-information"]');
+    await page.fill('[data-testid="field-name"]', 'Jenny Q. Rosen');
+    await page.selectOption('#pf-country', 'JP');
+    await page.fill('[data-testid="field-line1"]', '1-1 Chiyoda');
+    await page.fill('[data-testid="field-city"]', 'Chiyoda-ku');
+    await page.fill('[data-testid="field-state"]', 'Tokyo');
+    await page.fill('[data-testid="field-postal_code"]', '100-0001');
+    await page.click('[data-testid="save-details"]');
+    await page.waitForSelector('[data-testid="billing-information"]');
+    const updated = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+    assert.equal(updated.name, 'Jenny Q. Rosen');
+    assert.deepEqual(updated.address, { city: 'Chiyoda-ku', country: 'JP', line1: '1-1 Chiyoda', line2: null, postal_code: '100-0001', state: 'Tokyo' });
     assert.deepEqual(probe.errors.filter((e) => !/status of 402/.test(e)), [], 'no errors beside the refused card');
   });
 
