@@ -4,6 +4,7 @@
  * (docs/architecture.md#adding-a-resource).
  */
 import { balanceTransactionsModule } from './balance-transactions/index.js';
+import { billingPortalModule } from './billing-portal/index.js';
 import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
@@ -41,6 +42,7 @@ export const resources: readonly ResourceModule[] = [
   checkoutSessionsModule,
   paymentPagesModule,
   paymentLinksModule,
+  billingPortalModule,
   paymentIntentsModule,
   chargesModule,
   refundsModule,

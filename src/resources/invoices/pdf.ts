@@ -1,8 +1,8 @@
 /**
  * The invoice's PDF, written by hand: one A4 page of text lines in Helvetica, no library
- * (docs/decisions.md#invoices). Served at `/invoices/:id/pdf` (and `/invoices/:id`, the
- * `hosted_invoice_url`), outside /v1: the unguessable `in_` id is the credential, as a hosted
- * page's session id is.
+ * (docs/decisions.md#invoices). Served at `/invoices/:id/pdf` (the `hosted_invoice_url`,
+ * `/invoices/:id`, is the hosted invoice page, pages/invoice/, which answers first), outside /v1:
+ * the unguessable `in_` id is the credential, as a hosted page's session id is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../../api/context.js';

@@ -46,6 +46,12 @@ export async function invoiceById(db: Ctx['db'], id: string): Promise<Invoice | 
   return rows[0] ? (JSON.parse(rows[0].data) as Invoice) : undefined;
 }
 
+/** An invoice by its id alone, with its account: the hosted invoice page's lookup (its unguessable id is the credential). */
+export async function invoiceWithAccount(db: Ctx['db'], id: string): Promise<{ account: string; invoice: Invoice } | undefined> {
+  const { rows } = await exec<{ account_id: string; data: string }>(db, 'invoice with account', (p) => `select "account_id", "data" from "invoices" where "id" = ${p(1)}`, [id]);
+  return rows[0] ? { account: rows[0].account_id, invoice: JSON.parse(rows[0].data) as Invoice } : undefined;
+}
+
 /** Deletes a draft's row. */
 export function removeInvoice(ctx: Ctx, id: string): Promise<void> {
   return invoices.delete(ctx.db, ctx.account, id);

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
-import type { FormObject } from '../../api/form.js';
+import type { FormObject, FormValue } from '../../api/form.js';
 import { newId } from '../../api/ids.js';
 import { mergeMetadata, parseParams } from '../../api/params.js';
 import { requireCustomer } from '../customers/service.js';
@@ -47,6 +47,14 @@ async function invoiceNow(ctx: Ctx, sub: Subscription, customer: Customer, lines
   return afterCollection(ctx, { ...sub, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts) }, outcome, now);
 }
 
+/** `cancellation_details[feedback]`: one of Stripe's reasons, `''` unsets (the customer portal stores its cancellation reason here). */
+const FEEDBACK = ['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused'] as const;
+function feedbackOf(value: FormValue): string | null {
+  if (value === '') return null;
+  if (typeof value !== 'string' || !(FEEDBACK as readonly string[]).includes(value)) throw errors.invalidEnum('cancellation_details[feedback]', FEEDBACK);
+  return value;
+}
+
 /** POST /v1/subscriptions/:id */
 export async function updateSubscription(ctx: Ctx, id: string, params: FormObject): Promise<Subscription> {
   const p = parseParams(updateShape, params);
@@ -73,6 +81,7 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
   if (sub.collection_method === 'send_invoice' && sub.days_until_due === null) throw errors.missingParam('days_until_due');
   if (sub.collection_method === 'charge_automatically') sub.days_until_due = null;
   if (p.cancellation_details?.comment !== undefined) sub.cancellation_details = { ...sub.cancellation_details, comment: p.cancellation_details.comment };
+  if (p.cancellation_details?.feedback !== undefined) sub.cancellation_details = { ...sub.cancellation_details, feedback: feedbackOf(p.cancellation_details.feedback) };
   if (p.trial_settings?.end_behavior?.missing_payment_method) {
     sub.trial_settings = { end_behavior: { missing_payment_method: p.trial_settings.end_behavior.missing_payment_method } };
   }
@@ -201,7 +210,7 @@ export async function cancelSubscription(ctx: Ctx, id: string, params: FormObjec
   let sub: Subscription = {
     ...canceled(before, now),
     canceled_at: now,
-    cancellation_details: { comment: p.cancellation_details?.comment ?? before.cancellation_details.comment, feedback: null, reason: 'cancellation_requested' },
+    cancellation_details: { comment: p.cancellation_details?.comment ?? before.cancellation_details.comment, feedback: p.cancellation_details?.feedback !== undefined ? feedbackOf(p.cancellation_details.feedback) : before.cancellation_details.feedback, reason: 'cancellation_requested' },
   };
   if (p.invoice_now) {
     const customer = await requireCustomer(ctx, before.customer);

@@ -1,0 +1,243 @@
+/**
+ * `/p/session/:token`: the customer portal a `billing_portal.session`'s `url` opens
+ * (docs/decisions.md#customer-portal). GET shows the customer's billing (or, for a session made
+ * with `flow_data`, that flow's step); POST runs one action through the owning services and
+ * answers with a redirect (303), Stripe's `after_completion` when it completes the session's flow.
+ * The link opens within 5 minutes of its creation; the portal it opens takes actions for an hour.
+ */
+import type { IncomingMessage } from 'node:http';
+import { inTransaction, type Deps } from '../../api/context.js';
+import { StripeError } from '../../api/errors.js';
+import type { Route } from '../../api/router.js';
+import { readBody, type PathHandler } from '../../api/server.js';
+import { unixNow } from '../../clock.js';
+import { findConfiguration } from '../../resources/billing-portal/store.js';
+import { sessionByToken, startVisit, type SessionRecord } from '../../resources/billing-portal/store.js';
+import { VISIT_SECONDS } from '../../resources/billing-portal/sessions.js';
+import type { PortalFlow } from '../../resources/billing-portal/shape.js';
+import { checkCsrf, csrfToken } from '../csrf.js';
+import type { FormError } from '../form.js';
+import { resolvePageLocale, textOf, type PageLocale } from '../i18n.js';
+import { noticeHtml, safeHref, type Notice } from '../layout.js';
+import { NOTICES } from '../notices.js';
+import { answerFormPage, idFromPath, newNonce, type PageReply } from '../route.js';
+import { loadPortal, planChoices, previewChange, readCtx, routeReader, runAction, type PortalAction, type PortalData } from './model.js';
+import { portalHtml, type PortalView } from './page.js';
+import { PORTAL_TEXT } from './text.js';
+
+const PATH = /^\/p\/session\/([^/?#]+)\/?$/;
+const MAX_FORM_BYTES = 64 * 1024;
+
+/** Which flow an action completes. */
+const COMPLETES: Record<PortalAction['kind'], PortalFlow['type'][]> = {
+  cancel: ['subscription_cancel'],
+  renew: [],
+  update: ['subscription_update', 'subscription_update_confirm'],
+  add_card: ['payment_method_update'],
+  set_default: [],
+  remove: [],
+  details: ['customer_update'],
+};
+
+const DONE_TEXT = { cancel: 'doneCanceled', update: 'doneUpdated', add_card: 'doneCard', details: 'doneUpdated' } as const;
+
+function originOf(url: string | null | undefined): string[] {
+  if (!url) return [];
+  try {
+    return [new URL(url).origin];
+  } catch {
+    return [];
+  }
+}
+
+export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
+  const read = routeReader(routes);
+  const notice = (status: number, n: Notice): PageReply => {
+    const nonce = newNonce();
+    return { status, nonce, html: noticeHtml(n, nonce) };
+  };
+  const expired = (locale: PageLocale): PageReply => {
+    const t = textOf(PORTAL_TEXT, locale);
+    return notice(200, { kind: 'expired', tone: 'warn', locale, title: t.expiredTitle, heading: t.expiredHeading, text: t.expiredText });
+  };
+  const localeOf = (req: IncomingMessage, rec: SessionRecord | null) => resolvePageLocale(rec?.session.locale ?? null, req.headers['accept-language']);
+  const pathOf = (token: string) => `/p/session/${encodeURIComponent(token)}`;
+
+  /** Whether the session may be used now: its link not yet stale, or its visit not yet over. */
+  function usable(rec: SessionRecord, now: number): boolean {
+    return rec.visitEndsAt === null ? now < rec.expiresAt : now < rec.visitEndsAt;
+  }
+
+  async function viewFor(account: string, data: PortalData, query: URLSearchParams, requestId: string): Promise<PortalView> {
+    const ctx = readCtx(deps, account, requestId);
+    const flow = data.session.flow;
+    let kind = query.get('view');
+    let subId = query.get('sub');
+    let priceId = query.get('price');
+    if (kind === null && flow) {
+      if (flow.type === 'subscription_cancel') [kind, subId] = ['cancel', flow.subscription_cancel?.subscription ?? null];
+      else if (flow.type === 'subscription_update') [kind, subId] = ['update', flow.subscription_update?.subscription ?? null];
+      else if (flow.type === 'subscription_update_confirm') {
+        const c = flow.subscription_update_confirm;
+        kind = 'confirm';
+        subId = c?.subscription ?? null;
+        priceId = c?.items[0]?.price ?? null;
+      } else if (flow.type === 'payment_method_update') kind = 'card';
+      else if (flow.type === 'customer_update') kind = 'details';
+    }
+    const f = data.config.features;
+    const shown = (id: string | null) => data.subscriptions.find((s) => s.sub.id === id)?.sub;
+    if (kind === 'cancel' && f.subscription_cancel.enabled) {
+      const sub = shown(subId);
+      if (sub) return { kind: 'cancel', sub };
+    }
+    if ((kind === 'update' || kind === 'confirm') && f.subscription_update.enabled) {
+      const sub = shown(subId);
+      if (sub) {
+        const choices = await planChoices(ctx, data.config);
+        const price = priceId ?? (sub.items.data[0]?.price as unknown as { id: string }).id;
+        const choice = choices.find((c) => c.price.id === price);
+        if (kind === 'confirm' && choice) {
+          const preview = await previewChange(deps, account, data.session, data.config, sub.id, choice.price.id, requestId);
+          return { kind: 'confirm', sub, choice, preview };
+        }
+        return { kind: 'update', sub, choices };
+      }
+    }
+    if (kind === 'card' && f.payment_method_update.enabled) return { kind: 'card' };
+    if (kind === 'details' && f.customer_update.enabled) return { kind: 'details' };
+    return { kind: 'home' };
+  }
+
+  async function render(rec: SessionRecord, locale: PageLocale, query: URLSearchParams, requestId: string, status = 200, error?: FormError): Promise<PageReply> {
+    const ctx = readCtx(deps, rec.account, requestId);
+    const data = await loadPortal(ctx, read, rec.session);
+    if (!data) return notice(404, NOTICES.notFound(locale));
+    const view = await viewFor(rec.account, data, query, requestId);
+    const nonce = newNonce();
+    const csrf = await csrfToken(deps.store.db, rec.session.id);
+    const html = portalHtml({ data, locale, csrf, nonce, view, error });
+    return { status, nonce, html, formOrigins: originOf(rec.session.flow?.after_completion.redirect?.return_url) };
+  }
+
+  /** The confirmation a flow's `after_completion: hosted_confirmation` shows. */
+  function confirmation(rec: SessionRecord, locale: PageLocale, what: string | null): PageReply {
+    const t = textOf(PORTAL_TEXT, locale);
+    const key = DONE_TEXT[(what ?? '') as keyof typeof DONE_TEXT] ?? 'doneUpdated';
+    const custom = rec.session.flow?.after_completion.hosted_confirmation?.custom_message;
+    const home = `${deps.publicUrl()}${pathOf(tokenOf(rec))}?view=home`;
+    const href = safeHref(rec.session.return_url) ?? home;
+    return notice(200, { kind: 'portal-done', tone: 'ok', locale, title: t.doneTitle, heading: t[key], text: custom ?? '', link: { href, label: t.continue } });
+  }
+  const tokenOf = (rec: SessionRecord) => rec.session.url.slice(rec.session.url.lastIndexOf('/') + 1);
+
+  async function show(req: IncomingMessage, token: string, requestId: string): Promise<PageReply> {
+    const rec = await sessionByToken(deps.store.reader ?? deps.store.db, token);
+    const locale = localeOf(req, rec);
+    if (!rec) return notice(404, NOTICES.notFound(locale));
+    const now = unixNow(deps.clock);
+    if (!usable(rec, now)) return expired(locale);
+    // The first opening starts the visit (a HEAD, a link preview, does not).
+    if (rec.visitEndsAt === null && req.method === 'GET') {
+      await inTransaction(deps, rec.account, (ctx) => startVisit(ctx, rec.session.id, now + VISIT_SECONDS), requestId);
+    }
+    const query = new URL(req.url ?? '/', 'http://portal.invalid').searchParams;
+    if (query.get('view') === 'done') return confirmation(rec, locale, query.get('what'));
+    return render(rec, locale, query, requestId);
+  }
+
+  function parseAction(body: URLSearchParams, locale: PageLocale): PortalAction | null {
+    const v = (k: string) => body.get(k) ?? '';
+    switch (body.get('action')) {
+      case 'cancel':
+        return { kind: 'cancel', subscription: v('subscription'), reason: body.get('reason') || null };
+      case 'renew':
+        return { kind: 'renew', subscription: v('subscription') };
+      case 'update':
+        return { kind: 'update', subscription: v('subscription'), price: v('price'), prorationDate: /^\d{1,12}$/.test(v('proration_date')) ? Number(v('proration_date')) : undefined };
+      case 'add_card':
+        return { kind: 'add_card', body, locale };
+      case 'set_default':
+        return { kind: 'set_default', paymentMethod: v('payment_method') };
+      case 'remove':
+        return { kind: 'remove', paymentMethod: v('payment_method') };
+      case 'details':
+        return { kind: 'details', body };
+      default:
+        return null;
+    }
+  }
+
+  /** The view a refused action is shown again on. */
+  function retryQuery(a: PortalAction): URLSearchParams {
+    const q = new URLSearchParams();
+    if (a.kind === 'cancel') q.set('view', 'cancel'), q.set('sub', a.subscription);
+    else if (a.kind === 'update') q.set('view', 'confirm'), q.set('sub', a.subscription), q.set('price', a.price);
+    else if (a.kind === 'add_card') q.set('view', 'card');
+    else if (a.kind === 'details') q.set('view', 'details');
+    else q.set('view', 'home');
+    return q;
+  }
+
+  async function submit(req: IncomingMessage, token: string, requestId: string): Promise<PageReply> {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_FORM_BYTES);
+    } catch {
+      return { ...notice(413, NOTICES.tooLarge(localeOf(req, null))), close: true };
+    }
+    const body = new URLSearchParams(raw.toString('utf8'));
+    const rec = await sessionByToken(deps.store.db, token);
+    const locale = localeOf(req, rec);
+    if (!rec) return notice(404, NOTICES.notFound(locale));
+    if (!(await checkCsrf(deps.store.db, rec.session.id, body.get('csrf_token')))) {
+      deps.log.warn({ requestId, portal_session: rec.session.id }, 'portal post refused: bad CSRF token');
+      return notice(403, NOTICES.forbidden(locale));
+    }
+    // An action needs an open visit: the link opened, and within its hour.
+    if (rec.visitEndsAt === null || unixNow(deps.clock) >= rec.visitEndsAt) return expired(locale);
+    const action = parseAction(body, locale);
+    if (!action) return notice(400, NOTICES.forbidden(locale));
+    const config = await findConfiguration(readCtx(deps, rec.account, requestId), rec.session.configuration);
+    if (!config) return notice(404, NOTICES.notFound(locale));
+    try {
+      await inTransaction(deps, rec.account, (ctx) => runAction(ctx, rec.session, config, action), requestId);
+    } catch (err) {
+      if (!(err instanceof StripeError) || err.status >= 500) throw err;
+      const b = err.body;
+      deps.log.info({ requestId, portal_session: rec.session.id, error: b }, 'portal action refused');
+      return render(rec, locale, retryQuery(action), requestId, err.status === 402 ? 402 : 400, { code: b.code ?? 'invalid', message: b.message, field: fieldOf(b.param) });
+    }
+    deps.log.info({ requestId, portal_session: rec.session.id, action: action.kind }, 'portal action done');
+    const flow = rec.session.flow;
+    const home = `${deps.publicUrl()}${pathOf(token)}?view=home`;
+    if (flow && COMPLETES[action.kind].includes(flow.type)) {
+      const ac = flow.after_completion;
+      if (ac.type === 'redirect' && ac.redirect) return { status: 303, nonce: newNonce(), html: '', location: ac.redirect.return_url, formOrigins: originOf(ac.redirect.return_url) };
+      if (ac.type === 'hosted_confirmation') return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=done&what=${action.kind}` };
+    }
+    return { status: 303, nonce: newNonce(), html: '', location: home };
+  }
+
+  return async function portalPage(req, res, requestId) {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const token = idFromPath(PATH, path);
+    if (token === undefined) return false;
+    return answerFormPage(deps, req, res, requestId, token, {
+      show: (r, id) => show(r, id, requestId),
+      submit: (r, id) => submit(r, id, requestId),
+      notAllowed: (r) => notice(405, NOTICES.method(localeOf(r, null))),
+      failed: (r) => notice(500, NOTICES.failed(requestId, localeOf(r, null))),
+      logPath: '/p/session/:token',
+      logMessage: 'customer portal failed',
+    });
+  };
+}
+
+/** The card field an API error names (`number` -> `cardNumber`), for `aria-invalid`. */
+function fieldOf(param: string | undefined): string | undefined {
+  if (!param) return undefined;
+  const m = /^card\[(\w+)\]$/.exec(param);
+  const map: Record<string, string> = { number: 'cardNumber', exp_month: 'cardExpiry', exp_year: 'cardExpiry', cvc: 'cardCvc' };
+  return m ? (map[m[1] as string] ?? param) : param;
+}

@@ -1,0 +1,298 @@
+/**
+ * What the customer portal page reads and does (docs/decisions.md#customer-portal). It is a client
+ * of the same services as the API: lists through the API's own routes, changes through the
+ * Subscriptions, PaymentMethods and Customers services, each action in one transaction with the
+ * events those services write. Every id the customer posts is checked to be the session's
+ * customer's before anything is done with it.
+ */
+import { inTransaction, makeCtx, type Ctx, type Deps } from '../../api/context.js';
+import { errors, StripeError } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { materialize } from '../../api/raw.js';
+import { Router, type Route } from '../../api/router.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, paymentMethodType } from '../../payment-method-types/index.js';
+import { findConfiguration } from '../../resources/billing-portal/store.js';
+import type { PortalConfiguration, PortalSession } from '../../resources/billing-portal/shape.js';
+import { findLiveCustomer, updateCustomer } from '../../resources/customers/service.js';
+import type { Customer } from '../../resources/customers/shape.js';
+import { createPreview } from '../../resources/invoices/preview.js';
+import { findPrice } from '../../resources/prices/service.js';
+import { findProduct } from '../../resources/products/model.js';
+import { attachToCustomer, createPaymentMethodOfType, customerPaymentMethods, detachPaymentMethod, findPaymentMethod } from '../../resources/payment-methods/service.js';
+import type { PaymentMethod } from '../../resources/payment-methods/shape.js';
+import type { Price } from '../../resources/prices/shape.js';
+import { findSubscription, type Subscription } from '../../resources/subscriptions/service.js';
+import { takePendingLines } from '../../resources/subscriptions/billing.js';
+import { cancelSubscription, updateSubscription } from '../../resources/subscriptions/update.js';
+import { businessNow } from '../../resources/test-clocks/store.js';
+
+type Json = Record<string, unknown>;
+
+/** How far back a confirmed plan change may be prorated from: the preview it confirms is at most a visit old. */
+const PRORATION_WINDOW = 60 * 60;
+
+/** Subscriptions the portal shows: every one not yet ended. */
+const SHOWN = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused', 'incomplete']);
+
+export interface NextInvoice {
+  amount: number;
+  currency: string;
+  date: number;
+}
+
+export interface PortalData {
+  session: PortalSession;
+  config: PortalConfiguration;
+  customer: Customer;
+  /** Each shown subscription, its next invoice (none when it is set to end or paused), and its product's name. */
+  subscriptions: Array<{ sub: Subscription; next: NextInvoice | null; productName: string }>;
+  paymentMethods: PaymentMethod[];
+  invoices: Json[];
+}
+
+/** The API's own GET routes, called in process on `ctx` (as the Dashboard reads). */
+export function routeReader(routes: Route[]) {
+  const router = new Router(routes);
+  return async (ctx: Ctx, path: string, params: FormObject): Promise<Json> => {
+    const m = router.match('GET', path);
+    if (!m) throw errors.notFoundUrl('GET', path);
+    return materialize(await m.route.handler(ctx, { params, path: m.params, url: path })) as Json;
+  };
+}
+export type RouteReader = ReturnType<typeof routeReader>;
+
+/** The period end a subscription's next invoice is dated (its items share one period). */
+export function periodEndOf(sub: Subscription): number {
+  return Math.min(...sub.items.data.map((i) => i.current_period_end));
+}
+
+/** Everything the portal's home shows, read on `ctx` (the read connection). */
+export async function loadPortal(ctx: Ctx, read: RouteReader, session: PortalSession): Promise<PortalData | null> {
+  const config = await findConfiguration(ctx, session.configuration);
+  const customer = await findLiveCustomer(ctx, session.customer);
+  if (!config || !customer) return null;
+  const list = (await read(ctx, '/v1/subscriptions', { customer: customer.id, status: 'all', limit: '20' })) as { data: Subscription[] };
+  const subscriptions: PortalData['subscriptions'] = [];
+  for (const sub of list.data.filter((s) => SHOWN.has(s.status))) {
+    let next: NextInvoice | null = null;
+    if (!sub.cancel_at_period_end && sub.cancel_at === null && sub.status !== 'paused') {
+      const preview = (await createPreview(ctx, { subscription: sub.id })) as Json;
+      next = { amount: preview.amount_due as number, currency: preview.currency as string, date: periodEndOf(sub) };
+    }
+    const price = sub.items.data[0]?.price as unknown as { product: string | { name?: string } } | undefined;
+    const product = typeof price?.product === 'string' ? await findProduct(ctx, price.product) : undefined;
+    const productName = typeof price?.product === 'string' ? (product?.name ?? price.product) : (price?.product.name ?? '');
+    subscriptions.push({ sub, next, productName });
+  }
+  const paymentMethods = config.features.payment_method_update.enabled ? (await customerPaymentMethods(ctx, customer.id)).filter((pm) => paymentMethodType(pm.type).reusable) : [];
+  const invoices = config.features.invoice_history.enabled
+    ? ((await read(ctx, '/v1/invoices', { customer: customer.id, limit: '24' })) as { data: Json[] }).data.filter((i) => i.status !== 'draft')
+    : [];
+  return { session, config, customer, subscriptions, paymentMethods, invoices };
+}
+
+/** The session's customer's subscription, or a 404-shaped refusal (another customer's is not found). */
+export async function customerSubscription(ctx: Ctx, session: PortalSession, id: string): Promise<Subscription> {
+  const sub = await findSubscription(ctx, id);
+  if (!sub || sub.customer !== session.customer) throw errors.missingResource('subscription', id, 'subscription');
+  return sub;
+}
+
+/** A price the configuration lets the customer switch to, with its product's name. */
+export interface PlanChoice {
+  price: Price;
+  productName: string;
+}
+
+/** The prices `features.subscription_update.products` offers, in the configuration's order. */
+export async function planChoices(ctx: Ctx, config: PortalConfiguration): Promise<PlanChoice[]> {
+  const out: PlanChoice[] = [];
+  for (const p of config.features.subscription_update.products) {
+    const product = await findProduct(ctx, p.product);
+    for (const id of p.prices) {
+      const price = await findPrice(ctx, id);
+      if (price?.active) out.push({ price, productName: product?.name ?? p.product });
+    }
+  }
+  return out;
+}
+
+/** The plan change the customer asked for: the subscription's one item moved to `priceId`, if the configuration offers it. */
+async function planChange(ctx: Ctx, session: PortalSession, config: PortalConfiguration, subId: string, priceId: string, prorationDate?: number) {
+  if (!config.features.subscription_update.enabled) throw errors.invalid('Changing plans is not enabled for this portal.', 'action');
+  const sub = await customerSubscription(ctx, session, subId);
+  if (!config.features.subscription_update.products.some((p) => p.prices.includes(priceId))) throw errors.missingResource('price', priceId, 'price');
+  const item = sub.items.data[0];
+  if (!item) throw errors.invalid('This subscription has no item to change.', 'subscription');
+  // The preview's moment prorates the change, so the confirmed numbers are the previewed ones; a
+  // moment from before the page's visit could begin is refused (Stripe's portal does the same).
+  const now = await businessNow(ctx, sub.test_clock);
+  const at = prorationDate !== undefined && prorationDate <= now && prorationDate >= now - PRORATION_WINDOW ? prorationDate : now;
+  return { sub, at, params: { items: [{ id: item.id, price: priceId }], proration_behavior: config.features.subscription_update.proration_behavior, proration_date: String(at) } as FormObject };
+}
+
+/** What a plan change would do, shown before the customer confirms it. */
+export interface ChangePreview {
+  /** The prorations it adds (credit for the old price, charge for the new), in the smallest unit. */
+  proration: number;
+  /** What is charged at once (`always_invoice`): the invoice the change makes. */
+  dueToday: number;
+  /** The next invoice after the change. */
+  next: NextInvoice;
+  currency: string;
+  /** The moment the change is prorated at: the confirm form posts it back. */
+  at: number;
+}
+
+class DryRun extends Error {
+  constructor(readonly preview: ChangePreview) {
+    super('dry run');
+  }
+}
+
+/**
+ * Previews a plan change by making it with the Subscriptions service and reading the next invoice
+ * with the invoice preview service, in a transaction that is then rolled back: the numbers shown
+ * are the ones the change will make, never a second computation.
+ */
+export async function previewChange(deps: Deps, account: string, session: PortalSession, config: PortalConfiguration, subId: string, priceId: string, requestId: string): Promise<ChangePreview> {
+  try {
+    await inTransaction(
+      deps,
+      account,
+      async (ctx) => {
+        const { sub, params, at } = await planChange(ctx, session, config, subId, priceId);
+        const behavior = params.proration_behavior as string;
+        // Made with `create_prorations` (nothing is charged in a dry run), then its prorations read
+        // through the Subscriptions service that holds them for the next invoice.
+        await takePendingLines(ctx, sub.id);
+        const after = await updateSubscription(ctx, sub.id, { ...params, proration_behavior: behavior === 'none' ? 'none' : 'create_prorations' });
+        const proration = (await takePendingLines(ctx, sub.id)).reduce((s, l) => s + l.amount, 0);
+        const preview = (await createPreview(ctx, { subscription: sub.id })) as Json;
+        const currency = preview.currency as string;
+        const dueToday = behavior === 'always_invoice' ? proration : 0;
+        // The next invoice: the preview's, plus the prorations waiting for it (when it does not list them itself).
+        const listed = (preview.lines as { data: Json[] }).data.some(isProration);
+        const nextAmount = (preview.amount_due as number) + (behavior === 'create_prorations' && !listed ? proration : 0);
+        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency, at });
+      },
+      requestId,
+    );
+  } catch (err) {
+    if (err instanceof DryRun) return err.preview;
+    throw err;
+  }
+  throw new Error('unreachable: the dry run always rolls back');
+}
+
+/** A preview line that is a proration (stripe-node 23: `parent.*_details.proration`). */
+function isProration(line: Json): boolean {
+  const parent = line.parent as { invoice_item_details?: { proration?: boolean }; subscription_item_details?: { proration?: boolean } } | null;
+  return parent?.invoice_item_details?.proration === true || parent?.subscription_item_details?.proration === true;
+}
+
+/** The portal's actions, each one transaction through the owning services. */
+export type PortalAction =
+  | { kind: 'cancel'; subscription: string; reason: string | null }
+  | { kind: 'renew'; subscription: string }
+  | { kind: 'update'; subscription: string; price: string; prorationDate?: number | undefined }
+  | { kind: 'add_card'; body: URLSearchParams; locale: import('../i18n.js').PageLocale }
+  | { kind: 'set_default'; paymentMethod: string }
+  | { kind: 'remove'; paymentMethod: string }
+  | { kind: 'details'; body: URLSearchParams };
+
+async function customerPaymentMethod(ctx: Ctx, session: PortalSession, id: string): Promise<PaymentMethod> {
+  const pm = await findPaymentMethod(ctx, id);
+  if (!pm || pm.customer !== session.customer) throw errors.missingResource('payment_method', id, 'payment_method');
+  return pm;
+}
+
+function requireFeature(on: boolean): void {
+  if (!on) throw errors.invalid('This action is not enabled for this portal.', 'action');
+}
+
+/** Runs one action for the session's customer; throws the services' StripeErrors (or a form error for the card). */
+export async function runAction(ctx: Ctx, session: PortalSession, config: PortalConfiguration, a: PortalAction): Promise<void> {
+  const f = config.features;
+  switch (a.kind) {
+    case 'cancel': {
+      requireFeature(f.subscription_cancel.enabled);
+      const sub = await customerSubscription(ctx, session, a.subscription);
+      const reasonOk = a.reason !== null && f.subscription_cancel.cancellation_reason.enabled && f.subscription_cancel.cancellation_reason.options.includes(a.reason);
+      const details: FormObject = reasonOk ? { feedback: a.reason as string } : {};
+      if (f.subscription_cancel.mode === 'at_period_end') {
+        await updateSubscription(ctx, sub.id, { cancel_at_period_end: 'true', ...(reasonOk ? { cancellation_details: details } : {}) });
+      } else {
+        const behavior = f.subscription_cancel.proration_behavior;
+        await cancelSubscription(ctx, sub.id, {
+          ...(reasonOk ? { cancellation_details: details } : {}),
+          ...(behavior !== 'none' ? { prorate: 'true' } : {}),
+          ...(behavior === 'always_invoice' ? { invoice_now: 'true' } : {}),
+        });
+      }
+      return;
+    }
+    case 'renew': {
+      requireFeature(f.subscription_cancel.enabled);
+      const sub = await customerSubscription(ctx, session, a.subscription);
+      if (!sub.cancel_at_period_end && sub.cancel_at === null) throw errors.invalid('This subscription is not set to cancel.', 'subscription');
+      await updateSubscription(ctx, sub.id, sub.cancel_at_period_end ? { cancel_at_period_end: 'false' } : { cancel_at: '' });
+      return;
+    }
+    case 'update': {
+      const { sub, params } = await planChange(ctx, session, config, a.subscription, a.price, a.prorationDate);
+      await updateSubscription(ctx, sub.id, params);
+      return;
+    }
+    case 'add_card': {
+      requireFeature(f.payment_method_update.enabled);
+      const type = paymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
+      const entry = type.page.read(a.body, a.locale);
+      if (!('params' in entry)) throw new StripeError(400, { type: 'card_error', code: entry.code, message: entry.message, param: entry.field });
+      const customer = await requireCustomerOf(ctx, session);
+      const pm = await createPaymentMethodOfType(ctx, DEFAULT_PAYMENT_METHOD_TYPE, entry.params, { billing_details: { ...(customer.name ? { name: customer.name } : {}), ...(customer.email ? { email: customer.email } : {}) } });
+      await attachToCustomer(ctx, pm, customer);
+      // The new card becomes the default, as the portal's "add" does.
+      await updateCustomer(ctx, customer.id, { invoice_settings: { default_payment_method: pm.id } });
+      return;
+    }
+    case 'set_default': {
+      requireFeature(f.payment_method_update.enabled);
+      const pm = await customerPaymentMethod(ctx, session, a.paymentMethod);
+      await updateCustomer(ctx, session.customer, { invoice_settings: { default_payment_method: pm.id } });
+      return;
+    }
+    case 'remove': {
+      requireFeature(f.payment_method_update.enabled);
+      const pm = await customerPaymentMethod(ctx, session, a.paymentMethod);
+      await detachPaymentMethod(ctx, pm.id);
+      return;
+    }
+    case 'details': {
+      requireFeature(f.customer_update.enabled);
+      const allowed = new Set(f.customer_update.allowed_updates);
+      const b = a.body;
+      const params: FormObject = {};
+      const val = (k: string) => (b.get(k) ?? '').trim();
+      if (allowed.has('name')) params.name = val('name');
+      if (allowed.has('email') && val('email') !== '') params.email = val('email');
+      if (allowed.has('phone')) params.phone = val('phone');
+      if (allowed.has('address') && val('country') !== '') {
+        params.address = { line1: val('line1'), line2: val('line2'), city: val('city'), state: val('state'), postal_code: val('postal_code'), country: val('country') };
+      }
+      await updateCustomer(ctx, session.customer, params);
+      return;
+    }
+  }
+}
+
+async function requireCustomerOf(ctx: Ctx, session: PortalSession): Promise<Customer> {
+  const c = await findLiveCustomer(ctx, session.customer);
+  if (!c) throw errors.missingResource('customer', session.customer, 'customer');
+  return c;
+}
+
+/** A read context on the read connection (SQLite: the read-only one). */
+export function readCtx(deps: Deps, account: string, requestId: string): Ctx {
+  return makeCtx(deps, account, deps.store.reader ?? deps.store.db, requestId);
+}

@@ -1,0 +1,226 @@
+/**
+ * The customer portal API through the SDK (docs/decisions.md#customer-portal): configurations
+ * (create, retrieve, update, list, the default made on first need), sessions (the URL, flow_data
+ * deep links and Stripe's refusals), their events; and the page's session expiry.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { assertMatchesSchema } from '../helpers/contract.js';
+import { stripeError } from '../helpers/errors.js';
+import { eventsOf } from '../helpers/events.js';
+import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
+
+/** A clock the test moves (the portal link's expiry is wall-clock time). */
+const clock = { offset: 0, now: () => Date.now() + clock.offset };
+
+for (const store of STORES) {
+  describe(`billing portal API (${store})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(store, { clock });
+    });
+    after(() => server.close());
+
+    async function plans(stripe: Stripe) {
+      const product = await stripe.products.create({ name: 'Pro' });
+      const monthly = await stripe.prices.create({ product: product.id, unit_amount: 1000, currency: 'usd', recurring: { interval: 'month' } });
+      const yearly = await stripe.prices.create({ product: product.id, unit_amount: 10000, currency: 'usd', recurring: { interval: 'year' } });
+      const oneTime = await stripe.prices.create({ product: product.id, unit_amount: 500, currency: 'usd' });
+      return { product, monthly, yearly, oneTime };
+    }
+
+    async function subscribed(stripe: Stripe, price: string) {
+      const customer = await stripe.customers.create({ email: 'jenny@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+      const pm = (await stripe.customers.listPaymentMethods(customer.id)).data[0] as Stripe.PaymentMethod;
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price }], default_payment_method: pm.id });
+      return { customer, sub };
+    }
+
+    it('creates a configuration with every feature, retrieves, updates and lists it, with its events', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const { product, monthly, yearly } = await plans(stripe);
+      const created = await stripe.billingPortal.configurations.create({
+        business_profile: { headline: 'Acme <b>Billing</b>', privacy_policy_url: 'https://example.com/privacy', terms_of_service_url: 'https://example.com/terms' },
+        default_return_url: 'https://example.com/account',
+        features: {
+          customer_update: { enabled: true, allowed_updates: ['email', 'address', 'name'] },
+          invoice_history: { enabled: true },
+          payment_method_update: { enabled: true },
+          subscription_cancel: { enabled: true, mode: 'immediately', proration_behavior: 'create_prorations', cancellation_reason: { enabled: true, options: ['too_expensive', 'unused'] } },
+          subscription_update: { enabled: true, default_allowed_updates: ['price'], products: [{ product: product.id, prices: [monthly.id, yearly.id] }], proration_behavior: 'always_invoice' },
+        },
+        login_page: { enabled: true },
+        metadata: { plan: 'a' },
+        name: 'Main',
+      });
+      assert.match(created.id, /^bpc_/);
+      assert.equal(created.object, 'billing_portal.configuration');
+      assert.equal(created.is_default, false);
+      assert.equal(created.active, true);
+      assert.deepEqual(created.features.subscription_cancel, {
+        cancellation_reason: { enabled: true, feedback_options: null, options: ['too_expensive', 'unused'] },
+        enabled: true,
+        mode: 'immediately',
+        proration_behavior: 'create_prorations',
+      });
+      assert.deepEqual(created.features.subscription_update.products, [{ adjustable_quantity: { enabled: false, maximum: null, minimum: 1 }, prices: [monthly.id, yearly.id], product: product.id }]);
+      assert.deepEqual(created.features.customer_update, { allowed_updates: ['email', 'address', 'name'], enabled: true });
+      assert.match(created.login_page.url ?? '', /\/p\/login\/test_/);
+      assert.deepEqual(created.metadata, { plan: 'a' });
+      assert.deepEqual(await stripe.billingPortal.configurations.retrieve(created.id), created);
+
+      const updated = await stripe.billingPortal.configurations.update(created.id, { metadata: { plan: 'b' }, business_profile: { headline: '' }, features: { invoice_history: { enabled: false } }, login_page: { enabled: false } });
+      assert.equal(updated.business_profile.headline, null);
+      assert.equal(updated.business_profile.privacy_policy_url, 'https://example.com/privacy', 'an update keeps what it does not name');
+      assert.equal(updated.features.invoice_history.enabled, false);
+      assert.equal(updated.features.subscription_update.enabled, true);
+      assert.deepEqual(updated.login_page, { enabled: false, url: null });
+      const events = await eventsOf(server, key, created.id);
+      assert.deepEqual(events.map((e) => e.type), ['billing_portal.configuration.created', 'billing_portal.configuration.updated']);
+      assert.deepEqual(events[1]?.data.previous_attributes?.metadata, { plan: 'a' });
+
+      const other = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+      await stripe.billingPortal.configurations.update(other.id, { active: false });
+      const all = await stripe.billingPortal.configurations.list();
+      assert.deepEqual(all.data.map((c) => c.id), [other.id, created.id], 'newest first');
+      assert.deepEqual((await stripe.billingPortal.configurations.list({ active: false })).data.map((c) => c.id), [other.id]);
+      assert.deepEqual((await stripe.billingPortal.configurations.list({ is_default: true })).data, []);
+    });
+
+    it('refuses configurations as Stripe does', async () => {
+      const stripe = server.stripe();
+      const { product, monthly, oneTime } = await plans(stripe);
+      const other = await stripe.products.create({ name: 'Other' });
+      const cases: Array<[Stripe.BillingPortal.ConfigurationCreateParams, string, string?]> = [
+        [{} as Stripe.BillingPortal.ConfigurationCreateParams, 'features', 'parameter_missing'],
+        [{ features: { subscription_update: { enabled: true, default_allowed_updates: ['price'] } } }, 'features[subscription_update][products]', 'parameter_missing'],
+        [{ features: { subscription_update: { enabled: true, products: [{ product: product.id, prices: [monthly.id] }] } } }, 'features[subscription_update][default_allowed_updates]', 'parameter_missing'],
+        [{ features: { subscription_update: { enabled: true, default_allowed_updates: ['price'], products: [{ product: other.id, prices: [monthly.id] }] } } }, 'features[subscription_update][products][0][prices][0]'],
+        [{ features: { subscription_update: { enabled: true, default_allowed_updates: ['price'], products: [{ product: product.id, prices: [oneTime.id] }] } } }, 'features[subscription_update][products][0][prices][0]'],
+        [{ features: { subscription_cancel: { enabled: true, mode: 'later' as 'immediately' } } }, 'features[subscription_cancel][mode]'],
+        [{ features: { invoice_history: { enabled: true } }, business_profile: { privacy_policy_url: 'not a url' } }, 'business_profile[privacy_policy_url]'],
+        [{ features: { invoice_history: { enabled: true } }, colour: 'red' } as Stripe.BillingPortal.ConfigurationCreateParams, 'colour', 'parameter_unknown'],
+      ];
+      for (const [params, param, code] of cases) {
+        await assert.rejects(stripe.billingPortal.configurations.create(params), stripeError({ status: 400, param, ...(code ? { code } : {}) }));
+      }
+      await assert.rejects(stripe.billingPortal.configurations.retrieve('bpc_nope'), stripeError({ status: 404, code: 'resource_missing' }));
+    });
+
+    it('creates sessions: the default configuration on first need, the URL, the event; refusals', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const customer = await stripe.customers.create({ description: '(created by Stripe CLI)' });
+      const session = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'https://example.com/account', locale: 'ja', on_behalf_of: 'acct_123' });
+      assert.match(session.id, /^bps_/);
+      assert.match(session.url, new RegExp(`^${server.url}/p/session/test_[A-Za-z0-9]{32}$`));
+      assert.deepEqual({ ...session, id: 'x', url: 'u', created: 0, configuration: 'c' }, {
+        id: 'x',
+        object: 'billing_portal.session',
+        configuration: 'c',
+        created: 0,
+        customer: customer.id,
+        customer_account: null,
+        flow: null,
+        livemode: false,
+        locale: 'ja',
+        on_behalf_of: 'acct_123',
+        return_url: 'https://example.com/account',
+        url: 'u',
+      });
+      const defaults = await stripe.billingPortal.configurations.list({ is_default: true });
+      assert.equal(defaults.data.length, 1);
+      assert.equal(defaults.data[0]?.id, session.configuration);
+      assert.equal(defaults.data[0]?.features.subscription_cancel.enabled, true);
+      const again = await stripe.billingPortal.sessions.create({ customer: customer.id });
+      assert.equal(again.configuration, session.configuration, 'one default configuration');
+      await assert.rejects(stripe.billingPortal.configurations.update(session.configuration as string, { active: false }), stripeError({ status: 400, param: 'active' }));
+      // The events are Stripe's Event objects (the OpenAPI subset has no portal object schemas to check the data against).
+      for (const e of (await stripe.events.list({ limit: 10 })).data) assertMatchesSchema('event', e);
+      const types = (await eventsOf(server, key)).map((e) => e.type);
+      assert.deepEqual(types.filter((t) => t.startsWith('billing_portal.')), ['billing_portal.configuration.created', 'billing_portal.session.created', 'billing_portal.session.created']);
+
+      await assert.rejects(stripe.billingPortal.sessions.create({}), stripeError({ status: 400, code: 'parameter_missing', param: 'customer' }));
+      await assert.rejects(stripe.billingPortal.sessions.create({ customer: 'cus_nope' }), stripeError({ status: 404, code: 'resource_missing', param: 'customer' }));
+      await assert.rejects(stripe.billingPortal.sessions.create({ customer: customer.id, locale: 'xx' as 'ja' }), stripeError({ status: 400, param: 'locale' }));
+      const off = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+      await stripe.billingPortal.configurations.update(off.id, { active: false });
+      await assert.rejects(stripe.billingPortal.sessions.create({ customer: customer.id, configuration: off.id }), stripeError({ status: 400, param: 'configuration' }));
+    });
+
+    it('takes flow_data deep links for the customer’s own subscription only', async () => {
+      const stripe = server.stripe();
+      const { product, monthly, yearly } = await plans(stripe);
+      const { customer, sub } = await subscribed(stripe, monthly.id);
+      const { sub: othersSub } = await subscribed(stripe, monthly.id);
+      const config = await stripe.billingPortal.configurations.create({
+        features: {
+          subscription_cancel: { enabled: true },
+          subscription_update: { enabled: true, default_allowed_updates: ['price'], products: [{ product: product.id, prices: [monthly.id, yearly.id] }] },
+        },
+      });
+      const cancel = await stripe.billingPortal.sessions.create({
+        customer: customer.id,
+        configuration: config.id,
+        flow_data: { type: 'subscription_cancel', subscription_cancel: { subscription: sub.id }, after_completion: { type: 'redirect', redirect: { return_url: 'https://example.com/done' } } },
+      });
+      assert.deepEqual(cancel.flow, {
+        after_completion: { hosted_confirmation: null, redirect: { return_url: 'https://example.com/done' }, type: 'redirect' },
+        customer_update: null,
+        subscription_cancel: { retention: null, subscription: sub.id },
+        subscription_pause: null,
+        subscription_update: null,
+        subscription_update_confirm: null,
+        type: 'subscription_cancel',
+      });
+      const item = sub.items.data[0]?.id as string;
+      const confirm = await stripe.billingPortal.sessions.create({
+        customer: customer.id,
+        configuration: config.id,
+        flow_data: { type: 'subscription_update_confirm', subscription_update_confirm: { subscription: sub.id, items: [{ id: item, price: yearly.id }] } },
+      });
+      assert.deepEqual(confirm.flow?.subscription_update_confirm, { discounts: null, items: [{ id: item, price: yearly.id }], subscription: sub.id });
+      assert.equal(confirm.flow?.after_completion.type, 'portal_homepage');
+      const deepLink = await (await fetch(confirm.url)).text();
+      assert.match(deepLink, /data-view="confirm"/, 'the deep link opens on the confirmation of the new price');
+      assert.match(deepLink, new RegExp(`name="price" value="${yearly.id}"`));
+
+      const refused: Array<[Stripe.BillingPortal.SessionCreateParams.FlowData, string, number?]> = [
+        [{ type: 'subscription_cancel', subscription_cancel: { subscription: othersSub.id } }, 'flow_data[subscription_cancel][subscription]'],
+        [{ type: 'subscription_cancel', subscription_cancel: { subscription: 'sub_nope' } }, 'flow_data[subscription_cancel][subscription]', 404],
+        [{ type: 'subscription_cancel' }, 'flow_data[subscription_cancel]'],
+        [{ type: 'payment_method_update' }, 'flow_data[type]'],
+        [{ type: 'subscription_update_confirm', subscription_update_confirm: { subscription: sub.id, items: [{ id: 'si_nope', price: yearly.id }] } }, 'flow_data[subscription_update_confirm][items][0][id]'],
+        [{ type: 'subscription_cancel', subscription_cancel: { subscription: sub.id }, after_completion: { type: 'redirect' } }, 'flow_data[after_completion][redirect]'],
+      ];
+      for (const [flow_data, param, status] of refused) {
+        await assert.rejects(stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id, flow_data }), stripeError({ status: status ?? 400, param }));
+      }
+    });
+
+    it('opens the portal page within 5 minutes of the session, for an hour once opened', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({ name: 'Jenny <script>alert(1)</script>' });
+      const opened = await stripe.billingPortal.sessions.create({ customer: customer.id });
+      const stale = await stripe.billingPortal.sessions.create({ customer: customer.id });
+      const page = await fetch(opened.url);
+      const html = await page.text();
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'nonce-[^']+'/);
+      assert.ok(html.includes('data-testid="customer-portal"'));
+      assert.ok(!html.includes('<script>alert(1)'), 'the customer name is escaped');
+      try {
+        clock.offset = 6 * 60 * 1000;
+        assert.match(await (await fetch(stale.url)).text(), /data-kind="expired"/, 'a link not opened within 5 minutes is stale');
+        assert.match(await (await fetch(opened.url)).text(), /data-testid="customer-portal"/, 'an opened portal stays usable');
+        clock.offset = 61 * 60 * 1000;
+        assert.match(await (await fetch(opened.url)).text(), /data-kind="expired"/, 'an hour after opening it expires');
+      } finally {
+        clock.offset = 0;
+      }
+      assert.equal((await fetch(`${server.url}/p/session/test_nope`)).status, 404);
+    });
+  });
+}
