@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { createPageHandler } from './pages/handler.js';
+import { requestLogFor } from './api/request-log.js';
 import { createInvoicePdfHandler } from './resources/invoices/pdf.js';
 import { createThreeDSecureHandler } from './pages/three-d-secure.js';
 import { createPaymentLinkHandler } from './pages/payment-link.js';
@@ -85,7 +86,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   boundUrl = `http://${host}:${addr.port}`;
 
-  const closers: Array<() => Promise<void> | void> = [];
+  const closers: Array<() => Promise<void> | void> = [() => requestLogFor(deps).close()];
   const scheduler = startScheduler(deps, signals);
   closers.push(() => scheduler.stop());
   if (opts.deliveries !== false) {

@@ -18,6 +18,10 @@ export interface Config {
   eventRetentionDays: number;
   /** Token that opens the /_admin routes; undefined = admin routes take any secret key of the account. */
   adminToken: string | undefined;
+  /** The request log keeps at most this many rows (all accounts); 0 turns it off (docs/decisions.md#request-log). */
+  requestLogMaxRows: number;
+  /** Days a request log row is kept; 0 = no age limit. */
+  requestLogRetentionDays: number;
 }
 
 const DEFAULT_RETRY_SCHEDULE = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 86400];
@@ -57,5 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: int(env, 'OPENCHECKOUT_WEBHOOK_TIMEOUT_MS', 10_000),
     eventRetentionDays: int(env, 'OPENCHECKOUT_EVENT_RETENTION_DAYS', 30),
     adminToken: env.OPENCHECKOUT_ADMIN_TOKEN || undefined,
+    requestLogMaxRows: Math.floor(int(env, 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', 10_000)),
+    requestLogRetentionDays: int(env, 'OPENCHECKOUT_REQUEST_LOG_DAYS', 7),
   };
 }

@@ -6,6 +6,7 @@ import { StripeError, errors } from '../api/errors.js';
 import type { PathHandler } from '../api/server.js';
 import { loadEvent } from '../events/read.js';
 import { eventAttempts } from '../events/attempts.js';
+import { requestLogRoute } from './request-log.js';
 import { resetAccount } from './reset.js';
 
 /** Header that carries OPENCHECKOUT_ADMIN_TOKEN when one is configured. */
@@ -30,7 +31,8 @@ function send(res: ServerResponse, requestId: string, status: number, body: unkn
 
 /**
  * `/_admin/*`, outside the Stripe API: `GET /_admin/events/:id/attempts` (an event's delivery
- * attempts) and `POST /_admin/reset` (delete every object of the calling account). Authenticated
+ * attempts), `GET /_admin/request_log` (the account's API request log, src/admin/request-log.ts) and
+ * `POST /_admin/reset` (delete every object of the calling account). Authenticated
  * like /v1 with the account's secret key, plus the `OpenCheckout-Admin-Token` header when
  * OPENCHECKOUT_ADMIN_TOKEN is set.
  */
@@ -68,6 +70,11 @@ export function createAdminHandler(deps: Deps): PathHandler {
           throw errors.missingResource('event', eventId);
         }
         send(res, requestId, 200, { object: 'list', url: path, has_more: false, data: result.attempts, deliveries: result.deliveries });
+        return true;
+      }
+      if (path === '/_admin/request_log' && method === 'GET') {
+        const acct = account(req);
+        send(res, requestId, 200, await requestLogRoute(deps, acct, new URLSearchParams(url.slice(path.length + 1)), path));
         return true;
       }
       if (path === '/_admin/reset' && method === 'POST') {
