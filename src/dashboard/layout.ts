@@ -108,6 +108,8 @@ export interface Shell {
   /** Accounts an admin sign-in may switch to. */
   accounts: Array<{ account: string; label: string }> | null;
   section: Section | null;
+  /** The Logs page is open (it is no section of objects). */
+  logs?: boolean;
 }
 
 /** A hidden CSRF field for a form of this session. */
@@ -118,7 +120,8 @@ export function csrfField(s: Shell): string {
 /** The page inside the shell: top bar, navigation, content. */
 export function shellHtml(s: Shell, title: string, content: string): string {
   const { t } = s;
-  const nav = SECTIONS.map(([seg, key]) => `<a href="/dashboard/${seg}"${s.section === seg ? ' class="on" aria-current="page"' : ''}>${esc(t[key])}</a>`).join('');
+  const nav = SECTIONS.map(([seg, key]) => `<a href="/dashboard/${seg}"${s.section === seg ? ' class="on" aria-current="page"' : ''}>${esc(t[key])}</a>`).join('')
+    + `<a href="/dashboard/logs"${s.logs ? ' class="on" aria-current="page"' : ''}>${esc(t.logs)}</a>`;
   const switcher = s.accounts
     ? `<form method="post" action="/dashboard/account">${csrfField(s)}<select name="account" aria-label="${esc(t.account)}">${s.accounts
         .map((a) => `<option value="${esc(a.account)}"${a.account === s.account ? ' selected' : ''}>${esc(a.label)}</option>`)

@@ -101,6 +101,41 @@ for (const store of STORES) {
       assert.equal((await raw(server.url, '/_admin/request_log', { key: null })).status, 401);
     });
 
+    it('shows the Logs page in the Dashboard, filtered, and each request with its masked params', async () => {
+      const login = await fetch(`${server.url}/dashboard/login`);
+      const cookie1 = (login.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
+      const signed = await fetch(`${server.url}/dashboard/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie1, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ secret: key, csrf_token: csrf }).toString(),
+      });
+      const cookie = (signed.headers.getSetCookie().find((c) => c.startsWith('oc_dashboard=')) ?? '').split(';')[0] as string;
+      const html = async (path: string, lang = 'en') => {
+        const res = await fetch(server.url + path, { headers: { cookie, 'accept-language': lang } });
+        return { status: res.status, text: await res.text() };
+      };
+      const failed = await html('/dashboard/logs?status=failed&method=POST');
+      assert.equal(failed.status, 200);
+      assert.match(failed.text, /\/v1\/customers/);
+      assert.doesNotMatch(failed.text, /\/v1\/webhook_endpoints/);
+      const ja = await html('/dashboard/logs?path=/v1/payment_methods', 'ja');
+      assert.match(ja.text, /ログ/);
+      assert.match(ja.text, /マスク/);
+      const requestIds = [...ja.text.matchAll(/href="\/dashboard\/logs\/(req_[^"]+)"/g)].map((m) => m[1]);
+      assert.equal(requestIds.length, 2); // the two creates: an exact path leaves out GET /v1/payment_methods/pm_…
+      const detail = await html(`/dashboard/logs/${requestIds.at(-1)}`);
+      assert.equal(detail.status, 200);
+      assert.match(detail.text, /pm-1/);
+      assert.match(detail.text, /•+4242/);
+      assert.doesNotMatch(detail.text, /4242424242424242|731/);
+      assert.equal((await html('/dashboard/logs?status_code=abc')).status, 400);
+      // Another account's request is not found from this sign-in.
+      const theirs = (((await log('', freshKey())).body as Page).data[0]?.request_id) ?? 'req_none';
+      assert.equal((await html(`/dashboard/logs/${theirs}`)).status, 404);
+    });
+
     it('long-polls for the next request after a cursor', async () => {
       const start = (await log('?after=latest')).body as Page;
       assert.deepEqual(start.data, []);
