@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { createPageHandler } from './pages/handler.js';
 import { requestLogFor } from './api/request-log.js';
+import { runStartupFixtures } from './cli/startup-fixtures.js';
 import { createInvoicePdfHandler } from './resources/invoices/pdf.js';
 import { createThreeDSecureHandler } from './pages/three-d-secure.js';
 import { createPaymentLinkHandler } from './pages/payment-link.js';
@@ -93,7 +94,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const worker = await startDeliveryWorker(deps, signals);
     closers.push(() => worker.stop());
   }
-  return {
+  const app: App = {
     deps,
     server,
     url: boundUrl,
@@ -108,4 +109,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await store.close();
     },
   };
+  if (config.fixtures) {
+    // The file runs through this server's own API, like `opencheckout fixtures` (docs/decisions.md#fixtures).
+    await runStartupFixtures(deps, `http://127.0.0.1:${addr.port}`).catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
+  }
+  return app;
 }

@@ -22,6 +22,10 @@ export interface Config {
   requestLogMaxRows: number;
   /** Days a request log row is kept; 0 = no age limit. */
   requestLogRetentionDays: number;
+  /** A Stripe CLI fixtures file run once per account and file content at start (docs/decisions.md#fixtures). */
+  fixtures: string | undefined;
+  /** The secret key the start-up fixtures run with. */
+  fixturesApiKey: string | undefined;
 }
 
 const DEFAULT_RETRY_SCHEDULE = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 86400];
@@ -63,5 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.OPENCHECKOUT_ADMIN_TOKEN || undefined,
     requestLogMaxRows: Math.floor(int(env, 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', 10_000)),
     requestLogRetentionDays: int(env, 'OPENCHECKOUT_REQUEST_LOG_DAYS', 7),
+    fixtures: env.OPENCHECKOUT_FIXTURES || undefined,
+    fixturesApiKey: env.OPENCHECKOUT_FIXTURES_API_KEY || env.STRIPE_API_KEY || list(env.OPENCHECKOUT_API_KEYS)?.[0] || undefined,
   };
 }
