@@ -59,6 +59,7 @@ pre.json{margin:0;padding:14px 16px;font:12px/1.5 ui-monospace,SFMono-Regular,Me
 .login button{margin-top:14px;width:100%}
 .rule{font-size:12.5px}
 .spaced{margin-bottom:14px}
+ul.due{margin:0;padding-left:18px}
 pre.body{margin:0;max-width:360px;max-height:120px;overflow:auto;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border-radius:4px;padding:4px 6px}
 @media (max-width:760px){
  .top{padding:10px 14px;flex-wrap:wrap}

@@ -21,6 +21,4 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('response_body', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('request_log_account').on('request_log').columns(['account_id', 'seq']).execute();
-  await db.schema.createIndex('request_log_request').on('request_log').columns(['account_id', 'request_id']).execute();
-  await db.schema.createIndex('request_log_created').on('request_log').columns(['created']).execute();
 }
