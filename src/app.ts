@@ -11,6 +11,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startDeliveryWorker } from './events/worker.js';
 import { createPageHandler } from './pages/handler.js';
+import { requestLogFor } from './api/request-log.js';
+import { runStartupFixtures } from './cli/startup-fixtures.js';
 import { createInvoicePdfHandler } from './resources/invoices/pdf.js';
 import { createThreeDSecureHandler } from './pages/three-d-secure.js';
 import { createPaymentLinkHandler } from './pages/payment-link.js';
@@ -90,14 +92,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   boundUrl = `http://${host}:${addr.port}`;
 
-  const closers: Array<() => Promise<void> | void> = [];
+  const closers: Array<() => Promise<void> | void> = [() => requestLogFor(deps).close()];
   const scheduler = startScheduler(deps, signals);
   closers.push(() => scheduler.stop());
   if (opts.deliveries !== false) {
     const worker = await startDeliveryWorker(deps, signals);
     closers.push(() => worker.stop());
   }
-  return {
+  const app: App = {
     deps,
     server,
     url: boundUrl,
@@ -112,4 +114,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await store.close();
     },
   };
+  if (config.fixtures) {
+    // The file runs through this server's own API, like `opencheckout fixtures` (docs/decisions.md#fixtures).
+    await runStartupFixtures(deps, `http://127.0.0.1:${addr.port}`).catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
+  }
+  return app;
 }

@@ -25,6 +25,14 @@ export interface Config {
   maxConnections: number;
   /** Refuse webhook URLs on private, loopback, link-local and metadata addresses (docs/decisions.md#webhook-url-policy). */
   webhookBlockPrivate: boolean;
+  /** The request log keeps at most this many rows (all accounts); 0 turns it off (docs/decisions.md#request-log). */
+  requestLogMaxRows: number;
+  /** Days a request log row is kept; 0 = no age limit. */
+  requestLogRetentionDays: number;
+  /** A Stripe CLI fixtures file run once per account and file content at start (docs/decisions.md#fixtures). */
+  fixtures: string | undefined;
+  /** The secret key the start-up fixtures run with. */
+  fixturesApiKey: string | undefined;
 }
 
 const DEFAULT_RETRY_SCHEDULE = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 86400];
@@ -65,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionDays: int(env, 'OPENCHECKOUT_EVENT_RETENTION_DAYS', 30),
     adminToken: env.OPENCHECKOUT_ADMIN_TOKEN || undefined,
     ...hardening(env),
+    requestLogMaxRows: Math.floor(int(env, 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', 10_000)),
+    requestLogRetentionDays: int(env, 'OPENCHECKOUT_REQUEST_LOG_DAYS', 7),
+    fixtures: env.OPENCHECKOUT_FIXTURES || undefined,
+    fixturesApiKey: env.OPENCHECKOUT_FIXTURES_API_KEY || env.STRIPE_API_KEY || list(env.OPENCHECKOUT_API_KEYS)?.[0] || undefined,
   };
 }
 
@@ -116,6 +128,10 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'OPENCHECKOUT_KEEP_ALIVE_TIMEOUT_MS', default: '65000', meaning: 'An idle keep-alive socket is closed after this long.' },
   { env: 'OPENCHECKOUT_MAX_CONNECTIONS', default: '4096', meaning: 'Open sockets at most; more are closed at once. Keep it below `ulimit -n`.' },
   { env: 'OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE', default: '0', meaning: '1: refuse webhook URLs on private, loopback, link-local and metadata addresses, at create and at connect time.' },
+  { env: 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', default: '10000', meaning: 'The API request log (Dashboard "Logs", opencheckout logs tail) keeps at most this many rows; 0 turns it off.' },
+  { env: 'OPENCHECKOUT_REQUEST_LOG_DAYS', default: '7', meaning: 'Request log rows older than this many days are pruned (0: no age limit).' },
+  { env: 'OPENCHECKOUT_FIXTURES', default: '', meaning: 'A Stripe CLI fixtures file run at start, once per account and file content.' },
+  { env: 'OPENCHECKOUT_FIXTURES_API_KEY', default: 'STRIPE_API_KEY, else the first of OPENCHECKOUT_API_KEYS', meaning: 'The secret key whose account the start-up fixtures are created in.' },
   { env: 'PG_POOL_SIZE', default: '10', meaning: 'PostgreSQL connections per instance.' },
   { env: 'OPENCHECKOUT_PG_IDLE_TX_TIMEOUT_MS', default: '60000', meaning: 'PostgreSQL ends a transaction left idle this long.' },
 ];

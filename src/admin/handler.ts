@@ -9,6 +9,7 @@ import { loadFaults, noFaults, parseFaultSpec, saveFaults } from '../api/faults.
 import { parseForm } from '../api/form.js';
 import { discardBody, readBody } from '../api/limits.js';
 import { eventAttempts } from '../events/attempts.js';
+import { requestLogRoute } from './request-log.js';
 import { resetAccount } from './reset.js';
 
 /** Header that carries OPENCHECKOUT_ADMIN_TOKEN when one is configured. */
@@ -33,7 +34,8 @@ function send(res: ServerResponse, requestId: string, status: number, body: unkn
 
 /**
  * `/_admin/*`, outside the Stripe API: `GET /_admin/events/:id/attempts` (an event's delivery
- * attempts) and `POST /_admin/reset` (delete every object of the calling account). Authenticated
+ * attempts), `GET /_admin/request_log` (the account's API request log, src/admin/request-log.ts) and
+ * `POST /_admin/reset` (delete every object of the calling account). Authenticated
  * like /v1 with the account's secret key, plus the `OpenCheckout-Admin-Token` header when
  * OPENCHECKOUT_ADMIN_TOKEN is set.
  */
@@ -104,6 +106,11 @@ export function createAdminHandler(deps: Deps): PathHandler {
           throw errors.missingResource('event', eventId);
         }
         send(res, requestId, 200, { object: 'list', url: path, has_more: false, data: result.attempts, deliveries: result.deliveries });
+        return true;
+      }
+      if (path === '/_admin/request_log' && method === 'GET') {
+        const acct = account(req);
+        send(res, requestId, 200, await requestLogRoute(deps, acct, new URLSearchParams(url.slice(path.length + 1)), path));
         return true;
       }
       if (path === '/_admin/reset' && method === 'POST') {

@@ -11,6 +11,7 @@ import { parseForm, type FormObject } from './form.js';
 import { materialize, serialize } from './raw.js';
 import { checkKey, findReplay, remember, requestHash, type StoredResponse } from './idempotency.js';
 import { newId } from './ids.js';
+import { noteRequestBody, requestLogFor } from './request-log.js';
 import { expand as expandField } from './params.js';
 import { Router, type ApiRequest, type Route } from './router.js';
 import { CURRENT_API_VERSION } from './version.js';
@@ -37,6 +38,7 @@ interface Response {
 export function createApiHandler(deps: Deps, routes: Route[], others: PathHandler[] = []) {
   const router = new Router(routes);
   const allowedKeys = deps.config.apiKeys ? new Set(deps.config.apiKeys) : undefined;
+  const requestLog = requestLogFor(deps);
 
   /**
    * Answers a /v1 request, or throws (auth, routing, params) or rejects with its error. Not async
@@ -58,6 +60,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     } catch (err) {
       throw unreadableBody(err);
     }
+    noteRequestBody(req, body);
     return routeAndRun(req, 'POST', path, body, requestId);
   }
 
@@ -117,6 +120,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     }
     respond(deps, res, requestId, response, req);
     logRequest(deps, req, path, requestId, response.status, started);
+    requestLog.record(req, url, requestId, response.status, started, response.body);
   };
 }
 

@@ -39,12 +39,31 @@ export function encodeForm(params: Params, prefix = ''): string {
 
 /** A minimal form-encoding API client for the CLI (no SDK needed). */
 export function client(o: ApiOptions) {
-  async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params = {}): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params = {}, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
     const form = encodeForm(params);
     const url = `${o.apiBase}${path}${method !== 'POST' && form ? `?${form}` : ''}`;
     const res = await fetch(url, {
       method,
-      headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      ...(method === 'POST' ? { body: form } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    if (!res.ok) throw new ApiError(res.status, body);
+    return body as T;
+  }
+  /** A request with an already-encoded form (fixtures build theirs the Stripe CLI's way). */
+  async function raw<T>(method: 'GET' | 'POST' | 'DELETE', path: string, form: string, headers: Record<string, string> = {}): Promise<T> {
+    const url = `${o.apiBase}${path}${method !== 'POST' && form ? `${path.includes('?') ? '&' : '?'}${form}` : ''}`;
+    const res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
       ...(method === 'POST' ? { body: form } : {}),
     });
     const text = await res.text();
@@ -58,9 +77,12 @@ export function client(o: ApiOptions) {
     return body as T;
   }
   return {
-    get: <T>(path: string, params?: Params) => call<T>('GET', path, params),
-    post: <T>(path: string, params?: Params) => call<T>('POST', path, params),
+    raw,
+    get: <T>(path: string, params?: Params, signal?: AbortSignal) => call<T>('GET', path, params, signal),
+    post: <T>(path: string, params?: Params, headers?: Record<string, string>) => call<T>('POST', path, params, undefined, headers),
     del: <T>(path: string, params?: Params) => call<T>('DELETE', path, params),
+    /** Any method, with extra headers (fixtures: an Idempotency-Key). */
+    request: <T>(method: 'GET' | 'POST' | 'DELETE', path: string, params?: Params, headers?: Record<string, string>) => call<T>(method, path, params, undefined, headers),
     options: o,
   };
 }

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { SETTINGS } from '../config.js';
 import { ApiError, client, type ApiOptions, type Client } from './api.js';
 import { FAULTS_HELP, faults } from './faults.js';
+import { FixtureError, parseFixtures, runFixtures } from './fixtures.js';
 import { listen } from './listen.js';
+import { tail } from './logs.js';
 import { seed } from './seed.js';
 import { TRIGGERS } from './trigger.js';
 
@@ -26,6 +28,8 @@ Commands:
   events resend EVENT_ID --webhook-endpoint WE_ID   deliver an event again to an endpoint
   events attempts EVENT_ID                show an event's delivery attempts
   seed                                    create demo customers with saved cards (one prefills, one does not)
+  logs tail [--filter-...]                stream the account's API request log, like stripe logs tail
+  fixtures FILE.json                      run a Stripe CLI fixtures file against the server
   reset                                   delete every object of the account
   faults show|clear|set|api|webhooks      make the API and webhook delivery misbehave, on demand
   --version                               print the version
@@ -60,6 +64,28 @@ ${GLOBAL}`,
 
 Creates a customer whose saved Visa qualifies for prefill (allow_redisplay: always, complete
 billing details) and one whose Mastercard does not (allow_redisplay: limited), and prints their ids.
+
+${GLOBAL}`,
+  logs: `Usage: opencheckout logs tail [options]
+
+Streams the API requests of the key's account as they are made, one line each:
+  2026-12-06 19:20:01 [200] POST /v1/customers [req_...]
+followed by the error's Type, Code, Message, Param... when a request failed.
+
+Options (each takes a comma-separated list, as in the Stripe CLI):
+  --filter-http-method GET,POST,DELETE
+  --filter-request-path /v1/customers     (a trailing * matches a prefix: /v1/checkout/*)
+  --filter-request-status SUCCEEDED|FAILED
+  --filter-status-code 402
+  --filter-status-code-type 2XX|4XX|5XX
+  --format JSON                           one JSON object per request
+
+${GLOBAL}`,
+  fixtures: `Usage: opencheckout fixtures FILE.json
+
+Runs a Stripe CLI fixtures file unchanged (stripe fixtures): each fixture's request in order,
+with \${name:path} references to earlier responses and \${.env:VAR|default} from the environment
+or ./.env. OPENCHECKOUT_FIXTURES=FILE.json runs one when the server starts.
 
 ${GLOBAL}`,
   reset: `Usage: opencheckout reset
@@ -131,6 +157,12 @@ export async function run(argv: string[]): Promise<void> {
       late: { type: 'string' },
       fail: { type: 'string' },
       'fail-for': { type: 'string' },
+      'filter-status-code': { type: 'string' },
+      'filter-status-code-type': { type: 'string' },
+      'filter-http-method': { type: 'string' },
+      'filter-request-path': { type: 'string' },
+      'filter-request-status': { type: 'string' },
+      format: { type: 'string' },
     },
   });
   if (values.version) return out(version());
@@ -187,6 +219,29 @@ export async function run(argv: string[]): Promise<void> {
       const [sub, kind] = rest;
       return faults(optionsFrom(values), sub, kind, values, out);
     }
+    case 'logs': {
+      if (rest[0] !== 'tail') fail(HELP.logs as string);
+      const stop = new AbortController();
+      const quit = () => {
+        stop.abort();
+        process.exit(0);
+      };
+      process.on('SIGINT', quit);
+      process.on('SIGTERM', quit);
+      return tail(apiFrom(values), { filters: values, format: values.format, out, signal: stop.signal });
+    }
+    case 'fixtures': {
+      const file = rest[0];
+      if (!file) fail(`fixtures needs a FILE.json.\n\n${HELP.fixtures}`);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        return fail(`Cannot read ${file}: ${(err as Error).message}`);
+      }
+      await runFixtures(apiFrom(values), parseFixtures(text, file), { out });
+      return out(`Fixtures ran: ${file}`);
+    }
     case 'reset': {
       await apiFrom(values).post('/_admin/reset');
       return out('Deleted every object of the account.');
@@ -196,5 +251,6 @@ export async function run(argv: string[]): Promise<void> {
 
 run(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ApiError) fail(`Request failed (HTTP ${err.status}): ${err.message}`);
+  if (err instanceof FixtureError) fail(`Fixtures failed: ${err.message}`);
   fail(err instanceof Error ? err.message : String(err));
 });

@@ -215,9 +215,62 @@ function advanceForm(sh: Shell, c: Json): string {
   );
 }
 
+/** One advance of a clock: from and to (business time), and the events its due work emitted. */
+interface Advance {
+  from: number | null;
+  to: number | null;
+  events: Json[];
+  done: boolean;
+}
+
+/**
+ * A clock's advances, read from the account's latest events: each `test_helpers.test_clock.advancing`
+ * of the clock gives one (from its `frozen_time` to its target), and what came due in it are the
+ * events about objects on the clock (their `test_clock`) created, in the clock's time, after the
+ * start and before the target (an object created at the very moment the clock stands at is not told apart
+ * from work of the advance that ended there). Newest first.
+ */
+async function clockAdvances(api: DashboardClient, clock: Json): Promise<Advance[]> {
+  const clockId = s(clock.id);
+  const all: Json[] = [];
+  let after: string | undefined;
+  for (let seen = 0; seen < TIMELINE_SCAN; seen += 100) {
+    const page = await api.list('/v1/events', { limit: '100', ...(after ? { starting_after: after } : {}) });
+    all.push(...page.data);
+    if (!page.has_more || page.data.length === 0) break;
+    after = String(page.data[page.data.length - 1]?.id);
+  }
+  const onClock = all.filter((e) => obj(obj(e.data).object).test_clock === clockId);
+  const advances: Advance[] = [];
+  for (const e of all) {
+    const o = obj(obj(e.data).object);
+    if (e.type !== 'test_helpers.test_clock.advancing' || o.id !== clockId) continue;
+    const from = n(o.frozen_time);
+    const to = n(obj(obj(o.status_details).advancing).target_frozen_time);
+    const events = onClock
+      .filter((x) => from !== null && to !== null && (n(x.created) ?? 0) > from && (n(x.created) ?? 0) < to)
+      .sort((a, b) => (n(a.created) ?? 0) - (n(b.created) ?? 0));
+    const done = !(clock.status === 'advancing' && to !== null && to > (n(clock.frozen_time) ?? 0) && to === n(obj(obj(clock.status_details).advancing).target_frozen_time));
+    advances.push({ from, to, events, done });
+  }
+  return advances.sort((a, b) => (b.from ?? 0) - (a.from ?? 0));
+}
+
+function advancesHtml(sh: Shell, advances: Advance[]): string {
+  const { t } = sh;
+  const rows = advances.map((a) => [
+    esc(fill(t.fromTo, { from: formatTime(a.from), to: formatTime(a.to) })) + (a.done ? '' : ` ${badge('advancing')}`),
+    a.events.length
+      ? `<ul class="due">${a.events.map((e) => `<li><span class="mono">${esc(s(e.type))}</span> ${objectLink('events', e.id)}</li>`).join('')}</ul>`
+      : `<span class="muted">${esc(t.nothingDue)}</span>`,
+  ]);
+  return `<h2>${esc(t.clockAdvances)}</h2>` + table([t.frozenTime, t.cameDue], rows, { testid: 'advances', empty: t.noAdvances, stack: true });
+}
+
 async function clockPage(api: DashboardClient, sh: Shell, c: Json): Promise<string> {
   const { t } = sh;
   const customers = await api.list('/v1/customers', { test_clock: s(c.id), limit: '100' });
+  const advances = await clockAdvances(api, c);
   return (
     facts([
       [t.name, esc(s(c.name)) || '—'],
@@ -226,6 +279,7 @@ async function clockPage(api: DashboardClient, sh: Shell, c: Json): Promise<stri
     ]) +
     `<h2>${esc(t.advance)}</h2>` +
     (c.status === 'ready' ? advanceForm(sh, c) : '') +
+    advancesHtml(sh, advances) +
     `<h2>${esc(t.customers)}</h2>` +
     table([t.id, t.email], customers.data.map((x) => [objectLink('customers', x.id), esc(s(x.email)) || '—']), { empty: t.noResults })
   );

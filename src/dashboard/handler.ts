@@ -20,6 +20,7 @@ import { clientFactory, type DashboardClient, type Json } from './client.js';
 import { detailHtml } from './detail.js';
 import { badge, csrfField, documentHtml, noticeHtml, SECTIONS, shellHtml, table, type Section, type Shell } from './layout.js';
 import { findById, LISTS, listPage, search, sectionOfId } from './lists.js';
+import { logDetailPage, logsPage } from './logs.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
 const SECTION_NAMES: ReadonlySet<string> = new Set(SECTIONS.map(([s]) => s));
@@ -238,6 +239,16 @@ export function createDashboardHandler(deps: Deps, routes: Route[]): PathHandler
         return await act(api, sh, session, path, form);
       }
       if (segments.length === 0) return redirect('/dashboard/customers');
+      if (segments[0] === 'logs' && segments.length <= 2) {
+        sh.logs = true;
+        if (segments.length === 1) {
+          const r = await logsPage(deps, sh, query);
+          return page(sh, r.status, t.logs, r.content);
+        }
+        const id = decodeURIComponent(segments[1] as string);
+        const detail = await logDetailPage(deps, sh, id);
+        return detail ? page(sh, 200, id, detail) : page(sh, 404, t.notFound, `${noticeHtml(t.notFound, true)}<p><a href="/dashboard/logs">${esc(t.back)}</a></p>`);
+      }
       if (!section || segments.length > 2) return refused(sh, 404, t.notFound);
       if (segments.length === 1) return await listView(api, sh, section, query);
       return await detailView(api, sh, section, decodeURIComponent(segments[1] as string), query);

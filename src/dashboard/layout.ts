@@ -59,6 +59,7 @@ pre.json{margin:0;padding:14px 16px;font:12px/1.5 ui-monospace,SFMono-Regular,Me
 .login button{margin-top:14px;width:100%}
 .rule{font-size:12.5px}
 .spaced{margin-bottom:14px}
+ul.due{margin:0;padding-left:18px}
 pre.body{margin:0;max-width:360px;max-height:120px;overflow:auto;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border-radius:4px;padding:4px 6px}
 @media (max-width:760px){
  .top{padding:10px 14px;flex-wrap:wrap}
@@ -108,6 +109,8 @@ export interface Shell {
   /** Accounts an admin sign-in may switch to. */
   accounts: Array<{ account: string; label: string }> | null;
   section: Section | null;
+  /** The Logs page is open (it is no section of objects). */
+  logs?: boolean;
 }
 
 /** A hidden CSRF field for a form of this session. */
@@ -118,7 +121,8 @@ export function csrfField(s: Shell): string {
 /** The page inside the shell: top bar, navigation, content. */
 export function shellHtml(s: Shell, title: string, content: string): string {
   const { t } = s;
-  const nav = SECTIONS.map(([seg, key]) => `<a href="/dashboard/${seg}"${s.section === seg ? ' class="on" aria-current="page"' : ''}>${esc(t[key])}</a>`).join('');
+  const nav = SECTIONS.map(([seg, key]) => `<a href="/dashboard/${seg}"${s.section === seg ? ' class="on" aria-current="page"' : ''}>${esc(t[key])}</a>`).join('')
+    + `<a href="/dashboard/logs"${s.logs ? ' class="on" aria-current="page"' : ''}>${esc(t.logs)}</a>`;
   const switcher = s.accounts
     ? `<form method="post" action="/dashboard/account">${csrfField(s)}<select name="account" aria-label="${esc(t.account)}">${s.accounts
         .map((a) => `<option value="${esc(a.account)}"${a.account === s.account ? ' selected' : ''}>${esc(a.label)}</option>`)

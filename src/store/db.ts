@@ -13,6 +13,7 @@ import * as m002 from './migrations/002_price_filters.js';
 import * as m003 from './migrations/003_checkout_session_id.js';
 import * as m004 from './migrations/004_checkout_session_unique_id.js';
 import * as m005 from './migrations/005_delivery_attempt_response.js';
+import * as m009 from './migrations/009_request_log.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** A query handle: the database, or a transaction on it (Kysely's Transaction is a Kysely). */
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '003_checkout_session_id': m003,
   '004_checkout_session_unique_id': m004,
   '005_delivery_attempt_response': m005,
+  '009_request_log': m009,
 };
 
 /**

@@ -109,6 +109,22 @@ export interface IdempotencyTable {
   request_id: string;
   created: number;
 }
+/** One API request (docs/decisions.md#request-log), masked; `created` in wall-clock milliseconds. */
+export interface RequestLogTable {
+  seq: Generated<number>;
+  account_id: string;
+  request_id: string;
+  created: number;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  idempotency_key: string | null;
+  /** The request's params as JSON, masked. */
+  params: string;
+  /** The response body, masked, cut at REQUEST_LOG_BODY_BYTES. */
+  response_body: string;
+}
 export interface SettingTable {
   key: string;
   value: string;
@@ -132,4 +148,5 @@ export interface Database {
   jobs: JobTable;
   idempotency_keys: IdempotencyTable;
   settings: SettingTable;
+  request_log: RequestLogTable;
 }

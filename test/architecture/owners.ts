@@ -25,6 +25,7 @@ export const CORE_OWNERS: Record<string, string> = {
   jobs: 'src/scheduler/',
   idempotency_keys: 'src/api/idempotency.ts',
   settings: 'src/store/',
+  request_log: 'src/api/request-log.ts',
 };
 
 /** Files that describe every table by nature: the migrations and the typed schema. */

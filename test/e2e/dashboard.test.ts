@@ -18,24 +18,33 @@ const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 interface Receiver {
   url: string;
   posts: string[];
+  /** While true, every delivery is answered 500 (the merchant's server is down). */
+  failing: boolean;
   close(): Promise<void>;
 }
 
 async function startReceiver(): Promise<Receiver> {
   const posts: string[] = [];
+  const state = { failing: false };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       posts.push(Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"received":true}');
+      res.writeHead(state.failing ? 500 : 200, { 'content-type': 'application/json' });
+      res.end(state.failing ? '{"error":"temporarily down"}' : '{"received":true}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     posts,
+    get failing() {
+      return state.failing;
+    },
+    set failing(v: boolean) {
+      state.failing = v;
+    },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -65,10 +74,17 @@ describe('dashboard in Chromium', () => {
   let endpoint: Stripe.WebhookEndpoint;
 
   before(async () => {
-    [server, receiver] = await Promise.all([startServer('sqlite', { env: { OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE: '1' } }), startReceiver()]);
+    // One attempt per delivery: the second attempt of the failed one is the Dashboard's resend.
+    [server, receiver] = await Promise.all([startServer('sqlite', { env: { OPENCHECKOUT_WEBHOOK_RETRY_SCHEDULE: '1', OPENCHECKOUT_WEBHOOK_MAX_ATTEMPTS: '1' } }), startReceiver()]);
+    receiver.failing = true;
     stripe = server.stripe(keyA);
     endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['customer.created', 'checkout.session.completed'] });
     customer = await stripe.customers.create({ email: 'dash.jenny@example.com', name: XSS });
+    await until('the failed first delivery', async () => receiver.posts.some((p) => p.includes(customer.id)));
+    receiver.failing = false;
+    // A failed API request and a card typed into the API, for the Logs page.
+    await raw(server.url, '/v1/customers', { method: 'POST', key: keyA, body: 'email=broken@example.com&balance=abc' });
+    await raw(server.url, '/v1/payment_methods', { method: 'POST', key: keyA, body: 'type=card&card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123' });
     complete = await savedCard(stripe, customer.id);
     limited = await savedCard(stripe, customer.id, { allow_redisplay: 'limited', token: 'tok_mastercard' });
     await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: complete.id } });
@@ -164,7 +180,7 @@ describe('dashboard in Chromium', () => {
     }
   });
 
-  it('resends an event to an endpoint and shows the second attempt', async () => {
+  it('resends a failed event to an endpoint and shows the second attempt succeed', async () => {
     const events = await stripe.events.list({ type: 'customer.created' });
     const event = events.data.find((e) => (e.data.object as { id: string }).id === customer.id);
     assert.ok(event);
@@ -176,8 +192,8 @@ describe('dashboard in Chromium', () => {
       await probe.page.reload();
       return (await attempts.count()) === 1;
     });
-    assert.match(await attempts.first().innerText(), /200/);
-    assert.match(await attempts.first().innerText(), /\{"received":true\}/, 'the response body');
+    assert.match(await attempts.first().innerText(), /500/);
+    assert.match(await attempts.first().innerText(), /temporarily down/, 'the response body');
     await probe.page.selectOption('#resend-endpoint', endpoint.id);
     await probe.page.click('[data-testid="resend"]');
     await probe.page.waitForURL(/notice=resent/);
@@ -187,6 +203,8 @@ describe('dashboard in Chromium', () => {
       return (await attempts.count()) === 2;
     });
     assert.equal(receiver.posts.filter((p) => p.includes(event.id)).length, 2);
+    assert.match(await attempts.filter({ hasText: '{"received":true}' }).innerText(), /200/, 'the second attempt succeeded');
+    assert.match(await attempts.filter({ hasText: 'temporarily down' }).innerText(), /500/);
     await saveScreenshot(probe.page, 'dashboard-event-desktop.png');
     await probe.page.setViewportSize({ width: 390, height: 844 });
     await saveScreenshot(probe.page, 'dashboard-event-phone.png');
@@ -216,11 +234,59 @@ describe('dashboard in Chromium', () => {
     assert.equal((await stripe.testHelpers.testClocks.retrieve(id)).frozen_time, Date.UTC(2026, 0, 1) / 1000);
     await probe.page.click('form:has(input[name=by][value="86400"]) button');
     await probe.page.waitForURL(/notice=advanced/);
-    await until('the clock advanced', async () => (await stripe.testHelpers.testClocks.retrieve(id)).frozen_time === Date.UTC(2026, 0, 2) / 1000);
+    await until('the clock advanced', async () => (await stripe.testHelpers.testClocks.retrieve(id)).status === 'ready');
+    assert.equal((await stripe.testHelpers.testClocks.retrieve(id)).frozen_time, Date.UTC(2026, 0, 2) / 1000);
+    // A subscription on the clock: its renewal comes due at the next advance.
+    const subscriber = await stripe.customers.create({ test_clock: id, email: 'clock@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const plan = await stripe.prices.create({ currency: 'usd', unit_amount: 900, recurring: { interval: 'month' }, product_data: { name: 'Plan' } });
+    await stripe.subscriptions.create({ customer: subscriber.id, items: [{ price: plan.id }] });
     await probe.page.goto(`${server.url}/dashboard/test_clocks/${id}`);
+    await probe.page.fill('#advance-to', '2026-02-05T00:00:00');
+    await probe.page.click('form:has(#advance-to) button');
+    await probe.page.waitForURL(/notice=advanced/);
+    await until('the second advance', async () => (await stripe.testHelpers.testClocks.retrieve(id)).status === 'ready');
+    await probe.page.goto(`${server.url}/dashboard/test_clocks/${id}`);
+    const advances = probe.page.locator('[data-testid="advances"] tbody tr');
+    assert.equal(await advances.count(), 2);
+    assert.match(await advances.nth(0).innerText(), /2026-01-02 00:00:00 UTC → 2026-02-05 00:00:00 UTC/);
+    assert.match(await advances.nth(0).innerText(), /invoice\.(created|paid)/, 'the renewal came due');
+    assert.match(await advances.nth(1).innerText(), /2026-01-01 00:00:00 UTC → 2026-01-02 00:00:00 UTC/);
+    assert.match(await advances.nth(1).innerText(), /Nothing came due/);
     await saveScreenshot(probe.page, 'dashboard-test-clock-desktop.png');
     await probe.page.goto(`${server.url}/dashboard/test_clocks`);
     assert.match(await listText(probe.page), /Renewals/);
+  });
+
+  it('shows the API request log, filtered to failed requests, with each request’s masked params and response', async () => {
+    for (const [width, name, locale] of [[1280, 'desktop', 'en-US'], [390, 'phone', 'ja-JP']] as const) {
+      const probe = await signIn(keyA, { viewport: { width, height: 900 }, locale });
+      await probe.page.click('nav a[href="/dashboard/logs"]');
+      await probe.page.waitForURL(/\/dashboard\/logs$/);
+      const rows = probe.page.locator('[data-testid="logs"] tbody tr');
+      assert.ok((await rows.count()) >= 5, 'the setup requests are listed');
+      await probe.page.selectOption('select[name=status]', 'failed');
+      await probe.page.selectOption('select[name=method]', 'POST');
+      await probe.page.click('[data-testid="log-filters"] button');
+      await probe.page.waitForURL(/status=failed/);
+      assert.equal(await rows.count(), 1);
+      assert.match(await rows.first().innerText(), /400[\s\S]*POST[\s\S]*\/v1\/customers/);
+      await saveScreenshot(probe.page, `dashboard-logs-${name}.png`);
+      await rows.first().locator('a').click();
+      await probe.page.waitForURL(/\/dashboard\/logs\/req_/);
+      assert.match(await probe.page.locator('[data-testid="log-params"]').innerText(), /"balance": "abc"/);
+      assert.match(await probe.page.locator('[data-testid="log-response"]').innerText(), /invalid_request_error/);
+      await saveScreenshot(probe.page, `dashboard-log-detail-${name}.png`);
+      if (locale === 'ja-JP') assert.match(await probe.page.locator('nav').innerText(), /ログ/);
+      assert.deepEqual(probe.errors, []);
+      assert.deepEqual(probe.externalRequests, []);
+    }
+    // The card typed into the API is in the log only as its last four, and without its CVC.
+    const probe = await signIn(keyA);
+    await probe.page.goto(`${server.url}/dashboard/logs?path=/v1/payment_methods`);
+    await probe.page.locator('[data-testid="logs"] tbody tr a').last().click(); // the oldest: the card typed in before()
+    const params = await probe.page.locator('[data-testid="log-params"]').innerText();
+    assert.match(params, /•+4242/);
+    assert.doesNotMatch(params, /4242424242424242|cvc/);
   });
 
   it('shows another account’s key none of it', async () => {

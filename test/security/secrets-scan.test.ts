@@ -147,7 +147,7 @@ for (const store of STORES) {
       const rx = await startReceiver();
       cleanups.push(() => rx.close());
       const key = freshKey();
-      await sdk(instance.url, key).webhookEndpoints.create({ url: rx.url, enabled_events: ['*'] });
+      const endpoint = await sdk(instance.url, key).webhookEndpoints.create({ url: rx.url, enabled_events: ['*'] });
 
       await realisticFlow(instance.url, key);
       const db = await inspect(tmp.dir, databaseUrl);
@@ -156,8 +156,10 @@ for (const store of STORES) {
       await waitFor(async () => {
         const pending = await db.db.selectFrom('deliveries').select('seq').where('status', '=', 'pending').execute();
         const jobs = await db.db.selectFrom('jobs').select('seq').where('kind', '=', 'payment_intent.settle').execute();
-        return pending.length === 0 && jobs.length === 0;
-      }, 20_000, 'settlements and deliveries');
+        // The request log is written in batches a moment after each request: wait for the last ones.
+        const logged = await db.db.selectFrom('request_log').select('seq').where('path', '=', '/v1/checkout/sessions').execute();
+        return pending.length === 0 && jobs.length === 0 && logged.length >= 7;
+      }, 20_000, 'settlements, deliveries and the request log');
 
       // The detector itself finds what it looks for.
       assert.equal(findings('{"card":"4242 4242 4242 4242","cvc":"731","acct":"000123456789"}', 'probe').length, 4); // number, account, CVC, cvc field
@@ -165,6 +167,9 @@ for (const store of STORES) {
 
       const rows = await dumpAll(db.db);
       const problems = findings(rows.join('\n'), 'database');
+      // No secret in the request log: not the key the requests carried, nor the endpoint's signing secret.
+      const logRows = rows.filter((r) => r.startsWith('request_log ')).join('\n');
+      for (const secret of [key, endpoint.secret as string]) if (logRows.includes(secret)) problems.push(`request_log: ${secret.slice(0, 6)}…`);
       for (const r of rx.received) problems.push(...findings(r.body, 'webhook'));
       if (store === 'sqlite') {
         for (const f of fs.readdirSync(tmp.dir).filter((f) => f.startsWith('opencheckout.db'))) {
@@ -183,6 +188,8 @@ for (const store of STORES) {
       assert.ok(rows.some((r) => r.startsWith('payment_methods ') && /last4\\*":\\*"5556/.test(r)), 'the page card is stored as last4');
       assert.ok(rows.some((r) => r.startsWith('payment_methods ') && /last4\\*":\\*"6789/.test(r)), 'the bank account is stored as last4');
       assert.ok(rows.some((r) => r.startsWith('idempotency_keys ')), 'idempotency records were scanned');
+      assert.ok(rows.some((r) => r.startsWith('request_log ') && r.includes('/v1/payment_methods') && /card.*exp_year/.test(r)), 'the request log, with card params, was scanned');
+      assert.ok(rows.some((r) => r.startsWith('request_log ') && /whsec_\*/.test(r)), 'the webhook secret is logged masked');
       assert.ok(logs.split('\n').filter((l) => l.includes('"level":10') || l.includes('"level":20') || l.includes('"level":30')).length > 20, 'the log has request lines');
       t.diagnostic(`scanned ${rows.length} rows in ${tables.length} tables, ${logs.length} bytes of trace logs, ${rx.received.length} webhooks`);
     });

@@ -1,0 +1,174 @@
+/**
+ * The API request log (docs/decisions.md#request-log) over HTTP, on both stores: what a row holds,
+ * masking of card numbers, CVCs and secrets, the Stripe CLI's filters, account isolation, the
+ * long-poll `logs tail` uses, and pruning by count and by age.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { requestLogFor, type RequestLogEntry } from '../../src/api/request-log.js';
+import { STORES, freshKey, raw, startServer, type TestServer } from '../helpers/server.js';
+
+interface Page {
+  data: RequestLogEntry[];
+  has_more: boolean;
+  cursor?: number;
+}
+
+for (const store of STORES) {
+  describe(`request log (${store})`, () => {
+    let server: TestServer;
+    let shift = 0;
+    const key = freshKey();
+    const log = (query = '', k = key) => raw(server.url, `/_admin/request_log${query}`, { key: k });
+    const flush = () => requestLogFor(server.app.deps).flush();
+
+    before(async () => {
+      server = await startServer(store, { env: { OPENCHECKOUT_REQUEST_LOG_MAX_ROWS: '40', OPENCHECKOUT_REQUEST_LOG_DAYS: '7' }, clock: { now: () => Date.now() + shift } });
+    });
+    after(() => server.close());
+
+    it('records each request with method, path, status, duration, idempotency key, request id, params and response, secrets masked', async () => {
+      const card = 'type=card&card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=731&metadata[order]=A-1';
+      const pm = await raw(server.url, '/v1/payment_methods', { method: 'POST', key, body: card, headers: { 'idempotency-key': 'pm-1' } });
+      assert.equal(pm.status, 200);
+      const bank = 'type=us_bank_account&us_bank_account[routing_number]=110000000&us_bank_account[account_number]=000123456789&us_bank_account[account_holder_type]=individual&billing_details[name]=Jenny';
+      assert.equal((await raw(server.url, '/v1/payment_methods', { method: 'POST', key, body: bank })).status, 200);
+      const we = await raw(server.url, '/v1/webhook_endpoints', { method: 'POST', key, body: 'url=https://shop.example/hook&enabled_events[]=*' });
+      const secret = (we.body as { secret: string }).secret;
+      assert.match(secret, /^whsec_/);
+      const pi = await raw(server.url, '/v1/payment_intents', { method: 'POST', key, body: 'amount=1000&currency=usd' });
+      const clientSecret = (pi.body as { client_secret: string }).client_secret;
+      const bad = await raw(server.url, '/v1/customers', { method: 'POST', key, body: 'email=not-a-number&balance=abc' });
+      assert.equal(bad.status, 400);
+      const get = await raw(server.url, `/v1/payment_methods/${(pm.body as { id: string }).id}?expand[]=customer`, { key });
+      assert.equal(get.status, 200);
+      await flush();
+
+      const page = (await log('?limit=100')).body as Page;
+      assert.equal(page.data.length, 6);
+      const [newest, badRow, , , , first] = page.data as RequestLogEntry[];
+      assert.deepEqual([newest?.method, newest?.path, newest?.status], ['GET', `/v1/payment_methods/${(pm.body as { id: string }).id}`, 200]);
+      assert.deepEqual(newest?.params, { expand: { 0: 'customer' } }); // as the API's form parser reads `expand[]`
+      assert.equal(newest?.request_id, get.headers.get('request-id'));
+      assert.deepEqual([badRow?.method, badRow?.path, badRow?.status], ['POST', '/v1/customers', 400]);
+      assert.match(badRow?.response_body ?? '', /invalid_request_error/);
+      assert.equal(first?.idempotency_key, 'pm-1');
+      assert.equal(first?.request_id, pm.headers.get('request-id'));
+      assert.ok(typeof first?.duration_ms === 'number' && first.duration_ms >= 0);
+      assert.ok(Math.abs((first?.created_ms ?? 0) - Date.now()) < 60_000);
+      // Params are kept, but the number only as its last four and the CVC not at all.
+      const params = first?.params as { card: Record<string, string>; metadata: Record<string, string> };
+      assert.equal(params.metadata.order, 'A-1');
+      assert.equal(params.card.exp_year, '2034');
+      assert.match(params.card.number as string, /^•+4242$/);
+      assert.equal('cvc' in params.card, false);
+
+      const everything = JSON.stringify(page.data);
+      for (const secretText of ['4242424242424242', '000123456789', secret, clientSecret, '"cvc"', 'card[cvc]', key]) {
+        assert.equal(everything.includes(secretText), false, `the log holds ${secretText}`);
+      }
+      assert.match(everything, /whsec_\*+/);
+      assert.match(everything, /pi_[A-Za-z0-9]+_secret_\*+/);
+    });
+
+    it('filters by status code, status type, outcome, method and path, as `stripe logs tail` does', async () => {
+      const ids = async (q: string) => ((await log(q)).body as Page).data.map((e) => `${e.method} ${e.path} ${e.status}`);
+      assert.deepEqual(await ids('?status_code=400'), ['POST /v1/customers 400']);
+      assert.deepEqual(await ids('?status_code_type=4XX'), ['POST /v1/customers 400']);
+      assert.deepEqual(await ids('?request_status=failed'), ['POST /v1/customers 400']);
+      assert.equal((await ids('?request_status=succeeded')).length, 5);
+      assert.equal((await ids('?status_code_type=2xx,5XX')).length, 5);
+      assert.equal((await ids('?http_method=GET')).length, 1);
+      assert.deepEqual(await ids('?request_path=/v1/webhook_endpoints'), ['POST /v1/webhook_endpoints 200']);
+      assert.equal((await ids('?request_path=/v1/payment_*')).length, 4);
+      assert.deepEqual(await ids('?http_method=POST&request_path=/v1/payment_methods&status_code=200&limit=1'), ['POST /v1/payment_methods 200']);
+      const bad = await log('?status_code_type=3XX');
+      assert.equal(bad.status, 400);
+      assert.equal((bad.body as { error: { param: string } }).error.param, 'status_code_type');
+    });
+
+    it('pages newest first and shows one account nothing of another', async () => {
+      const first = (await log('?limit=2')).body as Page;
+      assert.equal(first.has_more, true);
+      const next = (await log(`?limit=2&before=${first.data[1]?.seq}`)).body as Page;
+      assert.ok((next.data[0]?.seq ?? 0) < (first.data[1]?.seq ?? 0));
+      const other = freshKey();
+      await raw(server.url, '/v1/customers', { method: 'POST', key: other, body: 'email=other@example.com' });
+      await flush();
+      const theirs = (await log('', other)).body as Page;
+      assert.deepEqual(theirs.data.map((e) => e.path), ['/v1/customers']);
+      assert.equal(JSON.stringify((await log('?limit=100')).body).includes('other@example.com'), false);
+      assert.equal((await raw(server.url, '/_admin/request_log', { key: null })).status, 401);
+    });
+
+    it('shows the Logs page in the Dashboard, filtered, and each request with its masked params', async () => {
+      const login = await fetch(`${server.url}/dashboard/login`);
+      const cookie1 = (login.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
+      const signed = await fetch(`${server.url}/dashboard/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie1, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ secret: key, csrf_token: csrf }).toString(),
+      });
+      const cookie = (signed.headers.getSetCookie().find((c) => c.startsWith('oc_dashboard=')) ?? '').split(';')[0] as string;
+      const html = async (path: string, lang = 'en') => {
+        const res = await fetch(server.url + path, { headers: { cookie, 'accept-language': lang } });
+        return { status: res.status, text: await res.text() };
+      };
+      const failed = await html('/dashboard/logs?status=failed&method=POST');
+      assert.equal(failed.status, 200);
+      assert.match(failed.text, /\/v1\/customers/);
+      assert.doesNotMatch(failed.text, /\/v1\/webhook_endpoints/);
+      const ja = await html('/dashboard/logs?path=/v1/payment_methods', 'ja');
+      assert.match(ja.text, /ログ/);
+      assert.match(ja.text, /マスク/);
+      const requestIds = [...ja.text.matchAll(/href="\/dashboard\/logs\/(req_[^"]+)"/g)].map((m) => m[1]);
+      assert.equal(requestIds.length, 2); // the two creates: an exact path leaves out GET /v1/payment_methods/pm_…
+      const detail = await html(`/dashboard/logs/${requestIds.at(-1)}`);
+      assert.equal(detail.status, 200);
+      assert.match(detail.text, /pm-1/);
+      assert.match(detail.text, /•+4242/);
+      assert.doesNotMatch(detail.text, /4242424242424242|731/);
+      assert.equal((await html('/dashboard/logs?status_code=abc')).status, 400);
+      // Another account's request is not found from this sign-in.
+      const theirs = (((await log('', freshKey())).body as Page).data[0]?.request_id) ?? 'req_none';
+      assert.equal((await html(`/dashboard/logs/${theirs}`)).status, 404);
+    });
+
+    it('long-polls for the next request after a cursor', async () => {
+      const start = (await log('?after=latest')).body as Page;
+      assert.deepEqual(start.data, []);
+      const waiting = log(`?after=${start.cursor}&wait=10`);
+      const created = await raw(server.url, '/v1/customers', { method: 'POST', key, body: 'email=tail@example.com' });
+      const began = Date.now();
+      const got = (await waiting).body as Page;
+      assert.ok(Date.now() - began < 5000, 'answered once the row was written, not at the timeout');
+      assert.deepEqual(
+        got.data.map((e) => e.request_id),
+        [created.headers.get('request-id')],
+      );
+      assert.equal(got.cursor, got.data[0]?.seq);
+    });
+
+    it('keeps at most OPENCHECKOUT_REQUEST_LOG_MAX_ROWS rows and none older than OPENCHECKOUT_REQUEST_LOG_DAYS', async () => {
+      for (let i = 0; i < 50; i++) await raw(server.url, `/v1/customers?limit=1&i=${i}`, { key });
+      await flush();
+      const all = (await log('?limit=100')).body as Page;
+      assert.ok(all.data.length <= 44, `kept ${all.data.length}`); // pruned once a tenth more has come in
+      assert.ok(all.data.length >= 30, `kept ${all.data.length}`);
+      assert.equal(all.data[0]?.path, '/v1/customers');
+      assert.deepEqual(all.data[0]?.params, { limit: '1', i: '49' });
+
+      shift = 8 * 86_400_000;
+      const late = await raw(server.url, '/v1/customers?limit=1', { key });
+      await flush();
+      const left = (await log('?limit=100')).body as Page;
+      assert.deepEqual(
+        left.data.map((e) => e.request_id),
+        [late.headers.get('request-id')],
+      );
+      shift = 0;
+    });
+  });
+}
