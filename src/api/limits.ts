@@ -97,16 +97,18 @@ function drainThenClose(req: IncomingMessage): void {
 
 /**
  * Discards a body nobody reads (a GET's, an admin route's) so the connection stays usable, but
- * closes the socket past MAX_BODY_BYTES rather than read an unbounded stream.
+ * closes the socket past MAX_BODY_BYTES rather than read an unbounded stream. False when the
+ * declared length is past the cap: the request is then answered 413 like an oversized POST.
  */
-export function discardBody(req: IncomingMessage): void {
+export function discardBody(req: IncomingMessage): boolean {
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    req.socket.destroy();
-    return;
+    // Declared too large: the caller answers 413 (as for a POST) while the rest drains briefly.
+    drainThenClose(req);
+    return false;
   }
   if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
     req.resume();
-    return;
+    return true;
   }
   let size = 0;
   req.on('data', (chunk: Buffer) => {
@@ -114,4 +116,5 @@ export function discardBody(req: IncomingMessage): void {
     if (size > MAX_BODY_BYTES) req.socket.destroy();
   });
   req.resume();
+  return true;
 }

@@ -48,7 +48,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const method = req.method ?? 'GET';
     if (method === 'POST') return answerPost(req, path, requestId);
     // Only a POST's body is read: anything else sent is discarded so the connection stays usable.
-    discardBody(req);
+    if (!discardBody(req)) throw errors.tooLarge();
     return routeAndRun(req, method, path, query, requestId);
   }
 
