@@ -13,8 +13,7 @@ import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
-import { invoicePayment } from './new-invoice.js';
-import { recordInvoicePayment } from './payments.js';
+import { paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -71,10 +70,10 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
 }
 
 /** The invoice paid in full at `at` (by `paymentIntent`, or out of band when null); emits invoice.paid, then invoice.payment_succeeded for a payment. */
-async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
+export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
   const amount = inv.amount_remaining as number;
   const payments = inv.payments as { data: object[] };
-  const payment = paymentIntent && invoicePayment(inv.id, paymentIntent, inv.currency as string, amount, at);
+  const payment = paymentIntent ? await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, amount, at) : null;
   const paid: Invoice = {
     ...inv,
     amount_paid: (inv.amount_paid as number) + amount,
@@ -133,6 +132,7 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
     );
   }
   const charged = await chargeInvoice(ctx, {
+    invoice: inv.id,
     customer: customer.id,
     paymentMethod: pmId,
     amount: inv.amount_remaining as number,
@@ -143,6 +143,7 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
   const attempted: Invoice = { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true };
   if (charged.status === 'succeeded') return { invoice: await markPaid(ctx, attempted, at, charged.paymentIntent.id) };
   await saveInvoice(ctx, attempted);
+  await rememberInvoicePaymentIntent(ctx, inv.id, charged.paymentIntent.id, inv.currency as string, inv.amount_remaining as number, at);
   await emit(ctx, 'invoice.payment_failed', attempted, undefined, at);
   if (charged.requiresAction) {
     await emit(ctx, 'invoice.payment_action_required', attempted, undefined, at);
