@@ -29,6 +29,8 @@ export interface InvoiceCharge {
   currency: string;
   description: string | null;
   now: number;
+  /** The buyer pays on-session (the hosted invoice page): 3D Secure sends them back here. */
+  returnUrl?: string | undefined;
 }
 
 /** What charging gave: paid, or failed (`requiresAction`: the card asks for authentication the customer is not there to give). */
@@ -60,6 +62,7 @@ export async function chargeInvoice(ctx: Ctx, c: InvoiceCharge): Promise<ChargeR
     description: c.description,
     metadata: {},
     waitForAuthentication: true,
+    ...(c.returnUrl !== undefined ? { offSession: false, returnUrl: c.returnUrl } : {}),
   }).finally(() => charging.delete(ctx));
   const pi = r.paymentIntent;
   if (pi.status === 'succeeded' || pi.status === 'processing') return { status: 'succeeded', paymentIntent: pi };

@@ -114,7 +114,7 @@ interface PayAttempt {
  * (attempt counted, `invoice.payment_failed`, and `invoice.payment_action_required` when the card
  * asks for authentication) and returned as `failure`.
  */
-async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePay>): Promise<PayAttempt> {
+async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePay>, returnUrl?: string): Promise<PayAttempt> {
   let inv = await lockInvoice(ctx, id, 'id');
   if (inv.status === 'paid') throw errors.invalid('Invoice is already paid', 'id', 'invoice_already_paid');
   if (inv.status === 'void') throw errors.invalid('This invoice has been voided and can no longer be paid.', 'id');
@@ -139,6 +139,7 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
     currency: inv.currency as string,
     description: `Payment for Invoice ${String(inv.number)}`,
     now: at,
+    returnUrl,
   });
   const attempted: Invoice = { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true };
   if (charged.status === 'succeeded') return { invoice: await markPaid(ctx, attempted, at, charged.paymentIntent.id) };
@@ -166,6 +167,17 @@ const parsePay = (params: FormObject) => parseParams(payShape, params);
  */
 export async function payInvoiceAnswer(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
   const attempt = await attemptPayment(ctx, id, parsePay(params));
+  return attempt.failure ?? attempt.invoice;
+}
+
+/**
+ * The hosted invoice page's payment: the buyer is there, so the invoice's PaymentIntent is
+ * confirmed on-session and a card asking for 3D Secure waits for them (`returnUrl`: where the
+ * authentication page sends them back). Answers, without throwing, as payInvoiceAnswer does, so
+ * the attempt commits (docs/decisions.md#hosted-invoice-page).
+ */
+export async function payInvoiceOnSession(ctx: Ctx, id: string, paymentMethod: string, returnUrl: string): Promise<Invoice | StripeError> {
+  const attempt = await attemptPayment(ctx, id, parsePay({ payment_method: paymentMethod }), returnUrl);
   return attempt.failure ?? attempt.invoice;
 }
 

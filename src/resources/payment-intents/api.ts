@@ -257,6 +257,8 @@ export interface OffSessionCharge {
    * instead of a new one (docs/decisions.md#renewals-pay-through-paymentintents).
    */
   paymentIntent?: string | null;
+  /** On-session: where the 3D Secure page sends the buyer back (`redirect_to_url`). */
+  returnUrl?: string | undefined;
 }
 
 /**
@@ -279,7 +281,7 @@ export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{
     captureMethod: c.captureMethod ?? 'automatic',
   });
   const attempt = again && !again.payment_method_types.includes(pm.type) ? { ...again, payment_method_types: [pm.type] } : created;
-  const r = await attemptPayment(ctx, attempt, pm, { offSession: c.offSession ?? true, waitForAuthentication: c.waitForAuthentication ?? false });
+  const r = await attemptPayment(ctx, attempt, pm, { offSession: c.offSession ?? true, returnUrl: c.returnUrl, waitForAuthentication: c.waitForAuthentication ?? false });
   return r.error ? { paymentIntent: r.pi, error: r.error } : { paymentIntent: r.pi };
 }
 
