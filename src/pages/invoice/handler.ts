@@ -3,8 +3,8 @@
  * shows the invoice — its lines, status, amount due and due date, the PDF link — and, while it is
  * open, a form per payment method type the invoice's currency takes (card, and a bank debit where
  * one fits) read through the payment-method seam; once paid, its receipt. POST pays it through the
- * Invoices service's `payInvoice`, after creating and attaching the payment method through the
- * PaymentMethods service. The unguessable `in_` id is the credential, as on Stripe.
+ * Invoices service's `payInvoiceOnSession` (a 3D Secure card goes through `/c/3ds` and back), after
+ * creating and attaching the payment method through the PaymentMethods service. The unguessable `in_` id is the credential, as on Stripe.
  */
 import type { IncomingMessage } from 'node:http';
 import { inTransaction, type Deps } from '../../api/context.js';

@@ -2,7 +2,7 @@
  * An invoice's life after its draft: finalize, pay, void, mark uncollectible, send
  * (docs/decisions.md#invoices). Each emits Stripe's events in Stripe's order.
  */
-import { inTransaction, type Ctx } from '../../api/context.js';
+import type { Ctx } from '../../api/context.js';
 import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { bool, parseParams, str } from '../../api/params.js';
@@ -179,21 +179,6 @@ export async function payInvoiceAnswer(ctx: Ctx, id: string, params: FormObject)
 export async function payInvoiceOnSession(ctx: Ctx, id: string, paymentMethod: string, returnUrl: string): Promise<Invoice | StripeError> {
   const attempt = await attemptPayment(ctx, id, parsePay({ payment_method: paymentMethod }), returnUrl);
   return attempt.failure ?? attempt.invoice;
-}
-
-/**
- * Pays an invoice for a caller that needs a thrown error (a hosted page's handler). The attempt is
- * kept all the same: the caller's transaction rolls back with the error, so the same attempt is
- * made again in a transaction of its own, which keeps it. The API route uses payInvoiceAnswer.
- */
-export async function payInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
-  const p = parsePay(params);
-  const attempt = await attemptPayment(ctx, id, p);
-  if (!attempt.failure) return attempt.invoice;
-  const { deps, account, requestId } = ctx;
-  ctx.afterCommit.length = 0;
-  void inTransaction(deps, account, (c) => attemptPayment(c, id, p), requestId).catch((err: unknown) => deps.log.error({ err, invoice: id }, 'recording a failed invoice payment failed'));
-  throw attempt.failure;
 }
 
 /** POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; emits `invoice.voided`. */
