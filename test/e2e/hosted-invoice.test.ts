@@ -1,7 +1,8 @@
 /**
  * The hosted invoice page in Chromium (docs/decisions.md#hosted-invoice-page): an open invoice
  * with its lines and due date, a declined card refused inline, paying with 4242 through the
- * Invoices service and the paid receipt; paying by US bank account; Japanese. Screenshots at
+ * Invoices service and the paid receipt; a 3D Secure card through /c/3ds (Fail, then Complete) on
+ * the invoice's one PaymentIntent; paying by US bank account; Japanese. Screenshots at
  * desktop and phone width.
  */
 import assert from 'node:assert/strict';
