@@ -5,6 +5,7 @@
  */
 import type { Ctx } from './api/context.js';
 import type { Customer } from './resources/customers/shape.js';
+import type { PaymentIntent } from './resources/payment-intents/service.js';
 
 export interface Hooks {
   /**
@@ -35,6 +36,13 @@ export interface Hooks {
    * `customer.subscription.deleted`, as Stripe does. Offered by subscriptions.
    */
   customerDeleted(ctx: Ctx, customerId: string): Promise<void>;
+  /**
+   * A PaymentIntent's attempt ended, in the transaction that stored it: `succeeded`, or back to
+   * `requires_payment_method` with a new `last_payment_error` (a decline, a failed 3D Secure). The
+   * invoice it pays, if any, is paid or records the failure
+   * (docs/decisions.md#renewals-pay-through-paymentintents). Offered by invoices.
+   */
+  paymentIntentAttemptEnded(ctx: Ctx, pi: PaymentIntent, at: number): Promise<void>;
 }
 
 export type HookName = keyof Hooks;

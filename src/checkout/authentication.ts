@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../api/context.js';
 import { AUTHENTICATION_FAILURE, authenticationNeed, authenticationResult, type ThreeDSecureRequest } from '../processor/index.js';
-import { attemptPayment } from '../resources/payment-intents/confirm.js';
+import { attemptPayment, intentNow } from '../resources/payment-intents/confirm.js';
 import { present, type StoredSession } from '../resources/checkout-sessions/shape.js';
 import { findPageSession, saveSession } from '../resources/checkout-sessions/store.js';
 import type { Customer } from '../resources/customers/shape.js';
@@ -16,7 +16,6 @@ import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { findAuthentication, lockAuthentication, saveAuthentication, type IntentAuthentication } from '../resources/setup-intents/authentications.js';
 import { finishSetupAuthentication } from '../resources/setup-intents/confirm.js';
 import { createSetupIntentAwaitingAction, requireSetupIntent, transitionSetupIntent } from '../resources/setup-intents/service.js';
-import { businessNow } from '../resources/test-clocks/store.js';
 import type { CompletionForm, CompletionResult } from './contract.js';
 import { redirectOrigin } from './origins.js';
 
@@ -206,8 +205,8 @@ export async function finishAuthentication(
   }
   const pi = await findPaymentIntent(ctx, id);
   if (!pi) return undefined;
-  const now = await businessNow(ctx, null);
-  const after = await finishPaymentIntent(ctx, pi, completed, now);
+  // The PaymentIntent's own time: its customer's test clock, as its confirmation used.
+  const after = await finishPaymentIntent(ctx, pi, completed, await intentNow(ctx, pi));
   return endOf(ctx, auth, after.status === 'succeeded' || after.status === 'requires_capture');
 }
 
@@ -225,7 +224,7 @@ async function failCheckoutIntent(ctx: Ctx, auth: IntentAuthentication): Promise
     return;
   }
   const pi = await findPaymentIntent(ctx, auth.id);
-  if (pi) await finishPaymentIntent(ctx, pi, false, await businessNow(ctx, null));
+  if (pi) await finishPaymentIntent(ctx, pi, false, await intentNow(ctx, pi));
 }
 
 async function endOf(ctx: Ctx, auth: IntentAuthentication, succeeded: boolean): Promise<AuthenticationEnd> {

@@ -101,7 +101,7 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
   if (s.mode === 'subscription') {
     // The SetupIntent that carried the buyer's 3D Secure succeeds (docs/decisions.md#3d-secure-in-subscription-mode).
     if (s.setup_intent) await succeedCheckoutSetupIntent(ctx, s.setup_intent, (i.customer as Customer).id, i.pm.id, i.now);
-    return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [] });
+    return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [], outcome: i.outcome });
   }
 
   const pi = await chargeAttempt(ctx, await sessionPaymentIntent(ctx, i), i.pm, i.outcome, i.now);

@@ -8,7 +8,9 @@ import type { Ctx } from '../api/context.js';
 import type { LineItem, Session, StoredSession } from '../resources/checkout-sessions/shape.js';
 import type { Customer } from '../resources/customers/shape.js';
 import { createPaidFirstInvoice } from '../resources/invoices/service.js';
-import { createPaymentIntent, transitionPaymentIntent } from '../resources/payment-intents/service.js';
+import type { ChargeOutcome } from '../processor/index.js';
+import { chargeAttempt } from '../resources/payment-intents/charging.js';
+import { createPaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import { buildSubscription, insertSubscription, saveSubscription, type Subscription } from '../resources/subscriptions/service.js';
 import { requireTaxRates } from '../resources/tax-rates/service.js';
@@ -21,6 +23,8 @@ export interface SubscribeInput {
   pm: PaymentMethod | null;
   now: number;
   items: LineItem[];
+  /** The processor's answer for the first payment (a decline never gets here). */
+  outcome?: ChargeOutcome | undefined;
 }
 
 type Price = Parameters<typeof buildSubscription>[0]['items'][number]['price'] & { id: string; product: unknown; unit_amount: number | null; currency: string };
@@ -74,7 +78,11 @@ export async function startSubscription(ctx: Ctx, i: SubscribeInput): Promise<Pa
       setupFutureUsage: 'off_session',
       created: now,
     });
-    await transitionPaymentIntent(ctx, pi, { ...pi, status: 'succeeded', payment_method: i.pm.id, amount_received: pi.amount }, now);
+    // Its Charge (and balance transaction) as every paid PaymentIntent has, made by the
+    // PaymentIntents' charging path: payment_intent.created, charge.succeeded, payment_intent.succeeded.
+    const withPm: PaymentIntent = { ...pi, payment_method: i.pm.id };
+    const charged = i.outcome === undefined || i.outcome.status === 'succeeded' ? await chargeAttempt(ctx, withPm, i.pm, { status: 'succeeded' }, now) : withPm;
+    await transitionPaymentIntent(ctx, pi, { ...charged, status: 'succeeded', amount_received: pi.amount }, now);
     paymentIntent = pi.id;
   }
   await insertSubscription(ctx, sub);

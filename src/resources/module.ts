@@ -114,6 +114,7 @@ const NO_HOOKS: Hooks = {
   addCustomerTaxId: missing('addCustomerTaxId'),
   paymentLinkSessionCompleted: missing('paymentLinkSessionCompleted'),
   customerDeleted: missing('customerDeleted'),
+  paymentIntentAttemptEnded: missing('paymentIntentAttemptEnded'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {

@@ -194,6 +194,15 @@ for (const store of STORES) {
       assert.equal(invoice.lines.data[0]?.parent?.subscription_item_details?.proration, true);
       const pis = await stripe.paymentIntents.list({ customer: customer.id });
       assert.deepEqual(pis.data.map((p) => [p.amount, p.status]), [[expected, 'succeeded']]);
+      // The first payment has its Charge and balance transaction, as every paid PaymentIntent does.
+      const pi = pis.data[0] as Stripe.PaymentIntent;
+      assert.match(pi.latest_charge as string, /^ch_/);
+      const charge = await stripe.charges.retrieve(pi.latest_charge as string, { expand: ['balance_transaction'] });
+      assert.deepEqual([charge.status, charge.captured, charge.amount, charge.payment_intent, charge.customer], ['succeeded', true, expected, pi.id, customer.id]);
+      assert.equal((charge.balance_transaction as Stripe.BalanceTransaction).amount, expected);
+      assertMatchesSchema('charge', charge);
+      const order = (await types(stripe)).filter((t) => ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'invoice.paid', 'checkout.session.completed'].includes(t));
+      assert.deepEqual(order, ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'invoice.paid', 'checkout.session.completed']);
     });
 
     it('refuses what Stripe refuses: trial windows, two trials, an anchor with a trial or out of range', async () => {

@@ -28,6 +28,13 @@ async function monthlyPrice(stripe: Stripe, amount: number, name = 'Pro') {
   return stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring: { interval: 'month' } });
 }
 
+/** Presses Complete or Fail on the test 3D Secure page. */
+async function press(url: string, action: 'complete' | 'fail'): Promise<Response> {
+  const html = await (await fetch(url)).text();
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1] as string;
+  return fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, action }) });
+}
+
 /** The types of the events since `after`, oldest first, of those that `keep` matches. */
 async function eventTypes(stripe: Stripe, keep: RegExp): Promise<string[]> {
   const all = await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 1000 });
@@ -137,8 +144,13 @@ for (const store of STORES) {
       assert.equal(failed.data.length, 8);
       const deleted = await stripe.events.list({ type: 'customer.subscription.deleted' });
       assert.equal(deleted.data.length, 1);
+      // Every attempt confirmed the invoice's one PaymentIntent again: one PaymentIntent, eight declined charges.
       const intents = await stripe.paymentIntents.list({ customer: customer.id, limit: 100 });
-      assert.equal(intents.data.filter((pi) => pi.status === 'requires_payment_method').length, 8);
+      const declined = intents.data.filter((pi) => pi.status === 'requires_payment_method');
+      assert.equal(declined.length, 1);
+      const charges = await stripe.charges.list({ payment_intent: declined[0]?.id, limit: 100 });
+      assert.equal(charges.data.length, 8);
+      assert.ok(charges.data.every((c) => c.status === 'failed'));
     });
 
     it('a renewal charged to a card that asks for authentication waits in requires_action: payment_action_required, past_due', async () => {
@@ -163,6 +175,71 @@ for (const store of STORES) {
       assert.deepEqual(types, ['invoice.finalized', 'payment_intent.created', 'payment_intent.requires_action', 'invoice.payment_failed', 'invoice.payment_action_required']);
       const action = (await stripe.events.list({ type: 'invoice.payment_action_required', limit: 1 })).data[0];
       assert.equal((action?.data.object as Stripe.Invoice).id, inv.id);
+    });
+
+    it("a renewal's PaymentIntent is the invoice's: retries and pay reuse it; 3D Secure failed keeps the invoice open, completed pays it", async () => {
+      const stripe = server.stripe();
+      const { clock, customer, pm } = await customerOnClock(stripe, 'pm_card_authenticationRequired');
+      const price = await monthlyPrice(stripe, 2700);
+      const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: good.id });
+      await stripe.subscriptions.update(sub.id, { default_payment_method: '' });
+      const renewalAt = Date.UTC(2026, 1, 1) / 1000;
+      await advance(stripe, clock.id, renewalAt + HOUR);
+      const inv = await stripe.invoices.retrieve((await stripe.subscriptions.retrieve(sub.id)).latest_invoice as string);
+      const renewalIntents = async () => (await stripe.paymentIntents.list({ customer: customer.id, limit: 100 })).data.filter((pi) => pi.created >= renewalAt);
+      const [first] = await renewalIntents();
+      assert.equal(first?.status, 'requires_action');
+      const open = await stripe.invoicePayments.list({ invoice: inv.id });
+      assert.equal(open.data.length, 1);
+      assert.equal(open.data[0]?.status, 'open');
+      assert.equal(open.data[0]?.payment.payment_intent, first?.id);
+
+      // The first retry confirms the same PaymentIntent again; it still waits for the customer.
+      await advance(stripe, clock.id, renewalAt + HOUR + DAY);
+      assert.equal((await stripe.invoices.retrieve(inv.id)).attempt_count, 2);
+      // So does paying the invoice through the API.
+      await assert.rejects(stripe.invoices.pay(inv.id), (e: Stripe.errors.StripeCardError) => {
+        assert.equal(e.code, 'invoice_payment_intent_requires_action');
+        assert.equal((e.raw as { payment_intent?: { id: string } }).payment_intent?.id, first?.id);
+        return true;
+      });
+      const intents = await renewalIntents();
+      assert.deepEqual(intents.map((pi) => pi.id), [first?.id]);
+
+      // The merchant brings the customer back on-session: 3D Secure failed leaves the invoice open.
+      const failedBefore = (await stripe.events.list({ type: 'invoice.payment_failed', limit: 100 })).data.length;
+      const confirmed = await stripe.paymentIntents.confirm(first?.id as string, { payment_method: pm.id, return_url: 'https://shop.example/renewed' });
+      assert.equal(confirmed.status, 'requires_action');
+      assert.equal(confirmed.next_action?.type, 'redirect_to_url');
+      await press(confirmed.next_action?.redirect_to_url?.url as string, 'fail');
+      assert.equal((await stripe.paymentIntents.retrieve(first?.id as string)).status, 'requires_payment_method');
+      const stillOpen = await stripe.invoices.retrieve(inv.id);
+      assert.equal(stillOpen.status, 'open');
+      assert.equal((await stripe.events.list({ type: 'invoice.payment_failed', limit: 100 })).data.length, failedBefore + 1);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'past_due');
+
+      // Completed, the PaymentIntent succeeds and, with it, the invoice is paid and the subscription active.
+      const again = await stripe.paymentIntents.confirm(first?.id as string, { payment_method: pm.id, return_url: 'https://shop.example/renewed' });
+      const res = await press(again.next_action?.redirect_to_url?.url as string, 'complete');
+      assert.equal(res.status, 303);
+      assert.match(res.headers.get('location') ?? '', /^https:\/\/shop\.example\/renewed\?.*redirect_status=succeeded/);
+      const pi = await stripe.paymentIntents.retrieve(first?.id as string);
+      assert.equal(pi.status, 'succeeded');
+      assert.ok(pi.latest_charge);
+      const paid = await stripe.invoices.retrieve(inv.id, { expand: ['payments'] });
+      assert.equal(paid.status, 'paid');
+      assert.equal(paid.amount_paid, 2700);
+      assert.equal(paid.payments?.data[0]?.payment.payment_intent, pi.id);
+      assertMatchesSchema('invoice', paid);
+      const payments = await stripe.invoicePayments.list({ invoice: inv.id });
+      assert.deepEqual(payments.data.map((p) => [p.id, p.status]), [[open.data[0]?.id, 'paid']]);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'active');
+      const types = (await eventTypes(stripe, /^(invoice|invoice_payment|payment_intent|charge|customer\.subscription)\./)).slice(-6);
+      assert.deepEqual(types, ['charge.succeeded', 'payment_intent.succeeded', 'invoice.paid', 'invoice.payment_succeeded', 'invoice_payment.paid', 'customer.subscription.updated']);
+      // No retry is left to charge it again.
+      await advance(stripe, clock.id, renewalAt + HOUR + 4 * DAY);
+      assert.deepEqual((await renewalIntents()).map((i) => i.status), ['succeeded']);
     });
 
     it('a trial warns three days before its end, then bills the first real invoice', async () => {

@@ -1,7 +1,8 @@
 /**
  * The hosted invoice page in Chromium (docs/decisions.md#hosted-invoice-page): an open invoice
  * with its lines and due date, a declined card refused inline, paying with 4242 through the
- * Invoices service and the paid receipt; paying by US bank account; Japanese. Screenshots at
+ * Invoices service and the paid receipt; a 3D Secure card through /c/3ds (Fail, then Complete) on
+ * the invoice's one PaymentIntent; paying by US bank account; Japanese. Screenshots at
  * desktop and phone width.
  */
 import assert from 'node:assert/strict';
@@ -67,6 +68,47 @@ describe('hosted invoice page in Chromium', () => {
     assert.equal(events.length, 1, 'the Invoices service wrote invoice.paid');
     await saveScreenshot(page, 'invoice-paid-desktop.png');
     assert.deepEqual(probe.errors.filter((e) => !/status of 402/.test(e)), []);
+  });
+
+  it('4000 0027 6000 3184: 3D Secure failed brings the buyer back with the error; completed pays the invoice through its one PaymentIntent', async () => {
+    const stripe = server.stripe();
+    const inv = await openInvoice(stripe);
+    const probe = await browser.newPage({ allowedOrigins: [server.url], viewport: DESKTOP });
+    const { page } = probe;
+    await page.goto(inv.hosted_invoice_url as string);
+    const card = page.locator('[data-testid="pay-card"]');
+    const payWith3ds = async () => {
+      await card.locator('#cardNumber').fill('4000 0027 6000 3184');
+      await card.locator('#cardExpiry').fill('12 / 34');
+      await card.locator('#cardCvc').fill('123');
+      await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), card.locator('[data-testid="pay-button"]').click()]);
+      assert.match((await page.textContent('[data-testid="three-d-secure-what"]')) ?? '', /\$50\.00/);
+    };
+    await payWith3ds();
+    const waiting = await stripe.invoices.retrieve(inv.id as string, { expand: ['payments'] });
+    assert.equal(waiting.status, 'open');
+    const piId = waiting.payments?.data[0]?.payment.payment_intent ?? (await stripe.invoicePayments.list({ invoice: inv.id as string })).data[0]?.payment.payment_intent;
+    assert.equal((await stripe.paymentIntents.retrieve(piId as string)).status, 'requires_action');
+
+    await Promise.all([page.waitForURL((u) => u.pathname === `/invoices/${inv.id}`), page.click('#test-source-fail-3ds')]);
+    assert.match(await page.innerText('[data-testid="pay-error"]'), /unable to authenticate your payment method/);
+    assert.equal(await page.getAttribute('[data-testid="hosted-invoice"]', 'data-status'), 'open');
+    await saveScreenshot(page, 'invoice-3ds-failed-desktop.png');
+    const failed = (await stripe.events.list({ type: 'invoice.payment_failed' })).data.filter((e) => (e.data.object as { id: string }).id === inv.id);
+    assert.equal(failed.length, 2, 'the attempt waiting for 3D Secure, then the failed authentication');
+
+    await payWith3ds();
+    await Promise.all([page.waitForURL((u) => u.pathname === `/invoices/${inv.id}`), page.click('#test-source-authorize-3ds')]);
+    await page.waitForSelector('[data-testid="hosted-invoice"][data-status="paid"]');
+    assert.match(await page.innerText('[data-testid="amount-paid"]'), /\$50\.00/);
+    await page.setViewportSize(PHONE);
+    await saveScreenshot(page, 'invoice-3ds-paid-phone.png');
+    const paid = await stripe.invoices.retrieve(inv.id as string, { expand: ['payments'] });
+    assert.equal(paid.status, 'paid');
+    assert.equal(paid.payments?.data[0]?.payment.payment_intent, piId, 'the invoice kept its one PaymentIntent');
+    const intents = await stripe.paymentIntents.list({ customer: inv.customer as string });
+    assert.deepEqual(intents.data.map((pi) => [pi.id, pi.status]), [[piId, 'succeeded']]);
+    assert.deepEqual(probe.errors, []);
   });
 
   it('pays by US bank account, in Japanese', async () => {

@@ -3,8 +3,8 @@
  * shows the invoice — its lines, status, amount due and due date, the PDF link — and, while it is
  * open, a form per payment method type the invoice's currency takes (card, and a bank debit where
  * one fits) read through the payment-method seam; once paid, its receipt. POST pays it through the
- * Invoices service's `payInvoice`, after creating and attaching the payment method through the
- * PaymentMethods service. The unguessable `in_` id is the credential, as on Stripe.
+ * Invoices service's `payInvoiceOnSession` (a 3D Secure card goes through `/c/3ds` and back), after
+ * creating and attaching the payment method through the PaymentMethods service. The unguessable `in_` id is the credential, as on Stripe.
  */
 import type { IncomingMessage } from 'node:http';
 import { inTransaction, type Deps } from '../../api/context.js';
@@ -13,7 +13,7 @@ import { readBody, type PathHandler } from '../../api/server.js';
 import { DEFAULT_PAYMENT_METHOD_TYPE, findPaymentMethodType, paymentMethodType, PAYMENT_METHOD_TYPES } from '../../payment-method-types/index.js';
 import type { PaymentMethodType } from '../../payment-method-types/types.js';
 import { requireCustomer } from '../../resources/customers/service.js';
-import { payInvoice } from '../../resources/invoices/lifecycle.js';
+import { payInvoiceOnSession } from '../../resources/invoices/lifecycle.js';
 import type { Invoice } from '../../resources/invoices/service.js';
 import { invoiceWithAccount } from '../../resources/invoices/store.js';
 import { attachToCustomer, createPaymentMethodOfType } from '../../resources/payment-methods/service.js';
@@ -151,6 +151,12 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
     const locale = localeOf(req);
     const found = await invoiceWithAccount(deps.store.reader ?? deps.store.db, id);
     if (!found || found.invoice.status === 'draft') return notice(404, NOTICES.notFound(locale));
+    // Back from a failed 3D Secure: the invoice is still open, the card form says why.
+    const failed = new URL(req.url ?? '/', 'http://invoice.invalid').searchParams.get('redirect_status') === 'failed';
+    if (failed && found.invoice.status === 'open') {
+      const message = textOf(INVOICE_TEXT, locale).authenticationFailed;
+      return render(found.invoice, locale, 200, { type: DEFAULT_PAYMENT_METHOD_TYPE, error: { code: 'payment_intent_authentication_failure', message, field: undefined } });
+    }
     return render(found.invoice, locale);
   }
 
@@ -189,7 +195,18 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
         },
         requestId,
       );
-      await inTransaction(deps, account, (ctx) => payInvoice(ctx, id, { payment_method: pm.id }), requestId);
+      const back = `${deps.publicUrl()}/invoices/${id}${req.url?.includes('?') ? `?${new URL(req.url, 'http://invoice.invalid').searchParams.toString()}` : ''}`;
+      const answer = await inTransaction(deps, account, (ctx) => payInvoiceOnSession(ctx, id, pm.id, back), requestId);
+      if (answer instanceof StripeError) {
+        // A card asking for 3D Secure: the buyer authenticates on the test page, which pays the
+        // invoice through its PaymentIntent and sends them back here (docs/decisions.md#hosted-invoice-page).
+        const intent = (answer.body as { payment_intent?: { id: string; status: string } }).payment_intent;
+        if (answer.body.code === 'invoice_payment_intent_requires_action' && intent?.status === 'requires_action') {
+          deps.log.info({ requestId, invoice: id, payment_intent: intent.id }, 'hosted invoice payment waits for 3D Secure');
+          return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}/c/3ds/${encodeURIComponent(intent.id)}` };
+        }
+        throw answer;
+      }
     } catch (err) {
       if (!(err instanceof StripeError) || err.status >= 500) throw err;
       const b = err.body;

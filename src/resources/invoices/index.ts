@@ -1,4 +1,5 @@
 import type { ResourceModule } from '../module.js';
+import { invoiceIntentAttemptEnded } from './intent-outcome.js';
 import { invoiceMigrations } from './migrations.js';
 import { findInvoicePayment, invoicePaymentRoutes } from './payments.js';
 import { invoiceRoutes } from './routes.js';
@@ -26,5 +27,6 @@ export const invoicesModule: ResourceModule = {
     'invoice.sent',
     'invoice_payment.paid',
   ],
+  hooks: { paymentIntentAttemptEnded: invoiceIntentAttemptEnded },
   migrations: invoiceMigrations,
 };

@@ -2,7 +2,7 @@
  * An invoice's life after its draft: finalize, pay, void, mark uncollectible, send
  * (docs/decisions.md#invoices). Each emits Stripe's events in Stripe's order.
  */
-import { inTransaction, type Ctx } from '../../api/context.js';
+import type { Ctx } from '../../api/context.js';
 import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { bool, parseParams, str } from '../../api/params.js';
@@ -13,8 +13,7 @@ import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
-import { invoicePayment } from './new-invoice.js';
-import { recordInvoicePayment } from './payments.js';
+import { paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -71,10 +70,10 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
 }
 
 /** The invoice paid in full at `at` (by `paymentIntent`, or out of band when null); emits invoice.paid, then invoice.payment_succeeded for a payment. */
-async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
+export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
   const amount = inv.amount_remaining as number;
   const payments = inv.payments as { data: object[] };
-  const payment = paymentIntent && invoicePayment(inv.id, paymentIntent, inv.currency as string, amount, at);
+  const payment = paymentIntent ? await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, amount, at) : null;
   const paid: Invoice = {
     ...inv,
     amount_paid: (inv.amount_paid as number) + amount,
@@ -115,7 +114,7 @@ interface PayAttempt {
  * (attempt counted, `invoice.payment_failed`, and `invoice.payment_action_required` when the card
  * asks for authentication) and returned as `failure`.
  */
-async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePay>): Promise<PayAttempt> {
+async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePay>, returnUrl?: string): Promise<PayAttempt> {
   let inv = await lockInvoice(ctx, id, 'id');
   if (inv.status === 'paid') throw errors.invalid('Invoice is already paid', 'id', 'invoice_already_paid');
   if (inv.status === 'void') throw errors.invalid('This invoice has been voided and can no longer be paid.', 'id');
@@ -133,16 +132,19 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
     );
   }
   const charged = await chargeInvoice(ctx, {
+    invoice: inv.id,
     customer: customer.id,
     paymentMethod: pmId,
     amount: inv.amount_remaining as number,
     currency: inv.currency as string,
     description: `Payment for Invoice ${String(inv.number)}`,
     now: at,
+    returnUrl,
   });
   const attempted: Invoice = { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true };
   if (charged.status === 'succeeded') return { invoice: await markPaid(ctx, attempted, at, charged.paymentIntent.id) };
   await saveInvoice(ctx, attempted);
+  await rememberInvoicePaymentIntent(ctx, inv.id, charged.paymentIntent.id, inv.currency as string, inv.amount_remaining as number, at);
   await emit(ctx, 'invoice.payment_failed', attempted, undefined, at);
   if (charged.requiresAction) {
     await emit(ctx, 'invoice.payment_action_required', attempted, undefined, at);
@@ -169,18 +171,14 @@ export async function payInvoiceAnswer(ctx: Ctx, id: string, params: FormObject)
 }
 
 /**
- * Pays an invoice for a caller that needs a thrown error (a hosted page's handler). The attempt is
- * kept all the same: the caller's transaction rolls back with the error, so the same attempt is
- * made again in a transaction of its own, which keeps it. The API route uses payInvoiceAnswer.
+ * The hosted invoice page's payment: the buyer is there, so the invoice's PaymentIntent is
+ * confirmed on-session and a card asking for 3D Secure waits for them (`returnUrl`: where the
+ * authentication page sends them back). Answers, without throwing, as payInvoiceAnswer does, so
+ * the attempt commits (docs/decisions.md#hosted-invoice-page).
  */
-export async function payInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
-  const p = parsePay(params);
-  const attempt = await attemptPayment(ctx, id, p);
-  if (!attempt.failure) return attempt.invoice;
-  const { deps, account, requestId } = ctx;
-  ctx.afterCommit.length = 0;
-  void inTransaction(deps, account, (c) => attemptPayment(c, id, p), requestId).catch((err: unknown) => deps.log.error({ err, invoice: id }, 'recording a failed invoice payment failed'));
-  throw attempt.failure;
+export async function payInvoiceOnSession(ctx: Ctx, id: string, paymentMethod: string, returnUrl: string): Promise<Invoice | StripeError> {
+  const attempt = await attemptPayment(ctx, id, parsePay({ payment_method: paymentMethod }), returnUrl);
+  return attempt.failure ?? attempt.invoice;
 }
 
 /** POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; emits `invoice.voided`. */

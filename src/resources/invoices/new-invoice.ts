@@ -157,7 +157,7 @@ export function invoicePayment(invoiceId: string, paymentIntent: string, currenc
   return {
     id: newId('inpay_'),
     object: 'invoice_payment',
-    amount_paid: amount,
+    amount_paid: amount as number | null,
     amount_requested: amount,
     created: at,
     currency,
@@ -165,8 +165,8 @@ export function invoicePayment(invoiceId: string, paymentIntent: string, currenc
     is_default: true,
     livemode: false,
     payment: { payment_intent: paymentIntent, type: 'payment_intent' },
-    status: 'paid',
-    status_transitions: { canceled_at: null, paid_at: at },
+    status: 'paid' as 'paid' | 'open' | 'canceled',
+    status_transitions: { canceled_at: null as number | null, paid_at: at as number | null },
   };
 }
 

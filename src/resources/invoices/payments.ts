@@ -11,14 +11,58 @@ import { RawJson } from '../../api/raw.js';
 import type { Route } from '../../api/router.js';
 import { emit } from '../../events/emit.js';
 import { ObjectTable, type Filter } from '../../store/objects.js';
-import type { InvoicePayment } from './new-invoice.js';
+import { invoicePayment, type InvoicePayment } from './new-invoice.js';
 
 const payments = new ObjectTable<InvoicePayment>('invoice_payments');
 
-/** Stores a payment of an invoice (built by `invoicePayment`) and emits `invoice_payment.paid`. */
+const columnsOf = (p: InvoicePayment) => ({ invoice_id: p.invoice, payment_intent: p.payment.payment_intent, status: p.status });
+
+/**
+ * Stores a payment of an invoice (built by `invoicePayment`, or `paidInvoicePayment` for the
+ * invoice's own PaymentIntent, whose open payment it completes) and emits `invoice_payment.paid`.
+ */
 export async function recordInvoicePayment(ctx: Ctx, payment: InvoicePayment): Promise<void> {
-  await payments.insert(ctx.db, ctx.account, payment, { invoice_id: payment.invoice, payment_intent: payment.payment.payment_intent, status: payment.status });
-  await emit(ctx, 'invoice_payment.paid', payment, undefined, payment.created);
+  const updated = await payments.update(ctx.db, ctx.account, payment, columnsOf(payment));
+  if (!updated) await payments.insert(ctx.db, ctx.account, payment, columnsOf(payment));
+  await emit(ctx, 'invoice_payment.paid', payment, undefined, payment.status_transitions.paid_at ?? payment.created);
+}
+
+/** The invoice's open payment (its PaymentIntent waiting for another attempt), if any. */
+export async function openInvoicePayment(ctx: Ctx, invoiceId: string): Promise<InvoicePayment | undefined> {
+  const rows = await payments.select(ctx.db, ctx.account, { invoice_id: invoiceId, status: 'open' }, ['id']);
+  const id = rows.at(-1)?.id;
+  return typeof id === 'string' ? payments.get(ctx.db, ctx.account, id) : undefined;
+}
+
+/** The open invoice payment of a PaymentIntent: which invoice the PaymentIntent pays. */
+export async function openPaymentOfIntent(ctx: Ctx, paymentIntent: string): Promise<InvoicePayment | undefined> {
+  const rows = await payments.select(ctx.db, ctx.account, { payment_intent: paymentIntent, status: 'open' }, ['id']);
+  const id = rows.at(-1)?.id;
+  return typeof id === 'string' ? payments.get(ctx.db, ctx.account, id) : undefined;
+}
+
+/**
+ * An attempt to pay the invoice with `paymentIntent` failed or waits for the customer: the
+ * PaymentIntent becomes the invoice's open payment, which later attempts confirm again
+ * (docs/decisions.md#renewals-pay-through-paymentintents). An earlier open payment of another
+ * PaymentIntent is canceled. No event: Stripe emits `invoice_payment.paid` only.
+ */
+export async function rememberInvoicePaymentIntent(ctx: Ctx, invoiceId: string, paymentIntent: string, currency: string, amount: number, at: number): Promise<void> {
+  const open = await openInvoicePayment(ctx, invoiceId);
+  if (open?.payment.payment_intent === paymentIntent) return;
+  if (open) {
+    const canceled: InvoicePayment = { ...open, is_default: false, status: 'canceled', status_transitions: { ...open.status_transitions, canceled_at: at } };
+    await payments.update(ctx.db, ctx.account, canceled, columnsOf(canceled));
+  }
+  const payment: InvoicePayment = { ...invoicePayment(invoiceId, paymentIntent, currency, amount, at), amount_paid: null, status: 'open', status_transitions: { canceled_at: null, paid_at: null } };
+  await payments.insert(ctx.db, ctx.account, payment, columnsOf(payment));
+}
+
+/** The paid invoice payment of `paymentIntent`: the invoice's open payment completed when it is that PaymentIntent's, else a new one. */
+export async function paidInvoicePayment(ctx: Ctx, invoiceId: string, paymentIntent: string, currency: string, amount: number, at: number): Promise<InvoicePayment> {
+  const open = await openInvoicePayment(ctx, invoiceId);
+  const paid = invoicePayment(invoiceId, paymentIntent, currency, amount, at);
+  return open?.payment.payment_intent === paymentIntent ? { ...paid, id: open.id, created: open.created } : paid;
 }
 
 /** The invoice payment with this id, for `expand[]` (`inpay_`). */

@@ -9,11 +9,11 @@ import { emit, previousAttributes } from '../../events/emit.js';
 import { takeInvoiceNumber } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
-import { invoicePayment, newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
+import { newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
 import { invoiceColumns, saveInvoice } from './store.js';
 import { invoiceAmounts } from './totals.js';
-import { recordInvoicePayment } from './payments.js';
+import { paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
 import type { DiscountCoupons } from '../invoice-items/store.js';
 import type { TaxRate } from '../tax-rates/shape.js';
 
@@ -138,7 +138,7 @@ export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, custom
  */
 export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymentIntent: string | null, at: number): Promise<Invoice> {
   const due = inv.amount_due as number;
-  const payments = paymentIntent ? [invoicePayment(inv.id, paymentIntent, inv.currency as string, due, at)] : [];
+  const payments = paymentIntent ? [await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, due, at)] : [];
   const transitions = inv.status_transitions as Record<string, number | null>;
   const paid: Invoice = {
     ...inv,
@@ -163,7 +163,7 @@ export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymen
  * (null: none); emits `invoice.payment_failed`, then `invoice.payment_action_required` when the
  * card waits for the customer's authentication (as the Invoices API's pay does).
  */
-export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number, requiresAction = false): Promise<Invoice> {
+export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number, requiresAction = false, paymentIntent: string | null = null): Promise<Invoice> {
   const failed: Invoice = {
     ...inv,
     attempted: true,
@@ -171,6 +171,8 @@ export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, n
     next_payment_attempt: nextAttempt,
     auto_advance: nextAttempt !== null,
   };
+  // The attempt's PaymentIntent is the invoice's: retries confirm it again.
+  if (paymentIntent) await rememberInvoicePaymentIntent(ctx, inv.id, paymentIntent, inv.currency as string, inv.amount_remaining as number, at);
   await store(ctx, inv, failed, 'invoice.payment_failed', at, false);
   if (requiresAction) await emit(ctx, 'invoice.payment_action_required', failed, undefined, at);
   return failed;

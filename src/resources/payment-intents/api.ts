@@ -252,6 +252,13 @@ export interface OffSessionCharge {
   captureMethod?: 'automatic' | 'automatic_async' | 'manual';
   /** An invoice's payment: a card asking for authentication leaves it `requires_action` (AttemptOptions). */
   waitForAuthentication?: boolean;
+  /**
+   * The PaymentIntent an earlier attempt made (an invoice's): confirmed again when it still can be,
+   * instead of a new one (docs/decisions.md#renewals-pay-through-paymentintents).
+   */
+  paymentIntent?: string | null;
+  /** On-session: where the 3D Secure page sends the buyer back (`redirect_to_url`). */
+  returnUrl?: string | undefined;
 }
 
 /**
@@ -261,7 +268,9 @@ export interface OffSessionCharge {
  */
 export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{ paymentIntent: PaymentIntent; error?: StripeError }> {
   const pm = await requirePaymentMethod(ctx, c.paymentMethod);
-  const created = await createPaymentIntent(ctx, {
+  const earlier = c.paymentIntent ? await paymentIntents.getForUpdate(ctx.db, ctx.account, c.paymentIntent) : undefined;
+  const again = earlier && CONFIRMABLE.includes(earlier.status) && earlier.amount === c.amount && earlier.currency === c.currency ? earlier : undefined;
+  const created = again ?? await createPaymentIntent(ctx, {
     amount: c.amount,
     currency: c.currency,
     customer: c.customer,
@@ -271,7 +280,8 @@ export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{
     created: await intentNow(ctx, { customer: c.customer }),
     captureMethod: c.captureMethod ?? 'automatic',
   });
-  const r = await attemptPayment(ctx, created, pm, { offSession: c.offSession ?? true, waitForAuthentication: c.waitForAuthentication ?? false });
+  const attempt = again && !again.payment_method_types.includes(pm.type) ? { ...again, payment_method_types: [pm.type] } : created;
+  const r = await attemptPayment(ctx, attempt, pm, { offSession: c.offSession ?? true, returnUrl: c.returnUrl, waitForAuthentication: c.waitForAuthentication ?? false });
   return r.error ? { paymentIntent: r.pi, error: r.error } : { paymentIntent: r.pi };
 }
 

@@ -230,5 +230,9 @@ export async function transitionPaymentIntent(ctx: Ctx, before: PaymentIntent, c
             ? 'payment_intent.payment_failed'
             : undefined;
   if (type) await emit(ctx, type, after, previousAttributes(before, after), at);
+  // What the PaymentIntent pays (an invoice) learns how the attempt ended (hooks.ts).
+  if ((type === 'payment_intent.succeeded' && before.status !== 'succeeded') || type === 'payment_intent.payment_failed') {
+    await ctx.deps.hooks.paymentIntentAttemptEnded(ctx, after, at);
+  }
   return after;
 }

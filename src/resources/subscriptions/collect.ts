@@ -61,14 +61,14 @@ export type ChargeResult =
  * API's one payment path, so a renewal makes its PaymentIntent and Charge with their events and
  * may need 3D Secure (docs/decisions.md#renewals-pay-through-paymentintents).
  */
-export async function chargeInvoice(ctx: Ctx, sub: Subscription, customer: Customer, amount: number, now: number, description: string): Promise<ChargeResult | null> {
+export async function chargeInvoice(ctx: Ctx, sub: Subscription, customer: Customer, amount: number, now: number, description: string, invoice?: string): Promise<ChargeResult | null> {
   if (amount <= 0) return null;
   const pmId = paymentMethodFor(sub, customer);
   const pm = pmId ? await findPaymentMethod(ctx, pmId) : undefined;
   if (!pm || pm.customer !== customer.id) {
     return { status: 'failed', paymentIntent: null, code: 'invoice_no_payment_method', message: 'The customer has no payment method to charge for this invoice.', requiresAction: false };
   }
-  const r = await chargeInvoicePayment(ctx, { customer: customer.id, paymentMethod: pm.id, amount, currency: sub.currency, description, now });
+  const r = await chargeInvoicePayment(ctx, { invoice, customer: customer.id, paymentMethod: pm.id, amount, currency: sub.currency, description, now });
   if (r.status === 'succeeded') return { status: 'succeeded', paymentIntent: r.paymentIntent.id };
   return { status: 'failed', paymentIntent: r.paymentIntent.id, code: r.code, message: r.message, requiresAction: r.requiresAction };
 }
@@ -88,7 +88,7 @@ export async function applyCharge(ctx: Ctx, sub: Subscription, inv: Invoice, res
   const firstAttempt = ((inv.status_transitions as { finalized_at: number | null }).finalized_at ?? now) as number;
   const days = policy.retryDays[tries - 1];
   const next = retry && days !== undefined ? firstAttempt + days * DAY : null;
-  const failed = await recordSubscriptionInvoiceFailure(ctx, inv, next, now, result.requiresAction);
+  const failed = await recordSubscriptionInvoiceFailure(ctx, inv, next, now, result.requiresAction, result.paymentIntent);
   if (next !== null) await scheduleRetry(ctx, inv.id, next, sub.test_clock);
   return { invoice: failed, paid: false, exhausted: next === null };
 }
@@ -120,7 +120,7 @@ export async function finalizeAndCollect(
     await scheduleRetry(ctx, open.id, open.due_date as number, sub.test_clock);
     return { invoice: open, paid: null, exhausted: false };
   }
-  const result = await chargeInvoice(ctx, sub, customer, due, now, 'Subscription update');
+  const result = await chargeInvoice(ctx, sub, customer, due, now, 'Subscription update', open.id);
   return applyCharge(ctx, sub, open, result, now, true);
 }
 

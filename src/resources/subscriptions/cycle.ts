@@ -158,7 +158,7 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
     }
     return;
   }
-  const result = await chargeInvoice(ctx, sub, customer, inv.amount_remaining as number, now, 'Subscription update');
+  const result = await chargeInvoice(ctx, sub, customer, inv.amount_remaining as number, now, 'Subscription update', inv.id);
   const outcome = await applyCharge(ctx, sub, inv, result, now, true);
   // Only the latest invoice moves the subscription.
   if (sub.latest_invoice !== inv.id && !outcome.paid) return;
