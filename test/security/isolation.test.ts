@@ -44,6 +44,10 @@ interface Owned {
   invoiceItem: Stripe.InvoiceItem;
   creditNote: Stripe.CreditNote;
   taxId: Stripe.TaxId;
+  portalConfiguration: Stripe.BillingPortal.Configuration;
+  subscriptionItem: string;
+  invoicePayment: string;
+  balanceTransaction: string;
   secrets: string[];
 }
 
@@ -91,6 +95,11 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   const subscriptionInvoice = (await stripe.checkout.sessions.retrieve(subscribed.id)).invoice as string;
   const creditNote = await stripe.creditNotes.create({ invoice: subscriptionInvoice, credit_amount: 100, amount: 100 } as Stripe.CreditNoteCreateParams);
   const taxId = await stripe.customers.createTaxId(customer.id, { type: 'eu_vat', value: 'DE123456789' });
+  const portalConfiguration = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } }, business_profile: { headline: `${who} Portal` } });
+  const subscriptionItem = (await stripe.subscriptionItems.list({ subscription: (await stripe.checkout.sessions.retrieve(subscribed.id)).subscription as string })).data[0]?.id as string;
+  const invoicePayment = (await stripe.invoicePayments.list({ invoice: subscriptionInvoice })).data[0]?.id as string;
+  const balanceTransaction = (await stripe.charges.retrieve(charge)).balance_transaction as string;
+  assert.ok(subscriptionItem && invoicePayment && balanceTransaction, 'the account owns an item, an invoice payment and a balance transaction');
   return {
     key,
     stripe,
@@ -123,7 +132,11 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     invoiceItem,
     creditNote,
     taxId,
-    secrets: [`${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
+    portalConfiguration,
+    subscriptionItem,
+    invoicePayment,
+    balanceTransaction,
+    secrets: [`${who} Portal`, `${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
 
@@ -194,6 +207,16 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'POST /v1/setup_intents/:id/cancel': { ids: [a.setupIntent.id] },
     'POST /v1/setup_intents/:id/verify_microdeposits': { ids: [a.setupIntent.id], body: { 'amounts[0]': '32', 'amounts[1]': '45' } },
     'POST /v1/subscriptions/:id': { ids: [a.subscribed.subscription as string], body: { 'metadata[x]': '1' } },
+    'DELETE /v1/subscriptions/:id/discount': { ids: [a.subscribed.subscription as string] },
+    'GET /v1/subscription_items/:id': { ids: [a.subscriptionItem] },
+    'POST /v1/subscription_items/:id': { ids: [a.subscriptionItem], body: { quantity: '3' } },
+    'DELETE /v1/subscription_items/:id': { ids: [a.subscriptionItem] },
+    'GET /v1/invoice_payments/:id': { ids: [a.invoicePayment] },
+    'GET /v1/billing_portal/configurations/:id': { ids: [a.portalConfiguration.id] },
+    'POST /v1/billing_portal/configurations/:id': { ids: [a.portalConfiguration.id], body: { 'business_profile[headline]': 'Mallory' } },
+    'GET /v1/balance_transactions/:id': { ids: [a.balanceTransaction] },
+    'GET /v1/balance/history/:id': { ids: [a.balanceTransaction] },
+    'POST /v1/payment_intents/:id/verify_microdeposits': { ids: [a.held.id], body: { 'amounts[0]': '32', 'amounts[1]': '45' } },
     'DELETE /v1/subscriptions/:id': { ids: [a.subscribed.subscription as string] },
     'POST /v1/subscriptions/:id/cancel': { ids: [a.subscribed.subscription as string] },
     'POST /v1/subscriptions/:id/resume': { ids: [a.subscribed.subscription as string] },
