@@ -19,6 +19,7 @@ import { findPageSession } from '../resources/checkout-sessions/store.js';
 import { loadPageView, pageView, type PageView } from './load.js';
 import { resolvePageLocale } from './i18n.js';
 import { closedNotice, NOTICES } from './notices.js';
+import { linkConfirmationMessage } from '../resources/payment-links/service.js';
 import { missingPromotionCode, refusalMessage } from './refusals.js';
 import { renderPaymentPage } from './template.js';
 import { isItemsAction, itemsChange, pendingAction } from './sections/index.js';
@@ -134,7 +135,10 @@ export function createPageHandler(deps: Deps): PathHandler {
       const voucherAt = await voucherLocation(deps, account, result.session, requestId);
       if (voucherAt) return { status: 303, nonce: newNonce(), html: '', location: voucherAt };
       if (result.redirectTo) return { status: 303, nonce: newNonce(), html: '', location: result.redirectTo };
-      return notice(200, NOTICES.paid(result.session.mode, v.locale));
+      // A payment link's hosted confirmation shows the merchant's message (docs/decisions.md#payment-links).
+      const message = result.session.payment_link ? await linkConfirmationMessage(makeCtx(deps, account, deps.store.db, requestId), result.session.payment_link) : null;
+      const paid = NOTICES.paid(result.session.mode, v.locale);
+      return notice(200, message ? { ...paid, text: message } : paid);
     }
     // Refused: the session may have been completed or expired meanwhile (a concurrent submit).
     const after = await view(account, id, requestId, lang);

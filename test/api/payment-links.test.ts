@@ -422,6 +422,35 @@ for (const store of STORES) {
       assert.equal((await visit(link.url, { method: 'POST' })).status, 405);
     });
 
+    it('shows the hosted confirmation’s custom_message, escaped, once the link’s session is paid', async () => {
+      const stripe = server.stripe();
+      const { shirt } = await prices(stripe);
+      const custom_message = 'Thanks! Your order ships <b>tomorrow</b>.';
+      const link = await stripe.paymentLinks.create({ line_items: [{ price: shirt.id, quantity: 1 }], after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message } } });
+      const opened = await visit(link.url);
+      const html = await (await fetch(opened.location as string)).text();
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1] as string;
+      const paid = await visit((opened.location as string).split('#')[0] as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...BUYER, ...CARD_4242, csrf_token: csrf }).toString(),
+      });
+      assert.equal(paid.status, 200);
+      assert.match(paid.html, /Thanks! Your order ships &lt;b&gt;tomorrow&lt;\/b&gt;\./);
+      // Without a message, the page's own text.
+      const plain = await stripe.paymentLinks.create({ line_items: [{ price: shirt.id, quantity: 1 }] });
+      const second = await visit(plain.url);
+      const csrf2 = /name="csrf_token" value="([^"]+)"/.exec(await (await fetch(second.location as string)).text())?.[1] as string;
+      const done = await visit((second.location as string).split('#')[0] as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...BUYER, ...CARD_4242, csrf_token: csrf2 }).toString(),
+      });
+      assert.equal(done.status, 200);
+      assert.doesNotMatch(done.html, /Your order ships/);
+      assert.match(done.html, /data-kind="paid"/);
+    });
+
     it('shows an inactive link’s page, with its inactive_message, and an unknown link’s', async () => {
       const stripe = server.stripe();
       const { shirt } = await prices(stripe);

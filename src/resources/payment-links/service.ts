@@ -382,6 +382,18 @@ export async function retrievePaymentLink(ctx: Ctx, id: string): Promise<RawJson
   return new RawJson(text);
 }
 
+/**
+ * The message a link's `after_completion: hosted_confirmation` shows once its session is paid,
+ * or null (a redirect, no message, no such link): the hosted page shows it in place of its own
+ * "payment complete" text, as Stripe's confirmation page does.
+ */
+export async function linkConfirmationMessage(ctx: Ctx, id: string): Promise<string | null> {
+  const text = await paymentLinks.getText(ctx.db, ctx.account, id);
+  if (text === undefined) return null;
+  const link = JSON.parse(text) as Pick<PaymentLink, 'after_completion'>;
+  return link.after_completion.type === 'hosted_confirmation' ? (link.after_completion.hosted_confirmation?.custom_message ?? null) : null;
+}
+
 /** The update's hashes merged into the current settings; `null` (a param sent as `''`) unsets. */
 function mergeSettings(current: LinkSettings, u: LinkUpdateParams): LinkSettings {
   const next: Record<string, unknown> = { ...current };
