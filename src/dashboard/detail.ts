@@ -189,12 +189,16 @@ async function endpointPage(deps: Deps, api: DashboardClient, sh: Shell, w: Json
   const attempts = await endpointAttempts(deps.store.reader ?? deps.store.db, api.account, s(w.id));
   const rows = attempts.map((a) => [esc(formatTime(Math.floor(a.at / 1000))), objectLink('events', a.event), ...attemptCells(a)]);
   const enabled = w.status === 'enabled';
+  // An answer outside 2xx (or none) is a failure, as Stripe counts a delivery (docs/decisions.md#dashboard).
+  const failed = attempts.filter((a) => a.status_code === null || a.status_code < 200 || a.status_code >= 300).length;
+  const failureRate = attempts.length === 0 ? t.failureRateNone : fill(t.failureRateValue, { pct: Math.round((failed / attempts.length) * 100), failed, total: attempts.length });
   const toggle = `<form method="post" action="/dashboard/webhook_endpoints/${id}/${enabled ? 'disable' : 'enable'}">${csrfField(sh)}<button type="submit" data-testid="toggle-endpoint">${esc(enabled ? t.disable : t.enable)}</button></form>`;
   return (
     facts([
       [t.url, `<span class="mono">${esc(s(w.url))}</span>`],
       [t.status, badge(w.status)],
       [t.enabledEvents, `<span class="mono">${esc(((w.enabled_events as string[]) ?? []).join(', '))}</span>`],
+      [t.failureRate, `<span data-testid="endpoint-failure-rate">${esc(failureRate)}</span>`],
       [t.created, esc(formatTime(n(w.created)))],
     ]) +
     `<div class="inline">${toggle}</div>` +

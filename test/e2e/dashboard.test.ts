@@ -205,6 +205,16 @@ describe('dashboard in Chromium', () => {
     assert.equal(receiver.posts.filter((p) => p.includes(event.id)).length, 2);
     assert.match(await attempts.filter({ hasText: '{"received":true}' }).innerText(), /200/, 'the second attempt succeeded');
     assert.match(await attempts.filter({ hasText: 'temporarily down' }).innerText(), /500/);
+    // The endpoint's page counts its recent attempts that failed, as its attempts table shows them.
+    await probe.page.goto(`${server.url}/dashboard/webhook_endpoints/${endpoint.id}`);
+    const rows = await probe.page.locator('[data-testid="endpoint-attempts"] tbody tr').allInnerTexts();
+    const failedRows = rows.filter((r) => !/\b2\d\d\b/.test(r)).length;
+    const rate = /(\d+) % \((\d+) of the last (\d+) attempts failed\)/.exec(await probe.page.locator('[data-testid="endpoint-failure-rate"]').innerText());
+    assert.ok(rate, 'the failure rate is shown');
+    assert.deepEqual([Number(rate[2]), Number(rate[3])], [failedRows, rows.length]);
+    assert.ok(failedRows >= 1 && failedRows < rows.length, 'the 500 counts as failed, the 200 does not');
+    assert.equal(Number(rate[1]), Math.round((failedRows / rows.length) * 100));
+    await probe.page.goto(`${server.url}/dashboard/events/${event.id}`);
     await saveScreenshot(probe.page, 'dashboard-event-desktop.png');
     await probe.page.setViewportSize({ width: 390, height: 844 });
     await saveScreenshot(probe.page, 'dashboard-event-phone.png');
