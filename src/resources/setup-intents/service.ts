@@ -133,13 +133,15 @@ export function checkTypes(p: { payment_method_types?: string[] | undefined; aut
   if (p.payment_method_types?.length === 0) throw errors.invalid('Invalid payment_method_types: must contain at least one type', 'payment_method_types');
 }
 
-/** `payment_method_options` applied over the current ones; `card[request_three_d_secure]` defaults to automatic. */
+/** `payment_method_options` applied over the current ones; `card[request_three_d_secure]` defaults to automatic; other types' hashes are kept. */
 export function cardOptions(options: FormObject | null | undefined, current: Record<string, unknown>): Record<string, unknown> {
   if (options === undefined) return current;
   if (options === null) return {};
   const request = requestThreeDSecure(options);
   const card = (current.card ?? {}) as Record<string, unknown>;
-  return { ...current, card: { mandate_options: null, network: null, ...card, request_three_d_secure: request ?? card.request_three_d_secure ?? 'automatic' } };
+  // The other types' options are kept as sent (us_bank_account[verification_method] is acted on: docs/decisions.md#ach-microdeposits).
+  const others = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'card' && v !== null && typeof v === 'object' && !Array.isArray(v)));
+  return { ...current, ...others, card: { mandate_options: null, network: null, ...card, request_three_d_secure: request ?? card.request_three_d_secure ?? 'automatic' } };
 }
 
 /** POST /v1/setup_intents/:id */
