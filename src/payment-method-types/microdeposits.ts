@@ -113,5 +113,5 @@ export function microdepositFailure(result: { code: string; message: string }, e
 
 /** The path of the hosted verification page of an intent. */
 export function microdepositPath(intentId: string): string {
-  return `/microdeposits/${encodeURIComponent(intentId)}`;
+  return `/c/microdeposits/${encodeURIComponent(intentId)}`;
 }
