@@ -4,7 +4,7 @@
  * and only on the few routes Stripe lets a browser call. Anything else keeps Stripe's refusal of
  * a publishable key. Routes that Stripe opens to a publishable key only with the object's
  * `client_secret` (retrieving a PaymentIntent, a SetupIntent, a Checkout Session; confirming a
- * PaymentIntent or a SetupIntent) are answered when the secret sent is the object's own.
+ * PaymentIntent or a SetupIntent, verifying its microdeposits) are answered when the secret sent is the object's own.
  */
 import { accountForKey, authenticate, keyFromHeader, mask } from './auth.js';
 import { errors } from './errors.js';
@@ -29,7 +29,7 @@ const PUBLISHABLE_ROUTES: readonly Opening[] = [
   { method: 'GET', path: /^\/v1\/payment_intents\/[^/]+$/, clientSecret: true },
   { method: 'GET', path: /^\/v1\/setup_intents\/[^/]+$/, clientSecret: true },
   { method: 'GET', path: /^\/v1\/checkout\/sessions\/[^/]+$/, clientSecret: true },
-  { method: 'POST', path: /^\/v1\/(payment_intents|setup_intents)\/([^/]+)\/confirm$/, clientSecret: true, objectPath: (m) => `/v1/${m[1]}/${m[2]}` },
+  { method: 'POST', path: /^\/v1\/(payment_intents|setup_intents)\/([^/]+)\/(?:confirm|verify_microdeposits)$/, clientSecret: true, objectPath: (m) => `/v1/${m[1]}/${m[2]}` },
 ];
 
 /**

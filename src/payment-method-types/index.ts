@@ -105,3 +105,4 @@ export function checkTypeAmount(t: PaymentMethodType, amount: number, currency: 
 
 export type { BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement, Voucher, VoucherInput } from './types.js';
 export { konbiniDetails, type KonbiniDisplayDetails, KONBINI_STORES } from './konbini.js';
+export { awaitsMicrodeposits, checkMicrodeposits, microdepositAction, microdepositFailure, microdepositPath, microdepositsRequired, type MicrodepositResult, type MicrodepositValues } from './microdeposits.js';

@@ -9,7 +9,7 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
-import { parseIntentOptions, requirePaymentMethodType } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, checkMicrodeposits, microdepositFailure, parseIntentOptions, requirePaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
 import { requireCustomer } from '../customers/service.js';
 import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-methods/service.js';
@@ -286,12 +286,37 @@ export async function chargeOffSession(ctx: Ctx, c: OffSessionCharge): Promise<{
 }
 
 /**
- * POST /v1/payment_intents/:id/verify_microdeposits: Stripe's test bank accounts verify at once
- * (docs/decisions.md#delayed-payments-ach), so no PaymentIntent ever waits for microdeposits and
- * the call answers Stripe's `payment_intent_unexpected_state`.
+ * POST /v1/payment_intents/:id/verify_microdeposits (and the hosted verification page): the values
+ * Stripe's test mode documents verify the bank account and the payment goes on to `processing`,
+ * settled by the settlement job like any ACH debit (docs/decisions.md#ach-microdeposits).
  */
-export async function verifyMicrodeposits(ctx: Ctx, id: string, params: FormObject): Promise<never> {
-  parseParams(verifyShape, params);
+export async function verifyMicrodeposits(ctx: Ctx, id: string, params: FormObject): Promise<Answer> {
+  const p = parseParams(verifyShape, params);
   const pi = await lockIntent(ctx, id);
-  throw errors.invalid(`This PaymentIntent is not awaiting microdeposit verification (its status is ${pi.status}).`, undefined, 'payment_intent_unexpected_state');
+  if (p.client_secret !== undefined && p.client_secret !== pi.client_secret) {
+    throw errors.invalid('The client_secret provided does not match the client_secret associated with the PaymentIntent.', 'client_secret');
+  }
+  return verifyIntentMicrodeposits(ctx, pi, p);
+}
+
+/** Checks the values sent for a PaymentIntent waiting for microdeposits and moves it on. */
+export async function verifyIntentMicrodeposits(ctx: Ctx, pi: PaymentIntent, values: MicrodepositValues): Promise<Answer> {
+  if (pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) {
+    throw errors.invalid(`This PaymentIntent is not awaiting microdeposit verification (its status is ${pi.status}).`, undefined, 'payment_intent_unexpected_state');
+  }
+  const result = checkMicrodeposits(values);
+  const pm = await requirePaymentMethod(ctx, pi.payment_method);
+  if (result.status === 'verified') {
+    const r = await attemptPayment(ctx, pi, pm, { offSession: false, microdepositsVerified: true });
+    return r.error ?? r.pi;
+  }
+  const failed: PaymentIntent = {
+    ...pi,
+    status: 'requires_payment_method',
+    payment_method: null,
+    next_action: null,
+    last_payment_error: { type: 'invalid_request_error', code: result.code, message: result.message, payment_method: pm },
+  };
+  const after = await transitionPaymentIntent(ctx, pi, failed, await intentNow(ctx, pi));
+  return microdepositFailure(result, { payment_intent: after, payment_method: pm });
 }

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
-import { checkTypeAmount, findPaymentMethodType } from '../../payment-method-types/index.js';
+import { checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired } from '../../payment-method-types/index.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
 import { startVoucher, voucherPath } from '../../checkout/settle.js';
 import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
@@ -33,6 +33,8 @@ export interface AttemptOptions {
    * instead of declining.
    */
   waitForAuthentication?: boolean | undefined;
+  /** The bank account's microdeposits were verified (docs/decisions.md#ach-microdeposits). */
+  microdepositsVerified?: boolean | undefined;
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
@@ -107,6 +109,12 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
   const now = await intentNow(ctx, pi);
   const base: PaymentIntent = { ...pi, payment_method: pm.id, next_action: null, cancellation_reason: null };
   const setUp = pm.customer !== null;
+  // A new bank account waits for microdeposits when the intent asks for them (docs/decisions.md#ach-microdeposits).
+  if (!o.microdepositsVerified && microdepositsRequired(pm.type, pi.payment_method_options, setUp)) {
+    const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(pi.id)}`);
+    const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };
+    return { pi: await transitionPaymentIntent(ctx, pi, waiting, now) };
+  }
   // 3D Secure first, by the processor's rules (docs/decisions.md#3d-secure).
   const asked = o.authenticated
     ? ({ status: 'not_required' } as const)

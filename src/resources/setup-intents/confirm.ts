@@ -8,6 +8,7 @@ import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { parseParams } from '../../api/params.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
+import { awaitsMicrodeposits, checkMicrodeposits, microdepositAction, microdepositFailure, microdepositPath, microdepositsRequired, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { attachOutcome, authenticationNeed, authenticationResult, SETUP_AUTHENTICATION_FAILURE, type Decline } from '../../processor/index.js';
 import { requireCustomer } from '../customers/service.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
@@ -90,7 +91,37 @@ export async function confirmSetupIntent(ctx: Ctx, id: string, params: FormObjec
     const nextAction = await requireAuthentication(ctx, { intent: si, paymentMethod: pm.id, returnUrl: p.return_url ?? null, now });
     return transitionSetupIntent(ctx, { ...si, status: 'requires_confirmation' }, { ...si, status: 'requires_action', next_action: nextAction }, now);
   }
+  // A new bank account waits for microdeposits when the SetupIntent asks for them (docs/decisions.md#ach-microdeposits).
+  if (microdepositsRequired(pm.type, si.payment_method_options, pm.customer !== null)) {
+    const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(si.id)}`);
+    return transitionSetupIntent(ctx, { ...si, status: 'requires_confirmation' }, { ...si, status: 'requires_action', next_action: nextAction }, now);
+  }
   return settle(ctx, si, pm, now);
+}
+
+/**
+ * `verify_microdeposits` of a SetupIntent waiting for them (the API and the hosted verification
+ * page): the values Stripe's test mode documents save the bank account and the SetupIntent
+ * succeeds; the special values end the verification (docs/decisions.md#ach-microdeposits).
+ */
+export async function verifySetupMicrodeposits(ctx: Ctx, si: SetupIntent, values: MicrodepositValues): Promise<SetupIntent | StripeError> {
+  if (si.status !== 'requires_action' || !awaitsMicrodeposits(si.next_action) || !si.payment_method) {
+    throw errors.invalid(`This SetupIntent is not awaiting microdeposit verification (its status is ${si.status}).`, undefined, 'setup_intent_unexpected_state');
+  }
+  const result = checkMicrodeposits(values);
+  const pm = await findPaymentMethod(ctx, si.payment_method);
+  if (!pm) throw errors.missingResource('PaymentMethod', si.payment_method, 'payment_method');
+  const now = await nowFor(ctx, si);
+  if (result.status === 'verified') return settle(ctx, si, pm, now);
+  const failed: SetupIntent = {
+    ...si,
+    status: 'requires_payment_method',
+    payment_method: null,
+    next_action: null,
+    last_setup_error: { type: 'invalid_request_error', code: result.code, doc_url: `https://stripe.com/docs/error-codes/${result.code.replaceAll('_', '-')}`, message: result.message, payment_method: pm },
+  };
+  const after = await transitionSetupIntent(ctx, si, failed, now);
+  return microdepositFailure(result, { setup_intent: after, payment_method: pm });
 }
 
 /**

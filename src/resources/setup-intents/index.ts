@@ -2,7 +2,7 @@ import { parseParams, str } from '../../api/params.js';
 import { errors } from '../../api/errors.js';
 import { RawJson } from '../../api/raw.js';
 import type { ResourceModule } from '../module.js';
-import { confirmSetupIntent } from './confirm.js';
+import { confirmSetupIntent, verifySetupMicrodeposits } from './confirm.js';
 import { createSetupIntent } from './create.js';
 import { setupIntentMigrations } from './migrations.js';
 import { verifyShape } from './params.js';
@@ -32,10 +32,12 @@ export const setupIntentsModule: ResourceModule = {
       method: 'POST',
       path: '/v1/setup_intents/:id/verify_microdeposits',
       async handler(ctx, req) {
-        parseParams(verifyShape, req.params);
-        const si = await requireSetupIntent(ctx, req.path.id as string);
-        // Stripe's test bank accounts verify at once (docs/decisions.md#setupintents): nothing awaits microdeposits.
-        throw errors.invalid(`This SetupIntent is not awaiting microdeposit verification (its status is ${si.status}).`, undefined, 'setup_intent_unexpected_state');
+        const p = parseParams(verifyShape, req.params);
+        const si = await requireSetupIntent(ctx, req.path.id as string, true);
+        if (p.client_secret !== undefined && p.client_secret !== si.client_secret) {
+          throw errors.invalid('The client_secret provided does not match the client_secret associated with the SetupIntent.', 'client_secret');
+        }
+        return verifySetupMicrodeposits(ctx, si, p);
       },
     },
   ],

@@ -10,7 +10,8 @@ import { listObject, toPage, type ListObject } from '../../api/list.js';
 import { mergeMetadata, parseParams, type Metadata } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { emit, previousAttributes } from '../../events/emit.js';
-import { ObjectTable } from '../../store/objects.js';
+import type { Db } from '../../store/db.js';
+import { exec, ObjectTable } from '../../store/objects.js';
 import { requireCustomer } from '../customers/service.js';
 import { cancelShape, listShape, requestThreeDSecure, updateShape } from './params.js';
 import { resolvePaymentMethod } from './payment-method.js';
@@ -133,13 +134,15 @@ export function checkTypes(p: { payment_method_types?: string[] | undefined; aut
   if (p.payment_method_types?.length === 0) throw errors.invalid('Invalid payment_method_types: must contain at least one type', 'payment_method_types');
 }
 
-/** `payment_method_options` applied over the current ones; `card[request_three_d_secure]` defaults to automatic. */
+/** `payment_method_options` applied over the current ones; `card[request_three_d_secure]` defaults to automatic; other types' hashes are kept. */
 export function cardOptions(options: FormObject | null | undefined, current: Record<string, unknown>): Record<string, unknown> {
   if (options === undefined) return current;
   if (options === null) return {};
   const request = requestThreeDSecure(options);
   const card = (current.card ?? {}) as Record<string, unknown>;
-  return { ...current, card: { mandate_options: null, network: null, ...card, request_three_d_secure: request ?? card.request_three_d_secure ?? 'automatic' } };
+  // The other types' options are kept as sent (us_bank_account[verification_method] is acted on: docs/decisions.md#ach-microdeposits).
+  const others = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'card' && v !== null && typeof v === 'object' && !Array.isArray(v)));
+  return { ...current, ...others, card: { mandate_options: null, network: null, ...card, request_three_d_secure: request ?? card.request_three_d_secure ?? 'automatic' } };
 }
 
 /** POST /v1/setup_intents/:id */
@@ -202,4 +205,17 @@ export async function succeedCheckoutSetupIntent(ctx: Ctx, id: string, customer:
   const si = await requireSetupIntent(ctx, id, true);
   if (si.status === 'succeeded') return si;
   return transitionSetupIntent(ctx, si, { ...si, customer, payment_method: paymentMethod, status: 'succeeded', next_action: null, last_setup_error: null }, at);
+}
+
+const SETUP_INTENT_ID = /^seti_[A-Za-z0-9]{8,200}$/;
+
+/**
+ * The SetupIntent with this id in any account, for a page whose link carries the id (its
+ * microdeposit verification page, docs/decisions.md#ach-microdeposits), or null.
+ */
+export async function findPageSetupIntent(db: Db, id: string): Promise<{ account: string; si: SetupIntent } | null> {
+  if (!SETUP_INTENT_ID.test(id)) return null;
+  const { rows } = await exec<{ account_id: string; data: string }>(db, 'page setup intent', (p) => `select account_id, data from setup_intents where id = ${p(1)}`, [id]);
+  const row = rows[0];
+  return row ? { account: row.account_id, si: JSON.parse(row.data) as SetupIntent } : null;
 }
