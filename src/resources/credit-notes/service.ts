@@ -11,7 +11,8 @@ import { arr, int, mergeMetadata, metadata, obj, oneOf, parseParams, required, s
 import { RawJson } from '../../api/raw.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Filter } from '../../store/objects.js';
-import { lockCustomer, saveCustomer } from '../customers/service.js';
+import { moveCustomerBalance } from '../customer-balance-transactions/service.js';
+import { lockCustomer } from '../customers/service.js';
 import { applyCreditNote, creditable, invoiceForCredit } from '../invoices/credit.js';
 import { accepted } from '../invoices/params.js';
 import type { Invoice } from '../invoices/service.js';
@@ -235,11 +236,10 @@ async function refundInvoicePayment(ctx: Ctx, inv: Invoice, amount: number): Pro
   }
 }
 
-/** Credits (negative) or debits the customer's balance by a credit note: its balance transaction id. */
-async function moveBalance(ctx: Ctx, customerId: string, amount: number): Promise<string> {
-  const customer = await lockCustomer(ctx, customerId, 'customer');
-  await saveCustomer(ctx, customer, { ...customer, balance: customer.balance + amount });
-  return newId('cbtxn_');
+/** Credits (negative) or debits the customer's balance by a credit note: its customer balance transaction (`credit_note`). */
+async function moveBalance(ctx: Ctx, cn: CreditNote, amount: number): Promise<string> {
+  const customer = await lockCustomer(ctx, cn.customer, 'customer');
+  return moveCustomerBalance(ctx, customer, { amount, currency: cn.currency as string, type: 'credit_note', credit_note: cn.id, invoice: cn.invoice });
 }
 
 /** POST /v1/credit_notes: issues a credit note; emits `credit_note.created` (and `invoice.updated`). */
@@ -249,7 +249,7 @@ export async function createCreditNote(ctx: Ctx, params: FormObject): Promise<Cr
   const now = await businessNow(ctx, inv.test_clock as string | null);
   const { cn, toBalance, refundAmount } = await buildCreditNote(ctx, inv, p, now);
   if (refundAmount > 0) cn.refunds = [...(cn.refunds as object[]), { ...(await refundInvoicePayment(ctx, inv, refundAmount)), payment_record_refund: null, type: 'refund' }];
-  if (toBalance > 0) cn.customer_balance_transaction = await moveBalance(ctx, cn.customer, -toBalance);
+  if (toBalance > 0) cn.customer_balance_transaction = await moveBalance(ctx, cn, -toBalance);
   await creditNotes.insert(ctx.db, ctx.account, cn, creditNoteColumns(cn));
   await applyCreditNote(ctx, inv.id, cn.type as 'pre_payment' | 'post_payment', cn.total as number, now);
   await emit(ctx, 'credit_note.created', cn, undefined, now);
@@ -311,7 +311,7 @@ export async function voidCreditNote(ctx: Ctx, id: string, params: FormObject): 
   // Refunds stay refunded: only the part credited to the balance goes back.
   const refunded = (current.refunds as Array<{ amount_refunded: number }>).reduce((sum, r) => sum + r.amount_refunded, 0);
   const toBalance = (current.total as number) - ((current.out_of_band_amount as number | null) ?? 0) - refunded;
-  if (current.type === 'post_payment' && toBalance > 0) await moveBalance(ctx, current.customer, toBalance);
+  if (current.type === 'post_payment' && toBalance > 0) await moveBalance(ctx, current, toBalance);
   await applyCreditNote(ctx, current.invoice, current.type as 'pre_payment' | 'post_payment', -(current.total as number), now);
   const next: CreditNote = { ...current, status: 'void', voided_at: now };
   await creditNotes.update(ctx.db, ctx.account, next, creditNoteColumns(next));
