@@ -9,6 +9,7 @@ import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
 import { creditNotesModule } from './credit-notes/index.js';
+import { customerBalanceTransactionsModule } from './customer-balance-transactions/index.js';
 import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { invoiceItemsModule } from './invoice-items/index.js';
@@ -52,6 +53,7 @@ export const resources: readonly ResourceModule[] = [
   invoicesModule,
   invoiceItemsModule,
   creditNotesModule,
+  customerBalanceTransactionsModule,
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,

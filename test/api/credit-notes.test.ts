@@ -119,6 +119,54 @@ for (const store of STORES) {
       await assert.rejects(stripe.creditNotes.update(cn.id, { amount: 1 } as Stripe.CreditNoteUpdateParams), refused(400, 'parameter_unknown', 'amount'));
     });
 
+    it('refund_amount refunds the invoice’s charge; credit_amount goes to the balance; never more than the charge has left', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const { customer, invoice } = await openInvoice(stripe);
+      const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+      const paid = await stripe.invoices.pay(invoice.id, { payment_method: pm.id, expand: ['payments'] });
+      assert.equal(paid.amount_paid, 1500);
+      const pi = paid.payments?.data[0]?.payment.payment_intent as string;
+      const cn = await stripe.creditNotes.create({ invoice: invoice.id, amount: 600, refund_amount: 400, credit_amount: 150, out_of_band_amount: 50 });
+      assert.equal(cn.refunds.length, 1);
+      const link = cn.refunds[0] as Stripe.CreditNote.Refund;
+      assert.equal(link.amount_refunded, 400);
+      assert.equal(link.type, 'refund');
+      const refund = await stripe.refunds.retrieve(link.refund as string);
+      assert.equal(refund.amount, 400);
+      assert.equal(refund.payment_intent, pi);
+      const charge = await stripe.charges.retrieve(refund.charge as string);
+      assert.equal(charge.amount_refunded, 400);
+      assert.equal(cn.out_of_band_amount, 50);
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, -150);
+      const types = (await eventsOf(server, key)).map((e) => e.type);
+      assert.ok(types.includes('refund.created') && types.includes('charge.refunded'));
+      assert.deepEqual(await stripe.creditNotes.retrieve(cn.id), cn);
+      // A refund made through the Refunds API, linked to a credit note by `refunds[]`.
+      const direct = await stripe.refunds.create({ payment_intent: pi, amount: 800 });
+      const linked = await stripe.creditNotes.create({ invoice: invoice.id, amount: 800, refunds: [{ refund: direct.id, amount_refunded: 800 }] });
+      assert.deepEqual(linked.refunds.map((r) => [r.refund, r.amount_refunded]), [[direct.id, 800]]);
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, -150);
+      // 300 left on the charge: 100 more can be credited, but not refunded beyond the charge.
+      assert.equal((await stripe.charges.retrieve(refund.charge as string)).amount_refunded, 1200);
+      const other = await stripe.refunds.create({ payment_intent: pi, amount: 250 });
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id, amount: 100, refund_amount: 100 }), refused(400, 'amount_too_large', 'refund_amount'));
+      assert.equal((await stripe.charges.retrieve(refund.charge as string)).amount_refunded, 1450);
+      assert.ok(other.id);
+      // Voiding gives back the balance credit only; the refund stays.
+      await stripe.creditNotes.voidCreditNote(cn.id);
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, 0);
+      assert.equal((await stripe.refunds.retrieve(refund.id)).status, 'succeeded');
+    });
+
+    it('refund_amount on an invoice paid out of band is refused', async () => {
+      const stripe = server.stripe();
+      const { invoice } = await openInvoice(stripe);
+      await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id, amount: 100, refund_amount: 100 }), refused(400, undefined, 'refund_amount'));
+      await assert.rejects(stripe.creditNotes.create({ invoice: invoice.id, amount: 100, refunds: [{ refund: 're_nope' }] }), refused(404, 'resource_missing', 'refunds[0][refund]'));
+    });
+
     it('refuses a draft or void invoice', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({});

@@ -48,6 +48,7 @@ interface Owned {
   subscriptionItem: string;
   invoicePayment: string;
   balanceTransaction: string;
+  customerBalanceTransaction: string;
   secrets: string[];
 }
 
@@ -99,6 +100,7 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   const subscriptionItem = (await stripe.subscriptionItems.list({ subscription: (await stripe.checkout.sessions.retrieve(subscribed.id)).subscription as string })).data[0]?.id as string;
   const invoicePayment = (await stripe.invoicePayments.list({ invoice: subscriptionInvoice })).data[0]?.id as string;
   const balanceTransaction = (await stripe.charges.retrieve(charge)).balance_transaction as string;
+  const customerBalanceTransaction = (await stripe.customers.createBalanceTransaction(customer.id, { amount: -50, currency: 'usd' })).id;
   assert.ok(subscriptionItem && invoicePayment && balanceTransaction, 'the account owns an item, an invoice payment and a balance transaction');
   return {
     key,
@@ -136,6 +138,7 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     subscriptionItem,
     invoicePayment,
     balanceTransaction,
+    customerBalanceTransaction,
     secrets: [`${who} Portal`, `${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
@@ -245,6 +248,10 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/customers/:id/tax_ids': { ids: [a.customer.id] },
     'GET /v1/customers/:id/tax_ids/:tax_id': { ids: [a.customer.id, a.taxId.id] },
     'DELETE /v1/customers/:id/tax_ids/:tax_id': { ids: [a.customer.id, a.taxId.id] },
+    'POST /v1/customers/:id/balance_transactions': { ids: [a.customer.id], body: { amount: '-10', currency: 'usd' } },
+    'GET /v1/customers/:id/balance_transactions': { ids: [a.customer.id] },
+    'GET /v1/customers/:id/balance_transactions/:transaction': { ids: [a.customer.id, a.customerBalanceTransaction] },
+    'POST /v1/customers/:id/balance_transactions/:transaction': { ids: [a.customer.id, a.customerBalanceTransaction], body: { description: 'Mallory' } },
   };
 }
 

@@ -3,7 +3,7 @@
  * (docs/decisions.md#credit-notes).
  */
 import type { Ctx } from '../../api/context.js';
-import { errors } from '../../api/errors.js';
+import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { newId } from '../../api/ids.js';
 import { listObject, listParams, pageInMemory, toPage, type ListObject } from '../../api/list.js';
@@ -11,10 +11,13 @@ import { arr, int, mergeMetadata, metadata, obj, oneOf, parseParams, required, s
 import { RawJson } from '../../api/raw.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import type { Filter } from '../../store/objects.js';
-import { lockCustomer, saveCustomer } from '../customers/service.js';
+import { moveCustomerBalance } from '../customer-balance-transactions/service.js';
+import { lockCustomer } from '../customers/service.js';
 import { applyCreditNote, creditable, invoiceForCredit } from '../invoices/credit.js';
 import { accepted } from '../invoices/params.js';
 import type { Invoice } from '../invoices/service.js';
+import { createRefund } from '../refunds/service.js';
+import { findRefund } from '../refunds/store.js';
 import { businessNow } from '../test-clocks/store.js';
 import { creditNoteColumns, creditNotes, type CreditNote } from './store.js';
 
@@ -45,7 +48,14 @@ const createShape = {
   out_of_band_amount: int({ min: 0 }),
   reason: oneOf(REASONS),
   refund_amount: int({ min: 0 }),
-  refunds: accepted(),
+  refunds: arr(
+    obj({
+      amount_refunded: int({ min: 1 }),
+      payment_record_refund: accepted(),
+      refund: str({ max: 5000 }),
+      type: oneOf(['payment_record_refund', 'refund'] as const),
+    }),
+  ),
   shipping_cost: accepted(),
 };
 type CreateParams = ReturnType<typeof parseCreate>;
@@ -118,8 +128,8 @@ function creditLines(inv: Invoice, p: CreateParams, cnId: string) {
 }
 
 /** How a post-payment credit note is settled: refunded, credited to the balance, or out of band; adding up to its total. */
-function settlement(p: CreateParams, total: number, type: 'pre_payment' | 'post_payment') {
-  const refund = p.refund_amount ?? 0;
+function settlement(p: CreateParams, total: number, type: 'pre_payment' | 'post_payment', linked: number) {
+  const refund = (p.refund_amount ?? 0) + linked;
   const outOfBand = p.out_of_band_amount ?? 0;
   if (type === 'pre_payment') {
     if (refund > 0 || (p.credit_amount ?? 0) > 0 || outOfBand > 0) {
@@ -135,7 +145,7 @@ function settlement(p: CreateParams, total: number, type: 'pre_payment' | 'post_
 }
 
 /** The credit note `p` describes against `inv`, not stored. */
-async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: number): Promise<{ cn: CreditNote; toBalance: number }> {
+async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: number): Promise<{ cn: CreditNote; toBalance: number; refundAmount: number }> {
   const id = newId('cn_');
   const { lines, subtotal } = creditLines(inv, p, id);
   if (subtotal <= 0) throw errors.invalid('The credit note total must be greater than 0.', p.lines ? 'lines' : 'amount');
@@ -143,7 +153,8 @@ async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: num
   if (subtotal > max) {
     throw errors.invalid(`The credit note total (${subtotal}) is more than what the invoice has left to credit (${max}).`, p.lines ? 'lines' : 'amount');
   }
-  const s = settlement(p, subtotal, type);
+  const linked = await linkedRefunds(ctx, inv, p);
+  const s = settlement(p, subtotal, type, linked.reduce((sum, r) => sum + r.amount_refunded, 0));
   const count = (await creditNotes.select(ctx.db, ctx.account, { invoice_id: inv.id }, ['id'])).length;
   const cn: CreditNote = {
     id,
@@ -170,7 +181,7 @@ async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: num
     pre_payment_amount: type === 'pre_payment' ? subtotal : 0,
     pretax_credit_amounts: [],
     reason: p.reason ?? null,
-    refunds: [],
+    refunds: linked.map((r) => ({ amount_refunded: r.amount_refunded, payment_record_refund: null, refund: r.refund, type: 'refund' as const })),
     shipping_cost: null,
     status: 'issued',
     subtotal,
@@ -181,15 +192,54 @@ async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: num
     type,
     voided_at: null,
   };
-  // Until refunds exist, a refund is credited to the customer's balance (docs/decisions.md#credit-notes).
-  return { cn, toBalance: s.credit + s.refund };
+  return { cn, toBalance: s.credit, refundAmount: p.refund_amount ?? 0 };
 }
 
-/** Credits (negative) or debits the customer's balance by a credit note: its balance transaction id. */
-async function moveBalance(ctx: Ctx, customerId: string, amount: number): Promise<string> {
-  const customer = await lockCustomer(ctx, customerId, 'customer');
-  await saveCustomer(ctx, customer, { ...customer, balance: customer.balance + amount });
-  return newId('cbtxn_');
+/** The PaymentIntent that paid the invoice (its paid invoice payment), if any. */
+function paidPaymentIntent(inv: Invoice): string | undefined {
+  const paid = (inv.payments as { data: Array<{ status: string; payment: { payment_intent?: string | null } }> } | undefined)?.data ?? [];
+  return paid.find((x) => x.status === 'paid' && typeof x.payment.payment_intent === 'string')?.payment.payment_intent ?? undefined;
+}
+
+/** `refunds[]`: existing refunds of the invoice's payment linked to the credit note (docs/decisions.md#credit-notes). */
+async function linkedRefunds(ctx: Ctx, inv: Invoice, p: CreateParams): Promise<Array<{ refund: string; amount_refunded: number }>> {
+  if (p.refunds === undefined) return [];
+  const pi = paidPaymentIntent(inv);
+  return Promise.all(
+    p.refunds.map(async (r, i) => {
+      const at = `refunds[${i}]`;
+      if (r.type === 'payment_record_refund') throw errors.invalid('Payment record refunds are not available here.', `${at}[type]`);
+      if (r.refund === undefined) throw errors.missingParam(`${at}[refund]`);
+      const refund = await findRefund(ctx, r.refund);
+      if (!refund) throw errors.missingResource('refund', r.refund, `${at}[refund]`);
+      if (pi === undefined || refund.payment_intent !== pi) throw errors.invalid(`The refund ${refund.id} is not a refund of this invoice's payment.`, `${at}[refund]`);
+      const amount = r.amount_refunded ?? refund.amount;
+      if (amount > refund.amount) throw errors.invalid(`The amount_refunded (${amount}) is more than the refund's amount (${refund.amount}).`, `${at}[amount_refunded]`);
+      return { refund: refund.id, amount_refunded: amount };
+    }),
+  );
+}
+
+/**
+ * `refund_amount`: a Refund of the invoice's charge, in the same transaction (`refund.created`,
+ * `charge.refunded`); never more than the charge has left (docs/decisions.md#credit-notes).
+ */
+async function refundInvoicePayment(ctx: Ctx, inv: Invoice, amount: number): Promise<{ refund: string; amount_refunded: number }> {
+  const pi = paidPaymentIntent(inv);
+  if (pi === undefined) throw errors.invalid(`Invoice ${inv.id} was not paid through a payment that can be refunded: use credit_amount or out_of_band_amount.`, 'refund_amount');
+  try {
+    const refund = await createRefund(ctx, { payment_intent: pi, amount: String(amount) });
+    return { refund: refund.id, amount_refunded: amount };
+  } catch (e) {
+    if (e instanceof StripeError && e.body.param === 'amount') e.body.param = 'refund_amount';
+    throw e;
+  }
+}
+
+/** Credits (negative) or debits the customer's balance by a credit note: its customer balance transaction (`credit_note`). */
+async function moveBalance(ctx: Ctx, cn: CreditNote, amount: number): Promise<string> {
+  const customer = await lockCustomer(ctx, cn.customer, 'customer');
+  return moveCustomerBalance(ctx, customer, { amount, currency: cn.currency as string, type: 'credit_note', credit_note: cn.id, invoice: cn.invoice });
 }
 
 /** POST /v1/credit_notes: issues a credit note; emits `credit_note.created` (and `invoice.updated`). */
@@ -197,8 +247,9 @@ export async function createCreditNote(ctx: Ctx, params: FormObject): Promise<Cr
   const p = parseCreate(params);
   const inv = await invoiceForCredit(ctx, p.invoice, true);
   const now = await businessNow(ctx, inv.test_clock as string | null);
-  const { cn, toBalance } = await buildCreditNote(ctx, inv, p, now);
-  if (toBalance > 0) cn.customer_balance_transaction = await moveBalance(ctx, cn.customer, -toBalance);
+  const { cn, toBalance, refundAmount } = await buildCreditNote(ctx, inv, p, now);
+  if (refundAmount > 0) cn.refunds = [...(cn.refunds as object[]), { ...(await refundInvoicePayment(ctx, inv, refundAmount)), payment_record_refund: null, type: 'refund' }];
+  if (toBalance > 0) cn.customer_balance_transaction = await moveBalance(ctx, cn, -toBalance);
   await creditNotes.insert(ctx.db, ctx.account, cn, creditNoteColumns(cn));
   await applyCreditNote(ctx, inv.id, cn.type as 'pre_payment' | 'post_payment', cn.total as number, now);
   await emit(ctx, 'credit_note.created', cn, undefined, now);
@@ -257,8 +308,10 @@ export async function voidCreditNote(ctx: Ctx, id: string, params: FormObject): 
   if (!current) throw errors.missingResource('credit_note', id);
   if (current.status === 'void') throw errors.invalid('This credit note has already been voided.', 'id');
   const now = await businessNow(ctx, null);
-  const toBalance = (current.total as number) - ((current.out_of_band_amount as number | null) ?? 0);
-  if (current.type === 'post_payment' && toBalance > 0) await moveBalance(ctx, current.customer, toBalance);
+  // Refunds stay refunded: only the part credited to the balance goes back.
+  const refunded = (current.refunds as Array<{ amount_refunded: number }>).reduce((sum, r) => sum + r.amount_refunded, 0);
+  const toBalance = (current.total as number) - ((current.out_of_band_amount as number | null) ?? 0) - refunded;
+  if (current.type === 'post_payment' && toBalance > 0) await moveBalance(ctx, current, toBalance);
   await applyCreditNote(ctx, current.invoice, current.type as 'pre_payment' | 'post_payment', -(current.total as number), now);
   const next: CreditNote = { ...current, status: 'void', voided_at: now };
   await creditNotes.update(ctx.db, ctx.account, next, creditNoteColumns(next));

@@ -7,6 +7,7 @@ import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { bool, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
+import { recordBalanceMove } from '../customer-balance-transactions/service.js';
 import { lockCustomer, saveCustomer } from '../customers/service.js';
 import { itemsOfInvoice } from '../invoice-items/store.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
@@ -44,6 +45,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
   if (sequence !== customer.next_invoice_sequence || applied !== 0) {
     await saveCustomer(ctx, customer, { ...customer, balance: balance - applied, next_invoice_sequence: sequence });
   }
+  if (applied !== 0) await recordBalanceMove(ctx, customer.id, balance - applied, { amount: -applied, currency: computed.currency as string, type: 'applied_to_invoice', invoice: draft.id }, at);
   const open: Invoice = {
     ...computed,
     amount_due: due + applied,
