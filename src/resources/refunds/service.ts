@@ -101,25 +101,7 @@ export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund
   }
   const now = unixNow(ctx.deps.clock);
   const outcome = await refundOutcome(ctx.db, paymentMethodOf(charge));
-  const refund: Refund = {
-    id: newId('re_'),
-    object: 'refund',
-    amount,
-    balance_transaction: null,
-    charge: charge.id,
-
-    created: now,
-    currency: charge.currency,
-    ...(p.instructions_email !== undefined ? { instructions_email: p.instructions_email } : {}),
-    metadata: mergeMetadata({}, p.metadata),
-    payment_intent: charge.payment_intent,
-    ...(outcome.status === 'pending' ? { pending_reason: 'processing' as const } : {}),
-    reason: p.reason ?? null,
-    receipt_number: null,
-    source_transfer_reversal: null,
-    status: outcome.status,
-    transfer_reversal: null,
-  };
+  const refund = newRefund(charge, amount, p, now, outcome.status);
   refund.balance_transaction = await recordRefund(ctx, { ...refund, paymentMethodType: charge.payment_method_details?.type ?? '' }, now);
   await refunds.insert(ctx.db, ctx.account, refund, refundColumns(refund));
   const refundedTotal = charge.amount_refunded + amount;
@@ -132,6 +114,29 @@ export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund
 }
 
 type CreateParams = ReturnType<typeof parseCreate>;
+
+/** A new Refund of `amount` of `charge`, in Stripe's field order; a pending one waits on processing. */
+function newRefund(charge: Charge, amount: number, p: CreateParams, now: number, status: Refund['status']): Refund {
+  return {
+    id: newId('re_'),
+    object: 'refund',
+    amount,
+    balance_transaction: null,
+    charge: charge.id,
+    created: now,
+    currency: charge.currency,
+    ...(p.instructions_email !== undefined ? { instructions_email: p.instructions_email } : {}),
+    metadata: mergeMetadata({}, p.metadata),
+    payment_intent: charge.payment_intent,
+    ...(status === 'pending' ? { pending_reason: 'processing' as const } : {}),
+    reason: p.reason ?? null,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status,
+    transfer_reversal: null,
+  };
+}
+
 function parseCreate(params: FormObject) {
   return parseParams(createShape, params);
 }
@@ -149,23 +154,7 @@ async function releaseByRefund(ctx: Ctx, charge: Charge, amount: number, p: Crea
     );
   }
   const now = unixNow(ctx.deps.clock);
-  const refund: Refund = {
-    id: newId('re_'),
-    object: 'refund',
-    amount,
-    balance_transaction: null,
-    charge: charge.id,
-    created: now,
-    currency: charge.currency,
-    ...(p.instructions_email !== undefined ? { instructions_email: p.instructions_email } : {}),
-    metadata: mergeMetadata({}, p.metadata),
-    payment_intent: charge.payment_intent,
-    reason: p.reason ?? null,
-    receipt_number: null,
-    source_transfer_reversal: null,
-    status: 'succeeded',
-    transfer_reversal: null,
-  };
+  const refund = newRefund(charge, amount, p, now, 'succeeded');
   await refunds.insert(ctx.db, ctx.account, refund, refundColumns(refund));
   const released: Charge = { ...charge, amount_refunded: charge.amount, refunded: true };
   await saveCharge(ctx, released);
