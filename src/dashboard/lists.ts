@@ -126,7 +126,8 @@ export async function listPage(api: DashboardClient, section: Section, cursor: {
 
 /**
  * A search: an email finds the customers with that email and, in a section that lists by customer,
- * their objects; in Events, an event type (`checkout.session.*`) filters by type.
+ * their objects; in Events, an event type (`checkout.session.*`) filters by type; `key:value`
+ * finds objects by their metadata.
  */
 export async function search(api: DashboardClient, section: Section, q: string): Promise<Json[]> {
   const def = LISTS[section];
@@ -138,7 +139,27 @@ export async function search(api: DashboardClient, section: Section, q: string):
     return found.flat().sort((a, b) => (n(b.created) ?? 0) - (n(a.created) ?? 0));
   }
   if (section === 'events' && /^[a-z_.*]+$/.test(q)) return (await api.list('/v1/events', { type: q, limit: '100' })).data;
+  const meta = /^([^:=\s]+)\s*[:=]\s*(.+)$/.exec(q);
+  if (meta) return searchMetadata(api, section, meta[1] as string, (meta[2] as string).trim());
   return [];
+}
+
+/** Sections whose API has Stripe's search endpoint, which matches metadata itself. */
+const SEARCHABLE: ReadonlySet<Section> = new Set(['customers', 'payment_intents', 'subscriptions', 'invoices']);
+
+/**
+ * `key:value` finds the objects whose metadata has that value: through the API's own search
+ * (`metadata['key']:'value'`) where the resource has one, else among the newest 100 objects.
+ */
+async function searchMetadata(api: DashboardClient, section: Section, key: string, value: string): Promise<Json[]> {
+  const def = LISTS[section];
+  if (SEARCHABLE.has(section)) {
+    const quote = (x: string) => x.replaceAll('\\', '\\\\').replaceAll("'", "\\'");
+    return (await api.list(`${def.api}/search`, { query: `metadata['${quote(key)}']:'${quote(value)}'`, limit: '100' })).data;
+  }
+  if (section === 'events') return [];
+  const newest = (await api.list(def.api, { limit: '100' })).data;
+  return newest.filter((o) => (o.metadata as Record<string, unknown> | undefined)?.[key] === value);
 }
 
 /** The object an id names in the signed-in account, or null. */

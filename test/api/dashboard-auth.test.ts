@@ -100,6 +100,20 @@ describe('dashboard sign-in in dev mode', () => {
     assert.deepEqual(rows((await request(server, b, prev)).text).slice(-1), [3]);
   });
 
+  it('finds objects by metadata with key:value, through the API’s search or among the newest', async () => {
+    const key = freshKey();
+    const stripe = server.stripe(key);
+    const wanted = await stripe.customers.create({ email: 'meta-a@example.com', metadata: { order: "o'7" } });
+    const other = await stripe.customers.create({ email: 'meta-b@example.com', metadata: { order: 'o8' } });
+    const session = await stripe.checkout.sessions.create({ mode: 'payment', metadata: { order: "o'7" }, line_items: [{ price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Mug' } }, quantity: 1 }], success_url: 'https://example.com/ok' });
+    const plain = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Mug' } }, quantity: 1 }], success_url: 'https://example.com/ok' });
+    const { b } = await signIn(server, key);
+    const customers = await request(server, b, `/dashboard/customers?q=${encodeURIComponent("order:o'7")}`);
+    assert.ok(customers.text.includes(wanted.id) && !customers.text.includes(other.id), 'customers by metadata, through customers/search');
+    const sessions = await request(server, b, `/dashboard/checkout_sessions?q=${encodeURIComponent("order=o'7")}`);
+    assert.ok(sessions.text.includes(session.id) && !sessions.text.includes(plain.id), 'sessions by metadata, among the newest');
+  });
+
   it('shows a subscription’s items and its invoice’s lines, found by the customer’s email', async () => {
     const key = freshKey();
     const stripe = server.stripe(key);
