@@ -140,7 +140,7 @@ export function cardOptions(options: FormObject | null | undefined, current: Rec
   if (options === null) return {};
   const request = requestThreeDSecure(options);
   const card = (current.card ?? {}) as Record<string, unknown>;
-  // The other types' options are kept as sent (us_bank_account[verification_method] is acted on: docs/decisions.md#ach-microdeposits).
+  // The other types' options are kept as sent (a bank account's verification_method is acted on: docs/decisions.md#ach-microdeposits).
   const others = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'card' && v !== null && typeof v === 'object' && !Array.isArray(v)));
   return { ...current, ...others, card: { mandate_options: null, network: null, ...card, request_three_d_secure: request ?? card.request_three_d_secure ?? 'automatic' } };
 }
