@@ -3,7 +3,8 @@
  * drives 10 connections against:
  *   - a bare node:http server answering a 200-byte JSON (the ceiling this machine allows),
  *   - OpenCheckout as `npm start` runs it (pino request logs at info, SQLite in WAL with
- *     synchronous=NORMAL), on POST /v1/customers, POST /v1/coupons, POST /v1/tax_rates,
+ *     synchronous=NORMAL), on POST /v1/customers, the creates of resources added since (coupons,
+ *     tax rates, products, prices, PaymentIntents, a confirmed PaymentIntent),
  *     GET /v1/customers/{id}, GET /v1/customers?limit=10,
  * and reports req/s, the ratio to the bare server, p50/p99 latency and the server's RSS.
  *
@@ -56,6 +57,12 @@ async function openCheckoutRound(env: Record<string, string>): Promise<{ results
     // Resources added since: a create should cost no more than a customer's (same write path).
     results.push(await measure({ name: 'POST /v1/coupons', url: `${server.url}/v1/coupons`, method: 'POST', body: 'percent_off=10&duration=once&name=Spring', headers: auth }, SECONDS, CONNECTIONS, server.pid));
     results.push(await measure({ name: 'POST /v1/tax_rates', url: `${server.url}/v1/tax_rates`, method: 'POST', body: 'display_name=VAT&percentage=20&inclusive=false&country=GB', headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    const product = await call(server.url, KEY, 'POST', '/v1/products', 'name=T-shirt');
+    results.push(await measure({ name: 'POST /v1/products', url: `${server.url}/v1/products`, method: 'POST', body: 'name=T-shirt&metadata[sku]=ts-1', headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    results.push(await measure({ name: 'POST /v1/prices', url: `${server.url}/v1/prices`, method: 'POST', body: `product=${String(product.id)}&unit_amount=1500&currency=jpy`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    results.push(await measure({ name: 'POST /v1/payment_intents', url: `${server.url}/v1/payment_intents`, method: 'POST', body: `amount=1500&currency=jpy&customer=${String(customer.id)}`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
+    // Not a plain create: a confirmed payment also writes its Charge, balance transaction and five events.
+    results.push(await measure({ name: 'POST /v1/payment_intents (confirm=true, pm_card_visa)', url: `${server.url}/v1/payment_intents`, method: 'POST', body: 'amount=1500&currency=jpy&payment_method=pm_card_visa&confirm=true&automatic_payment_methods[enabled]=true&automatic_payment_methods[allow_redirects]=never', headers: auth }, SECONDS, CONNECTIONS, server.pid));
     results.push(await measure({ name: 'GET /v1/customers/{id}', url: `${server.url}/v1/customers/${String(customer.id)}`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
     if (env.DATABASE_URL) await analyze(env.DATABASE_URL);
     results.push(await measure({ name: 'GET /v1/customers?limit=10', url: `${server.url}/v1/customers?limit=10`, headers: auth }, SECONDS, CONNECTIONS, server.pid));
