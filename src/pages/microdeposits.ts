@@ -286,7 +286,8 @@ export function createMicrodepositHandler(deps: Deps): PathHandler {
     try {
       raw = await readBody(req, MAX_FORM_BYTES);
     } catch {
-      return message(locale, t.forbidden, '', 'notice', 413);
+      // The rest of the body was never read: the connection cannot carry another request.
+      return { ...message(locale, t.forbidden, '', 'notice', 413), close: true };
     }
     const body = new URLSearchParams(raw.toString('utf8'));
     const found = await findIntent(deps.store.db, intentId);

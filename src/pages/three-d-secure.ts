@@ -285,7 +285,8 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
     try {
       raw = await readBody(req, MAX_FORM_BYTES);
     } catch {
-      return message(buyer, textOf(THREE_D_SECURE_TEXT, buyer).forbidden, '', false, 413);
+      // The rest of the body was never read: the connection cannot carry another request.
+      return { ...message(buyer, textOf(THREE_D_SECURE_TEXT, buyer).forbidden, '', false, 413), close: true };
     }
     const body = new URLSearchParams(raw.toString('utf8'));
     const found = await findPageAuthentication(deps.store.db, intentId);

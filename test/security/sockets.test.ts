@@ -160,6 +160,22 @@ describe('sockets and bodies', () => {
     await closedWithin(s, 4000);
   });
 
+  for (const page of ['/c/3ds/pi_oversized', '/c/microdeposits/pi_oversized']) {
+    it(`answers an oversized form posted to ${page} with a 413 page, then closes the socket`, async () => {
+      const s = await connect(server.port);
+      const got = collect(s);
+      s.write(
+        `POST ${page} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+          `Content-Length: ${1024 * 1024}\r\n\r\ncsrf_token=x&action=complete&pad=`,
+      );
+      await until(() => got.text().includes('</html>'), 3000, 'the 413 page');
+      assert.match(got.text(), /^HTTP\/1\.1 413/);
+      // The unread rest of the body must not be parsed as a next request: the answer says so.
+      assert.match(got.text(), /\r\nConnection: close\r\n/i);
+      await closedWithin(s, 4000);
+    });
+  }
+
   it('closes a socket whose GET streams an unbounded body', async () => {
     const s = await connect(server.port);
     s.on('error', () => undefined);
