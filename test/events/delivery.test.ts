@@ -219,3 +219,43 @@ for (const store of STORES) {
     });
   });
 }
+
+for (const store of STORES) {
+  describe(`webhook delivery beside a slow endpoint (${store})`, () => {
+    let server: TestServer;
+    let slow: Receiver;
+    let fast: Receiver;
+    before(async () => {
+      // A slow endpoint holds each delivery for the whole 10 s timeout.
+      server = await startServer(store, { env: { OPENCHECKOUT_WEBHOOK_TIMEOUT_MS: '10000' } });
+      slow = await startReceiver(() => 'hang');
+      fast = await startReceiver(() => 200);
+    });
+    after(async () => {
+      await slow.close();
+      await fast.close();
+      await server.close();
+    });
+
+    it('an endpoint that never answers delays neither another endpoint of the account nor another account', async () => {
+      const stripe = server.stripe();
+      const other = sdk(server.url, freshKey());
+      await stripe.webhookEndpoints.create({ url: slow.url, enabled_events: ['customer.created'] });
+      await stripe.webhookEndpoints.create({ url: fast.url, enabled_events: ['customer.created'] });
+      await other.webhookEndpoints.create({ url: fast.url, enabled_events: ['customer.created'] });
+      // More events than the slow endpoint's deliveries in flight and than one claim of due deliveries.
+      const started = Date.now();
+      const ids: string[] = [];
+      for (let i = 0; i < 80; i++) ids.push((await stripe.customers.create({ email: `c${i}@example.com` })).id);
+      const otherId = (await other.customers.create({ email: 'other@example.com' })).id;
+      const wanted = new Set([...ids, otherId]);
+      const seen = () => new Set(fast.received.map((r) => (JSON.parse(r.body) as { data: { object: { id: string } } }).data.object.id));
+      await waitFor(async () => ([...wanted].every((id) => seen().has(id)) ? true : undefined), 8000, 'every event at the fast endpoint');
+      assert.ok(Date.now() - started < 9000, 'the fast endpoint had everything before the slow one’s first timeout');
+      // The slow endpoint got deliveries too (it is being tried), but none has finished.
+      assert.ok(slow.received.length > 0, 'the slow endpoint is being delivered to');
+      const event = await latestEvent(stripe, 'customer.created');
+      assert.equal(event.pending_webhooks, 1, 'only the slow endpoint is still pending');
+    });
+  });
+}
