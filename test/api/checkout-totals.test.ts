@@ -9,27 +9,9 @@ import type Stripe from 'stripe';
 import { BUYER, CARD_4242 } from '../../src/cli/page.js';
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { STORES, startServer, type TestServer } from '../helpers/server.js';
+import { pageForm as page } from '../helpers/page-form.js';
 
 const SUCCESS = 'https://merchant.example/success?session_id={CHECKOUT_SESSION_ID}';
-
-/** One hosted page: its HTML and CSRF token, and posts of its form. */
-async function page(url: string): Promise<{ html: string; post(fields: Record<string, string>): Promise<{ status: number; html: string }> }> {
-  const html = await (await fetch(url)).text();
-  const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(token, 'the page has a form');
-  return {
-    html,
-    async post(fields) {
-      const res = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...fields, csrf_token: token }).toString(),
-      });
-      return { status: res.status, html: await res.text() };
-    },
-  };
-}
 
 /** The text of the element with `data-testid`. */
 function shown(html: string, testid: string): string | undefined {

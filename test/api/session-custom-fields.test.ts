@@ -11,28 +11,10 @@ import { assertMatchesSchema } from '../helpers/contract.js';
 import { stripeError } from '../helpers/errors.js';
 import { eventsOf } from '../helpers/events.js';
 import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
+import { pageForm as page } from '../helpers/page-form.js';
 
 const SUCCESS = 'https://merchant.example/success?session_id={CHECKOUT_SESSION_ID}';
 const PAY = { ...BUYER, ...CARD_4242 };
-
-/** One hosted page: its HTML, and posts of its form with its CSRF token. */
-async function page(url: string): Promise<{ html: string; post(fields: Record<string, string>): Promise<{ status: number; html: string }> }> {
-  const html = await (await fetch(url)).text();
-  const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(token, 'the page has a form');
-  return {
-    html,
-    async post(fields) {
-      const res = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...fields, csrf_token: token }).toString(),
-      });
-      return { status: res.status, html: await res.text() };
-    },
-  };
-}
 
 /** The page's error alert text. */
 function alertOf(html: string): string | undefined {
