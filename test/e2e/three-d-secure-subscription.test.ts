@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import type { Page } from 'playwright-core';
-import { saveScreenshot, useBrowser, type PageProbe } from '../helpers/browser.js';
+import { payWithNewCard, saveScreenshot, useBrowser, type PageProbe } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startLanding, type Landing } from './setup.js';
 
@@ -30,18 +30,6 @@ describe('3D Secure in subscription mode on the hosted page in Chromium', () => 
     return probe;
   }
 
-  async function payWithCard(page: Page, number: string): Promise<void> {
-    await page.click('[data-testid="card-accordion-item-button"]');
-    await page.locator('#cardNumber').fill('');
-    await page.locator('#cardNumber').pressSequentially(number);
-    await page.locator('#cardExpiry').fill('');
-    await page.locator('#cardExpiry').pressSequentially('12 / 34');
-    await page.fill('#cardCvc', '123');
-    await page.fill('#billingName', 'Buyer Example');
-    await page.selectOption('#billingCountry', 'US');
-    await page.fill('#billingPostalCode', '94102');
-  }
-
   function subscriptionSession(stripe: Stripe): Promise<Stripe.Checkout.Session> {
     return stripe.checkout.sessions.create({
       mode: 'subscription',
@@ -57,7 +45,7 @@ describe('3D Secure in subscription mode on the hosted page in Chromium', () => 
     const session = await subscriptionSession(stripe);
     const probe = await open(session.url as string);
     const { page } = probe;
-    await payWithCard(page, '4000 0027 6000 3184');
+    await payWithNewCard(page, '4000 0027 6000 3184');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
     assert.equal(await page.locator('#test-source-authorize-3ds').count(), 1);
     const waiting = await stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent'] });
@@ -80,7 +68,7 @@ describe('3D Secure in subscription mode on the hosted page in Chromium', () => 
     const stripe = server.stripe();
     const session = await subscriptionSession(stripe);
     const { page } = await open(session.url as string);
-    await payWithCard(page, '4000 0025 0000 3155');
+    await payWithNewCard(page, '4000 0025 0000 3155');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/pay/')), page.click('#test-source-fail-3ds')]);
     assert.match((await page.locator('[data-testid="payment-error"]').textContent()) ?? '', /unable to authenticate your payment method/);
@@ -89,7 +77,7 @@ describe('3D Secure in subscription mode on the hosted page in Chromium', () => 
     assert.deepEqual([open_.status, open_.subscription], ['open', null]);
     assert.equal((await stripe.subscriptions.list()).data.length, 0);
 
-    await payWithCard(page, '4242 4242 4242 4242');
+    await payWithNewCard(page, '4242 4242 4242 4242');
     await Promise.all([page.waitForURL((u) => u.href.startsWith(landing.url)), page.click('.SubmitButton')]);
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] });
     assert.equal(done.status, 'complete');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { saveScreenshot, useBrowser, type PageProbe } from '../helpers/browser.js';
+import { payWithNewCard, saveScreenshot, useBrowser, type PageProbe } from '../helpers/browser.js';
 import { eventsOf } from '../helpers/events.js';
 import { freshKey, startServer, type TestServer } from '../helpers/server.js';
 import { paymentSession, startLanding, type Landing } from './setup.js';
@@ -30,25 +30,13 @@ describe('3D Secure on the hosted page in Chromium', () => {
     return probe;
   }
 
-  async function payWithCard(page: Page, number: string): Promise<void> {
-    await page.click('[data-testid="card-accordion-item-button"]');
-    await page.locator('#cardNumber').fill('');
-    await page.locator('#cardNumber').pressSequentially(number);
-    await page.locator('#cardExpiry').fill('');
-    await page.locator('#cardExpiry').pressSequentially('12 / 34');
-    await page.fill('#cardCvc', '123');
-    await page.fill('#billingName', 'Buyer Example');
-    await page.selectOption('#billingCountry', 'US');
-    await page.fill('#billingPostalCode', '94102');
-  }
-
   it('4000 0025 0000 3155: the buyer authenticates, then lands on success_url; the session completes only then', async () => {
     const key = freshKey();
     const stripe = server.stripe(key);
     const session = await paymentSession(stripe, landing, { customer_email: 'buyer@example.com' });
     const probe = await open(session.url as string);
     const { page } = probe;
-    await payWithCard(page, '4000 0025 0000 3155');
+    await payWithNewCard(page, '4000 0025 0000 3155');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
     assert.equal(await page.locator('#test-source-authorize-3ds').count(), 1);
     assert.equal(await page.locator('#test-source-fail-3ds').count(), 1);
@@ -81,7 +69,7 @@ describe('3D Secure on the hosted page in Chromium', () => {
     const session = await paymentSession(stripe, landing);
     const { page } = await open(session.url as string);
     await page.fill('#email', 'buyer@example.com');
-    await payWithCard(page, '4000 0027 6000 3184');
+    await payWithNewCard(page, '4000 0027 6000 3184');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/pay/')), page.click('#test-source-fail-3ds')]);
     const error = page.locator('[data-testid="payment-error"]');
@@ -94,7 +82,7 @@ describe('3D Secure on the hosted page in Chromium', () => {
     assert.equal(pi.last_payment_error?.code, 'payment_intent_authentication_failure');
 
     await page.fill('#email', 'buyer@example.com');
-    await payWithCard(page, '4242 4242 4242 4242');
+    await payWithNewCard(page, '4242 4242 4242 4242');
     await Promise.all([page.waitForURL((u) => u.href.startsWith(landing.url)), page.click('.SubmitButton')]);
     const done = await stripe.checkout.sessions.retrieve(session.id);
     assert.equal(done.status, 'complete');
@@ -106,7 +94,7 @@ describe('3D Secure on the hosted page in Chromium', () => {
     const customer = await stripe.customers.create({ email: 'saver@example.com' });
     const session = await paymentSession(stripe, landing, { customer: customer.id, saved_payment_method_options: { payment_method_save: 'enabled' } });
     const { page } = await open(session.url as string);
-    await payWithCard(page, '4000 0025 0000 3155');
+    await payWithNewCard(page, '4000 0025 0000 3155');
     await page.check('#savePaymentMethod');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
     await Promise.all([page.waitForURL((u) => u.href.startsWith(landing.url)), page.click('#test-source-authorize-3ds')]);
@@ -126,7 +114,7 @@ describe('3D Secure on the hosted page in Chromium', () => {
       success_url: `${landing.url}/success?session_id={CHECKOUT_SESSION_ID}`,
     });
     const { page } = await open(session.url as string);
-    await payWithCard(page, '4000 0000 0000 3220');
+    await payWithNewCard(page, '4000 0000 0000 3220');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
     await Promise.all([page.waitForURL((u) => u.href.startsWith(landing.url)), page.click('#test-source-authorize-3ds')]);
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent'] });
@@ -143,7 +131,7 @@ describe('3D Secure on the hosted page in Chromium', () => {
         const stripe = server.stripe();
         const session = await paymentSession(stripe, landing, { locale, customer_email: 'buyer@example.com' });
         const { page } = await open(session.url as string, { viewport, locale: lang });
-        await payWithCard(page, '4000 0025 0000 3155');
+        await payWithNewCard(page, '4000 0025 0000 3155');
         await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/')), page.click('.SubmitButton')]);
         assert.equal(await page.getAttribute('html', 'lang'), locale);
         const complete = (await page.textContent('#test-source-authorize-3ds')) ?? '';

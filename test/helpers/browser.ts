@@ -103,3 +103,19 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Fills the hosted page's card form as a buyer types it: a new card `number` (any spacing), expiry
+ * 12/34, CVC 123, and a US billing name and postal code. The pay button is left to the test.
+ */
+export async function payWithNewCard(page: Page, number: string): Promise<void> {
+  await page.click('[data-testid="card-accordion-item-button"]');
+  await page.locator('#cardNumber').fill('');
+  await page.locator('#cardNumber').pressSequentially(number);
+  await page.locator('#cardExpiry').fill('');
+  await page.locator('#cardExpiry').pressSequentially('12 / 34');
+  await page.fill('#cardCvc', '123');
+  await page.fill('#billingName', 'Buyer Example');
+  await page.selectOption('#billingCountry', 'US');
+  await page.fill('#billingPostalCode', '94102');
+}
