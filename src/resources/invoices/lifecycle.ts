@@ -14,7 +14,7 @@ import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
-import { paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
+import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -74,7 +74,6 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
 /** The invoice paid in full at `at` (by `paymentIntent`, or out of band when null); emits invoice.paid, then invoice.payment_succeeded for a payment. */
 export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
   const amount = inv.amount_remaining as number;
-  const payments = inv.payments as { data: object[] };
   const payment = paymentIntent ? await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, amount, at) : null;
   const paid: Invoice = {
     ...inv,
@@ -82,7 +81,7 @@ export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent
     amount_remaining: 0,
     ...(outOfBand ? {} : { attempted: true }),
     next_payment_attempt: null,
-    payments: { ...payments, data: payment ? [...payments.data, payment] : payments.data },
+    payments: payment ? withPayment(inv, payment) : inv.payments,
     status: 'paid',
     status_transitions: { ...(inv.status_transitions as object), paid_at: at },
   };
@@ -145,18 +144,19 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
   });
   const attempted: Invoice = { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true };
   if (charged.status === 'succeeded') return { invoice: await markPaid(ctx, attempted, at, charged.paymentIntent.id) };
-  await saveInvoice(ctx, attempted);
-  await rememberInvoicePaymentIntent(ctx, inv.id, charged.paymentIntent.id, inv.currency as string, inv.amount_remaining as number, at);
-  await emit(ctx, 'invoice.payment_failed', attempted, undefined, at);
+  // The attempt's PaymentIntent is the invoice's open payment, listed in `payments`.
+  const failed = await rememberInvoicePaymentIntent(ctx, attempted, charged.paymentIntent.id, inv.amount_remaining as number, at);
+  await saveInvoice(ctx, failed);
+  await emit(ctx, 'invoice.payment_failed', failed, undefined, at);
   if (charged.requiresAction) {
-    await emit(ctx, 'invoice.payment_action_required', attempted, undefined, at);
+    await emit(ctx, 'invoice.payment_action_required', failed, undefined, at);
     return {
-      invoice: attempted,
+      invoice: failed,
       failure: errors.card('invoice_payment_intent_requires_action', 'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.', { payment_intent: charged.paymentIntent } as object),
     };
   }
   const declineCode = charged.declineCode ? { decline_code: charged.declineCode } : {};
-  return { invoice: attempted, failure: errors.card(charged.code, charged.message, { ...declineCode, payment_intent: charged.paymentIntent } as object) };
+  return { invoice: failed, failure: errors.card(charged.code, charged.message, { ...declineCode, payment_intent: charged.paymentIntent } as object) };
 }
 
 const parsePay = (params: FormObject) => parseParams(payShape, params);
@@ -183,7 +183,11 @@ export async function payInvoiceOnSession(ctx: Ctx, id: string, paymentMethod: s
   return attempt.failure ?? attempt.invoice;
 }
 
-/** POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; emits `invoice.voided`. */
+/**
+ * POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; its PaymentIntent
+ * still waiting (3D Secure, a new payment method) is canceled first (`payment_intent.canceled`).
+ * Emits `invoice.voided`.
+ */
 export async function voidInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
   parseParams({}, params);
   const inv = await lockInvoice(ctx, id, 'id');
@@ -191,7 +195,7 @@ export async function voidInvoice(ctx: Ctx, id: string, params: FormObject): Pro
     throw errors.invalid(`You can only void an open or uncollectible invoice. This invoice has status ${inv.status}.`, 'id', 'invoice_not_editable');
   }
   const at = await now(ctx, inv);
-  const voided: Invoice = { ...inv, amount_remaining: 0, next_payment_attempt: null, status: 'void', status_transitions: { ...(inv.status_transitions as object), voided_at: at } };
+  const voided: Invoice = { ...(await cancelOpenPayment(ctx, inv, at)), amount_remaining: 0, next_payment_attempt: null, status: 'void', status_transitions: { ...(inv.status_transitions as object), voided_at: at } };
   await saveInvoice(ctx, voided);
   await emit(ctx, 'invoice.voided', voided, undefined, at);
   return voided;
