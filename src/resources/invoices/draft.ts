@@ -16,6 +16,7 @@ import type { TaxRate } from '../tax-rates/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { resolveDiscounts } from './discounts.js';
 import { newInvoice } from './new-invoice.js';
+import { scheduleOverdue } from './overdue.js';
 import { invoiceCreateShape, invoiceUpdateShape } from './params.js';
 import { invoices, type Invoice } from './service.js';
 import { insertInvoice, invoiceCoupons, lockInvoice, removeInvoice, saveInvoice } from './store.js';
@@ -210,6 +211,7 @@ export async function updateInvoice(ctx: Ctx, id: string, params: FormObject): P
   const prev = previousAttributes(current, next);
   if (Object.keys(prev).length === 0) return current;
   await saveInvoice(ctx, next, coupons);
+  if ('due_date' in prev) await scheduleOverdue(ctx, next);
   await emit(ctx, 'invoice.updated', next, prev);
   return next;
 }

@@ -15,6 +15,7 @@ import { businessNow } from '../test-clocks/store.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
+import { scheduleOverdue } from './overdue.js';
 import { accepted } from './params.js';
 import type { Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
@@ -68,6 +69,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
   await saveInvoice(ctx, open);
   await emit(ctx, 'invoice.finalized', open, undefined, at);
   if ((open.amount_due as number) === 0) return markPaid(ctx, open, at, null);
+  await scheduleOverdue(ctx, open);
   return open;
 }
 

@@ -11,6 +11,7 @@ import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
 import { newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
+import { scheduleOverdue } from './overdue.js';
 import { invoiceColumns, saveInvoice } from './store.js';
 import { invoiceAmounts } from './totals.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
@@ -129,7 +130,10 @@ export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, custom
     ending_balance: 0,
     status_transitions: { ...transitions, finalized_at: at },
   };
-  return store(ctx, inv, open, 'invoice.finalized', at, false);
+  await store(ctx, inv, open, 'invoice.finalized', at, false);
+  // A sent invoice still open at its due date is overdue (`invoice.overdue`, overdue.ts).
+  await scheduleOverdue(ctx, open);
+  return open;
 }
 
 /**

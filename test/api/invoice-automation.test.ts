@@ -1,0 +1,81 @@
+/**
+ * What happens to an Invoices API invoice without a request: `invoice.overdue` at a sent
+ * invoice's due date (on a test clock), and finalization refused with `last_finalization_error`
+ * and `invoice.finalization_failed`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { assertMatchesSchema } from '../helpers/contract.js';
+import { eventsOf } from '../helpers/events.js';
+import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
+
+const DAY = 86_400;
+const START = Date.UTC(2027, 2, 1) / 1000;
+
+async function advance(stripe: Stripe, clock: string, to: number): Promise<void> {
+  await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
+  for (let i = 0; i < 200; i++) {
+    if ((await stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the clock did not become ready');
+}
+
+for (const store of STORES) {
+  describe(`invoice automation (${store})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(store);
+    });
+    after(() => server.close());
+
+    it('sends invoice.overdue when a sent invoice is still open at its due date, on the test clock, once', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+      const customer = await stripe.customers.create({ email: 'late@example.com', test_clock: clock.id });
+      const make = async (days: number) => {
+        const draft = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: days });
+        await stripe.invoices.addLines(draft.id, { lines: [{ amount: 5000, description: 'Consulting' }] });
+        return stripe.invoices.sendInvoice(draft.id);
+      };
+      const late = await make(3);
+      const paid = await make(3);
+      const moved = await make(3);
+      assert.equal(late.due_date, START + 3 * DAY);
+      await stripe.invoices.pay(paid.id, { paid_out_of_band: true });
+      await stripe.invoices.update(moved.id, { due_date: START + 10 * DAY });
+
+      const overdue = async () => (await eventsOf(server, key)).filter((e) => e.type === 'invoice.overdue').map((e) => e.data.object.id);
+      await advance(stripe, clock.id, START + 3 * DAY - 60);
+      assert.deepEqual(await overdue(), [], 'nothing is overdue before the due date');
+      await advance(stripe, clock.id, START + 4 * DAY);
+      assert.deepEqual(await overdue(), [late.id], 'the open invoice is overdue at its due date; the paid one is not');
+      const event = (await stripe.events.list({ type: 'invoice.overdue', limit: 1 })).data[0];
+      assert.equal(event?.created, START + 3 * DAY, 'at the due date, in the clock’s time');
+      assert.equal((event?.data.object as Stripe.Invoice).status, 'open');
+      await advance(stripe, clock.id, START + 11 * DAY);
+      assert.deepEqual(await overdue(), [late.id, moved.id], 'a due date moved later is overdue then, and each invoice once');
+      // A charge_automatically invoice is never overdue.
+      const auto = await stripe.invoices.create({ customer: customer.id });
+      await stripe.invoices.addLines(auto.id, { lines: [{ amount: 100, description: 'x' }] });
+      await stripe.invoices.finalizeInvoice(auto.id);
+      await advance(stripe, clock.id, START + 60 * DAY);
+      assert.deepEqual(await overdue(), [late.id, moved.id]);
+    });
+
+    it('a subscription’s sent invoice is overdue at its due date, and the subscription past_due', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+      const customer = await stripe.customers.create({ email: 'sub@example.com', test_clock: clock.id });
+      const price = await stripe.prices.create({ currency: 'usd', unit_amount: 1500, recurring: { interval: 'month' }, product_data: { name: 'Plan' } });
+      const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 5 });
+      await advance(stripe, clock.id, START + 6 * DAY);
+      const events = (await eventsOf(server, key)).filter((e) => e.type === 'invoice.overdue');
+      assert.deepEqual(events.map((e) => e.data.object.id), [sub.latest_invoice]);
+      assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'past_due');
+    });
+  });
+}
