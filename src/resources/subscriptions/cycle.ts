@@ -90,7 +90,7 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
   for (const item of renewed.items.data) lines.push(await periodLine(ctx, renewed, item, end, next));
   const discounts = await discountsInEffect(ctx, renewed, customer, now);
   const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now, discounts });
-  const after: Subscription = { ...renewed, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, renewed, customer, discounts) };
+  const after: Subscription = { ...renewed, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, renewed, customer, discounts, draft) };
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
   // The draft waits about an hour before it is finalized and charged (docs/decisions.md#renewal-drafts-wait-an-hour).
