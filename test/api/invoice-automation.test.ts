@@ -77,5 +77,58 @@ for (const store of STORES) {
       assert.deepEqual(events.map((e) => e.data.object.id), [sub.latest_invoice]);
       assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'past_due');
     });
+
+    it('refuses to finalize an automatic-tax invoice for a customer with no recognized location: last_finalization_error and invoice.finalization_failed; taxes it once the address is set', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const customer = await stripe.customers.create({ email: 'where@example.com', address: { country: 'US', line1: '1 Main St' } });
+      const draft = await stripe.invoices.create({ customer: customer.id, automatic_tax: { enabled: true } });
+      assert.equal(draft.automatic_tax.enabled, true);
+      await stripe.invoices.addLines(draft.id, { lines: [{ amount: 10000, description: 'Desk' }] });
+
+      // A US address without a 5-digit postal code is no tax location.
+      await assert.rejects(stripe.invoices.finalizeInvoice(draft.id), (e: Stripe.errors.StripeError) => {
+        assert.equal(e.statusCode, 400);
+        assert.equal(e.type, 'StripeInvalidRequestError');
+        assert.equal(e.code, 'customer_tax_location_invalid');
+        return true;
+      });
+      const failed = await stripe.invoices.retrieve(draft.id);
+      assert.equal(failed.status, 'draft');
+      assert.equal(failed.number, null);
+      assert.equal(failed.last_finalization_error?.code, 'customer_tax_location_invalid');
+      assert.equal(failed.last_finalization_error?.type, 'invalid_request_error');
+      assert.match(failed.last_finalization_error?.doc_url ?? '', /customer-tax-location-invalid/);
+      assert.equal(failed.automatic_tax.status, 'requires_location_inputs');
+      assertMatchesSchema('invoice', failed);
+      const events = (await eventsOf(server, key, draft.id)).map((e) => e.type);
+      assert.deepEqual(events.filter((t) => t.startsWith('invoice.finaliz')), ['invoice.finalization_failed']);
+      const event = (await stripe.events.list({ type: 'invoice.finalization_failed', limit: 1 })).data[0];
+      assert.equal((event?.data.object as Stripe.Invoice).last_finalization_error?.code, 'customer_tax_location_invalid');
+      // Paying or sending finalizes first: refused the same way, the draft unchanged.
+      await assert.rejects(stripe.invoices.pay(draft.id, { paid_out_of_band: true }), { statusCode: 400, code: 'customer_tax_location_invalid' });
+      assert.equal((await eventsOf(server, key, draft.id)).filter((e) => e.type === 'invoice.finalization_failed').length, 2);
+      assert.equal((await stripe.invoices.retrieve(draft.id)).status, 'draft');
+
+      // With a location the account is registered in, the invoice is taxed at finalization.
+      await stripe.tax.registrations.create({ country: 'US', active_from: 'now', country_options: { us: { state: 'CA', type: 'state_sales_tax' } } });
+      await stripe.customers.update(customer.id, { address: { country: 'US', state: 'CA', postal_code: '94103', line1: '1 Main St' } });
+      const open = await stripe.invoices.finalizeInvoice(draft.id);
+      assert.equal(open.status, 'open');
+      assert.equal(open.last_finalization_error, null);
+      assert.equal(open.automatic_tax.status, 'complete');
+      assert.equal(open.subtotal, 10000);
+      assert.deepEqual(open.total_taxes?.map((t) => [t.amount, t.tax_behavior, t.taxable_amount]), [[725, 'exclusive', 10000]]);
+      assert.equal(open.total, 10725);
+      assert.equal(open.amount_due, 10725);
+      assertMatchesSchema('invoice', open);
+      // A location outside any registration: finalized, no tax.
+      const abroad = await stripe.customers.create({ shipping: { name: 'Kei', address: { country: 'JP' } } });
+      const other = await stripe.invoices.create({ customer: abroad.id, automatic_tax: { enabled: true } });
+      await stripe.invoices.addLines(other.id, { lines: [{ amount: 5000, description: 'Lamp' }] });
+      const untaxed = await stripe.invoices.finalizeInvoice(other.id);
+      assert.equal(untaxed.total, 5000);
+      assert.equal(untaxed.automatic_tax.status, 'complete');
+    });
   });
 }

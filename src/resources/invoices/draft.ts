@@ -135,6 +135,11 @@ async function checkPaymentMethod(ctx: Ctx, id: string | null | undefined, custo
 async function applyWritable(ctx: Ctx, inv: Invoice, p: WritableParams): Promise<Invoice> {
   const next: Invoice = { ...inv, metadata: mergeMetadata(inv.metadata as Record<string, string>, p.metadata) };
   if (p.auto_advance !== undefined) next.auto_advance = p.auto_advance;
+  // Stripe Tax computes the invoice's tax at finalization (automatic-tax.ts).
+  if (p.automatic_tax !== undefined) {
+    const on = p.automatic_tax.enabled;
+    next.automatic_tax = { disabled_reason: null, enabled: on, liability: on ? { type: 'self' } : null, provider: on ? 'stripe' : null, status: null };
+  }
   if (p.collection_method !== undefined) next.collection_method = p.collection_method;
   if (p.custom_fields !== undefined) next.custom_fields = p.custom_fields.length > 0 ? p.custom_fields : null;
   if (p.description !== undefined) next.description = p.description;

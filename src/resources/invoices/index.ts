@@ -27,6 +27,7 @@ export const invoicesModule: ResourceModule = {
     'invoice.deleted',
     'invoice.marked_uncollectible',
     'invoice.sent',
+    'invoice.finalization_failed',
     'invoice.overdue',
     'invoice_payment.paid',
   ],

@@ -12,6 +12,7 @@ import { lockCustomer, saveCustomer } from '../customers/service.js';
 import { itemsOfInvoice } from '../invoice-items/store.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
+import { automaticInvoiceRate, taxLocation, taxLocationError } from './automatic-tax.js';
 import { chargeInvoice } from './charge.js';
 import { computeDraft } from './draft.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
@@ -29,13 +30,41 @@ function links(ctx: Ctx, id: string) {
 }
 
 /**
- * Finalizes a draft: final amounts, the customer's next number (`{invoice_prefix}-0001`), the
- * customer's details copied, the links. An invoice of 0 is paid at once, as on Stripe.
+ * The draft's finalization refused (docs/decisions.md#invoices): it stays a draft with
+ * `last_finalization_error`, and `invoice.finalization_failed` is emitted. The error is returned
+ * for the request to answer, so this state commits with it.
  */
-async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | undefined): Promise<Invoice> {
+async function finalizationFailed(ctx: Ctx, draft: Invoice, error: StripeError, at: number, automaticTaxStatus: string | null): Promise<StripeError> {
+  const { type, code, doc_url, message, param } = error.body;
+  const failed: Invoice = {
+    ...draft,
+    automatic_tax: { ...(draft.automatic_tax as object), status: automaticTaxStatus },
+    last_finalization_error: { code, doc_url, message, param, type },
+  };
+  await saveInvoice(ctx, failed);
+  await emit(ctx, 'invoice.finalization_failed', failed, undefined, at);
+  return error;
+}
+
+/**
+ * Finalizes a draft: final amounts (with Stripe Tax's rate when `automatic_tax` is enabled), the
+ * customer's next number (`{invoice_prefix}-0001`), the customer's details copied, the links. An
+ * invoice of 0 is paid at once, as on Stripe. A finalization refused answers its error instead.
+ */
+async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | undefined): Promise<Invoice | StripeError> {
   const at = await now(ctx, draft);
-  const computed = computeDraft(draft, await itemsOfInvoice(ctx, draft.id), await invoiceCoupons(ctx, draft.id));
   const customer = await lockCustomer(ctx, draft.customer as string, 'customer');
+  const items = await itemsOfInvoice(ctx, draft.id);
+  const coupons = await invoiceCoupons(ctx, draft.id);
+  let computed = computeDraft(draft, items, coupons);
+  const automatic = draft.automatic_tax as { enabled: boolean };
+  if (automatic.enabled) {
+    const location = taxLocation(customer);
+    if (!location) return finalizationFailed(ctx, draft, taxLocationError(), at, 'requires_location_inputs');
+    const rate = await automaticInvoiceRate(ctx, location, draft.created, at);
+    const taxed = computeDraft({ ...draft, default_tax_rates: rate ? [rate] : [] }, items, coupons);
+    computed = { ...taxed, default_tax_rates: draft.default_tax_rates, automatic_tax: { ...automatic, status: 'complete' } };
+  }
   let number = draft.number as string | null;
   const sequence = number === null ? customer.next_invoice_sequence + 1 : customer.next_invoice_sequence;
   number ??= `${customer.invoice_prefix}-${String(customer.next_invoice_sequence).padStart(4, '0')}`;
@@ -62,6 +91,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
     customer_tax_exempt: customer.tax_exempt,
     effective_at: (draft.effective_at as number | null) ?? at,
     ...links(ctx, draft.id),
+    last_finalization_error: null,
     number,
     status: 'open',
     status_transitions: { ...(draft.status_transitions as object), finalized_at: at },
@@ -95,8 +125,11 @@ export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent
   return paid;
 }
 
-/** POST /v1/invoices/:id/finalize: draft -> open; emits `invoice.finalized`. */
-export async function finalizeInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+/**
+ * POST /v1/invoices/:id/finalize: draft -> open; emits `invoice.finalized`. A refused finalization
+ * answers its error, returned rather than thrown so the failure's state and event commit.
+ */
+export async function finalizeInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
   const p = parseParams({ auto_advance: bool() }, params);
   const inv = await lockInvoice(ctx, id, 'id');
   if (inv.status !== 'draft') throw errors.invalid("This invoice is already finalized, you can't re-finalize a non-draft invoice.", 'id', 'invoice_not_editable');
@@ -121,7 +154,11 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
   let inv = await lockInvoice(ctx, id, 'id');
   if (inv.status === 'paid') throw errors.invalid('Invoice is already paid', 'id', 'invoice_already_paid');
   if (inv.status === 'void') throw errors.invalid('This invoice has been voided and can no longer be paid.', 'id');
-  if (inv.status === 'draft') inv = await finalizeDraft(ctx, inv, undefined);
+  if (inv.status === 'draft') {
+    const finalized = await finalizeDraft(ctx, inv, undefined);
+    if (finalized instanceof StripeError) return { invoice: inv, failure: finalized };
+    inv = finalized;
+  }
   if (inv.status === 'paid') return { invoice: inv };
   const at = await now(ctx, inv);
   if (p.paid_out_of_band) return { invoice: await markPaid(ctx, inv, at, null, true) };
@@ -219,13 +256,17 @@ export async function markUncollectible(ctx: Ctx, id: string, params: FormObject
  * POST /v1/invoices/:id/send: finalizes a draft, then "sends" it. No email leaves OpenCheckout:
  * the `invoice.sent` event is the whole effect (docs/decisions.md#invoices).
  */
-export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
   parseParams({}, params);
   let inv = await lockInvoice(ctx, id, 'id');
   if (inv.collection_method !== 'send_invoice') {
     throw errors.invalid("You can only manually send an invoice if its collection method is 'send_invoice'.", 'id');
   }
-  if (inv.status === 'draft') inv = await finalizeDraft(ctx, inv, undefined);
+  if (inv.status === 'draft') {
+    const finalized = await finalizeDraft(ctx, inv, undefined);
+    if (finalized instanceof StripeError) return finalized;
+    inv = finalized;
+  }
   if (inv.status !== 'open') throw errors.invalid(`You can only send an open invoice. This invoice has status ${inv.status}.`, 'id');
   await emit(ctx, 'invoice.sent', inv, undefined, await now(ctx, inv));
   return inv;
