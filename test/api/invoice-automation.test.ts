@@ -130,5 +130,48 @@ for (const store of STORES) {
       assert.equal(untaxed.total, 5000);
       assert.equal(untaxed.automatic_tax.status, 'complete');
     });
+
+    it('finalizes an auto-advancing draft an hour after its creation: charged, sent, or refused with invoice.finalization_failed', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+      const payer = await stripe.customers.create({ email: 'auto@example.com', test_clock: clock.id, address: { country: 'US', postal_code: '10001' } });
+      const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: payer.id });
+      await stripe.customers.update(payer.id, { invoice_settings: { default_payment_method: pm.id } });
+      const nowhere = await stripe.customers.create({ email: 'nowhere@example.com', test_clock: clock.id });
+      const draftOf = async (customer: string, extra: Partial<Stripe.InvoiceCreateParams>) => {
+        const d = await stripe.invoices.create({ customer, auto_advance: true, ...extra });
+        await stripe.invoices.addLines(d.id, { lines: [{ amount: 4000, description: 'Service' }] });
+        return d;
+      };
+      const charged = await draftOf(payer.id, {});
+      const sent = await draftOf(payer.id, { collection_method: 'send_invoice', days_until_due: 14 });
+      const refused = await draftOf(nowhere.id, { automatic_tax: { enabled: true } });
+      const manual = await stripe.invoices.create({ customer: payer.id });
+      assert.equal(charged.automatically_finalizes_at, START + 3600);
+      assert.equal(manual.automatically_finalizes_at, null, 'without auto_advance, nothing is scheduled');
+
+      await advance(stripe, clock.id, START + 3600 - 1);
+      assert.equal((await stripe.invoices.retrieve(charged.id)).status, 'draft', 'not before the hour');
+      await advance(stripe, clock.id, START + 2 * 3600);
+      const paid = await stripe.invoices.retrieve(charged.id);
+      assert.equal(paid.status, 'paid');
+      assert.equal(paid.amount_paid, 4000);
+      assert.equal(paid.status_transitions.finalized_at, START + 3600);
+      assert.equal(paid.automatically_finalizes_at, null);
+      const open = await stripe.invoices.retrieve(sent.id);
+      assert.equal(open.status, 'open');
+      const still = await stripe.invoices.retrieve(refused.id);
+      assert.equal(still.status, 'draft');
+      assert.equal(still.last_finalization_error?.code, 'customer_tax_location_invalid');
+      const events = await eventsOf(server, key);
+      const of = (id: string) => events.filter((e) => e.data.object.id === id).map((e) => e.type);
+      assert.deepEqual(of(charged.id).filter((t) => t !== 'invoice.updated'), ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
+      assert.deepEqual(of(sent.id).filter((t) => t !== 'invoice.updated'), ['invoice.created', 'invoice.finalized', 'invoice.sent']);
+      assert.deepEqual(of(refused.id).filter((t) => t !== 'invoice.updated'), ['invoice.created', 'invoice.finalization_failed']);
+      const failedEvent = (await stripe.events.list({ type: 'invoice.finalization_failed', limit: 1 })).data[0];
+      assert.equal(failedEvent?.created, START + 3600, 'at the hour, in the clock’s time');
+      assert.equal((await stripe.invoices.retrieve(manual.id)).status, 'draft');
+    });
   });
 }

@@ -16,6 +16,7 @@ import type { TaxRate } from '../tax-rates/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { resolveDiscounts } from './discounts.js';
 import { newInvoice } from './new-invoice.js';
+import { scheduleAutoFinalize, withAutoFinalize } from './auto-advance.js';
 import { scheduleOverdue } from './overdue.js';
 import { invoiceCreateShape, invoiceUpdateShape } from './params.js';
 import { invoices, type Invoice } from './service.js';
@@ -185,8 +186,9 @@ export async function createInvoice(ctx: Ctx, params: FormObject): Promise<Invoi
     it.item.invoice = id;
     await saveItem(ctx, it.item, it.coupons);
   }
-  const inv = computeDraft(written, pending, coupons);
+  const inv = withAutoFinalize(computeDraft(written, pending, coupons));
   await insertInvoice(ctx, inv, coupons);
+  await scheduleAutoFinalize(ctx, inv);
   await emit(ctx, 'invoice.created', inv, undefined, now);
   return inv;
 }
@@ -212,11 +214,12 @@ export async function updateInvoice(ctx: Ctx, id: string, params: FormObject): P
   let next = await applyWritable(ctx, current, p);
   let coupons: DiscountCoupons | undefined;
   if (p.discounts !== undefined) coupons = await resolveDiscounts(ctx, p.discounts, 'discounts', await invoiceCoupons(ctx, id));
-  if (next.status === 'draft') next = computeDraft(next, await itemsOfInvoice(ctx, id), coupons ?? (await invoiceCoupons(ctx, id)));
+  if (next.status === 'draft') next = withAutoFinalize(computeDraft(next, await itemsOfInvoice(ctx, id), coupons ?? (await invoiceCoupons(ctx, id))));
   const prev = previousAttributes(current, next);
   if (Object.keys(prev).length === 0) return current;
   await saveInvoice(ctx, next, coupons);
   if ('due_date' in prev) await scheduleOverdue(ctx, next);
+  if ('automatically_finalizes_at' in prev || 'auto_advance' in prev) await scheduleAutoFinalize(ctx, next);
   await emit(ctx, 'invoice.updated', next, prev);
   return next;
 }

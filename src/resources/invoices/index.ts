@@ -2,6 +2,7 @@ import type { ResourceModule } from '../module.js';
 import { invoiceIntentAttemptEnded } from './intent-outcome.js';
 import { invoiceMigrations } from './migrations.js';
 import { OVERDUE_JOB, runOverdueJob } from './overdue.js';
+import { AUTO_FINALIZE_JOB, runAutoFinalizeJob } from './auto-advance.js';
 import { findInvoicePayment, invoicePaymentRoutes } from './payments.js';
 import { invoiceRoutes } from './routes.js';
 import { invoices } from './service.js';
@@ -14,7 +15,7 @@ export const invoicesModule: ResourceModule = {
   name: 'invoices',
   routes: [...invoiceRoutes, ...invoicePaymentRoutes],
   expandable: { in_: (ctx, id) => invoices.get(ctx.db, ctx.account, id), inpay_: findInvoicePayment },
-  jobs: { [OVERDUE_JOB]: runOverdueJob },
+  jobs: { [OVERDUE_JOB]: runOverdueJob, [AUTO_FINALIZE_JOB]: runAutoFinalizeJob },
   events: [
     'invoice.created',
     'invoice.finalized',

@@ -14,11 +14,12 @@ import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { automaticInvoiceRate, taxLocation, taxLocationError } from './automatic-tax.js';
 import { chargeInvoice } from './charge.js';
+import { findPaymentMethod } from '../payment-methods/service.js';
 import { computeDraft } from './draft.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import { scheduleOverdue } from './overdue.js';
 import { accepted } from './params.js';
-import type { Invoice } from './service.js';
+import { invoices, type Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
 
 const now = (ctx: Ctx, inv: Invoice) => businessNow(ctx, inv.test_clock as string | null);
@@ -83,6 +84,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
     starting_balance: balance,
     ending_balance: balance - applied,
     ...(autoAdvance !== undefined ? { auto_advance: autoAdvance } : {}),
+    automatically_finalizes_at: null,
     customer_address: customer.address,
     customer_email: customer.email,
     customer_name: customer.name,
@@ -270,4 +272,29 @@ export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Pro
   if (inv.status !== 'open') throw errors.invalid(`You can only send an open invoice. This invoice has status ${inv.status}.`, 'id');
   await emit(ctx, 'invoice.sent', inv, undefined, await now(ctx, inv));
   return inv;
+}
+
+/**
+ * The automatic finalization of an API draft with `auto_advance`, an hour after its creation
+ * (auto-advance.ts): finalized (a refusal is recorded with `invoice.finalization_failed`), then
+ * sent (`send_invoice`: `invoice.sent`) or charged to the invoice's or the customer's default
+ * payment method when it has one it can charge. Never throws for the invoice's state: a job
+ * that threw would hold up its test clock's whole advance.
+ */
+export async function advanceDraft(ctx: Ctx, id: string): Promise<void> {
+  const draft = await invoices.get(ctx.db, ctx.account, id);
+  if (!draft || draft.status !== 'draft' || draft.parent !== null || draft.auto_advance !== true) return;
+  const inv = await lockInvoice(ctx, id);
+  const finalized = await finalizeDraft(ctx, inv, undefined);
+  if (finalized instanceof StripeError || finalized.status !== 'open') return;
+  const at = await now(ctx, finalized);
+  if (finalized.collection_method === 'send_invoice') {
+    await emit(ctx, 'invoice.sent', finalized, undefined, at);
+    return;
+  }
+  const customer = await lockCustomer(ctx, finalized.customer as string, 'customer');
+  const pmId = (finalized.default_payment_method as string | null) ?? customer.invoice_settings.default_payment_method;
+  const pm = pmId ? await findPaymentMethod(ctx, pmId) : undefined;
+  if (!pm || pm.customer !== customer.id) return;
+  await attemptPayment(ctx, id, parsePay({ payment_method: pm.id }));
 }
