@@ -42,7 +42,7 @@ function rateInput(rate: TaxRate, inclusive = rate.inclusive): RateInput {
 }
 
 /** The TaxRate object Stripe Tax applies at an address: one per account, country and state. */
-async function automaticRate(ctx: Ctx, address: NonNullable<PricingState['address']>, created: number, now: number): Promise<TaxRate | null> {
+export async function automaticRate(ctx: Ctx, address: NonNullable<PricingState['address']>, created: number, now: number): Promise<TaxRate | null> {
   const found = await automaticTaxRate(ctx, address, now);
   if (!found) return null;
   const place = [found.country, found.state].filter(Boolean).join('_').toLowerCase();

@@ -174,5 +174,112 @@ for (const store of STORES) {
       await assert.rejects(stripe.creditNotes.create({ invoice: draft.id, amount: 1 }), refused(400, undefined, 'invoice'));
       await assert.rejects(stripe.creditNotes.create({ invoice: 'in_nope', amount: 1 }), refused(404, 'resource_missing', 'invoice'));
     });
+
+    it('credits a taxed invoice line by line: each line’s tax prorated, exact to the yen over two credit notes, refunded tax included', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({ email: 'tax@example.com' });
+      const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+      const standard = await stripe.taxRates.create({ display_name: 'JCT', percentage: 10, inclusive: false, country: 'JP' });
+      const reduced = await stripe.taxRates.create({ display_name: 'JCT reduced', percentage: 8, inclusive: true, country: 'JP' });
+      const draft = await stripe.invoices.create({ customer: customer.id, currency: 'jpy' });
+      await stripe.invoices.addLines(draft.id, {
+        lines: [
+          { amount: 1010, description: 'Tea set', quantity: 2, tax_rates: [standard.id] } as Stripe.InvoiceAddLinesParams.Line,
+          { amount: 3000, description: 'Rice', tax_rates: [reduced.id] },
+        ],
+      });
+      const invoice = await stripe.invoices.pay(draft.id, { payment_method: pm.id });
+      // 1010 × 10 % = 101 on top; 3000 holds 3000 − round(3000 / 1.08) = 222.
+      assert.equal(invoice.total, 4111);
+      const [lineA, lineB] = invoice.lines.data as [Stripe.InvoiceLineItem, Stripe.InvoiceLineItem];
+      const params: Stripe.CreditNoteCreateParams = {
+        invoice: invoice.id,
+        lines: [
+          { type: 'invoice_line_item', invoice_line_item: lineA.id, quantity: 1 },
+          { type: 'invoice_line_item', invoice_line_item: lineB.id, amount: 1500 },
+        ],
+        refund_amount: 2056,
+      };
+      const preview = await stripe.creditNotes.preview(params as Stripe.CreditNotePreviewParams);
+      const previewLines = await stripe.creditNotes.listPreviewLineItems(params as Stripe.CreditNoteListPreviewLineItemsParams);
+      const first = await stripe.creditNotes.create(params);
+      for (const cn of [preview, first]) {
+        // Half of 1010 takes half of its 101, rounded: 51; half of 3000 half of its inclusive 222: 111.
+        assert.equal(cn.subtotal, 2005);
+        assert.equal(cn.subtotal_excluding_tax, 1894);
+        assert.equal(cn.total, 2056);
+        assert.equal(cn.amount, 2056);
+        assert.equal(cn.total_excluding_tax, 1894);
+        assert.deepEqual(
+          cn.total_taxes?.map((t) => [t.tax_rate_details?.tax_rate, t.amount, t.tax_behavior, t.taxable_amount]),
+          [
+            [standard.id, 51, 'exclusive', 505],
+            [reduced.id, 111, 'inclusive', 1389],
+          ],
+        );
+        assert.deepEqual(cn.lines.data.map((l) => [l.amount, l.taxes?.map((t) => t.amount), l.tax_rates.map((r) => r.id)]), [
+          [505, [51], [standard.id]],
+          [1500, [111], [reduced.id]],
+        ]);
+      }
+      assert.deepEqual(previewLines.data.map((l) => [l.amount, l.taxes?.[0]?.amount]), [[505, 51], [1500, 111]]);
+      const refund = await stripe.refunds.retrieve(first.refunds[0]?.refund as string);
+      assert.equal(refund.amount, 2056, 'the refund is the tax-inclusive total');
+
+      // The rest of both lines: what is left of each tax, so the two notes add up to the invoice to the yen.
+      const second = await stripe.creditNotes.create({
+        invoice: invoice.id,
+        lines: [
+          { type: 'invoice_line_item', invoice_line_item: lineA.id, quantity: 1 },
+          { type: 'invoice_line_item', invoice_line_item: lineB.id, amount: 1500 },
+        ],
+        credit_amount: 2055,
+      });
+      assert.deepEqual(second.total_taxes?.map((t) => [t.amount, t.taxable_amount]), [[50, 505], [111, 1389]]);
+      assert.equal(second.total, 2055);
+      assert.equal(first.total + second.total, invoice.total);
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, -2055);
+      assert.equal((await stripe.invoices.retrieve(invoice.id)).post_payment_credit_notes_amount, 4111);
+      await assert.rejects(
+        stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: lineA.id, amount: 1 }] }),
+        refused(400, undefined, 'lines[0][amount]'),
+      );
+      // `amount` must be the total, tax included (another customer: this one's balance would pay the invoice).
+      const other = await stripe.customers.create({});
+      const paid2 = await stripe.invoices.create({ customer: other.id, currency: 'jpy' });
+      await stripe.invoices.addLines(paid2.id, { lines: [{ amount: 1000, description: 'Cups', tax_rates: [standard.id] }] });
+      const inv2 = await stripe.invoices.pay(paid2.id, { paid_out_of_band: true });
+      const line2 = inv2.lines.data[0] as Stripe.InvoiceLineItem;
+      await assert.rejects(stripe.creditNotes.create({ invoice: inv2.id, amount: 1000, lines: [{ type: 'invoice_line_item', invoice_line_item: line2.id, amount: 1000 }] }), refused(400, undefined, 'amount'));
+      const whole = await stripe.creditNotes.create({ invoice: inv2.id, amount: 1100, lines: [{ type: 'invoice_line_item', invoice_line_item: line2.id, amount: 1000 }] });
+      assert.equal(whole.total, 1100);
+    });
+
+    it('credits an open invoice with tax by amount alone (its share of the tax) and by a taxed custom line', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({});
+      const rate = await stripe.taxRates.create({ display_name: 'Sales tax', percentage: 10, inclusive: false });
+      const draft = await stripe.invoices.create({ customer: customer.id, default_tax_rates: [rate.id] });
+      await stripe.invoices.addLines(draft.id, { lines: [{ amount: 2000, description: 'Chair' }] });
+      const invoice = await stripe.invoices.finalizeInvoice(draft.id);
+      assert.equal(invoice.total, 2200);
+      const byAmount = await stripe.creditNotes.create({ invoice: invoice.id, amount: 550 });
+      assert.equal(byAmount.total, 550);
+      assert.equal(byAmount.subtotal, 500);
+      assert.deepEqual(byAmount.total_taxes?.map((t) => [t.tax_rate_details?.tax_rate, t.amount, t.taxable_amount]), [[rate.id, 50, 500]]);
+      assert.deepEqual(byAmount.lines.data, []);
+      const custom = await stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'custom_line_item', unit_amount: 300, quantity: 2, description: 'Goodwill', tax_rates: [rate.id] }] });
+      assert.equal(custom.subtotal, 600);
+      assert.equal(custom.total, 660);
+      assert.deepEqual(custom.lines.data[0]?.taxes?.map((t) => [t.amount, t.tax_behavior, t.taxable_amount]), [[60, 'exclusive', 600]]);
+      assert.equal(custom.lines.data[0]?.tax_rates[0]?.id, rate.id);
+      const after = await stripe.invoices.retrieve(invoice.id);
+      assert.equal(after.pre_payment_credit_notes_amount, 1210);
+      assert.equal(after.amount_due, 990);
+      await assert.rejects(
+        stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'custom_line_item', unit_amount: 100, tax_rates: [rate.id], tax_amounts: [{ amount: 10, tax_rate: rate.id, taxable_amount: 100 }] }] }),
+        refused(400, undefined, 'lines[0][tax_rates]'),
+      );
+    });
   });
 }

@@ -93,5 +93,29 @@ for (const store of STORES) {
         statusCode: 404,
       });
     });
+
+    it('a once coupon is not used up by a trial’s invoice of 0: it takes its amount off the first invoice after the trial', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2026 });
+      const once = await stripe.coupons.create({ percent_off: 50, duration: 'once' });
+      const customerOnce = await stripe.coupons.create({ amount_off: 300, currency: 'usd', duration: 'once' });
+      const a = await customerWithCard(stripe, clock.id);
+      const subA = await stripe.subscriptions.create({ customer: a.id, items: [{ price: (await monthlyPrice(stripe, 1000, 'Trial A')).id }], trial_period_days: 14, discounts: [{ coupon: once.id }] });
+      assert.equal(subA.status, 'trialing');
+      assert.equal(subA.discounts.length, 1, 'the trial invoice took nothing off: the discount waits');
+      const b = await customerWithCard(stripe, clock.id, { coupon: customerOnce.id });
+      const subB = await stripe.subscriptions.create({ customer: b.id, items: [{ price: (await monthlyPrice(stripe, 1000, 'Trial B')).id }], trial_period_days: 14 });
+      assert.ok(((await stripe.customers.retrieve(b.id)) as Stripe.Customer).discount, 'the customer’s once discount waits too');
+
+      const trialEnd = subA.trial_end as number;
+      await advance(stripe, clock.id, trialEnd + HOUR + 60);
+      assert.deepEqual(await billed(stripe, subA.id), [0, 500], 'the first invoice after the trial gets the 50 %');
+      assert.deepEqual(await billed(stripe, subB.id), [0, 700]);
+      assert.deepEqual((await stripe.subscriptions.retrieve(subA.id)).discounts, [], 'then it is used up');
+      assert.equal(((await stripe.customers.retrieve(b.id)) as Stripe.Customer).discount, null);
+      await advance(stripe, clock.id, trialEnd + 32 * 86_400);
+      assert.deepEqual(await billed(stripe, subA.id), [0, 500, 1000]);
+      assert.deepEqual(await billed(stripe, subB.id), [0, 700, 1000]);
+    });
   });
 }

@@ -14,8 +14,13 @@ import type { Filter } from '../../store/objects.js';
 import { moveCustomerBalance } from '../customer-balance-transactions/service.js';
 import { lockCustomer } from '../customers/service.js';
 import { applyCreditNote, creditable, invoiceForCredit } from '../invoices/credit.js';
+import { taxOf } from '../invoices/totals.js';
+import { requireTaxRates } from '../tax-rates/service.js';
+import type { TaxRate } from '../tax-rates/shape.js';
+import { findTaxRate } from '../tax-rates/store.js';
+import { creditNoteTotals, creditOfAmount, creditOfLine, creditedSoFar, type CreditedInvoiceLine, type CreditedSoFar, type DiscountShare } from './amounts.js';
 import { accepted } from '../invoices/params.js';
-import type { Invoice } from '../invoices/service.js';
+import type { Invoice, InvoiceTax } from '../invoices/service.js';
 import { createRefund } from '../refunds/service.js';
 import { findRefund } from '../refunds/store.js';
 import { businessNow } from '../test-clocks/store.js';
@@ -36,8 +41,8 @@ const createShape = {
       invoice_line_item: str({ max: 5000 }),
       metadata: metadata(),
       quantity: int({ min: 0 }),
-      tax_amounts: accepted(),
-      tax_rates: accepted(),
+      tax_amounts: arr(obj({ amount: int({ min: 0 }), tax_rate: str({ max: 5000 }), taxable_amount: int({ min: 0 }) }), { max: 10 }),
+      tax_rates: arr(str({ max: 5000 })),
       type: required(oneOf(['custom_line_item', 'invoice_line_item'] as const)),
       unit_amount: int({ min: 0 }),
       unit_amount_decimal: str({ max: 30, pattern: /^\d{1,15}(\.\d{1,12})?$/ }),
@@ -61,27 +66,70 @@ const createShape = {
 type CreateParams = ReturnType<typeof parseCreate>;
 const parseCreate = (params: FormObject) => parseParams(createShape, params);
 
-type InvoiceLine = { id: string; amount: number; quantity: number | null; description: string | null };
+/** A tax rate of the account by id, as the credit note line shows it (`tax_rates[]`), or a stand-in for one Stripe Tax applied. */
+async function taxRateObjects(ctx: Ctx, ids: readonly string[]): Promise<object[]> {
+  const out: object[] = [];
+  for (const id of ids) {
+    const rate = await findTaxRate(ctx, id);
+    if (rate) out.push(rate);
+  }
+  return out;
+}
 
-/** The credit note's lines (`cnli_`) and their sum, from `lines` or else from `amount`. */
-function creditLines(inv: Invoice, p: CreateParams, cnId: string) {
-  const invoiceLines = (inv.lines as { data: InvoiceLine[] }).data;
+/** `tax_amounts[]` of a line: the taxes given as they are (a rate the invoice line has keeps its behaviour). */
+async function givenTaxes(ctx: Ctx, given: ReadonlyArray<{ amount?: number | undefined; tax_rate?: string | undefined; taxable_amount?: number | undefined }>, line: CreditedInvoiceLine | undefined, at: string): Promise<InvoiceTax[]> {
+  return Promise.all(
+    given.map(async (g, j) => {
+      if (g.amount === undefined) throw errors.missingParam(`${at}[tax_amounts][${j}][amount]`);
+      if (g.tax_rate === undefined) throw errors.missingParam(`${at}[tax_amounts][${j}][tax_rate]`);
+      if (g.taxable_amount === undefined) throw errors.missingParam(`${at}[tax_amounts][${j}][taxable_amount]`);
+      const onLine = line?.taxes?.find((t) => t.tax_rate_details.tax_rate === g.tax_rate);
+      const rate = onLine ? undefined : await findTaxRate(ctx, g.tax_rate);
+      if (!onLine && !rate) throw errors.missingResource('tax_rate', g.tax_rate, `${at}[tax_amounts][${j}][tax_rate]`);
+      const inclusive = onLine ? onLine.tax_behavior === 'inclusive' : (rate as TaxRate).inclusive;
+      return { amount: g.amount, tax_behavior: inclusive ? 'inclusive' : 'exclusive', tax_rate_details: { tax_rate: g.tax_rate }, taxability_reason: onLine?.taxability_reason ?? 'standard_rated', taxable_amount: g.taxable_amount, type: 'tax_rate_details' } as InvoiceTax;
+    }),
+  );
+}
+
+interface BuiltLine {
+  line: Record<string, unknown>;
+  amount: number;
+  discounts: DiscountShare[];
+  taxes: InvoiceTax[];
+}
+
+/**
+ * The credit note's lines (`cnli_`) with their discounts' and taxes' shares, from `lines`; or,
+ * from `amount` alone, no lines and the invoice's taxes in proportion
+ * (docs/decisions.md#credit-notes).
+ */
+async function creditLines(ctx: Ctx, inv: Invoice, p: CreateParams, soFar: CreditedSoFar) {
+  const invoiceLines = (inv.lines as { data: CreditedInvoiceLine[] }).data;
   if (p.lines === undefined) {
     if (p.amount === undefined) throw errors.invalid('You must pass either `amount` or `lines` to create a credit note.', 'amount');
-    return { lines: [] as object[], subtotal: p.amount };
+    const taxes = creditOfAmount((inv.total_taxes as InvoiceTax[] | null) ?? [], inv.total as number, p.amount, soFar);
+    const exclusive = taxes.filter((t) => t.tax_behavior === 'exclusive').reduce((sum, t) => sum + t.amount, 0);
+    return { lines: [] as object[], totals: creditNoteTotals([{ amount: p.amount - exclusive, discounts: [], taxes: [] }], taxes) };
   }
-  const lines = p.lines.map((l, i) => {
+  const taken = new Map<string, number>();
+  const built: BuiltLine[] = [];
+  for (const [i, l] of p.lines.entries()) {
     const at = `lines[${i}]`;
     let amount: number;
     let quantity = l.quantity ?? 1;
     let unit: number | null;
-    let invoiceLine: string | null = null;
+    let invoiceLine: CreditedInvoiceLine | undefined;
     let description = l.description ?? null;
+    let discounts: DiscountShare[] = [];
+    let taxes: InvoiceTax[] = [];
+    let rates: object[] = [];
+    if (l.tax_amounts !== undefined && l.tax_rates !== undefined) throw errors.invalid('You may only specify one of `tax_amounts` and `tax_rates`.', `${at}[tax_rates]`);
     if (l.type === 'invoice_line_item') {
       if (l.invoice_line_item === undefined) throw errors.missingParam(`${at}[invoice_line_item]`);
       const line = invoiceLines.find((x) => x.id === l.invoice_line_item);
       if (!line) throw errors.missingResource('line_item', l.invoice_line_item, `${at}[invoice_line_item]`);
-      invoiceLine = line.id;
+      invoiceLine = line;
       description ??= line.description;
       const lineQty = line.quantity ?? 1;
       if (l.amount !== undefined) {
@@ -93,38 +141,61 @@ function creditLines(inv: Invoice, p: CreateParams, cnId: string) {
         amount = lineQty === 0 ? 0 : Math.round((line.amount * quantity) / lineQty);
         unit = lineQty === 0 ? 0 : Math.round(line.amount / lineQty);
       }
-      if (amount > line.amount) throw errors.invalid(`The amount (${amount}) is more than the invoice line item's amount (${line.amount}).`, `${at}[amount]`);
+      // What earlier credit notes (and this one's other lines) credited of the line is not credited again.
+      const before = (soFar.lines.get(line.id)?.amount ?? 0) + (taken.get(line.id) ?? 0);
+      if (before + amount > line.amount) {
+        throw errors.invalid(`The amount (${amount}) is more than what is left to credit on the invoice line item (${line.amount - before}).`, `${at}[${l.amount !== undefined ? 'amount' : 'quantity'}]`);
+      }
+      const shares = creditOfLine(line, amount, { ...soFar, lines: new Map([[line.id, { amount: before, discounts: new Map(), taxes: new Map(), taxable: new Map() }]]) });
+      taken.set(line.id, (taken.get(line.id) ?? 0) + amount);
+      discounts = shares.discounts;
+      taxes = shares.taxes;
+      rates = await taxRateObjects(ctx, taxes.map((t) => t.tax_rate_details.tax_rate));
     } else {
       const u = l.unit_amount ?? (l.unit_amount_decimal !== undefined ? Math.round(Number(l.unit_amount_decimal)) : undefined);
       if (u === undefined) throw errors.missingParam(`${at}[unit_amount]`);
       unit = u;
       amount = u * quantity;
+      if (l.tax_rates !== undefined) {
+        const found = await requireTaxRates(ctx, l.tax_rates, `${at}[tax_rates]`);
+        taxes = found.map((rate) => taxOf(rate, amount));
+        rates = found;
+      }
     }
-    return {
-      id: newId('cnli_'),
-      object: 'credit_note_line_item',
+    if (l.tax_amounts !== undefined) {
+      taxes = await givenTaxes(ctx, l.tax_amounts, invoiceLine, at);
+      rates = await taxRateObjects(ctx, taxes.map((t) => t.tax_rate_details.tax_rate));
+    }
+    const discount = discounts.reduce((sum, d) => sum + d.amount, 0);
+    built.push({
       amount,
-      description,
-      discount_amount: 0,
-      discount_amounts: [],
-      ...(invoiceLine ? { invoice_line_item: invoiceLine } : {}),
-      livemode: false,
-      metadata: mergeMetadata({}, l.metadata),
-      pretax_credit_amounts: [],
-      quantity,
-      tax_rates: [],
-      taxes: [],
-      type: l.type,
-      unit_amount: unit,
-      unit_amount_decimal: unit === null ? null : String(unit),
-      credit_note: cnId,
-    };
-  });
-  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
-  if (p.amount !== undefined && p.amount !== subtotal) {
-    throw errors.invalid(`The amount (${p.amount}) must equal the sum of the lines (${subtotal}).`, 'amount');
+      discounts,
+      taxes,
+      line: {
+        id: newId('cnli_'),
+        object: 'credit_note_line_item',
+        amount,
+        description,
+        discount_amount: discount,
+        discount_amounts: discounts,
+        ...(invoiceLine ? { invoice_line_item: invoiceLine.id } : {}),
+        livemode: false,
+        metadata: mergeMetadata({}, l.metadata),
+        pretax_credit_amounts: discounts.filter((d) => d.amount > 0).map((d) => ({ amount: d.amount, discount: d.discount, type: 'discount' })),
+        quantity,
+        tax_rates: rates,
+        taxes,
+        type: l.type,
+        unit_amount: unit,
+        unit_amount_decimal: unit === null ? null : String(unit),
+      },
+    });
   }
-  return { lines: lines.map(({ credit_note: _cn, ...l }) => l), subtotal };
+  const totals = creditNoteTotals(built);
+  if (p.amount !== undefined && p.amount !== totals.total) {
+    throw errors.invalid(`The amount (${p.amount}) must equal the credit note's total of its lines, tax included (${totals.total}).`, 'amount');
+  }
+  return { lines: built.map((b) => b.line), totals };
 }
 
 /** How a post-payment credit note is settled: refunded, credited to the balance, or out of band; adding up to its total. */
@@ -147,48 +218,51 @@ function settlement(p: CreateParams, total: number, type: 'pre_payment' | 'post_
 /** The credit note `p` describes against `inv`, not stored. */
 async function buildCreditNote(ctx: Ctx, inv: Invoice, p: CreateParams, now: number): Promise<{ cn: CreditNote; toBalance: number; refundAmount: number }> {
   const id = newId('cn_');
-  const { lines, subtotal } = creditLines(inv, p, id);
-  if (subtotal <= 0) throw errors.invalid('The credit note total must be greater than 0.', p.lines ? 'lines' : 'amount');
+  const earlier = await creditNotes.select(ctx.db, ctx.account, { invoice_id: inv.id }, ['id', 'data']);
+  const soFar = creditedSoFar(earlier.map((r) => JSON.parse(r.data as string) as Record<string, unknown>));
+  const { lines, totals } = await creditLines(ctx, inv, p, soFar);
+  const total = totals.total;
+  if (total <= 0) throw errors.invalid('The credit note total must be greater than 0.', p.lines ? 'lines' : 'amount');
   const { type, max } = creditable(inv);
-  if (subtotal > max) {
-    throw errors.invalid(`The credit note total (${subtotal}) is more than what the invoice has left to credit (${max}).`, p.lines ? 'lines' : 'amount');
+  if (total > max) {
+    throw errors.invalid(`The credit note total (${total}) is more than what the invoice has left to credit (${max}).`, p.lines ? 'lines' : 'amount');
   }
   const linked = await linkedRefunds(ctx, inv, p);
-  const s = settlement(p, subtotal, type, linked.reduce((sum, r) => sum + r.amount_refunded, 0));
-  const count = (await creditNotes.select(ctx.db, ctx.account, { invoice_id: inv.id }, ['id'])).length;
+  const s = settlement(p, total, type, linked.reduce((sum, r) => sum + r.amount_refunded, 0));
+  const discountAmounts = totals.discountAmounts.filter((d) => d.amount > 0);
   const cn: CreditNote = {
     id,
     object: 'credit_note',
-    amount: subtotal,
+    amount: total,
     amount_shipping: 0,
     created: now,
     currency: inv.currency,
     customer: inv.customer as string,
     customer_account: null,
     customer_balance_transaction: null,
-    discount_amount: 0,
-    discount_amounts: [],
+    discount_amount: totals.discount,
+    discount_amounts: discountAmounts,
     effective_at: p.effective_at ?? now,
     invoice: inv.id,
-    lines: { object: 'list', data: lines, has_more: false, url: `/v1/credit_notes/${id}/lines` },
+    lines: { object: 'list', data: lines.map((l) => ({ ...l })), has_more: false, url: `/v1/credit_notes/${id}/lines` },
     livemode: false,
     memo: p.memo ?? null,
     metadata: mergeMetadata({}, p.metadata),
-    number: `${String(inv.number)}-CN-${String(count + 1).padStart(2, '0')}`,
+    number: `${String(inv.number)}-CN-${String(earlier.length + 1).padStart(2, '0')}`,
     out_of_band_amount: type === 'post_payment' && s.outOfBand > 0 ? s.outOfBand : null,
     pdf: `${ctx.deps.publicUrl()}/invoices/${inv.id}/pdf`,
-    post_payment_amount: type === 'post_payment' ? subtotal : 0,
-    pre_payment_amount: type === 'pre_payment' ? subtotal : 0,
-    pretax_credit_amounts: [],
+    post_payment_amount: type === 'post_payment' ? total : 0,
+    pre_payment_amount: type === 'pre_payment' ? total : 0,
+    pretax_credit_amounts: discountAmounts.map((d) => ({ amount: d.amount, discount: d.discount, type: 'discount' })),
     reason: p.reason ?? null,
     refunds: linked.map((r) => ({ amount_refunded: r.amount_refunded, payment_record_refund: null, refund: r.refund, type: 'refund' as const })),
     shipping_cost: null,
     status: 'issued',
-    subtotal,
-    subtotal_excluding_tax: subtotal,
-    total: subtotal,
-    total_excluding_tax: subtotal,
-    total_taxes: [],
+    subtotal: totals.subtotal,
+    subtotal_excluding_tax: totals.subtotalExcludingTax,
+    total,
+    total_excluding_tax: totals.totalExcludingTax,
+    total_taxes: totals.totalTaxes,
     type,
     voided_at: null,
   };

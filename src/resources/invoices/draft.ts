@@ -16,6 +16,8 @@ import type { TaxRate } from '../tax-rates/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { resolveDiscounts } from './discounts.js';
 import { newInvoice } from './new-invoice.js';
+import { scheduleAutoFinalize, withAutoFinalize } from './auto-advance.js';
+import { scheduleOverdue } from './overdue.js';
 import { invoiceCreateShape, invoiceUpdateShape } from './params.js';
 import { invoices, type Invoice } from './service.js';
 import { insertInvoice, invoiceCoupons, lockInvoice, removeInvoice, saveInvoice } from './store.js';
@@ -134,6 +136,11 @@ async function checkPaymentMethod(ctx: Ctx, id: string | null | undefined, custo
 async function applyWritable(ctx: Ctx, inv: Invoice, p: WritableParams): Promise<Invoice> {
   const next: Invoice = { ...inv, metadata: mergeMetadata(inv.metadata as Record<string, string>, p.metadata) };
   if (p.auto_advance !== undefined) next.auto_advance = p.auto_advance;
+  // Stripe Tax computes the invoice's tax at finalization (automatic-tax.ts).
+  if (p.automatic_tax !== undefined) {
+    const on = p.automatic_tax.enabled;
+    next.automatic_tax = { disabled_reason: null, enabled: on, liability: on ? { type: 'self' } : null, provider: on ? 'stripe' : null, status: null };
+  }
   if (p.collection_method !== undefined) next.collection_method = p.collection_method;
   if (p.custom_fields !== undefined) next.custom_fields = p.custom_fields.length > 0 ? p.custom_fields : null;
   if (p.description !== undefined) next.description = p.description;
@@ -179,8 +186,9 @@ export async function createInvoice(ctx: Ctx, params: FormObject): Promise<Invoi
     it.item.invoice = id;
     await saveItem(ctx, it.item, it.coupons);
   }
-  const inv = computeDraft(written, pending, coupons);
+  const inv = withAutoFinalize(computeDraft(written, pending, coupons));
   await insertInvoice(ctx, inv, coupons);
+  await scheduleAutoFinalize(ctx, inv);
   await emit(ctx, 'invoice.created', inv, undefined, now);
   return inv;
 }
@@ -206,10 +214,12 @@ export async function updateInvoice(ctx: Ctx, id: string, params: FormObject): P
   let next = await applyWritable(ctx, current, p);
   let coupons: DiscountCoupons | undefined;
   if (p.discounts !== undefined) coupons = await resolveDiscounts(ctx, p.discounts, 'discounts', await invoiceCoupons(ctx, id));
-  if (next.status === 'draft') next = computeDraft(next, await itemsOfInvoice(ctx, id), coupons ?? (await invoiceCoupons(ctx, id)));
+  if (next.status === 'draft') next = withAutoFinalize(computeDraft(next, await itemsOfInvoice(ctx, id), coupons ?? (await invoiceCoupons(ctx, id))));
   const prev = previousAttributes(current, next);
   if (Object.keys(prev).length === 0) return current;
   await saveInvoice(ctx, next, coupons);
+  if ('due_date' in prev) await scheduleOverdue(ctx, next);
+  if ('automatically_finalizes_at' in prev || 'auto_advance' in prev) await scheduleAutoFinalize(ctx, next);
   await emit(ctx, 'invoice.updated', next, prev);
   return next;
 }

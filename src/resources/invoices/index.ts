@@ -1,6 +1,8 @@
 import type { ResourceModule } from '../module.js';
 import { invoiceIntentAttemptEnded } from './intent-outcome.js';
 import { invoiceMigrations } from './migrations.js';
+import { OVERDUE_JOB, runOverdueJob } from './overdue.js';
+import { AUTO_FINALIZE_JOB, runAutoFinalizeJob } from './auto-advance.js';
 import { findInvoicePayment, invoicePaymentRoutes } from './payments.js';
 import { invoiceRoutes } from './routes.js';
 import { invoices } from './service.js';
@@ -13,6 +15,7 @@ export const invoicesModule: ResourceModule = {
   name: 'invoices',
   routes: [...invoiceRoutes, ...invoicePaymentRoutes],
   expandable: { in_: (ctx, id) => invoices.get(ctx.db, ctx.account, id), inpay_: findInvoicePayment },
+  jobs: { [OVERDUE_JOB]: runOverdueJob, [AUTO_FINALIZE_JOB]: runAutoFinalizeJob },
   events: [
     'invoice.created',
     'invoice.finalized',
@@ -25,6 +28,8 @@ export const invoicesModule: ResourceModule = {
     'invoice.deleted',
     'invoice.marked_uncollectible',
     'invoice.sent',
+    'invoice.finalization_failed',
+    'invoice.overdue',
     'invoice_payment.paid',
   ],
   hooks: { paymentIntentAttemptEnded: invoiceIntentAttemptEnded },

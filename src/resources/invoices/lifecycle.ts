@@ -12,11 +12,14 @@ import { lockCustomer, saveCustomer } from '../customers/service.js';
 import { itemsOfInvoice } from '../invoice-items/store.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
+import { automaticInvoiceRate, taxLocation, taxLocationError } from './automatic-tax.js';
 import { chargeInvoice } from './charge.js';
+import { findPaymentMethod } from '../payment-methods/service.js';
 import { computeDraft } from './draft.js';
-import { paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
+import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
+import { scheduleOverdue } from './overdue.js';
 import { accepted } from './params.js';
-import type { Invoice } from './service.js';
+import { invoices, type Invoice } from './service.js';
 import { invoiceCoupons, lockInvoice, saveInvoice } from './store.js';
 
 const now = (ctx: Ctx, inv: Invoice) => businessNow(ctx, inv.test_clock as string | null);
@@ -28,13 +31,41 @@ function links(ctx: Ctx, id: string) {
 }
 
 /**
- * Finalizes a draft: final amounts, the customer's next number (`{invoice_prefix}-0001`), the
- * customer's details copied, the links. An invoice of 0 is paid at once, as on Stripe.
+ * The draft's finalization refused (docs/decisions.md#invoices): it stays a draft with
+ * `last_finalization_error`, and `invoice.finalization_failed` is emitted. The error is returned
+ * for the request to answer, so this state commits with it.
  */
-async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | undefined): Promise<Invoice> {
+async function finalizationFailed(ctx: Ctx, draft: Invoice, error: StripeError, at: number, automaticTaxStatus: string | null): Promise<StripeError> {
+  const { type, code, doc_url, message, param } = error.body;
+  const failed: Invoice = {
+    ...draft,
+    automatic_tax: { ...(draft.automatic_tax as object), status: automaticTaxStatus },
+    last_finalization_error: { code, doc_url, message, param, type },
+  };
+  await saveInvoice(ctx, failed);
+  await emit(ctx, 'invoice.finalization_failed', failed, undefined, at);
+  return error;
+}
+
+/**
+ * Finalizes a draft: final amounts (with Stripe Tax's rate when `automatic_tax` is enabled), the
+ * customer's next number (`{invoice_prefix}-0001`), the customer's details copied, the links. An
+ * invoice of 0 is paid at once, as on Stripe. A finalization refused answers its error instead.
+ */
+async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | undefined): Promise<Invoice | StripeError> {
   const at = await now(ctx, draft);
-  const computed = computeDraft(draft, await itemsOfInvoice(ctx, draft.id), await invoiceCoupons(ctx, draft.id));
   const customer = await lockCustomer(ctx, draft.customer as string, 'customer');
+  const items = await itemsOfInvoice(ctx, draft.id);
+  const coupons = await invoiceCoupons(ctx, draft.id);
+  let computed = computeDraft(draft, items, coupons);
+  const automatic = draft.automatic_tax as { enabled: boolean };
+  if (automatic.enabled) {
+    const location = taxLocation(customer);
+    if (!location) return finalizationFailed(ctx, draft, taxLocationError(), at, 'requires_location_inputs');
+    const rate = await automaticInvoiceRate(ctx, location, draft.created, at);
+    const taxed = computeDraft({ ...draft, default_tax_rates: rate ? [rate] : [] }, items, coupons);
+    computed = { ...taxed, default_tax_rates: draft.default_tax_rates, automatic_tax: { ...automatic, status: 'complete' } };
+  }
   let number = draft.number as string | null;
   const sequence = number === null ? customer.next_invoice_sequence + 1 : customer.next_invoice_sequence;
   number ??= `${customer.invoice_prefix}-${String(customer.next_invoice_sequence).padStart(4, '0')}`;
@@ -53,6 +84,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
     starting_balance: balance,
     ending_balance: balance - applied,
     ...(autoAdvance !== undefined ? { auto_advance: autoAdvance } : {}),
+    automatically_finalizes_at: null,
     customer_address: customer.address,
     customer_email: customer.email,
     customer_name: customer.name,
@@ -61,6 +93,7 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
     customer_tax_exempt: customer.tax_exempt,
     effective_at: (draft.effective_at as number | null) ?? at,
     ...links(ctx, draft.id),
+    last_finalization_error: null,
     number,
     status: 'open',
     status_transitions: { ...(draft.status_transitions as object), finalized_at: at },
@@ -68,13 +101,13 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
   await saveInvoice(ctx, open);
   await emit(ctx, 'invoice.finalized', open, undefined, at);
   if ((open.amount_due as number) === 0) return markPaid(ctx, open, at, null);
+  await scheduleOverdue(ctx, open);
   return open;
 }
 
 /** The invoice paid in full at `at` (by `paymentIntent`, or out of band when null); emits invoice.paid, then invoice.payment_succeeded for a payment. */
 export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent: string | null, outOfBand = false): Promise<Invoice> {
   const amount = inv.amount_remaining as number;
-  const payments = inv.payments as { data: object[] };
   const payment = paymentIntent ? await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, amount, at) : null;
   const paid: Invoice = {
     ...inv,
@@ -82,7 +115,7 @@ export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent
     amount_remaining: 0,
     ...(outOfBand ? {} : { attempted: true }),
     next_payment_attempt: null,
-    payments: { ...payments, data: payment ? [...payments.data, payment] : payments.data },
+    payments: payment ? withPayment(inv, payment) : inv.payments,
     status: 'paid',
     status_transitions: { ...(inv.status_transitions as object), paid_at: at },
   };
@@ -94,8 +127,11 @@ export async function markPaid(ctx: Ctx, inv: Invoice, at: number, paymentIntent
   return paid;
 }
 
-/** POST /v1/invoices/:id/finalize: draft -> open; emits `invoice.finalized`. */
-export async function finalizeInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+/**
+ * POST /v1/invoices/:id/finalize: draft -> open; emits `invoice.finalized`. A refused finalization
+ * answers its error, returned rather than thrown so the failure's state and event commit.
+ */
+export async function finalizeInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
   const p = parseParams({ auto_advance: bool() }, params);
   const inv = await lockInvoice(ctx, id, 'id');
   if (inv.status !== 'draft') throw errors.invalid("This invoice is already finalized, you can't re-finalize a non-draft invoice.", 'id', 'invoice_not_editable');
@@ -120,7 +156,11 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
   let inv = await lockInvoice(ctx, id, 'id');
   if (inv.status === 'paid') throw errors.invalid('Invoice is already paid', 'id', 'invoice_already_paid');
   if (inv.status === 'void') throw errors.invalid('This invoice has been voided and can no longer be paid.', 'id');
-  if (inv.status === 'draft') inv = await finalizeDraft(ctx, inv, undefined);
+  if (inv.status === 'draft') {
+    const finalized = await finalizeDraft(ctx, inv, undefined);
+    if (finalized instanceof StripeError) return { invoice: inv, failure: finalized };
+    inv = finalized;
+  }
   if (inv.status === 'paid') return { invoice: inv };
   const at = await now(ctx, inv);
   if (p.paid_out_of_band) return { invoice: await markPaid(ctx, inv, at, null, true) };
@@ -145,18 +185,19 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
   });
   const attempted: Invoice = { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true };
   if (charged.status === 'succeeded') return { invoice: await markPaid(ctx, attempted, at, charged.paymentIntent.id) };
-  await saveInvoice(ctx, attempted);
-  await rememberInvoicePaymentIntent(ctx, inv.id, charged.paymentIntent.id, inv.currency as string, inv.amount_remaining as number, at);
-  await emit(ctx, 'invoice.payment_failed', attempted, undefined, at);
+  // The attempt's PaymentIntent is the invoice's open payment, listed in `payments`.
+  const failed = await rememberInvoicePaymentIntent(ctx, attempted, charged.paymentIntent.id, inv.amount_remaining as number, at);
+  await saveInvoice(ctx, failed);
+  await emit(ctx, 'invoice.payment_failed', failed, undefined, at);
   if (charged.requiresAction) {
-    await emit(ctx, 'invoice.payment_action_required', attempted, undefined, at);
+    await emit(ctx, 'invoice.payment_action_required', failed, undefined, at);
     return {
-      invoice: attempted,
+      invoice: failed,
       failure: errors.card('invoice_payment_intent_requires_action', 'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.', { payment_intent: charged.paymentIntent } as object),
     };
   }
   const declineCode = charged.declineCode ? { decline_code: charged.declineCode } : {};
-  return { invoice: attempted, failure: errors.card(charged.code, charged.message, { ...declineCode, payment_intent: charged.paymentIntent } as object) };
+  return { invoice: failed, failure: errors.card(charged.code, charged.message, { ...declineCode, payment_intent: charged.paymentIntent } as object) };
 }
 
 const parsePay = (params: FormObject) => parseParams(payShape, params);
@@ -183,7 +224,11 @@ export async function payInvoiceOnSession(ctx: Ctx, id: string, paymentMethod: s
   return attempt.failure ?? attempt.invoice;
 }
 
-/** POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; emits `invoice.voided`. */
+/**
+ * POST /v1/invoices/:id/void: an open or uncollectible invoice becomes void; its PaymentIntent
+ * still waiting (3D Secure, a new payment method) is canceled first (`payment_intent.canceled`).
+ * Emits `invoice.voided`.
+ */
 export async function voidInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
   parseParams({}, params);
   const inv = await lockInvoice(ctx, id, 'id');
@@ -191,7 +236,7 @@ export async function voidInvoice(ctx: Ctx, id: string, params: FormObject): Pro
     throw errors.invalid(`You can only void an open or uncollectible invoice. This invoice has status ${inv.status}.`, 'id', 'invoice_not_editable');
   }
   const at = await now(ctx, inv);
-  const voided: Invoice = { ...inv, amount_remaining: 0, next_payment_attempt: null, status: 'void', status_transitions: { ...(inv.status_transitions as object), voided_at: at } };
+  const voided: Invoice = { ...(await cancelOpenPayment(ctx, inv, at)), amount_remaining: 0, next_payment_attempt: null, status: 'void', status_transitions: { ...(inv.status_transitions as object), voided_at: at } };
   await saveInvoice(ctx, voided);
   await emit(ctx, 'invoice.voided', voided, undefined, at);
   return voided;
@@ -213,14 +258,43 @@ export async function markUncollectible(ctx: Ctx, id: string, params: FormObject
  * POST /v1/invoices/:id/send: finalizes a draft, then "sends" it. No email leaves OpenCheckout:
  * the `invoice.sent` event is the whole effect (docs/decisions.md#invoices).
  */
-export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice> {
+export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Promise<Invoice | StripeError> {
   parseParams({}, params);
   let inv = await lockInvoice(ctx, id, 'id');
   if (inv.collection_method !== 'send_invoice') {
     throw errors.invalid("You can only manually send an invoice if its collection method is 'send_invoice'.", 'id');
   }
-  if (inv.status === 'draft') inv = await finalizeDraft(ctx, inv, undefined);
+  if (inv.status === 'draft') {
+    const finalized = await finalizeDraft(ctx, inv, undefined);
+    if (finalized instanceof StripeError) return finalized;
+    inv = finalized;
+  }
   if (inv.status !== 'open') throw errors.invalid(`You can only send an open invoice. This invoice has status ${inv.status}.`, 'id');
   await emit(ctx, 'invoice.sent', inv, undefined, await now(ctx, inv));
   return inv;
+}
+
+/**
+ * The automatic finalization of an API draft with `auto_advance`, an hour after its creation
+ * (auto-advance.ts): finalized (a refusal is recorded with `invoice.finalization_failed`), then
+ * sent (`send_invoice`: `invoice.sent`) or charged to the invoice's or the customer's default
+ * payment method when it has one it can charge. Never throws for the invoice's state: a job
+ * that threw would hold up its test clock's whole advance.
+ */
+export async function advanceDraft(ctx: Ctx, id: string): Promise<void> {
+  const draft = await invoices.get(ctx.db, ctx.account, id);
+  if (!draft || draft.status !== 'draft' || draft.parent !== null || draft.auto_advance !== true) return;
+  const inv = await lockInvoice(ctx, id);
+  const finalized = await finalizeDraft(ctx, inv, undefined);
+  if (finalized instanceof StripeError || finalized.status !== 'open') return;
+  const at = await now(ctx, finalized);
+  if (finalized.collection_method === 'send_invoice') {
+    await emit(ctx, 'invoice.sent', finalized, undefined, at);
+    return;
+  }
+  const customer = await lockCustomer(ctx, finalized.customer as string, 'customer');
+  const pmId = (finalized.default_payment_method as string | null) ?? customer.invoice_settings.default_payment_method;
+  const pm = pmId ? await findPaymentMethod(ctx, pmId) : undefined;
+  if (!pm || pm.customer !== customer.id) return;
+  await attemptPayment(ctx, id, parsePay({ payment_method: pm.id }));
 }

@@ -28,7 +28,7 @@ const writable = {
   account_tax_ids: accepted(),
   application_fee_amount: int({ min: 0 }),
   auto_advance: bool(),
-  automatic_tax: accepted(),
+  automatic_tax: obj({ enabled: required(bool()), liability: accepted() }),
   automatically_finalizes_at: int({ min: 0 }),
   collection_method: oneOf(COLLECTION),
   custom_fields: customFieldsParam(),

@@ -11,7 +11,9 @@ import { RawJson } from '../../api/raw.js';
 import type { Route } from '../../api/router.js';
 import { emit } from '../../events/emit.js';
 import { ObjectTable, type Filter } from '../../store/objects.js';
+import { cancelInvoicePaymentIntent } from '../payment-intents/capture.js';
 import { invoicePayment, type InvoicePayment } from './new-invoice.js';
+import type { Invoice } from './service.js';
 
 const payments = new ObjectTable<InvoicePayment>('invoice_payments');
 
@@ -41,21 +43,51 @@ export async function openPaymentOfIntent(ctx: Ctx, paymentIntent: string): Prom
   return typeof id === 'string' ? payments.get(ctx.db, ctx.account, id) : undefined;
 }
 
+/** An invoice's `payments` list (stripe 23.1.0: the InvoicePayments of the invoice, in the order they were made). */
+export type InvoicePaymentList = { object: 'list'; data: InvoicePayment[]; has_more: boolean; url: string };
+
+/** The invoice's `payments` with `payment` in it: replacing the entry of the same id (an open payment that became paid or canceled), else added. */
+export function withPayment(inv: Invoice, payment: InvoicePayment): InvoicePaymentList {
+  const list = inv.payments as InvoicePaymentList;
+  const data = list.data.some((p) => p.id === payment.id) ? list.data.map((p) => (p.id === payment.id ? payment : p)) : [...list.data, payment];
+  return { ...list, data };
+}
+
+/** An open payment given up (its PaymentIntent canceled or replaced): `canceled` in the table; returned for the invoice's list. */
+async function cancelPayment(ctx: Ctx, open: InvoicePayment, at: number): Promise<InvoicePayment> {
+  const canceled: InvoicePayment = { ...open, is_default: false, status: 'canceled', status_transitions: { ...open.status_transitions, canceled_at: at } };
+  await payments.update(ctx.db, ctx.account, canceled, columnsOf(canceled));
+  return canceled;
+}
+
 /**
- * An attempt to pay the invoice with `paymentIntent` failed or waits for the customer: the
- * PaymentIntent becomes the invoice's open payment, which later attempts confirm again
- * (docs/decisions.md#renewals-pay-through-paymentintents). An earlier open payment of another
- * PaymentIntent is canceled. No event: Stripe emits `invoice_payment.paid` only.
+ * An attempt to pay `inv` with `paymentIntent` failed or waits for the customer: the
+ * PaymentIntent becomes the invoice's open payment, listed in `invoice.payments` with status
+ * `open` and confirmed again by later attempts (docs/decisions.md#renewals-pay-through-paymentintents).
+ * An earlier open payment of another PaymentIntent is canceled. Returns the invoice with its
+ * `payments` updated, for the caller to store. No event: Stripe emits `invoice_payment.paid` only.
  */
-export async function rememberInvoicePaymentIntent(ctx: Ctx, invoiceId: string, paymentIntent: string, currency: string, amount: number, at: number): Promise<void> {
-  const open = await openInvoicePayment(ctx, invoiceId);
-  if (open?.payment.payment_intent === paymentIntent) return;
-  if (open) {
-    const canceled: InvoicePayment = { ...open, is_default: false, status: 'canceled', status_transitions: { ...open.status_transitions, canceled_at: at } };
-    await payments.update(ctx.db, ctx.account, canceled, columnsOf(canceled));
-  }
-  const payment: InvoicePayment = { ...invoicePayment(invoiceId, paymentIntent, currency, amount, at), amount_paid: null, status: 'open', status_transitions: { canceled_at: null, paid_at: null } };
+export async function rememberInvoicePaymentIntent(ctx: Ctx, inv: Invoice, paymentIntent: string, amount: number, at: number): Promise<Invoice> {
+  const open = await openInvoicePayment(ctx, inv.id);
+  if (open?.payment.payment_intent === paymentIntent) return { ...inv, payments: withPayment(inv, open) };
+  let next = inv;
+  if (open) next = { ...next, payments: withPayment(next, await cancelPayment(ctx, open, at)) };
+  const payment: InvoicePayment = { ...invoicePayment(inv.id, paymentIntent, inv.currency as string, amount, at), amount_paid: null, status: 'open', status_transitions: { canceled_at: null, paid_at: null } };
   await payments.insert(ctx.db, ctx.account, payment, columnsOf(payment));
+  return { ...next, payments: withPayment(next, payment) };
+}
+
+/**
+ * The invoice is voided: its open payment's PaymentIntent, not paid and still waiting (for a
+ * payment method, a confirmation or 3D Secure), is canceled with `cancellation_reason:
+ * void_invoice` (`payment_intent.canceled`), as Stripe does, and the payment is `canceled`.
+ * Returns the invoice with its `payments` updated (docs/decisions.md#invoice-payments).
+ */
+export async function cancelOpenPayment(ctx: Ctx, inv: Invoice, at: number): Promise<Invoice> {
+  const open = await openInvoicePayment(ctx, inv.id);
+  if (!open) return inv;
+  await cancelInvoicePaymentIntent(ctx, open.payment.payment_intent, 'void_invoice', at);
+  return { ...inv, payments: withPayment(inv, await cancelPayment(ctx, open, at)) };
 }
 
 /** The paid invoice payment of `paymentIntent`: the invoice's open payment completed when it is that PaymentIntent's, else a new one. */

@@ -11,9 +11,10 @@ import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
 import { newInvoice, subscriptionLine, type SubscriptionLine } from './new-invoice.js';
 import { invoices, type Invoice, type InvoiceTax } from './service.js';
+import { scheduleOverdue } from './overdue.js';
 import { invoiceColumns, saveInvoice } from './store.js';
 import { invoiceAmounts } from './totals.js';
-import { paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
+import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import type { DiscountCoupons } from '../invoice-items/store.js';
 import type { TaxRate } from '../tax-rates/shape.js';
 
@@ -129,7 +130,10 @@ export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, custom
     ending_balance: 0,
     status_transitions: { ...transitions, finalized_at: at },
   };
-  return store(ctx, inv, open, 'invoice.finalized', at, false);
+  await store(ctx, inv, open, 'invoice.finalized', at, false);
+  // A sent invoice still open at its due date is overdue (`invoice.overdue`, overdue.ts).
+  await scheduleOverdue(ctx, open);
+  return open;
 }
 
 /**
@@ -138,7 +142,7 @@ export async function finalizeSubscriptionInvoice(ctx: Ctx, inv: Invoice, custom
  */
 export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymentIntent: string | null, at: number): Promise<Invoice> {
   const due = inv.amount_due as number;
-  const payments = paymentIntent ? [await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, due, at)] : [];
+  const payment = paymentIntent ? await paidInvoicePayment(ctx, inv.id, paymentIntent, inv.currency as string, due, at) : null;
   const transitions = inv.status_transitions as Record<string, number | null>;
   const paid: Invoice = {
     ...inv,
@@ -149,12 +153,12 @@ export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymen
     attempt_count: paymentIntent ? (inv.attempt_count as number) + 1 : inv.attempt_count,
     auto_advance: false,
     next_payment_attempt: null,
-    payments: { ...(inv.payments as object), data: payments },
+    payments: payment ? withPayment(inv, payment) : inv.payments,
     status_transitions: { ...transitions, paid_at: at },
   };
   await store(ctx, inv, paid, 'invoice.paid', at, false);
   if (paymentIntent || due === 0) await emit(ctx, 'invoice.payment_succeeded', paid, undefined, at);
-  for (const payment of payments) await recordInvoicePayment(ctx, payment);
+  if (payment) await recordInvoicePayment(ctx, payment);
   return paid;
 }
 
@@ -164,15 +168,15 @@ export async function markSubscriptionInvoicePaid(ctx: Ctx, inv: Invoice, paymen
  * card waits for the customer's authentication (as the Invoices API's pay does).
  */
 export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, nextAttempt: number | null, at: number, requiresAction = false, paymentIntent: string | null = null): Promise<Invoice> {
+  // The attempt's PaymentIntent is the invoice's open payment (listed in `payments`): retries confirm it again.
+  const withOpen = paymentIntent ? await rememberInvoicePaymentIntent(ctx, inv, paymentIntent, inv.amount_remaining as number, at) : inv;
   const failed: Invoice = {
-    ...inv,
+    ...withOpen,
     attempted: true,
     attempt_count: (inv.attempt_count as number) + 1,
     next_payment_attempt: nextAttempt,
     auto_advance: nextAttempt !== null,
   };
-  // The attempt's PaymentIntent is the invoice's: retries confirm it again.
-  if (paymentIntent) await rememberInvoicePaymentIntent(ctx, inv.id, paymentIntent, inv.currency as string, inv.amount_remaining as number, at);
   await store(ctx, inv, failed, 'invoice.payment_failed', at, false);
   if (requiresAction) await emit(ctx, 'invoice.payment_action_required', failed, undefined, at);
   return failed;
@@ -181,8 +185,9 @@ export async function recordSubscriptionInvoiceFailure(ctx: Ctx, inv: Invoice, n
 /** Ends an invoice without payment: `void` (`invoice.voided`) or `uncollectible` (`invoice.marked_uncollectible`). */
 export async function closeSubscriptionInvoice(ctx: Ctx, inv: Invoice, status: 'void' | 'uncollectible', at: number): Promise<Invoice> {
   const transitions = inv.status_transitions as Record<string, number | null>;
+  // Voided, its PaymentIntent still waiting is canceled (docs/decisions.md#invoice-payments).
   const closed: Invoice = {
-    ...inv,
+    ...(status === 'void' ? await cancelOpenPayment(ctx, inv, at) : inv),
     status,
     auto_advance: false,
     next_payment_attempt: null,

@@ -62,7 +62,7 @@ export function shareOut(amount: number, bases: readonly number[]): number[] {
 }
 
 /** A tax rate's share of `taxable`: added on top (exclusive) or already inside it (inclusive). */
-function taxOf(rate: TaxRate, taxable: number): InvoiceTax {
+export function taxOf(rate: TaxRate, taxable: number): InvoiceTax {
   const amount = rate.inclusive
     ? taxable - Math.round((taxable * 100) / (100 + rate.percentage))
     : Math.round((taxable * rate.percentage) / 100);

@@ -141,3 +141,14 @@ export async function cancelExpiredSessionIntent(ctx: Ctx, id: string, now: numb
   if (!pi || (pi.status !== 'requires_payment_method' && pi.status !== 'requires_action')) return;
   await transitionPaymentIntent(ctx, pi, { ...pi, status: 'canceled', canceled_at: now, cancellation_reason: 'expired', next_action: null }, now);
 }
+
+/**
+ * The PaymentIntent of an invoice that was voided, not paid and still waiting (for a payment
+ * method, a confirmation or 3D Secure): canceled with the invoice's reason (`void_invoice`), as
+ * Stripe does (docs/decisions.md#invoice-payments). Anything further along stays.
+ */
+export async function cancelInvoicePaymentIntent(ctx: Ctx, id: string, reason: 'void_invoice', now: number): Promise<void> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  if (!pi || !['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(pi.status)) return;
+  await transitionPaymentIntent(ctx, pi, { ...pi, status: 'canceled', canceled_at: now, cancellation_reason: reason, next_action: null }, now);
+}

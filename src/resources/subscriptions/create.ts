@@ -165,7 +165,7 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
   if (collection === 'charge_automatically' || amountDue === 0) {
     if (result !== null || amountDue === 0) invoice = (await applyCharge(ctx, sub, invoice, result, now, false)).invoice;
   }
-  sub = { ...sub, latest_invoice: invoice.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts) };
+  sub = { ...sub, latest_invoice: invoice.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts, invoice) };
   await saveSubscription(ctx, sub);
   return sub;
 }

@@ -90,7 +90,7 @@ async function runCycle(ctx: Ctx, subId: string): Promise<void> {
   for (const item of renewed.items.data) lines.push(await periodLine(ctx, renewed, item, end, next));
   const discounts = await discountsInEffect(ctx, renewed, customer, now);
   const draft = await createSubscriptionInvoice(ctx, { customer, subscription: renewed, lines, billingReason: 'subscription_cycle', created: now, discounts });
-  const after: Subscription = { ...renewed, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, renewed, customer, discounts) };
+  const after: Subscription = { ...renewed, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, renewed, customer, discounts, draft) };
   await transitionSubscription(ctx, sub, after, now);
   await scheduleSubscriptionJobs(ctx, after);
   // The draft waits about an hour before it is finalized and charged (docs/decisions.md#renewal-drafts-wait-an-hour).
@@ -147,10 +147,9 @@ async function runRetry(ctx: Ctx, invoiceId: string): Promise<void> {
   const customer = await findLiveCustomer(ctx, sub.customer);
   if (!customer) return;
   const now = await businessNow(ctx, sub.test_clock);
-  // A sent invoice is not charged: past its due date it is overdue (`invoice.overdue`,
-  // docs/decisions.md#upcoming-renewal-events) and makes the subscription past_due.
+  // A sent invoice is not charged: past its due date it makes the subscription past_due (the
+  // invoices' own job sends `invoice.overdue`, docs/decisions.md#upcoming-renewal-events).
   if (inv.collection_method === 'send_invoice') {
-    await emit(ctx, 'invoice.overdue', inv, undefined, now);
     if (sub.latest_invoice === inv.id && sub.status === 'active') {
       const pastDue: Subscription = { ...sub, status: 'past_due' };
       await transitionSubscription(ctx, sub, pastDue, now);

@@ -102,17 +102,23 @@ export async function discountsInEffect(ctx: Ctx, sub: Subscription, customer: C
 }
 
 /**
- * After an invoice used `applied`: a `once` discount has had its one invoice and ends (the
- * customer's with `customer.discount.deleted`). Returns the subscription's remaining discount ids.
+ * After an invoice was made under `applied`: a `once` discount that took something off it has had
+ * its one invoice and ends (the customer's with `customer.discount.deleted`). One that took
+ * nothing (a trial's invoice of 0) waits for the first invoice it discounts, as Stripe applies a
+ * `once` coupon to the first payment after a trial
+ * (docs/decisions.md#discounts-on-subscriptions-and-customers). Returns the subscription's
+ * remaining discount ids.
  */
-export async function endOnceDiscounts(ctx: Ctx, sub: Subscription, customer: Customer, applied: InvoiceDiscounts): Promise<string[]> {
+export async function endOnceDiscounts(ctx: Ctx, sub: Subscription, customer: Customer, applied: InvoiceDiscounts, invoice: Record<string, unknown>): Promise<string[]> {
+  const took = new Set(((invoice.total_discount_amounts as Array<{ amount: number; discount: string }> | undefined) ?? []).filter((d) => d.amount > 0).map((d) => d.discount));
+  const usedUp = (id: string) => applied[id]?.duration === 'once' && took.has(id);
   const kept: string[] = [];
   for (const id of sub.discounts as string[]) {
-    if (applied[id]?.duration === 'once') await discounts.delete(ctx.db, ctx.account, id);
+    if (usedUp(id)) await discounts.delete(ctx.db, ctx.account, id);
     else kept.push(id);
   }
   const customerDiscount = customer.discount as Discount | null;
-  if (customerDiscount && applied[customerDiscount.id]?.duration === 'once') await deleteCustomerDiscount(ctx, customer.id);
+  if (customerDiscount && usedUp(customerDiscount.id)) await deleteCustomerDiscount(ctx, customer.id);
   return kept;
 }
 

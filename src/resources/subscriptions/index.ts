@@ -37,7 +37,6 @@ export const subscriptionsModule: ResourceModule = {
     'invoice.payment_failed',
     'invoice.payment_action_required',
     'invoice.upcoming',
-    'invoice.overdue',
     'invoice.voided',
     'invoice.marked_uncollectible',
     'invoice.updated',

@@ -44,7 +44,7 @@ async function invoiceNow(ctx: Ctx, sub: Subscription, customer: Customer, lines
   const discounts = await discountsInEffect(ctx, sub, customer, now);
   const draft = await createSubscriptionInvoice(ctx, { customer, subscription: sub, lines, billingReason: 'subscription_update', created: now, discounts });
   const outcome = await finalizeAndCollect(ctx, sub, customer, draft, now);
-  return afterCollection(ctx, { ...sub, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts) }, outcome, now);
+  return afterCollection(ctx, { ...sub, latest_invoice: draft.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts, draft) }, outcome, now);
 }
 
 /** `cancellation_details[feedback]`: one of Stripe's reasons, `''` unsets (the customer portal stores its cancellation reason here). */
