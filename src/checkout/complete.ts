@@ -38,6 +38,8 @@ function refuse(message: string, code: string, field?: string): CompletionResult
 export function successRedirect(s: Session): string | null {
   // An embedded session's form ends in its frame, which tells the merchant's page (docs/decisions.md#embedded-checkout).
   if (isEmbedded(s)) return `/c/embed/${encodeURIComponent(s.id)}/done`;
+  // The Payment Element's frame likewise (docs/decisions.md#checkout-elements).
+  if (s.ui_mode === 'elements') return `/c/element/${encodeURIComponent(s.id)}/done`;
   return s.success_url ? s.success_url.replaceAll('{CHECKOUT_SESSION_ID}', s.id) : null;
 }
 

@@ -35,7 +35,7 @@ for (const store of STORES) {
       assert.match(token.id, /^tok_/);
       assert.deepEqual([token.object, token.type, token.used, token.livemode], ['token', 'card', false, false]);
       assert.deepEqual([token.card?.brand, token.card?.last4, token.card?.exp_month, token.card?.exp_year, token.card?.cvc_check, token.card?.address_zip_check, token.card?.name], ['Visa', '4242', 12, 2034, 'pass', 'pass', 'Jenny Rosen']);
-      const pi = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method_types: ['card'], confirm: true, payment_method_data: { type: 'card', card: { token: token.id } } as Stripe.PaymentIntentCreateParams.PaymentMethodData });
+      const pi = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', confirm: true, payment_method_data: { type: 'card', card: { token: token.id } } as Stripe.PaymentIntentCreateParams.PaymentMethodData });
       assert.equal(pi.status, 'succeeded');
       const pm = await stripe.paymentMethods.retrieve(pi.payment_method as string);
       assert.deepEqual([pm.card?.last4, pm.card?.fingerprint], ['4242', token.card?.fingerprint]);
@@ -48,7 +48,7 @@ for (const store of STORES) {
     it('a token keeps its test number’s behaviour; bad numbers and other token kinds are refused', async () => {
       const declined = await server.stripe(pk).tokens.create({ card: { number: '4000000000000002', exp_month: '12', exp_year: '34', cvc: '123' } });
       const pm = await server.stripe(pk).paymentMethods.create({ type: 'card', card: { token: declined.id } });
-      await assert.rejects(stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: pm.id, confirm: true, payment_method_types: ['card'] }), { code: 'card_declined' });
+      await assert.rejects(stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: pm.id, confirm: true }), { code: 'card_declined' });
       await assert.rejects(server.stripe(pk).tokens.create({ card: { number: '4242424242424241', exp_month: '12', exp_year: '34' } }), { statusCode: 402, code: 'incorrect_number', param: 'card[number]' });
       await assert.rejects(server.stripe(pk).tokens.create({ bank_account: { country: 'US', currency: 'usd', account_number: '000123456789', routing_number: '110000000' } }), { statusCode: 400, param: 'bank_account' });
       await assert.rejects(server.stripe(pk).tokens.create({}), { statusCode: 400, code: 'parameter_missing', param: 'card' });
