@@ -30,7 +30,8 @@ function payButton(){return ship&&ship.querySelector('.SubmitButton')}
 function shipMessage(t){if(shipErr){shipErr.remove();shipErr=null}if(!t)return;shipErr=d.createElement('p');shipErr.className='field-error';shipErr.setAttribute('role','alert');shipErr.setAttribute('data-testid','shipping-details-error');shipErr.textContent=t;var g=ship.querySelector('.addr-shipping');if(g)g.parentNode.insertBefore(shipErr,g.nextSibling);size()}
 function askShipping(){if(!ship||!to)return;var a=shipNow(),k=shipKey(a);if(!a||k===ship.getAttribute('data-oc-shipping-set')||k===ship.getAttribute('data-oc-shipping-asked'))return;ship.setAttribute('data-oc-shipping-asked',k);shipState='asking';var b=payButton();if(b)b.disabled=true;shipMessage(null);send({type:'oc:shipping',shippingDetails:a})}
 if(ship&&ship.hasAttribute('data-oc-shipping-accepted'))ship.setAttribute('data-oc-shipping-set',shipKey(shipNow()));
-if(ship){SHIP.forEach(function(n){var e=d.getElementById(n);if(e)e.addEventListener('change',askShipping)});
+var timer=null;function later(){clearTimeout(timer);timer=setTimeout(askShipping,400)}
+if(ship){SHIP.forEach(function(n){var e=d.getElementById(n);if(e)e.addEventListener('change',later)});
 ship.addEventListener('submit',function(ev){var k=shipKey(shipNow());if(shipState==='asking'||k!==ship.getAttribute('data-oc-shipping-set')){ev.preventDefault();ev.stopImmediatePropagation();askShipping()}},true)}
 w.addEventListener('message',function(e){
 if(e.source!==w.parent||!e.data)return;var m=e.data;
