@@ -79,7 +79,9 @@ export function createPageHandler(deps: Deps): PathHandler {
     const found = await findPageSession(db, id);
     // The hosted page of an embedded or Elements session is its frame's (back from 3D Secure); a form session has no page.
     if (found && !embed && found.session.ui_mode !== 'hosted_page') {
-      const to = isEmbedded(found.session) ? 'embed' : isElements(found.session) ? 'element' : null;
+      // An Elements session has no page of its own: only the end of a failed 3D Secure comes back here, to its Payment Element.
+      const back = new URLSearchParams(query).has('authentication');
+      const to = isEmbedded(found.session) ? 'embed' : isElements(found.session) && back ? 'element' : null;
       if (!to) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
       return { status: 303, nonce: newNonce(), html: '', location: `/c/${to}/${encodeURIComponent(id)}${query ? `?${query}` : ''}` };
     }

@@ -225,7 +225,7 @@ describe('Checkout Elements and server-set shipping in Chromium', () => {
     clean(probe, [404]);
   });
 
-  it('3D Secure happens in the Payment Element’s frame, then the top page lands on return_url', async () => {
+  it('3D Secure happens in the Payment Element’s frame: a failure resolves confirm() with its error, a completion lands on return_url', async () => {
     const probe = await open('/', { width: 390, height: 844 });
     const { page } = probe;
     await ready(page);
@@ -236,13 +236,19 @@ describe('Checkout Elements and server-set shipping in Chromium', () => {
     await fillCard(f, '4000 0025 0000 3155');
     await saveScreenshot(page, 'checkout-elements-phone.png');
     await page.click('#pay');
+    // A failed authentication resolves confirm() with the card's error, in the element's frame too.
+    await f.locator('#test-source-fail-3ds').click();
+    await status(page, /^confirm error: paymentFailed /);
+    await f.locator('[data-testid="payment-error"]').waitFor();
+    await fillCard(f, '4000 0025 0000 3155');
+    await page.click('#pay');
     await f.locator('#test-source-authorize-3ds').waitFor();
     assert.equal(new URL(page.url()).origin, merchant.url, 'the top page stays the merchant’s');
     await saveScreenshot(page, 'checkout-elements-3ds-phone.png');
     await Promise.all([page.waitForURL((u) => u.pathname === '/return'), f.locator('#test-source-authorize-3ds').click()]);
     const done = await stripe.checkout.sessions.retrieve((await page.textContent('#session')) as string);
     assert.equal(done.status, 'complete');
-    clean(probe);
+    clean(probe, [400]);
   });
 
   it('the basil shape: a decline resolves confirm() with paymentFailed, then a card pays without a redirect', async () => {
