@@ -112,7 +112,7 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
       }
       return;
     }
-    if (req.method === 'OPTIONS') {
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       answerPreflight(req, res, path, requestId);
       return;
     }
