@@ -70,6 +70,8 @@ for (const store of STORES) {
         assert.equal(pre.status, 403, `${method} ${path}`);
         assert.equal(pre.headers.get('access-control-allow-origin'), null);
       }
+      // An OPTIONS that is no preflight goes through the API as any other method.
+      assert.equal((await raw(server.url, '/v1/customers', { method: 'OPTIONS', key })).status, 404);
       const made = await raw(server.url, '/v1/tokens', { method: 'POST', key: pk, headers: origin, body: form({ 'card[number]': '4242424242424242', 'card[exp_month]': '12', 'card[exp_year]': '34' }) });
       assert.equal(made.status, 200);
       assert.equal(made.headers.get('access-control-allow-origin'), '*');
