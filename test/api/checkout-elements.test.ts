@@ -118,6 +118,30 @@ for (const store of STORES) {
       assert.match((refused.body as any).error.message, /ui_mode: elements/);
     });
 
+    it('serves the Payment Element’s frame to the session’s client_secret and account only, framable, and no other page of the session', async () => {
+      const s = await elementsSession();
+      const secret = s.client_secret as string;
+      const get = (path: string) => fetch(server.url + path, { redirect: 'manual' });
+      const page = await get(`/c/element/${s.id}?client_secret=${secret}&pk=${pk}`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors http: https:/);
+      assert.match(html, /id="cardNumber"/);
+      assert.match(html, /data-oc-element/);
+      assert.doesNotMatch(html, /hosted-payment-submit-button/, 'the merchant’s page has the button');
+      assert.equal((await get(`/c/element/${s.id}?client_secret=${s.id}_secret_nope&pk=${pk}`)).status, 403);
+      assert.equal((await get(`/c/element/${s.id}?client_secret=${secret}&pk=${freshKey().replace(/^sk_/, 'pk_')}`)).status, 403);
+      assert.equal((await get(`/c/pay/${s.id}`)).status, 404);
+      const back = await get(`/c/pay/${s.id}?authentication=failed`);
+      assert.deepEqual([back.status, back.headers.get('location')], [303, `/c/element/${s.id}?authentication=failed`]);
+      const early = await get(`/c/element/${s.id}/done`);
+      assert.deepEqual([early.status, early.headers.get('location')], [303, `/c/element/${s.id}`]);
+      // An embedded session is not shown as an element, nor an element as an embedded form.
+      const embedded = await stripe.checkout.sessions.create({ mode: 'payment', ui_mode: 'embedded_page', line_items: ITEMS, return_url: 'https://shop.example/r' });
+      assert.equal((await get(`/c/element/${embedded.id}?client_secret=${embedded.client_secret}`)).status, 404);
+      assert.equal((await get(`/c/embed/${s.id}?client_secret=${secret}`)).status, 404);
+    });
+
     it('takes the buyer’s email, shipping address, promotion code and shipping rate through Checkout’s rules', async () => {
       const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'once', name: 'Ten off' });
       await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'TENOFF' } as Stripe.PromotionCodeCreateParams);
