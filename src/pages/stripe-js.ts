@@ -265,6 +265,7 @@ CheckoutSdk.prototype._actions = function () {
 CheckoutSdk.prototype._confirm = function (args) {
   var self = this, el = this._element;
   if (!el || !el._frame || !this._session) return Promise.resolve({ type: 'error', error: { message: 'Mount a Payment Element before confirm().', code: null } });
+  if (!el._readied) return Promise.resolve({ type: 'error', error: { message: 'The Payment Element is not ready yet: wait for its ready event.', code: null } });
   if (el._pending) return Promise.resolve({ type: 'error', error: { message: 'A confirmation is already in progress.', code: null } });
   var s = this._session, ship = args.shippingAddress, a = ship && ship.address || {};
   var fields = { email: args.email || s.email || '', phoneNumber: args.phoneNumber || this._phone || '', expectedTotal: String(s.total.total.minorUnitsAmount) };

@@ -129,6 +129,11 @@ for (const store of STORES) {
       assert.match(html, /id="cardNumber"/);
       assert.match(html, /data-oc-element/);
       assert.doesNotMatch(html, /hosted-payment-submit-button/, 'the merchant’s page has the button');
+      // The bank forms of the session's types are the hosted page's too.
+      const banks = await elementsSession({ payment_method_types: ['card', 'us_bank_account'] } as Partial<Stripe.Checkout.SessionCreateParams>);
+      const bankHtml = await (await get(`/c/element/${banks.id}?client_secret=${banks.client_secret}&pk=${pk}`)).text();
+      assert.match(bankHtml, /data-testid="us_bank_account-accordion-item"/);
+      assert.match(bankHtml, /id="routingNumber"/);
       assert.equal((await get(`/c/element/${s.id}?client_secret=${s.id}_secret_nope&pk=${pk}`)).status, 403);
       assert.equal((await get(`/c/element/${s.id}?client_secret=${secret}&pk=${freshKey().replace(/^sk_/, 'pk_')}`)).status, 403);
       assert.equal((await get(`/c/pay/${s.id}`)).status, 404);
