@@ -17,20 +17,33 @@ interface Opening {
   path: RegExp;
   /** The object answered must carry the `client_secret` sent. */
   clientSecret?: true;
-  /** For a write: the path of the object it changes, read first to check its client_secret. */
+  /** The path of the object the call reads or changes, read first to check its client_secret (answered by another route). */
   objectPath?: (m: RegExpExecArray) => string;
 }
 
 /** What Stripe.js calls with a publishable key. */
 const PUBLISHABLE_ROUTES: readonly Opening[] = [
   { method: 'POST', path: /^\/v1\/payment_methods$/ },
+  { method: 'POST', path: /^\/v1\/tokens$/ },
   { method: 'GET', path: /^\/v1\/payment_pages\/[^/]+$/ },
   { method: 'POST', path: /^\/v1\/payment_pages\/[^/]+\/confirm$/ },
   { method: 'GET', path: /^\/v1\/payment_intents\/[^/]+$/, clientSecret: true },
   { method: 'GET', path: /^\/v1\/setup_intents\/[^/]+$/, clientSecret: true },
   { method: 'GET', path: /^\/v1\/checkout\/sessions\/[^/]+$/, clientSecret: true },
   { method: 'POST', path: /^\/v1\/(payment_intents|setup_intents)\/([^/]+)\/(?:confirm|verify_microdeposits)$/, clientSecret: true, objectPath: (m) => `/v1/${m[1]}/${m[2]}` },
+  // The Checkout Elements SDK's session calls (docs/decisions.md#checkout-elements): the session's client_secret.
+  { method: 'GET', path: /^\/v1\/payment_pages\/([^/]+)\/checkout$/, clientSecret: true, objectPath: (m) => `/v1/checkout/sessions/${m[1]}` },
+  { method: 'POST', path: /^\/v1\/payment_pages\/([^/]+)\/checkout$/, clientSecret: true, objectPath: (m) => `/v1/checkout/sessions/${m[1]}` },
 ];
+
+/**
+ * Whether a browser may call the route from another origin (CORS, docs/decisions.md#cors): exactly
+ * the routes a publishable key opens. A secret key's routes get no CORS headers, so a page cannot
+ * read their answers even if a secret key leaked into it.
+ */
+export function opensToBrowser(method: string, path: string): boolean {
+  return PUBLISHABLE_ROUTES.some((r) => r.method === method && r.path.test(path));
+}
 
 /**
  * The account a publishable key opens, or null when it opens none: not a `pk_test_` key, or

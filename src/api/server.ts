@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { unixNow } from '../clock.js';
 import { isUniqueViolation } from '../store/db.js';
 import { isReadOnlyError } from '../store/direct.js';
-import { authenticateCaller, checkClientSecret, takeClientSecret } from './keys.js';
+import { authenticateCaller, checkClientSecret, opensToBrowser, takeClientSecret } from './keys.js';
 import { makeCtx, type Ctx, type Deps } from './context.js';
 import { StripeError, errors } from './errors.js';
 import { expandObject } from './expand.js';
@@ -75,18 +75,18 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
     const secret = clientSecretRequired ? takeClientSecret(params) : undefined;
     const apiReq: ApiRequest = { params, path: match.params, url: path, expand };
     const run = (): Promise<Response> => {
-      if (secret !== undefined && method === 'GET') {
-        return runRead(deps, account, match.route, apiReq, expand, requestId).then((r) => (r.status === 200 && checkClientSecret(r.body, secret), r));
-      }
       const object = secret !== undefined && objectPath ? router.match('GET', objectPath) : null;
       if (secret !== undefined && object) {
-        // A write with a publishable key: the object is read first, and must be the secret's.
+        // A publishable key on a call about another object (a write, or a view of it): that object is read first, and must be the secret's.
         const read: ApiRequest = { params: {}, path: object.params, url: objectPath as string };
         return runRead(deps, account, object.route, read, [], requestId).then((r) => {
           if (r.status !== 200) return r;
           checkClientSecret(r.body, secret);
-          return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
+          return method === 'GET' ? runRead(deps, account, match.route, apiReq, expand, requestId) : runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
         });
+      }
+      if (secret !== undefined && method === 'GET') {
+        return runRead(deps, account, match.route, apiReq, expand, requestId).then((r) => (r.status === 200 && checkClientSecret(r.body, secret), r));
       }
       if (method === 'GET') return runRead(deps, account, match.route, apiReq, expand, requestId);
       return runWrite(deps, req, method, account, match.route, apiReq, expand, requestId);
@@ -110,6 +110,10 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
       } catch (err) {
         pathHandlerFailed(deps, err, req, res, requestId, path);
       }
+      return;
+    }
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      answerPreflight(req, res, path, requestId);
       return;
     }
     let response: Response;
@@ -291,6 +295,40 @@ function logRequest(deps: Deps, req: IncomingMessage, path: string, requestId: s
 
 const VERSION_HEADER = /^[0-9A-Za-z._-]{1,64}$/;
 
+/** The request headers a browser may send cross-origin to the routes open to it: those Stripe.js and stripe-node send. */
+const CORS_REQUEST_HEADERS = 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, Stripe-Account, Stripe-Context';
+/** The response headers a cross-origin page may read. */
+const CORS_EXPOSED_HEADERS = 'Request-Id, Stripe-Version, Idempotent-Replayed, Original-Request, Stripe-Should-Retry';
+
+/**
+ * A CORS preflight (`OPTIONS`) of a /v1 route (docs/decisions.md#cors): allowed, for any origin,
+ * only for the routes a publishable key opens (no cookie is ever read, so `*` lends nothing);
+ * any other route is refused with no CORS header, and the browser does not send the request.
+ */
+function answerPreflight(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): void {
+  req.resume();
+  const asked = String(req.headers['access-control-request-method'] ?? '').toUpperCase();
+  if (!opensToBrowser(asked, path)) {
+    const body = JSON.stringify(
+      new StripeError(403, {
+        type: 'invalid_request_error',
+        message: `${asked || 'This'} ${path} cannot be called from a browser: only the routes a publishable key may call answer cross-origin requests.`,
+      }).toJSON(),
+    );
+    res.writeHead(403, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Request-Id': requestId });
+    res.end(body);
+    return;
+  }
+  res.writeHead(204, {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': asked,
+    'Access-Control-Allow-Headers': CORS_REQUEST_HEADERS,
+    'Access-Control-Max-Age': '600',
+    'Request-Id': requestId,
+  });
+  res.end();
+}
+
 function send(res: ServerResponse, requestId: string, response: Response, req: IncomingMessage): void {
   const asked = req.headers['stripe-version'];
   const headers: Record<string, string> = {
@@ -302,6 +340,11 @@ function send(res: ServerResponse, requestId: string, response: Response, req: I
     'Cache-Control': 'no-cache, no-store',
   };
   if (response.shouldRetry !== undefined) headers['Stripe-Should-Retry'] = String(response.shouldRetry);
+  // A route a browser may call answers cross-origin pages, errors included (docs/decisions.md#cors).
+  if (opensToBrowser(req.method ?? 'GET', (req.url ?? '/').split('?', 1)[0] as string)) {
+    headers['Access-Control-Allow-Origin'] = '*';
+    headers['Access-Control-Expose-Headers'] = CORS_EXPOSED_HEADERS;
+  }
   if (response.replayed) {
     headers['Idempotent-Replayed'] = 'true';
     if (response.originalRequestId) headers['Original-Request'] = response.originalRequestId;

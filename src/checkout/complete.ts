@@ -38,6 +38,8 @@ function refuse(message: string, code: string, field?: string): CompletionResult
 export function successRedirect(s: Session): string | null {
   // An embedded session's form ends in its frame, which tells the merchant's page (docs/decisions.md#embedded-checkout).
   if (isEmbedded(s)) return `/c/embed/${encodeURIComponent(s.id)}/done`;
+  // The Payment Element's frame likewise (docs/decisions.md#checkout-elements).
+  if (s.ui_mode === 'elements') return `/c/element/${encodeURIComponent(s.id)}/done`;
   return s.success_url ? s.success_url.replaceAll('{CHECKOUT_SESSION_ID}', s.id) : null;
 }
 
@@ -98,6 +100,18 @@ export async function completeSession(ctx: Ctx, sessionId: string, form: Complet
   }
   const unanswered = missingAnswer(s, form.answers ?? NO_ANSWERS);
   if (unanswered) return unanswered;
+  // `permissions.update_shipping_details: server_only`: the shipping details are the ones the merchant's server set.
+  if (s.permissions?.update_shipping_details === 'server_only' && s.shipping_address_collection) {
+    const set = s.collected_information?.shipping_details;
+    if (!set) {
+      return refuse(
+        'This shipping address was not confirmed by the merchant. Enter it again; if this persists, the merchant’s server must set collected_information.shipping_details (permissions.update_shipping_details is server_only).',
+        'shipping_details_not_set',
+        'shippingAddressLine1',
+      );
+    }
+    form = { ...form, shipping: set };
+  }
 
   let customer: Customer | undefined = s.customer ? await requireCustomer(ctx, s.customer) : undefined;
   if (form.payment.kind === 'saved_card') {

@@ -63,8 +63,8 @@ export async function embedDoneReply(deps: Deps, id: string, lang: string | unde
   return { status: 200, nonce, html, frameable: true };
 }
 
-/** Whether the session `id` is an embedded one (its 3D Secure page then shows in the frame too). */
+/** Whether the session `id` is paid in a frame of the merchant's page, embedded or the Payment Element (its 3D Secure page then shows in the frame too). */
 export async function embeddedSession(db: Db, id: string): Promise<boolean> {
   const found = await findPageSession(db, id);
-  return found !== null && isEmbedded(found.session);
+  return found !== null && (isEmbedded(found.session) || found.session.ui_mode === 'elements');
 }

@@ -33,6 +33,8 @@ export interface FormError {
   /** The field the message is about (its id), when there is one. */
   field?: string | undefined;
   code: string;
+  /** A card decline's `decline_code`, told to the merchant's page by the Payment Element. */
+  declineCode?: string | undefined;
 }
 
 /** Payment method types the page offers, in the session's order (card when none is given). */
@@ -59,7 +61,8 @@ const COUNTRY_OF_LOCALE: Readonly<Record<PageLocale, string>> = {
 export function initialValues(view: PageView): Values {
   const { prefill: p, session } = view;
   const bill = p.billing?.address;
-  const ship = p.shipping;
+  // Shipping details the session has already (set by the merchant's server, or the buyer's on a merchant's page) come first.
+  const ship = session.collected_information?.shipping_details ?? p.shipping;
   const allowed = session.shipping_address_collection?.allowed_countries ?? [];
   return {
     email: p.email?.value ?? session.customer_email ?? '',

@@ -29,6 +29,7 @@ import { authenticationRefusal } from './three-d-secure.js';
 import { redirectOrigin } from '../checkout/origins.js';
 import { isEmbedded } from '../resources/checkout-sessions/shape.js';
 import { EMBED_DONE_PATH, EMBED_PATH, embedAllowed, embedDoneReply } from './embed.js';
+import { ELEMENT_DONE_PATH, ELEMENT_PATH, elementBody, elementDoneReply, isElements } from './element.js';
 
 const PATH = /^\/c\/pay\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 64 * 1024;
@@ -53,9 +54,11 @@ function origins(view: PageView): string[] {
 async function paymentPage(deps: Deps, view: PageView, status: number, values: Values, error?: FormError): Promise<PageReply> {
   const nonce = newNonce();
   const csrf = await csrfToken(deps.store.db, view.session.id);
-  // An embedded session's form is the same page, rendered for the merchant's frame (docs/decisions.md#embedded-checkout).
+  // An embedded session's form is the same page, rendered for the merchant's frame (docs/decisions.md#embedded-checkout);
+  // an Elements session's is its payment fields alone, the Payment Element (docs/decisions.md#checkout-elements).
+  const element = isElements(view.session);
   const embed = isEmbedded(view.session);
-  return { status, nonce, formOrigins: origins(view), html: renderPaymentPage(view, { values, csrf, nonce, error, embed }), frameable: embed };
+  return { status, nonce, formOrigins: origins(view), html: renderPaymentPage(view, { values, csrf, nonce, error, embed, element }), frameable: embed || element };
 }
 
 /** A notice in the frame of an embedded session, or on the hosted page. */
@@ -69,19 +72,24 @@ export function createPageHandler(deps: Deps): PathHandler {
     return loadPageView(makeCtx(deps, account, deps.store.db, requestId), id, lang);
   }
 
-  async function show(id: string, requestId: string, lang: string | undefined, query = '', embed = false): Promise<PageReply> {
+  async function show(id: string, requestId: string, lang: string | undefined, query = '', frame: 'embed' | 'element' | null = null): Promise<PageReply> {
+    const embed = frame !== null;
     // Showing the page only reads: on SQLite that goes to the read-only connection, beside writes.
     const db = deps.store.reader ?? deps.store.db;
     const found = await findPageSession(db, id);
-    // The hosted page of an embedded session is its frame's (back from 3D Secure); other ui_modes have no page.
+    // The hosted page of an embedded or Elements session is its frame's (back from 3D Secure); a form session has no page.
     if (found && !embed && found.session.ui_mode !== 'hosted_page') {
-      if (!isEmbedded(found.session)) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
-      return { status: 303, nonce: newNonce(), html: '', location: `/c/embed/${encodeURIComponent(id)}${query ? `?${query}` : ''}` };
+      // An Elements session has no page of its own: only the end of a failed 3D Secure comes back here, to its Payment Element.
+      const back = new URLSearchParams(query).has('authentication');
+      const to = isEmbedded(found.session) ? 'embed' : isElements(found.session) && back ? 'element' : null;
+      if (!to) return notice(404, NOTICES.notFound(resolvePageLocale(null, lang)));
+      return { status: 303, nonce: newNonce(), html: '', location: `/c/${to}/${encodeURIComponent(id)}${query ? `?${query}` : ''}` };
     }
-    // The frame shows only an embedded session, for its own client_secret and account (embed.ts).
-    if (embed && found && !isEmbedded(found.session)) return noticeFor(true, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
+    // Each frame shows only its own kind of session, for its own client_secret and account (embed.ts).
+    const ofFrame = (s: { ui_mode: string | null }) => (frame === 'element' ? isElements(s) : isEmbedded(s));
+    if (embed && found && !ofFrame(found.session)) return noticeFor(true, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
     if (embed && found && !embedAllowed(deps, found, query)) return noticeFor(true, 403, NOTICES.forbidden(resolvePageLocale(null, lang)));
-    if (embed && found?.session.status === 'complete') return { status: 303, nonce: newNonce(), html: '', location: `/c/embed/${encodeURIComponent(id)}/done` };
+    if (embed && found?.session.status === 'complete') return { status: 303, nonce: newNonce(), html: '', location: `/c/${frame}/${encodeURIComponent(id)}/done` };
     const v = found ? await pageView(makeCtx(deps, found.account, db, requestId), found.session, found.lineItems, lang) : null;
     if (!v) return noticeFor(embed, 404, NOTICES.notFound(resolvePageLocale(null, lang)));
     if (v.state === 'complete' && found) {
@@ -104,16 +112,18 @@ export function createPageHandler(deps: Deps): PathHandler {
     } catch {
       return { ...notice(413, NOTICES.tooLarge(buyerLocale)), close: true };
     }
-    const body = new URLSearchParams(raw.toString('utf8'));
+    let body = new URLSearchParams(raw.toString('utf8'));
     const found = await findPageSession(deps.store.db, id);
     if (!found) return notice(404, NOTICES.notFound(buyerLocale));
+    // The Payment Element posts its payment fields; what the merchant's page gave (email, shipping) comes with the session.
+    if (isElements(found.session)) body = elementBody(body, found.session);
     if (!(await checkCsrf(deps.store.db, id, body.get('csrf_token')))) {
       deps.log.warn({ requestId, session: id }, 'hosted page post refused: bad CSRF token');
       return notice(403, NOTICES.forbidden(buyerLocale));
     }
     const { account } = found;
     const v = await pageView(makeCtx(deps, account, deps.store.db, requestId), found.session, found.lineItems, lang);
-    const embed = isEmbedded(found.session);
+    const embed = isEmbedded(found.session) || isElements(found.session);
     if (v.state !== 'open') return noticeFor(embed, 409, closedNotice(v));
 
     const action = pendingAction(body, v, body.get('action') ?? 'pay');
@@ -146,7 +156,7 @@ export function createPageHandler(deps: Deps): PathHandler {
     if (after.state !== 'open') return noticeFor(embed, 409, closedNotice(after));
     const card = isCardRefusal(result);
     const field = result.field ? FIELD_OF_PARAM.get(result.field) ?? result.field : undefined;
-    return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: refusalMessage({ ...result, field }, after), field });
+    return paymentPage(deps, after, card ? 402 : 400, keptValues(body, after), { code: result.code, message: refusalMessage({ ...result, field }, after), field, ...(result.declineCode ? { declineCode: result.declineCode } : {}) });
   }
 
   /** A change before paying (a promotion code, a shipping rate, the address tax needs): reprice and show the page again. */
@@ -202,11 +212,19 @@ export function createPageHandler(deps: Deps): PathHandler {
       sendPage(res, requestId, await embedDoneReply(deps, done, req.headers['accept-language']), req.method === 'HEAD');
       return true;
     }
+    const elementDone = idFromPath(ELEMENT_DONE_PATH, path);
+    if (elementDone !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      req.resume();
+      sendPage(res, requestId, await elementDoneReply(deps, elementDone, req.headers['accept-language']), req.method === 'HEAD');
+      return true;
+    }
     const embedId = idFromPath(EMBED_PATH, path);
-    const id = embedId ?? idFromPath(PATH, path);
+    const elementId = embedId === undefined ? idFromPath(ELEMENT_PATH, path) : undefined;
+    const id = embedId ?? elementId ?? idFromPath(PATH, path);
     if (id === undefined) return false;
+    const frame = embedId !== undefined ? 'embed' : elementId !== undefined ? 'element' : null;
     return answerFormPage(deps, req, res, requestId, id, {
-      show: (r, pageId) => show(pageId, requestId, r.headers['accept-language'], (r.url ?? '').split('?')[1], embedId !== undefined),
+      show: (r, pageId) => show(pageId, requestId, r.headers['accept-language'], (r.url ?? '').split('?')[1], frame),
       submit: (r, pageId) => submit(r, pageId, requestId),
       notAllowed: (r) => notice(405, NOTICES.method(resolvePageLocale(null, r.headers['accept-language']))),
       failed: (r) => notice(500, NOTICES.failed(requestId, resolvePageLocale(null, r.headers['accept-language']))),

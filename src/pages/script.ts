@@ -41,7 +41,7 @@ f.addEventListener('focusout',function(){setTimeout(function(){if(dirty&&!inAddr
 sync();
 f.addEventListener('submit',function(e){
 if(e.submitter&&e.submitter.value&&e.submitter.value!=='pay')return;
-var b=f.querySelector('.SubmitButton');
+var b=f.querySelector('.SubmitButton');if(!b)return;
 if(b.getAttribute('aria-busy')==='true'){e.preventDefault();return}
 b.setAttribute('aria-busy','true');var l=b.querySelector('.lbl-text'),p=b.getAttribute('data-processing');if(l&&p)l.textContent=p});
 })();

@@ -18,8 +18,10 @@ import { documentHtml, footHtml, safeHref } from './layout.js';
 import type { PageView } from './load.js';
 import { fill, textOf } from './i18n.js';
 import { EMBED_SCRIPT } from './embed-script.js';
+import { ELEMENT_CONTEXT_FIELDS } from './element.js';
 import { formatAmount } from './money.js';
 import { FORM_TEXT, type FormText } from './text/form.js';
+import { MESSAGE_TEXT } from './text/messages.js';
 import { SUMMARY_TEXT, type SummaryText } from './text/summary.js';
 import { customFieldsHtml, customTextHtml, isAdjustable, nameFieldsHtml, optionalItemsHtml, promotionsConsentHtml, quantityHtml, showsReuseAgreement, taxIdHtml, termsConsentHtml } from './sections/index.js';
 
@@ -30,6 +32,8 @@ export interface RenderOptions {
   error?: FormError | undefined;
   /** Rendered in the merchant's frame (`/c/embed/:id`, docs/decisions.md#embedded-checkout). */
   embed?: boolean;
+  /** The payment fields alone, the Payment Element (`/c/element/:id`, docs/decisions.md#checkout-elements). */
+  element?: boolean;
 }
 
 const BRANDS: Record<string, string> = {
@@ -363,8 +367,46 @@ function repriceControls(view: PageView, f: FormText): { attr: string; button: s
   };
 }
 
+/**
+ * The Payment Element of an Elements session: the page's payment method fields and the card's
+ * billing fields, in a form the merchant's `confirm()` fills (the email and shipping address
+ * its page collected, the total it showed) and submits. A refusal is shown in the frame and told
+ * to the merchant's page (`data-oc-error`, embed-script.ts).
+ */
+function renderPaymentElement(view: PageView, o: RenderOptions): string {
+  const s = view.session;
+  const f = textOf(FORM_TEXT, view.locale);
+  const e = o.error;
+  const alert = e ? `<div class="alert" role="alert" id="payment-error" data-testid="payment-error">${esc(e.message)}</div>` : '';
+  const told = e ? `<div hidden data-oc-error="${esc(e.code)}" data-oc-message="${esc(e.message)}"${e.declineCode ? ` data-oc-decline="${esc(e.declineCode)}"` : ''}></div>` : '';
+  const context = ELEMENT_CONTEXT_FIELDS.map((name) => `<input type="hidden" name="${name}" value="">`).join('');
+  const form =
+    `<form id="payment-form" method="post" action="/c/element/${esc(s.id)}" data-oc-element novalidate>` +
+    `<input type="hidden" name="csrf_token" value="${esc(o.csrf)}">${context}` +
+    (collectsPaymentMethod(s) ? methodsHtml(view, o, f) + billingHtml(view, o, f) : noPaymentMethodHtml(view)) +
+    alert +
+    '</form>';
+  const style = `<style nonce="${o.nonce}">.element{max-width:none;padding:4px 2px}.element section h2{display:none}</style>`;
+  return documentHtml(f.paymentMethod, o.nonce, `${style}<main class="element">${form}</main>${told}<script nonce="${o.nonce}">${EMBED_SCRIPT}</script>`, true, view.locale);
+}
+
+/**
+ * An embedded form whose shipping details the merchant's server sets (`permissions.update_shipping_details:
+ * server_only`): its script asks the merchant's page when the buyer enters an address
+ * (embed-script.ts, docs/decisions.md#shipping-details-from-the-server). The address shown is
+ * accepted when the session has shipping details already; a refusal without the merchant's own
+ * message shows the page's.
+ */
+function serverShippingAttrs(view: PageView, o: RenderOptions): string {
+  const s = view.session;
+  if (!o.embed || s.permissions?.update_shipping_details !== 'server_only' || !s.shipping_address_collection) return '';
+  const accepted = s.collected_information?.shipping_details ? ' data-oc-shipping-accepted' : '';
+  return ` data-oc-shipping-server${accepted} data-oc-shipping-rejected="${esc(textOf(MESSAGE_TEXT, view.locale).shippingLine1)}"`;
+}
+
 /** The whole payment page of an open session. */
 export function renderPaymentPage(view: PageView, o: RenderOptions): string {
+  if (o.element) return renderPaymentElement(view, o);
   const s = view.session;
   const email = lockedEmail(view) !== null;
   const v = o.values;
@@ -377,7 +419,7 @@ export function renderPaymentPage(view: PageView, o: RenderOptions): string {
     ? `<div class="f">${input('phoneNumber', v.phoneNumber, 'type="tel" autocomplete="tel" placeholder="(201) 555-0123"', o, esc(f.phoneNumber))}</div>`
     : '';
   const form =
-    `<form id="payment-form" method="post" action="/c/${o.embed ? 'embed' : 'pay'}/${esc(s.id)}"${reprice.attr} novalidate>` +
+    `<form id="payment-form" method="post" action="/c/${o.embed ? 'embed' : 'pay'}/${esc(s.id)}"${reprice.attr}${serverShippingAttrs(view, o)} novalidate>` +
     `<input type="hidden" name="csrf_token" value="${esc(o.csrf)}">` +
     // The total the buyer saw: a payment is refused if repricing (an address, a code) changed it.
     `<input type="hidden" name="expectedTotal" value="${esc(String(s.amount_total ?? ''))}">` +

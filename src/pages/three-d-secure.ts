@@ -16,6 +16,7 @@ import { documentHtml, footHtml, safeHref } from './layout.js';
 import { formatAmount } from './money.js';
 import { answerFormPage, idFromPath, newNonce, pathOf, type PageReply } from './route.js';
 import { embeddedSession } from './embed.js';
+import { EMBED_SCRIPT } from './embed-script.js';
 
 const PATH = /^\/c\/3ds\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 4 * 1024;
@@ -229,7 +230,7 @@ function message(locale: PageLocale, heading: string, text: string, ok: boolean,
   return { status, nonce, html: documentHtml(heading, nonce, body, false, locale) };
 }
 
-function render(intentId: string, what: string, csrf: string, locale: PageLocale, nonce: string): string {
+function render(intentId: string, what: string, csrf: string, locale: PageLocale, nonce: string, framed = false): string {
   const t = textOf(THREE_D_SECURE_TEXT, locale);
   const body =
     `<style nonce="${nonce}">${CSS}</style>` +
@@ -240,7 +241,9 @@ function render(intentId: string, what: string, csrf: string, locale: PageLocale
     `<input type="hidden" name="csrf_token" value="${esc(csrf)}">` +
     `<button type="submit" class="btn go" id="test-source-authorize-3ds" name="action" value="complete">${esc(t.complete)}</button>` +
     `<button type="submit" class="btn fail" id="test-source-fail-3ds" name="action" value="fail">${esc(t.fail)}</button>` +
-    `</form></div>${footHtml(locale)}</main>`;
+    `</form></div>${footHtml(locale)}</main>` +
+    // In the merchant's frame it reports its height like the form it replaced (embed-script.ts).
+    (framed ? `<script nonce="${nonce}">${EMBED_SCRIPT}</script>` : '');
   return documentHtml(t.title, nonce, body, false, locale);
 }
 
@@ -275,7 +278,7 @@ export function createThreeDSecureHandler(deps: Deps): PathHandler {
     const formOrigins = await authenticationOrigins(ctx, found.auth);
     // Opened from the embedded form, the page shows in the merchant's frame (docs/decisions.md#embedded-checkout).
     const frameable = found.auth.checkout_session ? await embeddedSession(db, found.auth.checkout_session) : false;
-    return { status: 200, nonce, formOrigins, frameable, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce) };
+    return { status: 200, nonce, formOrigins, frameable, html: render(intentId, what, await csrfToken(deps.store.db, intentId), locale, nonce, frameable) };
   }
 
   async function submit(req: Parameters<PathHandler>[0], intentId: string, requestId: string): Promise<PageReply> {

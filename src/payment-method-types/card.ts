@@ -103,8 +103,10 @@ export const card: PaymentMethodType<CardShape, CardParams, CardUpdate> = {
       if (p.number !== undefined || p.exp_month !== undefined || p.exp_year !== undefined || p.cvc !== undefined) {
         throw errors.invalid('You cannot provide card details together with card[token].', 'card[token]');
       }
-      // Only Stripe's test tokens exist here: there is no Tokens API to mint others.
-      const details = p.token.startsWith('tok_') ? await testCardDetails(c.db, p.token, c.now, c.billing.address) : undefined;
+      // Stripe's test tokens (`tok_visa`), else one the account made with `POST /v1/tokens`, used once.
+      const details = p.token.startsWith('tok_')
+        ? ((await testCardDetails(c.db, p.token, c.now, c.billing.address)) ?? (await c.redeemCardToken?.(p.token, 'card[token]')))
+        : undefined;
       if (!details) throw errors.missingResource('token', p.token, 'card[token]');
       return toCardShape(details, p.networks?.preferred ?? null);
     }

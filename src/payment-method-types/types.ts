@@ -6,7 +6,7 @@
 import type { Field } from '../api/params.js';
 import type { FormError, Values } from '../pages/form.js';
 import type { LocalText, PageLocale } from '../pages/i18n.js';
-import type { VoucherExpiry } from '../processor/index.js';
+import type { CardDetails, VoucherExpiry } from '../processor/index.js';
 import type { BillingDetails, SupportedType } from '../resources/payment-methods/shape.js';
 import type { Db } from '../store/db.js';
 
@@ -23,6 +23,11 @@ export interface BuildContext {
   now: number;
   /** The billing details the new PaymentMethod carries (the address checks and names read them). */
   billing: BillingDetails;
+  /**
+   * Redeems a card token the account made (`POST /v1/tokens`): the card as the processor described
+   * it, the token then used; undefined when the account has no such token.
+   */
+  redeemCardToken?: ((id: string, param: string) => Promise<CardDetails | undefined>) | undefined;
 }
 
 /** What a charge's snapshot of its payment method reads besides the details. */

@@ -31,11 +31,13 @@ import { taxRatesModule } from './tax-rates/index.js';
 import { taxRegistrationsModule } from './tax-registrations/index.js';
 import { taxSettingsModule } from './tax-settings/index.js';
 import { testClocksModule } from './test-clocks/index.js';
+import { tokensModule } from './tokens/index.js';
 import { webhookEndpointsModule } from './webhook-endpoints/index.js';
 
 export const resources: readonly ResourceModule[] = [
   customersModule,
   paymentMethodsModule,
+  tokensModule,
   productsModule,
   pricesModule,
   couponsModule,

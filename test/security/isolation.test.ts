@@ -49,6 +49,7 @@ interface Owned {
   invoicePayment: string;
   balanceTransaction: string;
   customerBalanceTransaction: string;
+  token: Stripe.Token;
   secrets: string[];
 }
 
@@ -139,6 +140,7 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     invoicePayment,
     balanceTransaction,
     customerBalanceTransaction,
+    token: await stripe.tokens.create({ card: { number: '4242424242424242', exp_month: '12', exp_year: '34', name: `${who} Cardholder` } }),
     secrets: [`${who} Portal`, `${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
@@ -169,6 +171,9 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/checkout/sessions/:id/prefill_explanation': { ids: [a.open.id] },
     'GET /v1/payment_pages/:id': { ids: [a.open.id] },
     'POST /v1/payment_pages/:id/confirm': { ids: [a.open.id], body: { payment_method: 'pm_card_visa', expected_amount: '1500' } },
+    'GET /v1/payment_pages/:id/checkout': { ids: [a.open.id] },
+    'POST /v1/payment_pages/:id/checkout': { ids: [a.open.id], body: { email: 'mallory@example.com' } },
+    'GET /v1/tokens/:id': { ids: [a.token.id] },
     'GET /v1/payment_intents/:id': { ids: [pi], query: 'expand[]=payment_method&expand[]=customer' },
     'GET /v1/setup_intents/:id': { ids: [a.setup.setup_intent as string] },
     'GET /v1/subscriptions/:id': { ids: [a.subscribed.subscription as string] },

@@ -2,7 +2,11 @@ import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { listObject, listParams, pageInMemory, toPage } from '../../api/list.js';
-import { mergeMetadata, metadata, parseParams, str } from '../../api/params.js';
+import { arr, mergeMetadata, metadata, obj, parseParams, required, str, type Field } from '../../api/params.js';
+import type { FormValue } from '../../api/form.js';
+import { adjustSession, type DetailsAdjustment } from '../../checkout/adjust.js';
+import { resolveShippingRate } from '../shipping-rates/service.js';
+import { unset } from './params-stored.js';
 import { emit } from '../../events/emit.js';
 import { cancel, type Job } from '../../scheduler/jobs.js';
 import { businessNow } from '../test-clocks/store.js';
@@ -18,13 +22,62 @@ export async function retrieveSession(ctx: Ctx, id: string): Promise<Session> {
   return present(await loadSession(ctx, id, 'session'));
 }
 
-/** POST /v1/checkout/sessions/:id: `metadata` (what Stripe lets an open session change). */
+const passthrough: Field<FormValue | undefined> = { parse: (value) => value };
+
+const updateShape = {
+  metadata: metadata(),
+  shipping_options: unset(arr(obj({ shipping_rate: str({ max: 5000 }), shipping_rate_data: passthrough }), { max: 5 })),
+  collected_information: obj({
+    shipping_details: obj({
+      name: required(str({ max: 5000 })),
+      address: required(
+        obj({
+          country: required(str({ max: 2 })),
+          line1: required(str({ max: 5000 })),
+          line2: str({ max: 5000 }),
+          city: str({ max: 5000 }),
+          postal_code: str({ max: 5000 }),
+          state: str({ max: 5000 }),
+        }),
+      ),
+    }),
+  }),
+};
+
+/**
+ * POST /v1/checkout/sessions/:id: `metadata`; and, on an open `embedded_page` or `elements`
+ * session, what a merchant's server sets while the buyer pays (docs/decisions.md#shipping-details-from-the-server):
+ * `collected_information.shipping_details` and `shipping_options` (payment mode), repriced
+ * through Checkout's rules.
+ */
 export async function updateSession(ctx: Ctx, id: string, params: FormObject): Promise<Session> {
-  const p = parseParams({ metadata: metadata() }, params);
+  const p = parseParams(updateShape, params);
   const s = await lockSession(ctx, id);
   const next: StoredSession = { ...s, metadata: mergeMetadata(s.metadata, p.metadata) };
+  const changes: DetailsAdjustment[] = [];
+  const details = p.collected_information?.shipping_details;
+  if (details || p.shipping_options !== undefined) {
+    const param = details ? 'collected_information' : 'shipping_options';
+    if (s.ui_mode !== 'embedded_page' && s.ui_mode !== 'elements') {
+      throw errors.invalid(`\`${param}\` can only be updated on a Checkout Session with \`ui_mode\` \`embedded_page\` or \`elements\`.`, param);
+    }
+    if (s.status !== 'open') throw errors.invalid('This Checkout Session is no longer open.', param, 'checkout_session_not_open');
+  }
+  if (details) {
+    const a = details.address;
+    const address = { city: a.city ?? null, country: a.country.toUpperCase(), line1: a.line1, line2: a.line2 ?? null, postal_code: a.postal_code ?? null, state: a.state ?? null };
+    changes.push({ kind: 'shipping_details', details: { name: details.name, address } });
+  }
+  if (p.shipping_options !== undefined) {
+    if (s.mode !== 'payment') throw errors.invalid('You can only specify `shipping_options` in `payment` mode.', 'shipping_options');
+    const rates = [];
+    for (const [i, option] of (p.shipping_options ?? []).entries()) rates.push(await resolveShippingRate(ctx, option, `shipping_options[${i}]`, s.currency ?? 'usd'));
+    changes.push({ kind: 'shipping_options', rates });
+  }
   await saveSession(ctx, next);
-  return present(next);
+  let after = next;
+  for (const change of changes) after = (await adjustSession(ctx, id, change)).session;
+  return present(after);
 }
 
 const listShape = { ...listParams, customer: str(), payment_intent: str(), payment_link: str(), subscription: str(), status: str() };

@@ -232,6 +232,8 @@ export interface SessionInternals {
   recovered_to?: string;
   /** What the totals are computed from (checkout/pricing.ts); absent on sessions stored before it. */
   pricing?: PricingState;
+  /** What the buyer typed into a merchant's own page before paying (Checkout Elements' `updateEmail`). */
+  buyer?: { email?: string | null };
   /** The `optional_items` the page offers, their prices looked up at create. */
   optional_items?: OptionalItemOffer[];
 }

@@ -4,6 +4,7 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams } from '../../api/params.js';
 import { unixNow } from '../../clock.js';
 import { PAYMENT_METHOD_TYPES, paymentMethodType } from '../../payment-method-types/index.js';
+import { redeemCardToken as redeemToken } from '../tokens/service.js';
 import { newPaymentMethod, toBillingDetails } from './build.js';
 import { createShape, type BillingDetailsInput } from './params.js';
 import type { AllowRedisplay, PaymentMethod, SupportedType } from './shape.js';
@@ -42,7 +43,8 @@ async function insert(ctx: Ctx, pm: PaymentMethod): Promise<PaymentMethod> {
 export async function createPaymentMethodOfType(ctx: Ctx, type: SupportedType, params: unknown, opts: NewPaymentMethodOptions = {}): Promise<PaymentMethod> {
   const t = paymentMethodType(type);
   const billing = toBillingDetails(opts.billing_details);
-  const details = await t.build({ db: ctx.db, now: unixNow(ctx.deps.clock), billing }, params);
+  const redeemCardToken = (id: string, param: string) => redeemToken(ctx, id, param);
+  const details = await t.build({ db: ctx.db, now: unixNow(ctx.deps.clock), billing, redeemCardToken }, params);
   return insert(ctx, newPaymentMethod(t.type, details, common(ctx, opts)));
 }
 
