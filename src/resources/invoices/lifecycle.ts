@@ -8,7 +8,7 @@ import type { FormObject } from '../../api/form.js';
 import { bool, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { recordBalanceMove } from '../customer-balance-transactions/service.js';
-import { lockCustomer, saveCustomer } from '../customers/service.js';
+import { findLiveCustomer, lockCustomer, saveCustomer } from '../customers/service.js';
 import { itemsOfInvoice } from '../invoice-items/store.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
@@ -284,6 +284,8 @@ export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Pro
 export async function advanceDraft(ctx: Ctx, id: string): Promise<void> {
   const draft = await invoices.get(ctx.db, ctx.account, id);
   if (!draft || draft.status !== 'draft' || draft.parent !== null || draft.auto_advance !== true) return;
+  // A deleted customer's draft is left alone (finalizing needs the customer).
+  if (!(await findLiveCustomer(ctx, draft.customer as string))) return;
   const inv = await lockInvoice(ctx, id);
   const finalized = await finalizeDraft(ctx, inv, undefined);
   if (finalized instanceof StripeError || finalized.status !== 'open') return;
