@@ -281,5 +281,28 @@ for (const store of STORES) {
         refused(400, undefined, 'lines[0][tax_rates]'),
       );
     });
+
+    it('credits its share of a discounted line: the discount’s share off, the tax on what is left', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({});
+      const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'once' });
+      const rate = await stripe.taxRates.create({ display_name: 'VAT', percentage: 10, inclusive: false });
+      const draft = await stripe.invoices.create({ customer: customer.id, default_tax_rates: [rate.id], discounts: [{ coupon: coupon.id }] });
+      await stripe.invoices.addLines(draft.id, { lines: [{ amount: 2000, description: 'Course' }] });
+      const invoice = await stripe.invoices.finalizeInvoice(draft.id);
+      assert.equal(invoice.total, 1980);
+      const line = invoice.lines.data[0] as Stripe.InvoiceLineItem;
+      const discount = invoice.discounts[0] as string;
+      const cn = await stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, amount: 1000 }] });
+      assert.equal(cn.subtotal, 1000);
+      assert.equal(cn.discount_amount, 100);
+      assert.deepEqual(cn.discount_amounts, [{ amount: 100, discount }]);
+      assert.deepEqual(cn.pretax_credit_amounts, [{ amount: 100, discount, type: 'discount' }]);
+      assert.deepEqual(cn.total_taxes?.map((t) => [t.amount, t.taxable_amount]), [[90, 900]]);
+      assert.equal(cn.total, 990);
+      assert.equal(cn.total_excluding_tax, 900);
+      assert.equal(cn.lines.data[0]?.discount_amount, 100);
+      assert.equal((await stripe.invoices.retrieve(invoice.id)).amount_due, 990);
+    });
   });
 }

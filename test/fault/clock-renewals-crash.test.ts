@@ -107,7 +107,7 @@ describe('a test clock advance that renews subscriptions, killed -9 mid-advance 
       } else {
         // One process owns the file: the kill lands while the advance (seconds of renewals) runs.
         await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: TARGET });
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise((r) => setTimeout(r, 200));
         await kill9(instance);
       }
       const killedAfter = Date.now() - started;

@@ -8,13 +8,13 @@ import type { FormObject } from '../../api/form.js';
 import { bool, parseParams, str } from '../../api/params.js';
 import { emit } from '../../events/emit.js';
 import { recordBalanceMove } from '../customer-balance-transactions/service.js';
-import { lockCustomer, saveCustomer } from '../customers/service.js';
+import { findLiveCustomer, lockCustomer, saveCustomer } from '../customers/service.js';
 import { itemsOfInvoice } from '../invoice-items/store.js';
+import { findPaymentMethod } from '../payment-methods/service.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { automaticInvoiceRate, taxLocation, taxLocationError } from './automatic-tax.js';
 import { chargeInvoice } from './charge.js';
-import { findPaymentMethod } from '../payment-methods/service.js';
 import { computeDraft } from './draft.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import { scheduleOverdue } from './overdue.js';
@@ -31,9 +31,9 @@ function links(ctx: Ctx, id: string) {
 }
 
 /**
- * The draft's finalization refused (docs/decisions.md#invoices): it stays a draft with
- * `last_finalization_error`, and `invoice.finalization_failed` is emitted. The error is returned
- * for the request to answer, so this state commits with it.
+ * The draft's finalization refused (docs/decisions.md#automatic-tax-and-failed-finalization): it
+ * stays a draft with `last_finalization_error`, and `invoice.finalization_failed` is emitted. The
+ * error is returned for the request to answer, so this state commits with it.
  */
 async function finalizationFailed(ctx: Ctx, draft: Invoice, error: StripeError, at: number, automaticTaxStatus: string | null): Promise<StripeError> {
   const { type, code, doc_url, message, param } = error.body;
@@ -284,6 +284,8 @@ export async function sendInvoice(ctx: Ctx, id: string, params: FormObject): Pro
 export async function advanceDraft(ctx: Ctx, id: string): Promise<void> {
   const draft = await invoices.get(ctx.db, ctx.account, id);
   if (!draft || draft.status !== 'draft' || draft.parent !== null || draft.auto_advance !== true) return;
+  // A deleted customer's draft is left alone (finalizing needs the customer).
+  if (!(await findLiveCustomer(ctx, draft.customer as string))) return;
   const inv = await lockInvoice(ctx, id);
   const finalized = await finalizeDraft(ctx, inv, undefined);
   if (finalized instanceof StripeError || finalized.status !== 'open') return;
