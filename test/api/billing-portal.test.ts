@@ -150,6 +150,22 @@ for (const store of STORES) {
       await assert.rejects(stripe.billingPortal.sessions.create({ customer: customer.id, configuration: off.id }), stripeError({ status: 400, param: 'configuration' }));
     });
 
+    it('makes one default configuration when the first sessions arrive at once', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const customers = await Promise.all(Array.from({ length: 4 }, (_, i) => stripe.customers.create({ email: `c${i}@example.com` })));
+      // Twelve first sessions at once, from separate SDK clients (separate connections): on
+      // PostgreSQL their transactions run side by side, each finding no default yet.
+      const sessions = await Promise.all(Array.from({ length: 12 }, (_, i) => server.stripe(key).billingPortal.sessions.create({ customer: (customers[i % 4] as Stripe.Customer).id })));
+      const defaults = await stripe.billingPortal.configurations.list({ is_default: true });
+      assert.equal(defaults.data.length, 1, 'one default configuration');
+      const id = defaults.data[0]?.id;
+      assert.deepEqual([...new Set(sessions.map((s) => s.configuration))], [id], 'every session uses it');
+      assert.equal((await stripe.billingPortal.configurations.list()).data.length, 1);
+      const created = (await eventsOf(server, key)).filter((e) => e.type === 'billing_portal.configuration.created');
+      assert.deepEqual(created.map((e) => (e.data.object as { id: string }).id), [id], 'one configuration.created event');
+    });
+
     it('takes flow_data deep links for the customer’s own subscription only', async () => {
       const stripe = server.stripe();
       const { product, monthly, yearly } = await plans(stripe);
