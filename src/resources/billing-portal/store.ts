@@ -116,3 +116,30 @@ export async function startVisit(ctx: Ctx, id: string, endsAt: number): Promise<
     [endsAt, ctx.account, id],
   );
 }
+
+/** A link the portal's login page made for an email: what the test mailbox shows (docs/decisions.md#customer-portal). */
+export interface LoginLink {
+  object: 'billing_portal.login_link';
+  email: string;
+  customer: string;
+  session: string;
+  url: string;
+  created: number;
+  expires_at: number;
+}
+
+/** The account's login links, newest first (`email`: only those sent to it), at most `limit`. */
+export async function loginLinks(db: Db, account: string, email: string | null, limit: number): Promise<LoginLink[]> {
+  const { rows } = await exec<{ data: string; expires_at: number | string; login_email: string }>(
+    db,
+    `portal login links${email === null ? '' : ' by email'}`,
+    (p) =>
+      `select "data", "expires_at", "login_email" from "billing_portal_sessions" where "account_id" = ${p(1)} and "login_email" ${email === null ? 'is not null' : `= ${p(2)}`} ` +
+      `order by "seq" desc limit ${p(email === null ? 2 : 3)}`,
+    email === null ? [account, limit] : [account, email, limit],
+  );
+  return rows.map((r) => {
+    const s = JSON.parse(r.data) as PortalSession;
+    return { object: 'billing_portal.login_link', email: r.login_email, customer: s.customer, session: s.id, url: s.url, created: s.created, expires_at: Number(r.expires_at) };
+  });
+}
