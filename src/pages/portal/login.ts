@@ -34,7 +34,9 @@ const LOGIN_CSS = `
 .login form{margin-top:20px;text-align:left}
 .login .fl{display:block;font-size:13px;color:#6b6b6b;margin:0 0 4px}
 .login .in{width:100%}
-.login .btn{width:100%;margin-top:14px;border:0;cursor:pointer;font:inherit}
+.login .btn{width:100%;margin-top:16px;border:0;cursor:pointer;font:inherit;font-weight:500;background:#0570de;color:#fff;padding:11px 16px}
+.login .btn:hover{background:#0461c2}
+.login .foot{margin-top:32px}
 .login .err{color:#df1b41;font-size:14px;margin:8px 0 0}
 .login .note{font-size:12px;color:#6b6b6b;margin-top:18px}
 .login .headline{font-weight:600}
