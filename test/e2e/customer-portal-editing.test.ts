@@ -118,6 +118,28 @@ describe('customer portal editing in Chromium', () => {
     clean(probe);
   });
 
+  it('bills a plan change with a code at once: the amount due today shown is the discounted invoice', async () => {
+    const stripe = server.stripe();
+    const coupon = await stripe.coupons.create({ percent_off: 50, duration: 'forever' });
+    await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'HALF' });
+    const { premium, customer, sub, config } = await setup(stripe, { default_allowed_updates: ['price', 'promotion_code'], proration_behavior: 'always_invoice' });
+    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id });
+    const probe = await browser.newPage({ allowedOrigins: [server.url], viewport: DESKTOP });
+    const { page } = probe;
+    await page.goto(`${session.url}?view=confirm&sub=${sub.id}&price=${premium.id}&promotion_code=half`);
+    await page.waitForSelector('[data-testid="promotion-applied"]');
+    const proration = Number(await page.getAttribute('[data-testid="proration-amount"]', 'data-amount'));
+    const dueToday = Number(await page.getAttribute('[data-testid="due-today"]', 'data-amount'));
+    assert.ok(dueToday > 0 && dueToday < proration, 'the code takes its part off what is billed today, as the Invoices service discounts it');
+    await page.click('[data-testid="confirm-update"]');
+    await page.waitForSelector('[data-testid="customer-portal"][data-view="home"]');
+    const changed = await stripe.subscriptions.retrieve(sub.id);
+    const billed = await stripe.invoices.retrieve(changed.latest_invoice as string);
+    assert.equal(billed.billing_reason, 'subscription_update');
+    assert.equal(billed.amount_due, dueToday, 'the amount shown is the invoice the change made');
+    clean(probe);
+  });
+
   it('changes only the quantity when prices are not offered, and refuses another price posted anyway', async () => {
     const stripe = server.stripe();
     const { premium, customer, sub, config } = await setup(stripe, { default_allowed_updates: ['quantity'] });
@@ -241,6 +263,7 @@ describe('customer portal editing in Chromium', () => {
     assert.match((await page.textContent('[data-testid="confirm-price"]')) ?? '', /80\.00/, 'two seats of the deep link’s price');
     const next = Number(await page.getAttribute('[data-testid="next-invoice"]', 'data-amount'));
     const proration = Number(await page.getAttribute('[data-testid="proration-amount"]', 'data-amount'));
+    assert.match((await page.textContent('[data-testid="discounts-applied"]')) ?? '', /割引: Loyalty/, 'the deep link’s coupon is named');
     await saveScreenshot(page, 'portal-flow-confirm-ja-phone.png');
     await page.setViewportSize(DESKTOP);
     await saveScreenshot(page, 'portal-flow-confirm-ja-desktop.png');

@@ -24,6 +24,8 @@ import type { Price } from '../../resources/prices/shape.js';
 import { findSubscription, type Subscription } from '../../resources/subscriptions/service.js';
 import { takePendingLines } from '../../resources/subscriptions/billing.js';
 import { cancelSubscription, updateSubscription } from '../../resources/subscriptions/update.js';
+import { findInvoice } from '../../resources/invoices/renewal.js';
+import { discountsInEffect } from '../../resources/subscriptions/discounts.js';
 import { businessNow } from '../../resources/test-clocks/store.js';
 import { activePromotionCodeId } from '../../resources/promotion-codes/service.js';
 import { createCustomerTaxId, deleteCustomerTaxId } from '../../resources/tax-ids/service.js';
@@ -218,6 +220,8 @@ export interface ChangePreview {
   currency: string;
   /** The moment the change is prorated at: the confirm form posts it back. */
   at: number;
+  /** The names of the coupons the subscription's invoices get after the change (those with a name). */
+  discounts: string[];
 }
 
 class DryRun extends Error {
@@ -239,18 +243,31 @@ export async function previewChange(deps: Deps, account: string, session: Portal
       async (ctx) => {
         const { sub, params, at } = await planChange(ctx, session, config, req);
         const behavior = params.proration_behavior as string;
-        // Made with `create_prorations` (nothing is charged in a dry run), then its prorations read
-        // through the Subscriptions service that holds them for the next invoice.
+        // Made as the customer would make it: `create_prorations` leaves its prorations with the
+        // Subscriptions service for the next invoice (read back here); `always_invoice` bills them
+        // on an invoice at once, read back too. The dry run is rolled back, charge and all.
         await takePendingLines(ctx, sub.id);
-        const after = await updateSubscription(ctx, sub.id, { ...params, proration_behavior: behavior === 'none' ? 'none' : 'create_prorations' });
-        const proration = (await takePendingLines(ctx, sub.id)).reduce((s, l) => s + l.amount, 0);
+        let after: Subscription;
+        let proration: number;
+        let dueToday = 0;
+        if (behavior === 'always_invoice') {
+          // Billed at once: the invoice the change makes (its discounts counted) is the amount due today.
+          after = await updateSubscription(ctx, sub.id, params);
+          const billed = after.latest_invoice && after.latest_invoice !== sub.latest_invoice ? await findInvoice(ctx, after.latest_invoice as string) : undefined;
+          proration = Number(billed?.subtotal ?? 0);
+          dueToday = Number(billed?.amount_due ?? 0);
+        } else {
+          after = await updateSubscription(ctx, sub.id, params);
+          proration = (await takePendingLines(ctx, sub.id)).reduce((s, l) => s + l.amount, 0);
+        }
         const preview = (await createPreview(ctx, { subscription: sub.id })) as Json;
         const currency = preview.currency as string;
-        const dueToday = behavior === 'always_invoice' ? proration : 0;
         // The next invoice: the preview's, plus the prorations waiting for it (when it does not list them itself).
         const listed = (preview.lines as { data: Json[] }).data.some(isProration);
         const nextAmount = (preview.amount_due as number) + (behavior === 'create_prorations' && !listed ? proration : 0);
-        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency, at });
+        const coupons = await discountsInEffect(ctx, after, await requireCustomerOf(ctx, session), at);
+        const discounts = Object.values(coupons).flatMap((c) => (c.name ? [c.name] : []));
+        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency, at, discounts });
       },
       requestId,
     );

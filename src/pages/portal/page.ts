@@ -315,6 +315,7 @@ function confirmHtml(i: PortalPageInput, v: Extract<PortalView, { kind: 'confirm
     ? `<div class="kv"><span>${esc(t.proration)}</span><span data-testid="proration-amount" data-amount="${p.proration}">${esc(money(p.proration))}</span></div>` +
       `<div class="kv"><span>${esc(t.dueToday)}</span><span data-testid="due-today" data-amount="${p.dueToday}">${esc(money(p.dueToday))}</span></div>` +
       (code ? `<p class="muted" data-testid="promotion-applied">${esc(fill(t.promoApplied, { code: code.toUpperCase() }))}</p>` : '') +
+      (p.discounts.length ? `<p class="muted" data-testid="discounts-applied">${esc(fill(t.discountsLine, { names: p.discounts.join(', ') }))}</p>` : '') +
       `<p class="muted" data-testid="next-invoice" data-amount="${p.next.amount}">${esc(fill(t.newNext, { amount: money(p.next.amount), date: formatDate(p.next.date, i.locale) }))}</p>`
     : '';
   const confirm = p

@@ -85,6 +85,7 @@ const en = {
   promoInvalid: 'This code is invalid or can no longer be used.',
   shipping: 'Shipping address',
   addTaxId: 'Add tax ID',
+  discountsLine: 'Discounts: {names}',
 };
 
 export type PortalKey = keyof typeof en;
@@ -175,6 +176,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'このコードは無効か、すでに使用できません。',
     shipping: '配送先住所',
     addTaxId: '税番号を追加',
+    discountsLine: '割引: {names}',
   },
   fr: {
     title: 'Facturation',
@@ -260,6 +262,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'Ce code n\'est pas valide ou ne peut plus être utilisé.',
     shipping: 'Adresse de livraison',
     addTaxId: 'Ajouter un numéro fiscal',
+    discountsLine: 'Réductions : {names}',
   },
   de: {
     title: 'Abrechnung',
@@ -345,6 +348,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'Dieser Code ist ungültig oder kann nicht mehr verwendet werden.',
     shipping: 'Lieferadresse',
     addTaxId: 'Steuer-ID hinzufügen',
+    discountsLine: 'Rabatte: {names}',
   },
   es: {
     title: 'Facturación',
@@ -430,6 +434,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'Este código no es válido o ya no se puede usar.',
     shipping: 'Dirección de envío',
     addTaxId: 'Añadir identificación fiscal',
+    discountsLine: 'Descuentos: {names}',
   },
   it: {
     title: 'Fatturazione',
@@ -515,6 +520,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'Questo codice non è valido o non può più essere usato.',
     shipping: 'Indirizzo di spedizione',
     addTaxId: 'Aggiungi codice fiscale',
+    discountsLine: 'Sconti: {names}',
   },
   nl: {
     title: 'Facturering',
@@ -600,6 +606,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'Deze code is ongeldig of kan niet meer worden gebruikt.',
     shipping: 'Verzendadres',
     addTaxId: 'Belasting-ID toevoegen',
+    discountsLine: 'Kortingen: {names}',
   },
   pt: {
     title: 'Faturamento',
@@ -685,6 +692,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: 'Este código é inválido ou não pode mais ser usado.',
     shipping: 'Endereço de entrega',
     addTaxId: 'Adicionar identificação fiscal',
+    discountsLine: 'Descontos: {names}',
   },
   zh: {
     title: '账单',
@@ -770,6 +778,7 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: '此代码无效或已无法使用。',
     shipping: '收货地址',
     addTaxId: '添加税号',
+    discountsLine: '折扣：{names}',
   },
   ko: {
     title: '청구',
@@ -855,5 +864,6 @@ export const PORTAL_TEXT: Catalog<PortalKey> = {
     promoInvalid: '유효하지 않거나 더 이상 사용할 수 없는 코드입니다.',
     shipping: '배송 주소',
     addTaxId: '세금 ID 추가',
+    discountsLine: '할인: {names}',
   },
 };
