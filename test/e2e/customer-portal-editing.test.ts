@@ -151,6 +151,9 @@ describe('customer portal editing in Chromium', () => {
     await page.click('[data-testid="update-plan"]');
     await page.waitForSelector('[data-testid="confirm-view"]');
     assert.equal(await page.locator('[data-testid="field-promotion_code"]').count(), 0, 'no code field unless promotion_code is allowed');
+    assert.equal(await page.locator('[data-testid="portal-error"]').count(), 0, 'the current plan opens without a refusal');
+    assert.equal(await page.locator('[data-testid="confirm-update"]').count(), 0, 'nothing to confirm before a quantity is chosen');
+    await saveScreenshot(page, 'portal-update-quantity-phone.png');
     await page.fill('[data-testid="field-quantity"]', '4');
     await page.click('[data-testid="apply-change"]');
     await page.waitForSelector('[data-testid="confirm-update"]');

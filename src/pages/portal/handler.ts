@@ -111,13 +111,17 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
         const choice = choices.find((c) => c.price.id === price);
         if (kind === 'confirm' && choice) {
           const req: ChangeRequest = { subscription: sub.id, price: choice.price.id, quantity: quantity ?? item?.quantity, promotionCode: promo ?? undefined };
+          const rules = changeRules(data.config, choice.price.id);
+          // The current plan as it is (a quantity or a code still to choose): nothing to preview yet.
+          const unchanged = choice.price.id === (item?.price as unknown as { id: string } | undefined)?.id && req.quantity === item?.quantity && !req.promotionCode;
+          if (unchanged && flow?.type !== 'subscription_update_confirm') return { kind: 'confirm', sub, choice, preview: null, request: req, rules };
           try {
             const preview = await previewChange(deps, account, data.session, data.config, req, requestId);
-            return { kind: 'confirm', sub, choice, preview, request: req, rules: changeRules(data.config, choice.price.id) };
+            return { kind: 'confirm', sub, choice, preview, request: req, rules };
           } catch (err) {
             // A change the configuration or the services refuse is shown on the same step.
             if (!(err instanceof StripeError) || err.status >= 500) throw err;
-            return { kind: 'confirm', sub, choice, preview: null, request: req, rules: changeRules(data.config, choice.price.id), refusal: refusalOf(err) };
+            return { kind: 'confirm', sub, choice, preview: null, request: req, rules, refusal: refusalOf(err) };
           }
         }
         return { kind: 'update', sub, choices };
