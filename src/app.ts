@@ -19,6 +19,7 @@ import { createMicrodepositHandler } from './pages/microdeposits.js';
 import { createPaymentLinkHandler } from './pages/payment-link.js';
 import { createStripeJsHandler } from './pages/stripe-js.js';
 import { createPortalHandler } from './pages/portal/handler.js';
+import { createPortalLoginHandler } from './pages/portal/login.js';
 import { createInvoicePageHandler } from './pages/invoice/handler.js';
 import { createRecoveryHandler } from './pages/recover.js';
 import { resources } from './resources/index.js';
@@ -81,7 +82,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     jobs: assembly.jobs,
     hooks: assembly.hooks,
   };
-  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createMicrodepositHandler(deps), createRecoveryHandler(deps), createPaymentLinkHandler(deps), createPortalHandler(deps, assembly.routes), createDashboardHandler(deps, assembly.routes), createInvoicePageHandler(deps), createInvoicePdfHandler(deps), createStripeJsHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createMicrodepositHandler(deps), createRecoveryHandler(deps), createPaymentLinkHandler(deps), createPortalHandler(deps, assembly.routes), createPortalLoginHandler(deps, assembly.routes), createDashboardHandler(deps, assembly.routes), createInvoicePageHandler(deps), createInvoicePdfHandler(deps), createStripeJsHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer(serverOptions(config), (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {

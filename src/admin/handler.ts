@@ -10,6 +10,7 @@ import { parseForm } from '../api/form.js';
 import { discardBody, readBody } from '../api/limits.js';
 import { eventAttempts } from '../events/attempts.js';
 import { requestLogRoute } from './request-log.js';
+import { loginLinks } from '../resources/billing-portal/store.js';
 import { resetAccount } from './reset.js';
 
 /** Header that carries OPENCHECKOUT_ADMIN_TOKEN when one is configured. */
@@ -34,7 +35,8 @@ function send(res: ServerResponse, requestId: string, status: number, body: unkn
 
 /**
  * `/_admin/*`, outside the Stripe API: `GET /_admin/events/:id/attempts` (an event's delivery
- * attempts), `GET /_admin/request_log` (the account's API request log, src/admin/request-log.ts) and
+ * attempts), `GET /_admin/request_log` (the account's API request log, src/admin/request-log.ts),
+ * `GET /_admin/portal_login_links` (the links the portal's login page sent, `?email=` to filter) and
  * `POST /_admin/reset` (delete every object of the calling account). Authenticated
  * like /v1 with the account's secret key, plus the `OpenCheckout-Admin-Token` header when
  * OPENCHECKOUT_ADMIN_TOKEN is set.
@@ -111,6 +113,16 @@ export function createAdminHandler(deps: Deps): PathHandler {
       if (path === '/_admin/request_log' && method === 'GET') {
         const acct = account(req);
         send(res, requestId, 200, await requestLogRoute(deps, acct, new URLSearchParams(url.slice(path.length + 1)), path));
+        return true;
+      }
+      if (path === '/_admin/portal_login_links' && method === 'GET') {
+        // The test mailbox of the portal's login page (docs/decisions.md#customer-portal): the links it sent, newest first.
+        const acct = account(req);
+        const q = new URLSearchParams(url.slice(path.length + 1));
+        const limit = q.get('limit') ?? '10';
+        if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100) throw errors.invalid('limit must be an integer from 1 to 100.', 'limit');
+        const data = await loginLinks(deps.store.db, acct, q.get('email'), Number(limit));
+        send(res, requestId, 200, { object: 'list', url: path, has_more: false, data });
         return true;
       }
       if (path === '/_admin/reset' && method === 'POST') {

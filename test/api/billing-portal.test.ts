@@ -150,6 +150,88 @@ for (const store of STORES) {
       await assert.rejects(stripe.billingPortal.sessions.create({ customer: customer.id, configuration: off.id }), stripeError({ status: 400, param: 'configuration' }));
     });
 
+    it('makes one default configuration when the first sessions arrive at once', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const customers = await Promise.all(Array.from({ length: 4 }, (_, i) => stripe.customers.create({ email: `c${i}@example.com` })));
+      // Twelve first sessions at once, from separate SDK clients (separate connections): on
+      // PostgreSQL their transactions run side by side, each finding no default yet.
+      const sessions = await Promise.all(Array.from({ length: 12 }, (_, i) => server.stripe(key).billingPortal.sessions.create({ customer: (customers[i % 4] as Stripe.Customer).id })));
+      const defaults = await stripe.billingPortal.configurations.list({ is_default: true });
+      assert.equal(defaults.data.length, 1, 'one default configuration');
+      const id = defaults.data[0]?.id;
+      assert.deepEqual([...new Set(sessions.map((s) => s.configuration))], [id], 'every session uses it');
+      assert.equal((await stripe.billingPortal.configurations.list()).data.length, 1);
+      const created = (await eventsOf(server, key)).filter((e) => e.type === 'billing_portal.configuration.created');
+      assert.deepEqual(created.map((e) => (e.data.object as { id: string }).id), [id], 'one configuration.created event');
+    });
+
+    it('serves the login page: a link for the customer with the email goes to the test mailbox, never to the visitor', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const { monthly } = await plans(stripe);
+      const older = await stripe.customers.create({ email: 'jenny@example.com', name: 'Subscribed Jenny', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+      await stripe.subscriptions.create({ customer: older.id, items: [{ price: monthly.id }] });
+      await stripe.customers.create({ email: 'jenny@example.com', name: 'Newer Jenny, no subscription' });
+      const config = await stripe.billingPortal.configurations.create({
+        features: { customer_update: { enabled: true, allowed_updates: ['email', 'name'] }, invoice_history: { enabled: true } },
+        default_return_url: 'https://example.com/account',
+        login_page: { enabled: true },
+      });
+      const loginUrl = config.login_page.url as string;
+      assert.match(loginUrl, new RegExp(`^${server.url}/p/login/test_[A-Za-z0-9]{24}$`));
+      const mailbox = async (k: string | null, email?: string) => {
+        const res = await fetch(`${server.url}/_admin/portal_login_links${email ? `?email=${encodeURIComponent(email)}` : ''}`, { headers: k ? { authorization: `Bearer ${k}` } : {} });
+        return { status: res.status, body: (await res.json()) as { data: Array<{ email: string; customer: string; url: string; session: string }> } };
+      };
+      const shown = await fetch(`${loginUrl}?prefilled_email=jenny%40example.com`);
+      const html = await shown.text();
+      assert.equal(shown.status, 200);
+      assert.match(shown.headers.get('content-security-policy') ?? '', /form-action 'self'/);
+      assert.match(html, /name="email"[^>]*value="jenny@example.com"/, 'prefilled_email fills the field');
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1] as string;
+      const post = async (fields: Record<string, string>) => {
+        const res = await fetch(loginUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
+        return { status: res.status, html: await res.text() };
+      };
+      assert.equal((await post({ email: 'jenny@example.com' })).status, 403, 'no CSRF token');
+      assert.equal((await post({ email: 'not an email', csrf_token: csrf })).status, 400);
+      const known = await post({ email: 'jenny@example.com', csrf_token: csrf });
+      const unknown = await post({ email: 'nobody@example.com', csrf_token: csrf });
+      assert.equal(known.status, 200);
+      assert.equal(unknown.status, 200);
+      const strip = (h: string) => h.replace(/nonce="[^"]+"/g, '').replace(/(jenny|nobody)@example\.com/g, 'E');
+      assert.equal(strip(known.html), strip(unknown.html), 'the same answer whether or not a customer has the email');
+      assert.ok(!known.html.includes('/p/session/'), 'the link is never shown to the visitor');
+
+      assert.equal((await mailbox(null)).status, 401, 'the mailbox needs the account’s key');
+      assert.deepEqual((await mailbox(freshKey())).body.data, [], 'another account sees none');
+      assert.deepEqual((await mailbox(key, 'nobody@example.com')).body.data, [], 'no link for an email no customer has');
+      const [link] = (await mailbox(key, 'jenny@example.com')).body.data;
+      assert.equal(link?.customer, older.id, 'the newest customer with a live subscription, as Stripe picks');
+      const session = await fetch(link?.url as string);
+      const portal = await session.text();
+      assert.equal(session.status, 200);
+      assert.match(portal, /data-testid="customer-portal"/);
+      assert.match(portal, /Subscribed Jenny/);
+      const events = await eventsOf(server, key, link?.session);
+      assert.deepEqual(events.map((e) => e.type), ['billing_portal.session.created']);
+      assert.equal(events[0]?.data.object.return_url, 'https://example.com/account');
+
+      // The email the customer proved is not changed from that session (Stripe's rule for the login link).
+      const details = await (await fetch(`${link?.url}?view=details`)).text();
+      assert.match(details, /data-testid="email-locked"/);
+      const token = /name="csrf_token" value="([^"]+)"/.exec(details)?.[1] as string;
+      await fetch(link?.url as string, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: token, action: 'details', name: 'Jenny R.', email: 'attacker@example.com' }).toString(), redirect: 'manual' });
+      const after = (await stripe.customers.retrieve(older.id)) as Stripe.Customer;
+      assert.equal(after.name, 'Jenny R.');
+      assert.equal(after.email, 'jenny@example.com');
+
+      await stripe.billingPortal.configurations.update(config.id, { login_page: { enabled: false } });
+      assert.equal((await fetch(loginUrl)).status, 404, 'a disabled login page is gone');
+      assert.equal((await fetch(`${server.url}/p/login/test_nope`)).status, 404);
+    });
+
     it('takes flow_data deep links for the customer’s own subscription only', async () => {
       const stripe = server.stripe();
       const { product, monthly, yearly } = await plans(stripe);

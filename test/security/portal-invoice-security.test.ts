@@ -45,8 +45,9 @@ describe('customer portal and hosted invoice page security', () => {
     const elsewhere = await subscribed(server.stripe());
     const config = await stripe.billingPortal.configurations.create({
       business_profile: { headline: HOSTILE },
-      features: { subscription_cancel: { enabled: true, mode: 'immediately' }, payment_method_update: { enabled: true }, invoice_history: { enabled: true } },
+      features: { subscription_cancel: { enabled: true, mode: 'immediately' }, payment_method_update: { enabled: true }, invoice_history: { enabled: true }, customer_update: { enabled: true, allowed_updates: ['tax_id'] } },
     });
+    const theirTaxId = await stripe.customers.createTaxId(theirs.customer.id, { type: 'eu_vat', value: 'DE123456789' });
     const unopened = await stripe.billingPortal.sessions.create({ customer: mine.customer.id, configuration: config.id });
     const session = await stripe.billingPortal.sessions.create({ customer: mine.customer.id, configuration: config.id, return_url: 'https://example.com/"><script>alert(1)</script>' });
     const shown = await page(session.url);
@@ -65,6 +66,7 @@ describe('customer portal and hosted invoice page security', () => {
       ['another customer’s subscription', { action: 'cancel', subscription: theirs.sub.id }],
       ['another account’s subscription', { action: 'cancel', subscription: elsewhere.sub.id }],
       ['another customer’s payment method', { action: 'remove', payment_method: theirs.pm.id }],
+      ['another customer’s tax ID', { action: 'remove_tax_id', tax_id: theirTaxId.id }],
     ] as const) {
       const r = await post(session.url, { ...fields, csrf_token: shown.csrf });
       assert.equal(r.status, 400, label);
@@ -73,6 +75,7 @@ describe('customer portal and hosted invoice page security', () => {
     assert.equal((await stripe.subscriptions.retrieve(theirs.sub.id)).status, 'active');
     assert.equal((await server.stripe().subscriptions.list({ limit: 1 })).data.length, 0, 'a fresh account sees nothing');
     assert.equal((await stripe.paymentMethods.retrieve(theirs.pm.id)).customer, theirs.customer.id);
+    assert.equal((await stripe.customers.listTaxIds(theirs.customer.id)).data.length, 1, 'their tax ID stays');
 
     const done = await post(session.url, { action: 'cancel', subscription: mine.sub.id, csrf_token: shown.csrf });
     assert.equal(done.status, 303, 'the customer’s own subscription is canceled');

@@ -21,7 +21,8 @@ import { resolvePageLocale, textOf, type PageLocale } from '../i18n.js';
 import { noticeHtml, safeHref, type Notice } from '../layout.js';
 import { NOTICES } from '../notices.js';
 import { answerFormPage, idFromPath, newNonce, type PageReply } from '../route.js';
-import { loadPortal, planChoices, previewChange, readCtx, routeReader, runAction, type PortalAction, type PortalData } from './model.js';
+import { changeRules, loadPortal, planChoices, previewChange, readCtx, routeReader, runAction, type ChangeRequest, type PortalAction, type PortalData } from './model.js';
+import { TAX_ID_TYPE_FIELD, TAX_ID_VALUE_FIELD } from '../sections/tax-id.js';
 import { portalHtml, type PortalView } from './page.js';
 import { PORTAL_TEXT } from './text.js';
 
@@ -37,7 +38,12 @@ const COMPLETES: Record<PortalAction['kind'], PortalFlow['type'][]> = {
   set_default: [],
   remove: [],
   details: ['customer_update'],
+  add_tax_id: [],
+  remove_tax_id: [],
 };
+
+/** Actions that keep the customer on the billing details (the tax IDs are edited there). */
+const STAYS_ON_DETAILS = new Set<PortalAction['kind']>(['add_tax_id', 'remove_tax_id']);
 
 const DONE_TEXT = { cancel: 'doneCanceled', update: 'doneUpdated', add_card: 'doneCard', details: 'doneUpdated' } as const;
 
@@ -74,6 +80,9 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
     let kind = query.get('view');
     let subId = query.get('sub');
     let priceId = query.get('price');
+    const q = query.get('quantity');
+    let quantity = q !== null && /^\d{1,6}$/.test(q) ? Number(q) : undefined;
+    let promo = query.get('promotion_code') || null;
     if (kind === null && flow) {
       if (flow.type === 'subscription_cancel') [kind, subId] = ['cancel', flow.subscription_cancel?.subscription ?? null];
       else if (flow.type === 'subscription_update') [kind, subId] = ['update', flow.subscription_update?.subscription ?? null];
@@ -82,6 +91,8 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
         kind = 'confirm';
         subId = c?.subscription ?? null;
         priceId = c?.items[0]?.price ?? null;
+        quantity = c?.items[0]?.quantity;
+        promo = null;
       } else if (flow.type === 'payment_method_update') kind = 'card';
       else if (flow.type === 'customer_update') kind = 'details';
     }
@@ -95,11 +106,23 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
       const sub = shown(subId);
       if (sub) {
         const choices = await planChoices(ctx, data.config);
-        const price = priceId ?? (sub.items.data[0]?.price as unknown as { id: string }).id;
+        const item = sub.items.data[0];
+        const price = priceId ?? (item?.price as unknown as { id: string }).id;
         const choice = choices.find((c) => c.price.id === price);
         if (kind === 'confirm' && choice) {
-          const preview = await previewChange(deps, account, data.session, data.config, sub.id, choice.price.id, requestId);
-          return { kind: 'confirm', sub, choice, preview };
+          const req: ChangeRequest = { subscription: sub.id, price: choice.price.id, quantity: quantity ?? item?.quantity, promotionCode: promo ?? undefined };
+          const rules = changeRules(data.config, choice.price.id);
+          // The current plan as it is (a quantity or a code still to choose): nothing to preview yet.
+          const unchanged = choice.price.id === (item?.price as unknown as { id: string } | undefined)?.id && req.quantity === item?.quantity && !req.promotionCode;
+          if (unchanged && flow?.type !== 'subscription_update_confirm') return { kind: 'confirm', sub, choice, preview: null, request: req, rules };
+          try {
+            const preview = await previewChange(deps, account, data.session, data.config, req, requestId);
+            return { kind: 'confirm', sub, choice, preview, request: req, rules };
+          } catch (err) {
+            // A change the configuration or the services refuse is shown on the same step.
+            if (!(err instanceof StripeError) || err.status >= 500) throw err;
+            return { kind: 'confirm', sub, choice, preview: null, request: req, rules, refusal: refusalOf(err) };
+          }
         }
         return { kind: 'update', sub, choices };
       }
@@ -111,7 +134,7 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
 
   async function render(rec: SessionRecord, locale: PageLocale, query: URLSearchParams, requestId: string, status = 200, error?: FormError): Promise<PageReply> {
     const ctx = readCtx(deps, rec.account, requestId);
-    const data = await loadPortal(ctx, read, rec.session);
+    const data = await loadPortal(ctx, read, rec.session, rec.loginEmail);
     if (!data) return notice(404, NOTICES.notFound(locale));
     const view = await viewFor(rec.account, data, query, requestId);
     const nonce = newNonce();
@@ -153,8 +176,17 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
         return { kind: 'cancel', subscription: v('subscription'), reason: body.get('reason') || null };
       case 'renew':
         return { kind: 'renew', subscription: v('subscription') };
-      case 'update':
-        return { kind: 'update', subscription: v('subscription'), price: v('price'), prorationDate: /^\d{1,12}$/.test(v('proration_date')) ? Number(v('proration_date')) : undefined };
+      case 'update': {
+        const qty = v('quantity');
+        return {
+          kind: 'update',
+          subscription: v('subscription'),
+          price: v('price'),
+          quantity: /^\d{1,6}$/.test(qty) ? Number(qty) : undefined,
+          promotionCode: v('promotion_code') || undefined,
+          prorationDate: /^\d{1,12}$/.test(v('proration_date')) ? Number(v('proration_date')) : undefined,
+        };
+      }
       case 'add_card':
         return { kind: 'add_card', body, locale };
       case 'set_default':
@@ -163,6 +195,10 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
         return { kind: 'remove', paymentMethod: v('payment_method') };
       case 'details':
         return { kind: 'details', body };
+      case 'add_tax_id':
+        return { kind: 'add_tax_id', type: v(TAX_ID_TYPE_FIELD), value: v(TAX_ID_VALUE_FIELD).trim().toUpperCase() };
+      case 'remove_tax_id':
+        return { kind: 'remove_tax_id', taxId: v('tax_id') };
       default:
         return null;
     }
@@ -172,9 +208,12 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
   function retryQuery(a: PortalAction): URLSearchParams {
     const q = new URLSearchParams();
     if (a.kind === 'cancel') q.set('view', 'cancel'), q.set('sub', a.subscription);
-    else if (a.kind === 'update') q.set('view', 'confirm'), q.set('sub', a.subscription), q.set('price', a.price);
+    else if (a.kind === 'update') {
+      q.set('view', 'confirm'), q.set('sub', a.subscription), q.set('price', a.price);
+      if (a.quantity !== undefined) q.set('quantity', String(a.quantity));
+    }
     else if (a.kind === 'add_card') q.set('view', 'card');
-    else if (a.kind === 'details') q.set('view', 'details');
+    else if (a.kind === 'details' || STAYS_ON_DETAILS.has(a.kind)) q.set('view', 'details');
     else q.set('view', 'home');
     return q;
   }
@@ -201,12 +240,12 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
     const config = await findConfiguration(readCtx(deps, rec.account, requestId), rec.session.configuration);
     if (!config) return notice(404, NOTICES.notFound(locale));
     try {
-      await inTransaction(deps, rec.account, (ctx) => runAction(ctx, rec.session, config, action), requestId);
+      await inTransaction(deps, rec.account, (ctx) => runAction(ctx, rec.session, config, action, rec.loginEmail), requestId);
     } catch (err) {
       if (!(err instanceof StripeError) || err.status >= 500) throw err;
       const b = err.body;
       deps.log.info({ requestId, portal_session: rec.session.id, error: b }, 'portal action refused');
-      return render(rec, locale, retryQuery(action), requestId, err.status === 402 ? 402 : 400, { code: b.code ?? 'invalid', message: b.message, field: fieldOf(b.param) });
+      return render(rec, locale, retryQuery(action), requestId, err.status === 402 ? 402 : 400, refusalOf(err));
     }
     deps.log.info({ requestId, portal_session: rec.session.id, action: action.kind }, 'portal action done');
     const flow = rec.session.flow;
@@ -216,6 +255,7 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
       if (ac.type === 'redirect' && ac.redirect) return { status: 303, nonce: newNonce(), html: '', location: ac.redirect.return_url, formOrigins: originOf(ac.redirect.return_url) };
       if (ac.type === 'hosted_confirmation') return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=done&what=${action.kind}` };
     }
+    if (STAYS_ON_DETAILS.has(action.kind)) return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=details` };
     return { status: 303, nonce: newNonce(), html: '', location: home };
   }
 
@@ -234,10 +274,17 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
   };
 }
 
-/** The card field an API error names (`number` -> `cardNumber`), for `aria-invalid`. */
+/** The form field an API error names (`card[number]` -> `cardNumber`, a tax ID's `value`), for `aria-invalid`. */
 function fieldOf(param: string | undefined): string | undefined {
   if (!param) return undefined;
+  if (param === 'value' || param === 'type') return TAX_ID_VALUE_FIELD;
   const m = /^card\[(\w+)\]$/.exec(param);
   const map: Record<string, string> = { number: 'cardNumber', exp_month: 'cardExpiry', exp_year: 'cardExpiry', cvc: 'cardCvc' };
   return m ? (map[m[1] as string] ?? param) : param;
+}
+
+/** A service's refusal as the form error the page shows. */
+function refusalOf(err: StripeError): FormError {
+  const b = err.body;
+  return { code: b.code ?? 'invalid', message: b.message, field: fieldOf(b.param) };
 }

@@ -24,7 +24,12 @@ import type { Price } from '../../resources/prices/shape.js';
 import { findSubscription, type Subscription } from '../../resources/subscriptions/service.js';
 import { takePendingLines } from '../../resources/subscriptions/billing.js';
 import { cancelSubscription, updateSubscription } from '../../resources/subscriptions/update.js';
+import { findInvoice } from '../../resources/invoices/renewal.js';
+import { discountsInEffect } from '../../resources/subscriptions/discounts.js';
 import { businessNow } from '../../resources/test-clocks/store.js';
+import { activePromotionCodeId } from '../../resources/promotion-codes/service.js';
+import { createCustomerTaxId, deleteCustomerTaxId } from '../../resources/tax-ids/service.js';
+import type { TaxId } from '../../resources/tax-ids/shape.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,6 +53,10 @@ export interface PortalData {
   subscriptions: Array<{ sub: Subscription; next: NextInvoice | null; productName: string }>;
   paymentMethods: PaymentMethod[];
   invoices: Json[];
+  /** The customer's tax IDs, when the configuration lets the customer change them. */
+  taxIds: TaxId[];
+  /** The email is not changed here: the login page's session was opened by proving it. */
+  emailLocked: boolean;
 }
 
 /** The API's own GET routes, called in process on `ctx` (as the Dashboard reads). */
@@ -67,7 +76,7 @@ export function periodEndOf(sub: Subscription): number {
 }
 
 /** Everything the portal's home shows, read on `ctx` (the read connection). */
-export async function loadPortal(ctx: Ctx, read: RouteReader, session: PortalSession): Promise<PortalData | null> {
+export async function loadPortal(ctx: Ctx, read: RouteReader, session: PortalSession, loginEmail: string | null = null): Promise<PortalData | null> {
   const config = await findConfiguration(ctx, session.configuration);
   const customer = await findLiveCustomer(ctx, session.customer);
   if (!config || !customer) return null;
@@ -88,7 +97,9 @@ export async function loadPortal(ctx: Ctx, read: RouteReader, session: PortalSes
   const invoices = config.features.invoice_history.enabled
     ? ((await read(ctx, '/v1/invoices', { customer: customer.id, limit: '24' })) as { data: Json[] }).data.filter((i) => i.status !== 'draft')
     : [];
-  return { session, config, customer, subscriptions, paymentMethods, invoices };
+  const cu = config.features.customer_update;
+  const taxIds = cu.enabled && cu.allowed_updates.includes('tax_id') ? ((await read(ctx, `/v1/customers/${encodeURIComponent(customer.id)}/tax_ids`, { limit: '20' })) as { data: TaxId[] }).data : [];
+  return { session, config, customer, subscriptions, paymentMethods, invoices, taxIds, emailLocked: loginEmail !== null };
 }
 
 /** The session's customer's subscription, or a 404-shaped refusal (another customer's is not found). */
@@ -117,18 +128,85 @@ export async function planChoices(ctx: Ctx, config: PortalConfiguration): Promis
   return out;
 }
 
-/** The plan change the customer asked for: the subscription's one item moved to `priceId`, if the configuration offers it. */
-async function planChange(ctx: Ctx, session: PortalSession, config: PortalConfiguration, subId: string, priceId: string, prorationDate?: number) {
+/** What the customer asks to change on a subscription: its price, its quantity, a promotion code. */
+export interface ChangeRequest {
+  subscription: string;
+  price: string;
+  quantity?: number | undefined;
+  /** The code's text as typed. */
+  promotionCode?: string | undefined;
+}
+
+/** What the configuration lets a customer change on one plan (`default_allowed_updates`, the product's `adjustable_quantity`). */
+export interface ChangeRules {
+  price: boolean;
+  quantity: { min: number; max: number | null } | null;
+  promotionCode: boolean;
+}
+
+/** The changes the configuration allows for a subscription moving to `priceId`. */
+export function changeRules(config: PortalConfiguration, priceId: string): ChangeRules {
+  const su = config.features.subscription_update;
+  const product = su.products.find((p) => p.prices.includes(priceId));
+  const aq = product?.adjustable_quantity;
+  const quantity = aq?.enabled ? { min: Math.max(aq.minimum, 1), max: aq.maximum } : su.default_allowed_updates.includes('quantity') ? { min: 1, max: null } : null;
+  return { price: su.default_allowed_updates.includes('price'), quantity, promotionCode: su.default_allowed_updates.includes('promotion_code') };
+}
+
+/** A refusal shown beside the field it names (the page words it in the customer's language). */
+const refuse = (param: 'price' | 'quantity' | 'promotion_code', message: string) => errors.invalid(message, param);
+
+/**
+ * The change the customer asked for, as `updateSubscription` params: the subscription's one item
+ * moved to `price` and `quantity`, a promotion code added to its discounts, each only where the
+ * configuration allows it. A `subscription_update_confirm` deep link's own price, quantity and
+ * discounts are the merchant's choice and need no allowance, as on Stripe.
+ */
+async function planChange(ctx: Ctx, session: PortalSession, config: PortalConfiguration, req: ChangeRequest, prorationDate?: number) {
   if (!config.features.subscription_update.enabled) throw errors.invalid('Changing plans is not enabled for this portal.', 'action');
-  const sub = await customerSubscription(ctx, session, subId);
-  if (!config.features.subscription_update.products.some((p) => p.prices.includes(priceId))) throw errors.missingResource('price', priceId, 'price');
+  const sub = await customerSubscription(ctx, session, req.subscription);
+  if (!config.features.subscription_update.products.some((p) => p.prices.includes(req.price))) throw errors.missingResource('price', req.price, 'price');
   const item = sub.items.data[0];
   if (!item) throw errors.invalid('This subscription has no item to change.', 'subscription');
+  const currentPrice = (item.price as unknown as { id: string }).id;
+  const quantity = req.quantity ?? item.quantity ?? 1;
+  const code = req.promotionCode?.trim() || undefined;
+  const deep = session.flow?.type === 'subscription_update_confirm' ? session.flow.subscription_update_confirm : null;
+  const deepItem = deep?.subscription === sub.id ? deep.items[0] : undefined;
+  const fromDeepLink = deepItem !== undefined && (deepItem.price ?? currentPrice) === req.price && (deepItem.quantity ?? item.quantity) === quantity && code === undefined;
+  const rules = changeRules(config, req.price);
+  if (!fromDeepLink) {
+    if (req.price !== currentPrice && !rules.price) throw refuse('price', 'Changing the price is not enabled for this portal.');
+    if (quantity !== item.quantity) {
+      if (!rules.quantity) throw refuse('quantity', 'Changing the quantity is not enabled for this portal.');
+      if (!Number.isInteger(quantity) || quantity < rules.quantity.min || (rules.quantity.max !== null && quantity > rules.quantity.max)) {
+        throw refuse('quantity', `The quantity must be between ${rules.quantity.min} and ${rules.quantity.max ?? 'any number'}.`);
+      }
+    }
+    if (code !== undefined && !rules.promotionCode) throw refuse('promotion_code', 'Promotion codes are not enabled for this portal.');
+  }
+  // A code is added to the discounts the subscription has; the Subscriptions service checks it as an id.
+  const discounts: FormObject[] = [];
+  if (code !== undefined) {
+    const id = await activePromotionCodeId(ctx, code);
+    if (!id) throw refuse('promotion_code', `No such promotion code: '${code}'`);
+    discounts.push({ promotion_code: id });
+  } else if (fromDeepLink && deep?.discounts) {
+    for (const d of deep.discounts) discounts.push(d.coupon ? { coupon: d.coupon } : { promotion_code: d.promotion_code as string });
+  }
+  const changes = req.price !== currentPrice || quantity !== item.quantity || discounts.length > 0;
+  if (!changes) throw refuse('price', 'Nothing to change: choose another plan, quantity or promotion code.');
   // The preview's moment prorates the change, so the confirmed numbers are the previewed ones; a
   // moment from before the page's visit could begin is refused (Stripe's portal does the same).
   const now = await businessNow(ctx, sub.test_clock);
   const at = prorationDate !== undefined && prorationDate <= now && prorationDate >= now - PRORATION_WINDOW ? prorationDate : now;
-  return { sub, at, params: { items: [{ id: item.id, price: priceId }], proration_behavior: config.features.subscription_update.proration_behavior, proration_date: String(at) } as FormObject };
+  const params: FormObject = {
+    items: [{ id: item.id, ...(req.price !== currentPrice ? { price: req.price } : {}), ...(quantity !== item.quantity ? { quantity: String(quantity) } : {}) }],
+    proration_behavior: config.features.subscription_update.proration_behavior,
+    proration_date: String(at),
+  };
+  if (discounts.length > 0) params.discounts = [...(sub.discounts as string[]).map((id) => ({ discount: id })), ...discounts];
+  return { sub, at, params };
 }
 
 /** What a plan change would do, shown before the customer confirms it. */
@@ -142,6 +220,8 @@ export interface ChangePreview {
   currency: string;
   /** The moment the change is prorated at: the confirm form posts it back. */
   at: number;
+  /** The names of the coupons the subscription's invoices get after the change (those with a name). */
+  discounts: string[];
 }
 
 class DryRun extends Error {
@@ -155,26 +235,39 @@ class DryRun extends Error {
  * with the invoice preview service, in a transaction that is then rolled back: the numbers shown
  * are the ones the change will make, never a second computation.
  */
-export async function previewChange(deps: Deps, account: string, session: PortalSession, config: PortalConfiguration, subId: string, priceId: string, requestId: string): Promise<ChangePreview> {
+export async function previewChange(deps: Deps, account: string, session: PortalSession, config: PortalConfiguration, req: ChangeRequest, requestId: string): Promise<ChangePreview> {
   try {
     await inTransaction(
       deps,
       account,
       async (ctx) => {
-        const { sub, params, at } = await planChange(ctx, session, config, subId, priceId);
+        const { sub, params, at } = await planChange(ctx, session, config, req);
         const behavior = params.proration_behavior as string;
-        // Made with `create_prorations` (nothing is charged in a dry run), then its prorations read
-        // through the Subscriptions service that holds them for the next invoice.
+        // Made as the customer would make it: `create_prorations` leaves its prorations with the
+        // Subscriptions service for the next invoice (read back here); `always_invoice` bills them
+        // on an invoice at once, read back too. The dry run is rolled back, charge and all.
         await takePendingLines(ctx, sub.id);
-        const after = await updateSubscription(ctx, sub.id, { ...params, proration_behavior: behavior === 'none' ? 'none' : 'create_prorations' });
-        const proration = (await takePendingLines(ctx, sub.id)).reduce((s, l) => s + l.amount, 0);
+        let after: Subscription;
+        let proration: number;
+        let dueToday = 0;
+        if (behavior === 'always_invoice') {
+          // Billed at once: the invoice the change makes (its discounts counted) is the amount due today.
+          after = await updateSubscription(ctx, sub.id, params);
+          const billed = after.latest_invoice && after.latest_invoice !== sub.latest_invoice ? await findInvoice(ctx, after.latest_invoice as string) : undefined;
+          proration = Number(billed?.subtotal ?? 0);
+          dueToday = Number(billed?.amount_due ?? 0);
+        } else {
+          after = await updateSubscription(ctx, sub.id, params);
+          proration = (await takePendingLines(ctx, sub.id)).reduce((s, l) => s + l.amount, 0);
+        }
         const preview = (await createPreview(ctx, { subscription: sub.id })) as Json;
         const currency = preview.currency as string;
-        const dueToday = behavior === 'always_invoice' ? proration : 0;
         // The next invoice: the preview's, plus the prorations waiting for it (when it does not list them itself).
         const listed = (preview.lines as { data: Json[] }).data.some(isProration);
         const nextAmount = (preview.amount_due as number) + (behavior === 'create_prorations' && !listed ? proration : 0);
-        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency, at });
+        const coupons = await discountsInEffect(ctx, after, await requireCustomerOf(ctx, session), at);
+        const discounts = Object.values(coupons).flatMap((c) => (c.name ? [c.name] : []));
+        throw new DryRun({ proration, dueToday, next: { amount: nextAmount, currency, date: periodEndOf(after) }, currency, at, discounts });
       },
       requestId,
     );
@@ -195,11 +288,13 @@ function isProration(line: Json): boolean {
 export type PortalAction =
   | { kind: 'cancel'; subscription: string; reason: string | null }
   | { kind: 'renew'; subscription: string }
-  | { kind: 'update'; subscription: string; price: string; prorationDate?: number | undefined }
+  | ({ kind: 'update'; prorationDate?: number | undefined } & ChangeRequest)
   | { kind: 'add_card'; body: URLSearchParams; locale: import('../i18n.js').PageLocale }
   | { kind: 'set_default'; paymentMethod: string }
   | { kind: 'remove'; paymentMethod: string }
-  | { kind: 'details'; body: URLSearchParams };
+  | { kind: 'details'; body: URLSearchParams }
+  | { kind: 'add_tax_id'; type: string; value: string }
+  | { kind: 'remove_tax_id'; taxId: string };
 
 async function customerPaymentMethod(ctx: Ctx, session: PortalSession, id: string): Promise<PaymentMethod> {
   const pm = await findPaymentMethod(ctx, id);
@@ -212,7 +307,7 @@ function requireFeature(on: boolean): void {
 }
 
 /** Runs one action for the session's customer; throws the services' StripeErrors (or a form error for the card). */
-export async function runAction(ctx: Ctx, session: PortalSession, config: PortalConfiguration, a: PortalAction): Promise<void> {
+export async function runAction(ctx: Ctx, session: PortalSession, config: PortalConfiguration, a: PortalAction, loginEmail: string | null = null): Promise<void> {
   const f = config.features;
   switch (a.kind) {
     case 'cancel': {
@@ -240,7 +335,7 @@ export async function runAction(ctx: Ctx, session: PortalSession, config: Portal
       return;
     }
     case 'update': {
-      const { sub, params } = await planChange(ctx, session, config, a.subscription, a.price, a.prorationDate);
+      const { sub, params } = await planChange(ctx, session, config, a, a.prorationDate);
       await updateSubscription(ctx, sub.id, params);
       return;
     }
@@ -274,13 +369,26 @@ export async function runAction(ctx: Ctx, session: PortalSession, config: Portal
       const b = a.body;
       const params: FormObject = {};
       const val = (k: string) => (b.get(k) ?? '').trim();
+      const address = (prefix: string) => ({ line1: val(`${prefix}line1`), line2: val(`${prefix}line2`), city: val(`${prefix}city`), state: val(`${prefix}state`), postal_code: val(`${prefix}postal_code`), country: val(`${prefix}country`) });
       if (allowed.has('name')) params.name = val('name');
-      if (allowed.has('email') && val('email') !== '') params.email = val('email');
+      // A session the login page made was opened by proving this email: it is not changed there.
+      if (allowed.has('email') && val('email') !== '' && loginEmail === null) params.email = val('email');
       if (allowed.has('phone')) params.phone = val('phone');
-      if (allowed.has('address') && val('country') !== '') {
-        params.address = { line1: val('line1'), line2: val('line2'), city: val('city'), state: val('state'), postal_code: val('postal_code'), country: val('country') };
+      if (allowed.has('address') && val('country') !== '') params.address = address('');
+      if (allowed.has('shipping') && val('shipping_country') !== '') {
+        params.shipping = { name: val('shipping_name') || val('name') || ' ', address: address('shipping_') };
       }
       await updateCustomer(ctx, session.customer, params);
+      return;
+    }
+    case 'add_tax_id': {
+      requireFeature(f.customer_update.enabled && f.customer_update.allowed_updates.includes('tax_id'));
+      await createCustomerTaxId(ctx, session.customer, { type: a.type, value: a.value });
+      return;
+    }
+    case 'remove_tax_id': {
+      requireFeature(f.customer_update.enabled && f.customer_update.allowed_updates.includes('tax_id'));
+      await deleteCustomerTaxId(ctx, session.customer, a.taxId, {});
       return;
     }
   }

@@ -12,7 +12,9 @@ import type { FormError } from '../form.js';
 import { fill, formatDate, textOf, type PageLocale } from '../i18n.js';
 import { documentHtml, footHtml, safeHref } from '../layout.js';
 import { formatAmount } from '../money.js';
-import type { ChangePreview, PlanChoice, PortalData } from './model.js';
+import type { ChangePreview, ChangeRequest, ChangeRules, PlanChoice, PortalData } from './model.js';
+import { changeRules } from './model.js';
+import { TAX_ID_VALUE_FIELD, taxIdFieldsHtml, taxIdTypeName, taxIdWords } from '../sections/tax-id.js';
 import { PORTAL_TEXT } from './text.js';
 
 /** The portal's own styles beside the hosted page's (same nonce). */
@@ -52,6 +54,10 @@ const PORTAL_CSS = `
 .kv{display:flex;justify-content:space-between;padding:8px 0;border-bottom:1px solid #f0f0f0;font-size:15px}
 .err{color:#df1b41;font-size:14px;margin:0 0 12px}
 .fl{display:block;font-size:13px;color:#6b6b6b;margin:10px 0 4px}
+.sec h2.sub{margin-top:28px}
+.locked{margin:0 0 4px;font-size:15px}
+.adjust{margin:6px 0 14px}
+.in.qty{max-width:120px}
 @media (max-width:820px){.portal.wrap{grid-template-columns:1fr}.portal .summary{border-right:0;border-bottom:1px solid #ececec;padding:24px 20px;justify-content:flex-start}.portal .pay{padding:24px 20px}.links{margin-top:16px}}
 `;
 
@@ -69,7 +75,7 @@ export type PortalView =
   | { kind: 'home' }
   | { kind: 'cancel'; sub: Subscription }
   | { kind: 'update'; sub: Subscription; choices: PlanChoice[] }
-  | { kind: 'confirm'; sub: Subscription; choice: PlanChoice; preview: ChangePreview }
+  | { kind: 'confirm'; sub: Subscription; choice: PlanChoice; preview: ChangePreview | null; request: ChangeRequest; rules: ChangeRules; refusal?: FormError }
   | { kind: 'card' }
   | { kind: 'details' };
 
@@ -136,13 +142,23 @@ function subscriptionsHtml(i: PortalPageInput): string {
     if (canceling) lines.push(fill(t.cancelsOn, { date: formatDate(sub.cancel_at ?? 0, i.locale) }));
     else if (next) lines.push(fill(t.nextInvoice, { amount: formatAmount(next.amount, next.currency, i.locale), date: formatDate(next.date, i.locale) }));
     const acts: string[] = [];
-    if (!canceling && f.subscription_update.enabled) acts.push(`<a class="b2" href="?view=update&amp;sub=${esc(sub.id)}" data-testid="update-plan">${esc(t.updatePlan)}</a>`);
+    if (!canceling && f.subscription_update.enabled) {
+      // With prices to choose among, the plan list; else straight to the change of the current plan (its quantity, a code).
+      const current = (price as unknown as { id: string } | undefined)?.id ?? '';
+      const rules = changeRules(i.data.config, current);
+      const listed = f.subscription_update.products.some((p) => p.prices.includes(current));
+      if (rules.price) acts.push(`<a class="b2" href="?view=update&amp;sub=${esc(sub.id)}" data-testid="update-plan">${esc(t.updatePlan)}</a>`);
+      else if (listed && (rules.quantity || rules.promotionCode)) {
+        acts.push(`<a class="b2" href="?view=confirm&amp;sub=${esc(sub.id)}&amp;price=${esc(current)}" data-testid="update-plan">${esc(t.updateSubscription)}</a>`);
+      }
+    }
     if (!canceling && f.subscription_cancel.enabled) acts.push(`<a class="b2" href="?view=cancel&amp;sub=${esc(sub.id)}" data-testid="cancel-subscription">${esc(t.cancel)}</a>`);
     if (canceling && f.subscription_cancel.enabled) acts.push(actionForm(i.csrf, 'renew', { subscription: sub.id }, t.renew, 'primary', 'renew-subscription'));
     return (
       `<div class="plan" data-testid="subscription" data-id="${esc(sub.id)}">` +
       `<div class="plan-name">${esc(productName(i, sub))}</div>` +
       (price ? `<div class="plan-price" data-testid="plan-price">${esc(priceText(price, item?.quantity ?? 1, i.locale))}</div>` : '') +
+      ((item?.quantity ?? 1) !== 1 ? `<p class="muted" data-testid="plan-quantity">${esc(fill(t.quantityIs, { quantity: item?.quantity ?? 1 }))}</p>` : '') +
       lines.map((l) => `<p class="muted" data-testid="subscription-note">${esc(l)}</p>`).join('') +
       (acts.length ? `<div class="acts">${acts.join('')}</div>` : '') +
       '</div>'
@@ -172,23 +188,28 @@ function paymentMethodsHtml(i: PortalPageInput): string {
   return `<section class="sec"><h2>${esc(t.paymentMethods)}</h2>${rows.join('')}<div class="acts"><a class="b2" href="?view=card" data-testid="add-payment-method">+ ${esc(t.addCard)}</a></div></section>`;
 }
 
+const addressLine = (a: { line1: string | null; line2: string | null; city: string | null; state: string | null; postal_code: string | null; country: string | null } | null | undefined): string | null =>
+  a ? [a.line1, a.line2, a.city, a.state, a.postal_code, a.country].filter(Boolean).join(', ') || null : null;
+
 function billingHtml(i: PortalPageInput): string {
   const cu = i.data.config.features.customer_update;
   if (!cu.enabled) return '';
   const t = textOf(PORTAL_TEXT, i.locale);
   const c = i.data.customer;
-  const a = c.address;
-  const rows: Array<[string, string | null]> = [
-    [t.name, c.name],
-    [t.email, c.email],
-    [t.phone, c.phone],
-    [t.line1, a ? [a.line1, a.line2, a.city, a.state, a.postal_code, a.country].filter(Boolean).join(', ') : null],
+  const ship = c.shipping;
+  const rows: Array<[string, string | null, string]> = [
+    [t.name, c.name, 'name'],
+    [t.email, c.email, 'email'],
+    [t.phone, c.phone, 'phone'],
+    [t.line1, addressLine(c.address), 'address'],
+    [t.shipping, ship ? [ship.name, addressLine(ship.address)].filter(Boolean).join(', ') : null, 'shipping'],
+    ...i.data.taxIds.map((x): [string, string, string] => [taxIdTypeName(x.type, i.locale), x.value, 'tax-id']),
   ];
   return (
     `<section class="sec" data-testid="billing-information"><h2>${esc(t.billingInfo)}</h2>` +
     rows
       .filter(([, v]) => v)
-      .map(([k, v]) => `<div class="kv"><span class="muted">${esc(k)}</span><span>${esc(v)}</span></div>`)
+      .map(([k, v, id]) => `<div class="kv" data-testid="billing-${id}"><span class="muted">${esc(k)}</span><span>${esc(v)}</span></div>`)
       .join('') +
     `<div class="acts"><a class="b2" href="?view=details" data-testid="update-information">${esc(t.updateInfo)}</a></div></section>`
   );
@@ -249,17 +270,67 @@ function updateHtml(i: PortalPageInput, sub: Subscription, choices: PlanChoice[]
   return `<section class="sec" data-testid="update-view"><h1>${esc(t.choosePlan)}</h1>${errorHtml(i.error)}<ul class="choices">${rows.join('')}</ul><div class="acts">${backLink(t)}</div></section>`;
 }
 
-function confirmHtml(i: PortalPageInput, sub: Subscription, choice: PlanChoice, p: ChangePreview): string {
+/** A refusal in the customer's language where the portal words it itself (quantity, code, tax ID), else the service's message. */
+function refusalText(e: FormError, locale: PageLocale, rules?: ChangeRules): string {
+  const t = textOf(PORTAL_TEXT, locale);
+  if (e.field === 'quantity' && rules?.quantity) {
+    const q = rules.quantity;
+    return q.max !== null ? fill(t.quantityRange, { min: q.min, max: q.max }) : fill(t.quantityMin, { min: q.min });
+  }
+  if (e.field?.includes('promotion_code')) return t.promoInvalid;
+  if (e.field === TAX_ID_VALUE_FIELD && e.code === 'tax_id_invalid') return taxIdWords(locale).invalid;
+  return e.message;
+}
+
+function refusalHtml(e: FormError | undefined, locale: PageLocale, rules?: ChangeRules): string {
+  return e ? `<p class="err" role="alert" id="payment-error" data-testid="portal-error">${esc(refusalText(e, locale, rules))}</p>` : '';
+}
+
+function confirmHtml(i: PortalPageInput, v: Extract<PortalView, { kind: 'confirm' }>): string {
   const t = textOf(PORTAL_TEXT, i.locale);
-  const money = (n: number) => formatAmount(n, p.currency, i.locale);
+  const { sub, choice, preview: p, request, rules } = v;
+  const item = sub.items.data[0];
+  const quantity = request.quantity ?? item?.quantity ?? 1;
+  const code = request.promotionCode ?? '';
+  const money = (n: number) => formatAmount(n, p?.currency ?? choice.price.currency, i.locale);
+  const error = v.refusal ?? i.error;
+  const hidden = (fields: Record<string, string>) =>
+    Object.entries(fields)
+      .map(([k, val]) => `<input type="hidden" name="${esc(k)}" value="${esc(val)}">`)
+      .join('');
+  // Quantity and code are chosen on this step; "Apply" previews again (a GET: nothing changes until Confirm).
+  const q = rules.quantity;
+  const adjust =
+    q || rules.promotionCode
+      ? `<form method="get" class="adjust" data-testid="adjust-form">${hidden({ view: 'confirm', sub: sub.id, price: choice.price.id })}` +
+        (q
+          ? `<label class="fl" for="pf-quantity">${esc(t.quantity)}</label><input class="in qty" id="pf-quantity" name="quantity" type="number" inputmode="numeric" min="${q.min}"${q.max !== null ? ` max="${q.max}"` : ''} value="${quantity}" data-testid="field-quantity"${error?.field === 'quantity' ? ' aria-invalid="true" aria-describedby="payment-error"' : ''}>`
+          : hidden({ quantity: String(quantity) })) +
+        (rules.promotionCode
+          ? `<label class="fl" for="pf-promotion_code">${esc(t.promoCode)}</label><input class="in" id="pf-promotion_code" name="promotion_code" value="${esc(code)}" autocomplete="off" data-testid="field-promotion_code"${error?.field?.includes('promotion_code') ? ' aria-invalid="true" aria-describedby="payment-error"' : ''}>`
+          : '') +
+        `<div class="acts"><button class="b2" type="submit" data-testid="apply-change">${esc(t.apply)}</button></div></form>`
+      : '';
+  const summary = p
+    ? `<div class="kv"><span>${esc(t.proration)}</span><span data-testid="proration-amount" data-amount="${p.proration}">${esc(money(p.proration))}</span></div>` +
+      `<div class="kv"><span>${esc(t.dueToday)}</span><span data-testid="due-today" data-amount="${p.dueToday}">${esc(money(p.dueToday))}</span></div>` +
+      (code ? `<p class="muted" data-testid="promotion-applied">${esc(fill(t.promoApplied, { code: code.toUpperCase() }))}</p>` : '') +
+      (p.discounts.length ? `<p class="muted" data-testid="discounts-applied">${esc(fill(t.discountsLine, { names: p.discounts.join(', ') }))}</p>` : '') +
+      `<p class="muted" data-testid="next-invoice" data-amount="${p.next.amount}">${esc(fill(t.newNext, { amount: money(p.next.amount), date: formatDate(p.next.date, i.locale) }))}</p>`
+    : '';
+  const confirm = p
+    ? `<form method="post">${hidden({ csrf_token: i.csrf, action: 'update', subscription: sub.id, price: choice.price.id, quantity: String(quantity), promotion_code: code, proration_date: String(p.at) })}` +
+      `<div class="acts mt"><button class="b2 primary" type="submit" data-testid="confirm-update">${esc(t.confirm)}</button>${backLink(t)}</div></form>`
+    : `<div class="acts mt">${backLink(t)}</div>`;
   return (
-    `<section class="sec" data-testid="confirm-view"><h1>${esc(t.confirmTitle)}</h1>${errorHtml(i.error)}` +
-    `<div class="plan"><div class="plan-name">${esc(choice.productName)}</div><div class="plan-price">${esc(priceText(choice.price, sub.items.data[0]?.quantity ?? 1, i.locale))}</div></div>` +
-    `<div class="kv"><span>${esc(t.proration)}</span><span data-testid="proration-amount" data-amount="${p.proration}">${esc(money(p.proration))}</span></div>` +
-    `<div class="kv"><span>${esc(t.dueToday)}</span><span data-testid="due-today" data-amount="${p.dueToday}">${esc(money(p.dueToday))}</span></div>` +
-    `<p class="muted" data-testid="next-invoice" data-amount="${p.next.amount}">${esc(fill(t.newNext, { amount: money(p.next.amount), date: formatDate(p.next.date, i.locale) }))}</p>` +
-    `<form method="post"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="update"><input type="hidden" name="subscription" value="${esc(sub.id)}"><input type="hidden" name="price" value="${esc(choice.price.id)}"><input type="hidden" name="proration_date" value="${p.at}">` +
-    `<div class="acts"><button class="b2 primary" type="submit" data-testid="confirm-update">${esc(t.confirm)}</button>${backLink(t)}</div></form></section>`
+    `<section class="sec" data-testid="confirm-view"><h1>${esc(t.confirmTitle)}</h1>${refusalHtml(error, i.locale, rules)}` +
+    `<div class="plan"><div class="plan-name">${esc(choice.productName)}</div><div class="plan-price" data-testid="confirm-price">${esc(priceText(choice.price, quantity, i.locale))}</div>` +
+    (quantity !== 1 ? `<p class="muted">${esc(fill(t.quantityIs, { quantity }))}</p>` : '') +
+    '</div>' +
+    adjust +
+    summary +
+    confirm +
+    '</section>'
   );
 }
 
@@ -274,30 +345,61 @@ function cardHtml(i: PortalPageInput): string {
   );
 }
 
+/** An address's fields; with no address yet the country starts empty, so an untouched address is not saved. */
+function addressFields(t: Readonly<Record<string, string>>, locale: PageLocale, prefix: string, a: { line1: string | null; line2: string | null; city: string | null; state: string | null; postal_code: string | null; country: string | null } | null | undefined): string {
+  const inp = (name: string, label: string, value: string | null | undefined) =>
+    `<label class="fl" for="pf-${prefix}${name}">${esc(label)}</label><input class="in" id="pf-${prefix}${name}" name="${prefix}${name}" value="${esc(value ?? '')}" data-testid="field-${prefix}${name}">`;
+  return (
+    `<label class="fl" for="pf-${prefix}country">${esc(t.country as string)}</label><select class="in" id="pf-${prefix}country" name="${prefix}country" data-testid="field-${prefix}country">${a?.country ? '' : '<option value="" selected></option>'}${countryOptions(a?.country ?? '', locale)}</select>` +
+    inp('line1', t.line1 as string, a?.line1) +
+    inp('line2', t.line2 as string, a?.line2) +
+    inp('city', t.city as string, a?.city) +
+    inp('state', t.state as string, a?.state) +
+    inp('postal_code', t.postalCode as string, a?.postal_code)
+  );
+}
+
+/** The customer's tax IDs, each with a form that removes it, and a form that adds one (`tax_id` among `allowed_updates`). */
+function taxIdsHtml(i: PortalPageInput): string {
+  const t = textOf(PORTAL_TEXT, i.locale);
+  const rows = i.data.taxIds.map(
+    (x) =>
+      `<div class="pm" data-testid="tax-id-row" data-id="${esc(x.id)}"><div class="pm-main">${esc(x.value)}<div class="muted">${esc(taxIdTypeName(x.type, i.locale))}</div></div>` +
+      actionForm(i.csrf, 'remove_tax_id', { tax_id: x.id }, t.remove, '', 'remove-tax-id') +
+      '</div>',
+  );
+  const taxError = i.error?.field === TAX_ID_VALUE_FIELD ? i.error : undefined;
+  return (
+    `<section class="sec mt" data-testid="tax-ids"><h2>${esc(taxIdWords(i.locale).label)}</h2>${rows.join('')}` +
+    `<form method="post" class="mt"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="add_tax_id">` +
+    taxIdFieldsHtml(i.locale, { values: {}, error: taxError, required: true }) +
+    `<div class="acts"><button class="b2" type="submit" data-testid="add-tax-id">${esc(t.addTaxId)}</button></div></form></section>`
+  );
+}
+
 function detailsHtml(i: PortalPageInput): string {
   const t = textOf(PORTAL_TEXT, i.locale);
   const allowed = new Set(i.data.config.features.customer_update.allowed_updates);
   const c = i.data.customer;
-  const a = c.address;
   const inp = (name: string, label: string, value: string | null | undefined, type = 'text') =>
     `<label class="fl" for="pf-${name}">${esc(label)}</label><input class="in" id="pf-${name}" name="${name}" type="${type}" value="${esc(value ?? '')}" data-testid="field-${name}">`;
   let body = '';
   if (allowed.has('name')) body += inp('name', t.name, c.name);
-  if (allowed.has('email')) body += inp('email', t.email, c.email, 'email');
+  if (allowed.has('email')) {
+    body += i.data.emailLocked
+      ? `<label class="fl">${esc(t.email)}</label><p class="locked" data-testid="email-locked">${esc(c.email ?? '')}</p>`
+      : inp('email', t.email, c.email, 'email');
+  }
   if (allowed.has('phone')) body += inp('phone', t.phone, c.phone, 'tel');
-  if (allowed.has('address')) {
-    body +=
-      `<label class="fl" for="pf-country">${esc(t.country)}</label><select class="in" id="pf-country" name="country">${countryOptions(a?.country ?? '', i.locale)}</select>` +
-      inp('line1', t.line1, a?.line1) +
-      inp('line2', t.line2, a?.line2) +
-      inp('city', t.city, a?.city) +
-      inp('state', t.state, a?.state) +
-      inp('postal_code', t.postalCode, a?.postal_code);
+  if (allowed.has('address')) body += addressFields(t, i.locale, '', c.address);
+  if (allowed.has('shipping')) {
+    body += `<h2 class="sub">${esc(t.shipping)}</h2>` + inp('shipping_name', t.name, c.shipping?.name ?? c.name) + addressFields(t, i.locale, 'shipping_', c.shipping?.address);
   }
   return (
-    `<section class="sec" data-testid="details-view"><h1>${esc(t.billingInfo)}</h1>${errorHtml(i.error)}` +
+    `<section class="sec" data-testid="details-view"><h1>${esc(t.billingInfo)}</h1>${refusalHtml(i.error, i.locale)}` +
     `<form method="post"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="details">${body}` +
-    `<div class="acts mt"><button class="b2 primary" type="submit" data-testid="save-details">${esc(t.save)}</button>${backLink(t)}</div></form></section>`
+    `<div class="acts mt"><button class="b2 primary" type="submit" data-testid="save-details">${esc(t.save)}</button>${backLink(t)}</div></form></section>` +
+    (allowed.has('tax_id') ? taxIdsHtml(i) : '')
   );
 }
 
@@ -308,7 +410,7 @@ function right(i: PortalPageInput): string {
     case 'update':
       return updateHtml(i, i.view.sub, i.view.choices);
     case 'confirm':
-      return confirmHtml(i, i.view.sub, i.view.choice, i.view.preview);
+      return confirmHtml(i, i.view);
     case 'card':
       return cardHtml(i);
     case 'details':

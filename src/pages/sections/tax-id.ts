@@ -7,7 +7,7 @@ import { TAX_ID_TYPES, validTaxIdValue, type TaxIdType } from '../../resources/t
 import { esc } from '../escape.js';
 import { field } from '../fields.js';
 import type { FormError, Values } from '../form.js';
-import { textOf, type Catalog } from '../i18n.js';
+import { textOf, type Catalog, type PageLocale } from '../i18n.js';
 import type { PageView } from '../load.js';
 
 /** The types the page offers, the most asked first. Any type the API takes is read if posted. */
@@ -43,17 +43,36 @@ function asked(view: PageView): { required: boolean } | null {
 export function taxIdHtml(view: PageView, o: { values: Values; error?: FormError | undefined }): string {
   const a = asked(view);
   if (!a) return '';
-  const t = textOf(TEXT, view.locale);
-  // A Japanese page offers the Japanese numbers first.
-  const order = view.locale === 'ja' ? [...OFFERED.filter((x) => x.startsWith('jp_')), ...OFFERED.filter((x) => !x.startsWith('jp_'))] : OFFERED;
+  return taxIdFieldsHtml(view.locale, { ...o, required: a.required });
+}
+
+/**
+ * The type and number fields (the most asked types first, the Japanese ones first on a Japanese
+ * page), as Checkout asks them and the customer portal adds one.
+ */
+export function taxIdFieldsHtml(locale: PageLocale, o: { values: Values; error?: FormError | undefined; required: boolean }): string {
+  const t = textOf(TEXT, locale);
+  const order = locale === 'ja' ? [...OFFERED.filter((x) => x.startsWith('jp_')), ...OFFERED.filter((x) => !x.startsWith('jp_'))] : OFFERED;
   const chosen = o.values[TAX_ID_TYPE_FIELD] || order[0];
   const options = order.map((type) => `<option value="${type}"${type === chosen ? ' selected' : ''}>${esc(t[type])}</option>`).join('');
   const invalid = o.error?.field === TAX_ID_VALUE_FIELD ? ' aria-invalid="true" aria-describedby="payment-error"' : '';
   return (
-    `<div class="f" data-testid="tax-id"><span class="lbl">${esc(t.label)}${a.required ? '' : `<span class="opt">${esc(t.optional)}</span>`}</span>` +
+    `<div class="f" data-testid="tax-id"><span class="lbl">${esc(t.label)}${o.required ? '' : `<span class="opt">${esc(t.optional)}</span>`}</span>` +
     `<div class="grp"><select class="in" id="${TAX_ID_TYPE_FIELD}" name="${TAX_ID_TYPE_FIELD}" aria-label="${esc(t.label)}">${options}</select>` +
     `<input class="in" id="${TAX_ID_VALUE_FIELD}" name="${TAX_ID_VALUE_FIELD}" value="${esc(o.values[TAX_ID_VALUE_FIELD])}" placeholder="${esc(t.value)}" aria-label="${esc(t.value)}" autocomplete="off"${invalid}></div></div>`
   );
+}
+
+/** How a page names a tax ID's type (the types it offers by name, any other by its code), and the section's label. */
+export function taxIdTypeName(type: string, locale: PageLocale): string {
+  const t = textOf(TEXT, locale);
+  return (OFFERED as readonly string[]).includes(type) ? t[type as Offered] : type.toUpperCase().replace('_', ' ');
+}
+
+/** The tax ID section's label ("Tax ID") and the message of a number not of its type's format. */
+export function taxIdWords(locale: PageLocale): { label: string; invalid: string } {
+  const t = textOf(TEXT, locale);
+  return { label: t.label, invalid: t.invalid };
 }
 
 /** The tax ID fields as posted, to show them again. */

@@ -17,7 +17,7 @@ import { findPrice } from '../prices/service.js';
 import { findProduct } from '../products/model.js';
 import { configurationCreateShape, configurationUpdateShape, type FeaturesParams } from './params.js';
 import type { PortalConfiguration, PortalFeatures, PortalProduct } from './shape.js';
-import { configurations, findConfiguration, findDefaultConfiguration, insertConfiguration, saveConfiguration } from './store.js';
+import { configurations, findConfiguration, findDefaultConfiguration, insertConfiguration, insertDefaultConfiguration, saveConfiguration } from './store.js';
 
 /** A feature set with everything off, as Stripe serves a configuration's unset features. */
 function featuresOff(): PortalFeatures {
@@ -216,6 +216,8 @@ export async function listConfigurations(ctx: Ctx, params: FormObject, url: stri
  * The account's default configuration, made on first need (a session without `configuration`)
  * with what Stripe's portal settings turn on by default: invoice history, payment methods, the
  * customer's email, address, shipping, phone and tax ids, and cancelling at the period's end.
+ * Two first sessions at once make one: the store allows one default per account, so the request
+ * that loses the race reads the winner's (and writes no event).
  */
 export async function defaultConfiguration(ctx: Ctx): Promise<PortalConfiguration> {
   const found = await findDefaultConfiguration(ctx);
@@ -226,7 +228,7 @@ export async function defaultConfiguration(ctx: Ctx): Promise<PortalConfiguratio
   features.invoice_history.enabled = true;
   features.payment_method_update.enabled = true;
   features.subscription_cancel.enabled = true;
-  return insert(ctx, {
+  const c: PortalConfiguration = {
     id: newId('bpc_'),
     object: 'billing_portal.configuration',
     active: true,
@@ -241,7 +243,14 @@ export async function defaultConfiguration(ctx: Ctx): Promise<PortalConfiguratio
     metadata: {},
     name: null,
     updated: now,
-  });
+  };
+  if (await insertDefaultConfiguration(ctx, c)) {
+    await emit(ctx, 'billing_portal.configuration.created', c);
+    return c;
+  }
+  const made = await findDefaultConfiguration(ctx);
+  if (!made) throw new Error('the default portal configuration was made by another request but cannot be read');
+  return made;
 }
 
 export { requireConfiguration };

@@ -136,23 +136,36 @@ export async function createPortalSession(ctx: Ctx, params: FormObject): Promise
     config = await defaultConfiguration(ctx);
   }
   const flow = p.flow_data ? await buildFlow(ctx, p.flow_data, customer.id, config) : null;
+  return openSession(ctx, { config, customer: customer.id, flow, locale: p.locale ?? null, onBehalfOf: p.on_behalf_of ?? null, returnUrl: p.return_url ?? config.default_return_url });
+}
+
+/**
+ * Stores a session and writes `billing_portal.session.created`: the API's create, and the portal's
+ * login page once a customer asked for a link by email (`loginEmail`: that session does not let the
+ * email be changed).
+ */
+export async function openSession(
+  ctx: Ctx,
+  o: { config: PortalConfiguration; customer: string; flow: PortalFlow | null; locale: string | null; onBehalfOf: string | null; returnUrl: string | null },
+  loginEmail: string | null = null,
+): Promise<PortalSession> {
   const now = unixNow(ctx.deps.clock);
   const token = `test_${randomToken(32)}`;
   const session: PortalSession = {
     id: newId('bps_'),
     object: 'billing_portal.session',
-    configuration: config.id,
+    configuration: o.config.id,
     created: now,
-    customer: customer.id,
+    customer: o.customer,
     customer_account: null,
-    flow,
+    flow: o.flow,
     livemode: false,
-    locale: p.locale ?? null,
-    on_behalf_of: p.on_behalf_of ?? null,
-    return_url: p.return_url ?? config.default_return_url,
+    locale: o.locale,
+    on_behalf_of: o.onBehalfOf,
+    return_url: o.returnUrl,
     url: `${ctx.deps.publicUrl()}/p/session/${token}`,
   };
-  await insertSession(ctx, session, token, now + LINK_SECONDS);
+  await insertSession(ctx, session, token, now + LINK_SECONDS, loginEmail);
   await emit(ctx, 'billing_portal.session.created', session);
   return session;
 }

@@ -11,6 +11,7 @@ import { randomToken } from '../../api/ids.js';
 import { arr, int, metadata, obj, parseParams, str } from '../../api/params.js';
 import { requireCustomer } from '../customers/service.js';
 import { pendingItems, type InvoiceItem, type ItemWithCoupons } from '../invoice-items/store.js';
+import { discountsInEffect } from '../subscriptions/discounts.js';
 import { findSubscription, periodEnd } from '../subscriptions/service.js';
 import { requireTaxRates } from '../tax-rates/service.js';
 import type { TaxRate } from '../tax-rates/shape.js';
@@ -119,7 +120,8 @@ export async function createPreview(ctx: Ctx, params: FormObject): Promise<objec
       coupons: {},
     });
   }
-  const coupons = await resolveDiscounts(ctx, p.discounts ?? [], 'discounts');
+  // A subscription's next invoice gets the discounts its renewal would (its own, else its customer's), unless `discounts` are given.
+  const coupons = p.discounts === undefined && sub ? await discountsInEffect(ctx, sub, customer, now) : await resolveDiscounts(ctx, p.discounts ?? [], 'discounts');
   const id = `upcoming_in_${randomToken(24)}`;
   const base = newInvoice(id, customer, currency, now, sub ? 'upcoming' : 'manual');
   const preview = computeDraft({ ...base, ...(sub ? { parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' } } : {}) }, items, coupons);

@@ -296,6 +296,15 @@ export async function requireApplicablePromotionCode(
   return { promotionCode: asServed(row, now), coupon };
 }
 
+/**
+ * The id of the active code a customer typed (any case), or undefined: how a page that takes a
+ * code's text (the customer portal) names it to the APIs that take ids (`discounts[][promotion_code]`),
+ * which then check it as they check any id.
+ */
+export async function activePromotionCodeId(ctx: Ctx, text: string): Promise<string | undefined> {
+  return (await activeHolders(ctx, text.trim().toLowerCase()))[0]?.code.id;
+}
+
 /** Months after `start` (unix seconds), on the same day of the month where it exists. */
 function addMonths(start: number, months: number): number {
   const d = new Date(start * 1000);
