@@ -372,7 +372,7 @@ function taxIdsHtml(i: PortalPageInput): string {
   return (
     `<section class="sec mt" data-testid="tax-ids"><h2>${esc(taxIdWords(i.locale).label)}</h2>${rows.join('')}` +
     `<form method="post" class="mt"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="add_tax_id">` +
-    taxIdFieldsHtml(i.locale, { values: {}, error: taxError, required: true }) +
+    taxIdFieldsHtml(i.locale, { values: {}, error: taxError, required: true, unlabelled: true }) +
     `<div class="acts"><button class="b2" type="submit" data-testid="add-tax-id">${esc(t.addTaxId)}</button></div></form></section>`
   );
 }

@@ -50,14 +50,15 @@ export function taxIdHtml(view: PageView, o: { values: Values; error?: FormError
  * The type and number fields (the most asked types first, the Japanese ones first on a Japanese
  * page), as Checkout asks them and the customer portal adds one.
  */
-export function taxIdFieldsHtml(locale: PageLocale, o: { values: Values; error?: FormError | undefined; required: boolean }): string {
+export function taxIdFieldsHtml(locale: PageLocale, o: { values: Values; error?: FormError | undefined; required: boolean; unlabelled?: boolean }): string {
   const t = textOf(TEXT, locale);
   const order = locale === 'ja' ? [...OFFERED.filter((x) => x.startsWith('jp_')), ...OFFERED.filter((x) => !x.startsWith('jp_'))] : OFFERED;
   const chosen = o.values[TAX_ID_TYPE_FIELD] || order[0];
   const options = order.map((type) => `<option value="${type}"${type === chosen ? ' selected' : ''}>${esc(t[type])}</option>`).join('');
   const invalid = o.error?.field === TAX_ID_VALUE_FIELD ? ' aria-invalid="true" aria-describedby="payment-error"' : '';
   return (
-    `<div class="f" data-testid="tax-id"><span class="lbl">${esc(t.label)}${o.required ? '' : `<span class="opt">${esc(t.optional)}</span>`}</span>` +
+    // Unlabelled under a heading that already names it (the portal's section); the fields keep their aria-labels.
+    `<div class="f" data-testid="tax-id">${o.unlabelled ? '' : `<span class="lbl">${esc(t.label)}${o.required ? '' : `<span class="opt">${esc(t.optional)}</span>`}</span>`}` +
     `<div class="grp"><select class="in" id="${TAX_ID_TYPE_FIELD}" name="${TAX_ID_TYPE_FIELD}" aria-label="${esc(t.label)}">${options}</select>` +
     `<input class="in" id="${TAX_ID_VALUE_FIELD}" name="${TAX_ID_VALUE_FIELD}" value="${esc(o.values[TAX_ID_VALUE_FIELD])}" placeholder="${esc(t.value)}" aria-label="${esc(t.value)}" autocomplete="off"${invalid}></div></div>`
   );
