@@ -255,7 +255,8 @@ class MemoryRing {
         response_body: maskText(keptBody(p)),
       };
       this.chars -= p.response.length;
-      h.p = { ...p, response: '', body: undefined, query: '' };
+      // The masked entry is what is read from now on: the raw body, params and key are let go.
+      h.p = { ...p, response: '', body: undefined, query: '', authorization: undefined };
     }
     return h.entry;
   }
