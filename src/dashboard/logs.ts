@@ -86,7 +86,8 @@ export async function logsPage(deps: Deps, sh: Shell, query: URLSearchParams): P
   const keep = new URLSearchParams(query);
   keep.delete('before');
   const links: string[] = [];
-  if (before !== undefined) links.push(`<a href="/dashboard/logs?${esc(keep.toString())}">${esc(t.previous)}</a>`);
+  // Pages only go back in time: this link returns to the newest requests.
+  if (before !== undefined) links.push(`<a href="/dashboard/logs?${esc(keep.toString())}">${esc(t.newest)}</a>`);
   if (page.has_more && page.data.length > 0) {
     keep.set('before', page.cursor);
     links.push(`<a href="/dashboard/logs?${esc(keep.toString())}">${esc(t.next)}</a>`);
