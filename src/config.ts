@@ -128,7 +128,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'OPENCHECKOUT_KEEP_ALIVE_TIMEOUT_MS', default: '65000', meaning: 'An idle keep-alive socket is closed after this long.' },
   { env: 'OPENCHECKOUT_MAX_CONNECTIONS', default: '4096', meaning: 'Open sockets at most; more are closed at once. Keep it below `ulimit -n`.' },
   { env: 'OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE', default: '0', meaning: '1: refuse webhook URLs on private, loopback, link-local and metadata addresses, at create and at connect time.' },
-  { env: 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', default: '10000', meaning: 'The API request log (Dashboard "Logs", opencheckout logs tail) keeps at most this many rows; 0 turns it off.' },
+  { env: 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', default: '10000', meaning: 'The API request log (Dashboard "Logs", opencheckout logs tail) stores at most this many rows (writes and errors; successful GETs stay in memory, at most 1000 per instance); 0 turns it off.' },
   { env: 'OPENCHECKOUT_REQUEST_LOG_DAYS', default: '7', meaning: 'Request log rows older than this many days are pruned (0: no age limit).' },
   { env: 'OPENCHECKOUT_FIXTURES', default: '', meaning: 'A Stripe CLI fixtures file run at start, once per account and file content.' },
   { env: 'OPENCHECKOUT_FIXTURES_API_KEY', default: 'STRIPE_API_KEY, else the first of OPENCHECKOUT_API_KEYS', meaning: 'The secret key whose account the start-up fixtures are created in.' },

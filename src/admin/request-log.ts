@@ -1,11 +1,13 @@
 /**
  * `GET /_admin/request_log`: the calling account's API request log (docs/decisions.md#request-log),
- * for `opencheckout logs tail` and scripts. Filters are the Stripe CLI's `logs tail` filters;
- * `after` + `wait` long-polls for newer rows (oldest first), else a page newest first.
+ * for `opencheckout logs tail` and scripts: stored rows and this instance's successful GETs,
+ * merged. Filters are the Stripe CLI's `logs tail` filters; `after` + `wait` long-polls for newer
+ * requests (oldest first), else a page newest first. Either way `cursor` says where the next
+ * page starts (`<seq>.<mseq>`, see src/api/request-log.ts).
  */
 import type { Deps } from '../api/context.js';
 import { errors } from '../api/errors.js';
-import { latestRequestLogSeq, readRequestLog, requestLogFor, type RequestLogFilter } from '../api/request-log.js';
+import { latestRequestLogCursor, parseLogCursor, readRequestLog, requestLogFor, type LogCursor, type RequestLogFilter } from '../api/request-log.js';
 
 const METHODS = new Set(['GET', 'POST', 'DELETE']);
 const MAX_WAIT_SECONDS = 30;
@@ -41,6 +43,15 @@ export function requestLogFilter(q: URLSearchParams): RequestLogFilter {
   return filter;
 }
 
+/** A cursor param (`before`, `after`), refused when malformed. */
+function cursorParam(q: URLSearchParams, name: string): LogCursor | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === '') return undefined;
+  const cursor = parseLogCursor(raw);
+  if (!cursor) throw errors.invalid(`${name} must be a cursor this route returned (digits, a dot, digits).`, name);
+  return cursor;
+}
+
 function intParam(q: URLSearchParams, name: string, fallback: number, max: number): number {
   const raw = q.get(name);
   if (raw === null || raw === '') return fallback;
@@ -53,20 +64,17 @@ export async function requestLogRoute(deps: Deps, account: string, q: URLSearchP
   const filter = requestLogFilter(q);
   const limit = intParam(q, 'limit', 20, 100) || 20;
   const rawAfter = q.get('after');
-  const db = deps.store.reader ?? deps.store.db;
   if (rawAfter === null || rawAfter === '') {
-    const before = q.get('before') ? intParam(q, 'before', 0, Number.MAX_SAFE_INTEGER) : undefined;
-    const page = await readRequestLog(db, account, filter, { limit, ...(before !== undefined ? { before } : {}) });
+    const page = await readRequestLog(deps, account, filter, { limit, before: cursorParam(q, 'before') });
     return { object: 'list', url: path, ...page };
   }
-  const after = rawAfter === 'latest' ? await latestRequestLogSeq(db, account) : intParam(q, 'after', 0, Number.MAX_SAFE_INTEGER);
+  const after = rawAfter === 'latest' ? await latestRequestLogCursor(deps, account) : (cursorParam(q, 'after') as LogCursor);
   const waitMs = intParam(q, 'wait', 0, MAX_WAIT_SECONDS) * 1000;
   const deadline = Date.now() + waitMs;
   const log = requestLogFor(deps);
   for (;;) {
-    const page = await readRequestLog(db, account, filter, { after, limit });
-    const cursor = page.data.at(-1)?.seq ?? after;
-    if (page.data.length > 0 || Date.now() >= deadline) return { object: 'list', url: path, ...page, cursor };
+    const page = await readRequestLog(deps, account, filter, { after, limit });
+    if (page.data.length > 0 || Date.now() >= deadline) return { object: 'list', url: path, ...page };
     // Wakes on this instance's next batch, or re-reads after a while for other instances' rows.
     await new Promise<void>((resolve) => {
       const done = () => {

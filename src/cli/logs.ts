@@ -15,7 +15,6 @@ export interface TailFilters {
 }
 
 interface Entry {
-  seq: number;
   request_id: string;
   created_ms: number;
   method: string;
@@ -26,7 +25,8 @@ interface Entry {
 
 interface Page {
   data: Entry[];
-  cursor: number;
+  /** Where the next poll starts (stored rows and the server's in-memory GETs), passed back as is. */
+  cursor: string;
 }
 
 /** `2006-01-02 15:04:05` in local time, as the Stripe CLI prints it. */
@@ -98,7 +98,7 @@ export async function tail(api: Client, opts: { filters: TailFilters; format?: s
   opts.out("Ready! You're now waiting to receive API request logs (^C to quit)");
   while (!opts.signal.aborted) {
     try {
-      const page = await api.get<Page>('/_admin/request_log', { ...query, after: String(cursor), wait: String(opts.waitSeconds ?? 25), limit: '100' }, opts.signal);
+      const page = await api.get<Page>('/_admin/request_log', { ...query, after: cursor, wait: String(opts.waitSeconds ?? 25), limit: '100' }, opts.signal);
       for (const e of page.data) opts.out(formatEntry(e, opts.format));
       cursor = page.cursor;
     } catch (err) {

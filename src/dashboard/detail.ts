@@ -5,6 +5,8 @@
  */
 import type { Deps } from '../api/context.js';
 import { endpointAttempts, eventAttempts } from '../events/attempts.js';
+import type { StripeEvent } from '../events/emit.js';
+import { listEventsAbout, type TimelinePosition } from '../events/read.js';
 import { esc } from '../pages/escape.js';
 import { fill } from '../pages/i18n.js';
 import type { DashboardClient, Json } from './client.js';
@@ -15,28 +17,44 @@ const s = (v: unknown): string => (typeof v === 'string' ? v : '');
 const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
 
-/** How many of the latest events the timeline looks through (docs/decisions.md#dashboard). */
-export const TIMELINE_SCAN = 500;
+/** Events per page of a timeline, and advances per page of a test clock. */
+export const TIMELINE_PAGE = 20;
+/** The most events shown as having come due in one advance of a test clock. */
+const DUE_LIMIT = 100;
 
-/** The events about an object: its own, and those of objects that point at it (a customer's sessions). */
-async function timeline(api: DashboardClient, id: string): Promise<Json[]> {
-  const found: Json[] = [];
-  let after: string | undefined;
-  for (let seen = 0; seen < TIMELINE_SCAN; seen += 100) {
-    const page = await api.list('/v1/events', { limit: '100', ...(after ? { starting_after: after } : {}) });
-    for (const e of page.data) {
-      const o = obj(obj(e.data).object);
-      if (o.id === id || Object.values(o).includes(id)) found.push(e);
-    }
-    if (!page.has_more || page.data.length === 0) break;
-    after = String(page.data[page.data.length - 1]?.id);
-  }
-  return found;
+/** A timeline position from the query (`<created>.<seq>`), or undefined. */
+function positionOf(query: URLSearchParams, name: string): TimelinePosition | undefined {
+  const m = /^(-?\d{1,16})\.(\d{1,16})$/.exec(query.get(name) ?? '');
+  return m ? { created: Number(m[1]), seq: Number(m[2]) } : undefined;
 }
 
-function timelineHtml(sh: Shell, events: Json[]): string {
-  const rows = events.map((e) => [esc(formatTime(n(e.created))), `<span class="mono">${esc(s(e.type))}</span>`, objectLink('events', e.id)]);
-  return `<h2>${esc(sh.t.timeline)}</h2>` + table([sh.t.time, sh.t.type, sh.t.id], rows, { testid: 'timeline', empty: sh.t.noEvents, hideSm: [2] });
+/** Newest / older links of a paged part of an object's page, keeping the rest of the query. */
+function pagerHtml(sh: Shell, path: string, query: URLSearchParams, name: string, current: TimelinePosition | undefined, last: TimelinePosition | undefined, hasMore: boolean, anchor: string): string {
+  if (!current && !hasMore) return '';
+  const keep = new URLSearchParams(query);
+  keep.delete('notice');
+  keep.delete(name);
+  const href = (q: URLSearchParams) => `${path}${q.size ? `?${q.toString()}` : ''}#${anchor}`;
+  const newest = current ? `<a href="${esc(href(keep))}">${esc(sh.t.newest)}</a>` : `<span>${esc(sh.t.newest)}</span>`;
+  let older = `<span>${esc(sh.t.older)}</span>`;
+  if (hasMore && last) {
+    const next = new URLSearchParams(keep);
+    next.set(name, `${last.created}.${last.seq}`);
+    older = `<a href="${esc(href(next))}" data-testid="${anchor}-older">${esc(sh.t.older)}</a>`;
+  }
+  return `<div class="pager">${newest}${older}</div>`;
+}
+
+/** The events about an object (its own, and those of objects that point at it), a page at a time. */
+async function timelineHtml(deps: Deps, sh: Shell, path: string, id: string, query: URLSearchParams): Promise<string> {
+  const after = positionOf(query, 'timeline_after');
+  const page = await listEventsAbout(deps.store.reader ?? deps.store.db, sh.account, id, { limit: TIMELINE_PAGE, after });
+  const rows = page.data.map((e) => [esc(formatTime(e.created)), `<span class="mono">${esc(e.type)}</span>`, objectLink('events', e.id)]);
+  return (
+    `<h2 id="timeline">${esc(sh.t.timeline)}</h2>` +
+    table([sh.t.time, sh.t.type, sh.t.id], rows, { testid: 'timeline', empty: sh.t.noEvents, hideSm: [2] }) +
+    pagerHtml(sh, path, query, 'timeline_after', after, page.last, page.hasMore, 'timeline')
+  );
 }
 
 /** An attempt's status, duration and response (its error, or the first 2 KB of the body). */
@@ -78,6 +96,8 @@ async function customerPage(api: DashboardClient, sh: Shell, c: Json): Promise<s
   ]);
   const sessionRows = sessions.data.map((x) => [objectLink('checkout_sessions', x.id), badge(x.status), money(x.amount_total, x.currency, sh.locale), esc(formatTime(n(x.created)))]);
   const paymentRows = payments.data.map((x) => [objectLink('payment_intents', x.id), badge(x.status), money(x.amount, x.currency, sh.locale), esc(formatTime(n(x.created)))]);
+  // The whole list of the customer's objects: a search by the customer's id in that list.
+  const viewAll = (section: Section) => `<p class="more"><a href="/dashboard/${section}?q=${encodeURIComponent(id)}" data-testid="view-all-${section}">${esc(t.viewAll)}</a></p>`;
   return (
     facts([
       [t.email, esc(s(c.email)) || '—'],
@@ -90,8 +110,10 @@ async function customerPage(api: DashboardClient, sh: Shell, c: Json): Promise<s
     table([t.paymentMethods, t.id, 'allow_redisplay', t.created], pmRows, { testid: 'payment-methods', empty: t.noPaymentMethods, hideSm: [1, 3] }) +
     `<h2>${esc(t.checkoutSessions)}</h2>` +
     table([t.id, t.status, t.amount, t.created], sessionRows, { empty: t.noResults, hideSm: [3] }) +
+    (sessions.has_more ? viewAll('checkout_sessions') : '') +
     `<h2>${esc(t.paymentIntents)}</h2>` +
-    table([t.id, t.status, t.amount, t.created], paymentRows, { empty: t.noResults, hideSm: [3] })
+    table([t.id, t.status, t.amount, t.created], paymentRows, { empty: t.noResults, hideSm: [3] }) +
+    (payments.has_more ? viewAll('payment_intents') : '')
   );
 }
 
@@ -223,41 +245,40 @@ function advanceForm(sh: Shell, c: Json): string {
 interface Advance {
   from: number | null;
   to: number | null;
-  events: Json[];
+  events: StripeEvent[];
+  /** More came due than are shown. */
+  more: boolean;
   done: boolean;
 }
 
 /**
- * A clock's advances, read from the account's latest events: each `test_helpers.test_clock.advancing`
- * of the clock gives one (from its `frozen_time` to its target), and what came due in it are the
- * events about objects on the clock (their `test_clock`) created, in the clock's time, after the
- * start and before the target (an object created at the very moment the clock stands at is not told apart
- * from work of the advance that ended there). Newest first.
+ * A page of a clock's advances, newest first, from the events about the clock (about.ts): each
+ * `test_helpers.test_clock.advancing` of the clock is one advance (from its `frozen_time` to its
+ * target), and what came due in it are the events about objects on the clock (their `test_clock`)
+ * created, in the clock's time, after the start and before the target (an object created at the
+ * very moment the clock stands at is not told apart from work of the advance that ended there).
  */
-async function clockAdvances(api: DashboardClient, clock: Json): Promise<Advance[]> {
+async function clockAdvances(deps: Deps, sh: Shell, clock: Json, after: TimelinePosition | undefined) {
+  const db = deps.store.reader ?? deps.store.db;
   const clockId = s(clock.id);
-  const all: Json[] = [];
-  let after: string | undefined;
-  for (let seen = 0; seen < TIMELINE_SCAN; seen += 100) {
-    const page = await api.list('/v1/events', { limit: '100', ...(after ? { starting_after: after } : {}) });
-    all.push(...page.data);
-    if (!page.has_more || page.data.length === 0) break;
-    after = String(page.data[page.data.length - 1]?.id);
-  }
-  const onClock = all.filter((e) => obj(obj(e.data).object).test_clock === clockId);
+  const page = await listEventsAbout(db, sh.account, clockId, { limit: TIMELINE_PAGE, after, type: 'test_helpers.test_clock.advancing' });
   const advances: Advance[] = [];
-  for (const e of all) {
-    const o = obj(obj(e.data).object);
-    if (e.type !== 'test_helpers.test_clock.advancing' || o.id !== clockId) continue;
+  for (const e of page.data) {
+    const o = obj(e.data.object);
+    if (o.id !== clockId) continue;
     const from = n(o.frozen_time);
     const to = n(obj(obj(o.status_details).advancing).target_frozen_time);
-    const events = onClock
-      .filter((x) => from !== null && to !== null && (n(x.created) ?? 0) > from && (n(x.created) ?? 0) < to)
-      .sort((a, b) => (n(a.created) ?? 0) - (n(b.created) ?? 0));
+    let events: StripeEvent[] = [];
+    let more = false;
+    if (from !== null && to !== null && to > from + 1) {
+      const due = await listEventsAbout(db, sh.account, clockId, { limit: DUE_LIMIT, created: { gt: from, lt: to } });
+      events = due.data.filter((x) => obj(x.data.object).id !== clockId).reverse();
+      more = due.hasMore;
+    }
     const done = !(clock.status === 'advancing' && to !== null && to > (n(clock.frozen_time) ?? 0) && to === n(obj(obj(clock.status_details).advancing).target_frozen_time));
-    advances.push({ from, to, events, done });
+    advances.push({ from, to, events, more, done });
   }
-  return advances.sort((a, b) => (b.from ?? 0) - (a.from ?? 0));
+  return { advances, page };
 }
 
 function advancesHtml(sh: Shell, advances: Advance[]): string {
@@ -265,16 +286,18 @@ function advancesHtml(sh: Shell, advances: Advance[]): string {
   const rows = advances.map((a) => [
     esc(fill(t.fromTo, { from: formatTime(a.from), to: formatTime(a.to) })) + (a.done ? '' : ` ${badge('advancing')}`),
     a.events.length
-      ? `<ul class="due">${a.events.map((e) => `<li><span class="mono">${esc(s(e.type))}</span> ${objectLink('events', e.id)}</li>`).join('')}</ul>`
+      ? `<ul class="due">${a.events.map((e) => `<li><span class="mono">${esc(e.type)}</span> ${objectLink('events', e.id)}</li>`).join('')}</ul>` +
+        (a.more ? `<p class="muted">${esc(fill(t.dueMore, { n: String(DUE_LIMIT) }))}</p>` : '')
       : `<span class="muted">${esc(t.nothingDue)}</span>`,
   ]);
-  return `<h2>${esc(t.clockAdvances)}</h2>` + table([t.frozenTime, t.cameDue], rows, { testid: 'advances', empty: t.noAdvances, stack: true });
+  return `<h2 id="advances">${esc(t.clockAdvances)}</h2>` + table([t.frozenTime, t.cameDue], rows, { testid: 'advances', empty: t.noAdvances, stack: true });
 }
 
-async function clockPage(api: DashboardClient, sh: Shell, c: Json): Promise<string> {
+async function clockPage(deps: Deps, api: DashboardClient, sh: Shell, c: Json, query: URLSearchParams): Promise<string> {
   const { t } = sh;
   const customers = await api.list('/v1/customers', { test_clock: s(c.id), limit: '100' });
-  const advances = await clockAdvances(api, c);
+  const after = positionOf(query, 'advances_after');
+  const { advances, page } = await clockAdvances(deps, sh, c, after);
   return (
     facts([
       [t.name, esc(s(c.name)) || '—'],
@@ -284,6 +307,7 @@ async function clockPage(api: DashboardClient, sh: Shell, c: Json): Promise<stri
     `<h2>${esc(t.advance)}</h2>` +
     (c.status === 'ready' ? advanceForm(sh, c) : '') +
     advancesHtml(sh, advances) +
+    pagerHtml(sh, `/dashboard/test_clocks/${encodeURIComponent(s(c.id))}`, query, 'advances_after', after, page.last, page.hasMore, 'advances') +
     `<h2>${esc(t.customers)}</h2>` +
     table([t.id, t.email], customers.data.map((x) => [objectLink('customers', x.id), esc(s(x.email)) || '—']), { empty: t.noResults })
   );
@@ -335,15 +359,15 @@ export function sectionFor(objectType: string): Section | null {
 }
 
 /** The body of an object's page (below its title). */
-export async function detailHtml(deps: Deps, api: DashboardClient, sh: Shell, section: Section, x: Json): Promise<string> {
+export async function detailHtml(deps: Deps, api: DashboardClient, sh: Shell, section: Section, x: Json, query: URLSearchParams): Promise<string> {
   let body: string;
   if (x.deleted === true) body = facts([[sh.t.status, badge('deleted', 'bad')]]);
   else if (section === 'customers') body = await customerPage(api, sh, x);
   else if (section === 'checkout_sessions') body = await sessionPage(api, sh, x);
   else if (section === 'events') body = await eventPage(deps, api, sh, x);
   else if (section === 'webhook_endpoints') body = await endpointPage(deps, api, sh, x);
-  else if (section === 'test_clocks') body = await clockPage(api, sh, x);
+  else if (section === 'test_clocks') body = await clockPage(deps, api, sh, x, query);
   else body = genericFacts(sh, x);
-  const events = section === 'events' ? '' : timelineHtml(sh, await timeline(api, s(x.id)));
+  const events = section === 'events' ? '' : await timelineHtml(deps, sh, `/dashboard/${section}/${encodeURIComponent(s(x.id))}`, s(x.id), query);
   return body + events + `<h2>${esc(sh.t.json)}</h2>` + jsonBlock(x);
 }

@@ -13,13 +13,14 @@ import { readBody, type PathHandler } from '../api/server.js';
 import { unixNow } from '../clock.js';
 import { checkCsrf, csrfToken } from '../pages/csrf.js';
 import { esc } from '../pages/escape.js';
+import { fill } from '../pages/i18n.js';
 import { pageHeaders } from '../pages/route.js';
 import { adminAccounts, cookieValue, issueToken, LOGIN_COOKIE, readToken, SESSION_COOKIE, SESSION_SECONDS, setCookie, signInWith, type DashboardSession } from './auth.js';
 import { DASHBOARD_TEXT, dashboardLocale, type DashboardLocale, type DashboardText } from './catalog.js';
-import { clientFactory, type DashboardClient, type Json } from './client.js';
+import { clientFactory, type DashboardClient } from './client.js';
 import { detailHtml } from './detail.js';
 import { badge, csrfField, documentHtml, noticeHtml, SECTIONS, shellHtml, table, type Section, type Shell } from './layout.js';
-import { findById, LISTS, listPage, search, sectionOfId } from './lists.js';
+import { findById, LISTS, listPage, search, sectionOfId, type ResultPage } from './lists.js';
 import { logDetailPage, logsPage } from './logs.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -100,34 +101,38 @@ export function createDashboardHandler(deps: Deps, routes: Route[]): PathHandler
     const def = LISTS[section];
     const title = t[SECTIONS.find(([s]) => s === section)?.[1] ?? 'customers'];
     const q = (query.get('q') ?? '').trim().slice(0, 200);
-    let rows: Json[];
-    let pager = '';
-    if (q !== '') {
+    let result: ResultPage;
+    if (q === '') result = await listPage(api, section, query);
+    else {
+      // An id opens its object, unless it is a customer's in a list of customers' objects.
       const asId = sectionOfId(q);
-      if (asId) {
+      const byCustomer = asId === 'customers' && def.byCustomer;
+      if (asId && !byCustomer) {
         const found = await findById(api, asId, q);
         if (found) return redirect(`/dashboard/${asId}/${encodeURIComponent(q)}`);
-        rows = [];
-      } else rows = await search(api, section, q);
-    } else {
-      const after = query.get('starting_after') ?? undefined;
-      const before = query.get('ending_before') ?? undefined;
-      const list = await listPage(api, section, before && !after ? { ending_before: before } : after ? { starting_after: after } : {});
-      rows = list.data;
-      const first = rows[0]?.id;
-      const last = rows[rows.length - 1]?.id;
-      const backwards = Boolean(before && !after);
-      const hasNewer = backwards ? list.has_more : Boolean(after);
-      const hasOlder = backwards ? true : list.has_more;
-      const link = (label: string, param: string, id: unknown, on: boolean) =>
-        on && typeof id === 'string' ? `<a href="/dashboard/${section}?${param}=${encodeURIComponent(id)}">${esc(label)}</a>` : `<span>${esc(label)}</span>`;
-      const older = hasOlder && rows.length > 0;
-      if (hasNewer || older) pager = `<div class="pager">${link(t.previous, 'ending_before', first, hasNewer)}${link(t.next, 'starting_after', last, older)}</div>`;
+        result = { data: [] };
+      } else result = (await search(api, section, q, query)) ?? { data: [] };
     }
     const searchBar = `<form class="bar" method="get" action="/dashboard/${section}" role="search"><input type="search" name="q" value="${esc(q)}" placeholder="${esc(t.search)}" aria-label="${esc(t.search)}"><button type="submit">${esc(t.searchButton)}</button></form>`;
     const create = section === 'test_clocks' ? createClockForm(sh) : '';
     const notice = noticeOf(t, query);
-    return page(sh, 200, title, `${notice}<h1>${esc(title)}</h1>${create}${searchBar}${table(def.head(t), rows.map((o) => def.row(o, t, sh.locale)), { testid: 'list', empty: t.noResults, hideSm: def.hideSm })}${pager}`);
+    const scanned = result.scanned !== undefined ? `<p class="muted" data-testid="scanned">${esc(fill(t.scannedSoFar, { n: String(result.scanned) }))}</p>` : '';
+    const rows = table(def.head(t), result.data.map((o) => def.row(o, t, sh.locale)), { testid: 'list', empty: t.noResults, hideSm: def.hideSm });
+    return page(sh, 200, title, `${notice}<h1>${esc(title)}</h1>${create}${searchBar}${rows}${scanned}${pagerOf(sh, section, q, result)}`);
+  }
+
+  /** The links to the pages around a list's or search's page, keeping the search. */
+  function pagerOf(sh: Shell, section: Section, q: string, r: ResultPage): string {
+    const { t } = sh;
+    const href = (params: Record<string, string>) => {
+      const u = new URLSearchParams(q ? { q, ...params } : params);
+      return `/dashboard/${section}${u.size ? `?${u.toString()}` : ''}`;
+    };
+    const link = (label: string, params: Record<string, string> | undefined, testid: string) =>
+      params ? `<a href="${esc(href(params))}" data-testid="${testid}">${esc(label)}</a>` : `<span>${esc(label)}</span>`;
+    const back = r.newest ? link(t.newest, {}, 'pager-newest') : link(t.previous, r.previous, 'pager-previous');
+    if (!r.newest && !r.previous && !r.next) return '';
+    return `<div class="pager">${back}${link(t.next, r.next, 'pager-next')}</div>`;
   }
 
   function createClockForm(sh: Shell): string {
@@ -149,7 +154,7 @@ export function createDashboardHandler(deps: Deps, routes: Route[]): PathHandler
     const found = await findById(api, section, id);
     if (!found) return page(sh, 404, sh.t.notFound, `${noticeHtml(sh.t.notFound, true)}<p><a href="/dashboard/${section}">${esc(sh.t.back)}</a></p>`);
     const title = `<h1><span class="mono">${esc(id)}</span> ${typeof found.status === 'string' ? badge(found.status) : ''}</h1>`;
-    return page(sh, 200, id, noticeOf(sh.t, query) + title + (await detailHtml(deps, api, sh, section, found)));
+    return page(sh, 200, id, noticeOf(sh.t, query) + title + (await detailHtml(deps, api, sh, section, found, query)));
   }
 
   /** UTC `YYYY-MM-DDTHH:MM[:SS]` from a datetime-local field, as unix seconds. */

@@ -39,12 +39,15 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 input,select,button{font:inherit}
 input[type=text],input[type=search],input[type=password],input[type=datetime-local],select{border:1px solid #d5dbe1;border-radius:6px;padding:6px 10px;background:#fff;min-width:0}
 .bar input[type=search]{flex:1;max-width:420px}
+.bar input.code{width:8.5em}
+.nowrap{white-space:nowrap;word-break:normal}
 button{border:1px solid #d5dbe1;background:#fff;border-radius:6px;padding:6px 12px;cursor:pointer;color:#1a1f36;font-weight:500}
 button.primary{background:#635bff;border-color:#635bff;color:#fff}
 button:hover{filter:brightness(.97)}
 .pager{display:flex;gap:8px;justify-content:flex-end;margin-top:12px}
 .pager a,.pager span{border:1px solid #d5dbe1;border-radius:6px;padding:4px 12px;background:#fff}
 .pager span{color:#a3acb9}
+p.more{margin:8px 0 0;text-align:right}
 dl.facts{display:grid;grid-template-columns:minmax(120px,200px) 1fr;margin:0;padding:6px 0}
 dl.facts dt{color:#697386;padding:6px 16px}dl.facts dd{margin:0;padding:6px 16px;word-break:break-word}
 pre.json{margin:0;padding:14px 16px;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all;max-height:480px;overflow:auto;background:#fbfcfd}

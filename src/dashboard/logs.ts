@@ -1,11 +1,12 @@
 /**
  * The Dashboard's Logs page (docs/decisions.md#request-log): the account's API requests, newest
- * first, filtered as `opencheckout logs tail` filters them, and each request's params and response.
- * Read through the request log's own functions (src/api/request-log.ts), like the admin route.
+ * first (stored writes and errors, and this instance's successful GETs from memory), filtered as
+ * `opencheckout logs tail` filters them, and each request's params and response. Read through the
+ * request log's own functions (src/api/request-log.ts), like the admin route.
  */
 import type { Deps } from '../api/context.js';
 import { StripeError } from '../api/errors.js';
-import { readRequestLog, type RequestLogEntry } from '../api/request-log.js';
+import { findRequestLogEntry, parseLogCursor, readRequestLog, requestLogFor, type RequestLogEntry } from '../api/request-log.js';
 import { requestLogFilter } from '../admin/request-log.js';
 import { esc } from '../pages/escape.js';
 import { fill } from '../pages/i18n.js';
@@ -49,7 +50,7 @@ function filterForm(sh: Shell, query: URLSearchParams): string {
     `<form class="bar" method="get" action="/dashboard/logs" role="search" data-testid="log-filters">` +
     `<select name="status" aria-label="${esc(t.status)}">${STATUS_CHOICES.map((v) => option(v, statusLabel(v), status)).join('')}</select>` +
     `<select name="method" aria-label="${esc(t.method)}">${METHOD_CHOICES.map((v) => option(v, v || t.allMethods, method)).join('')}</select>` +
-    `<input type="text" name="status_code" inputmode="numeric" size="5" maxlength="3" value="${esc(query.get('status_code') ?? '')}" placeholder="${esc(t.statusCode)}" aria-label="${esc(t.statusCode)}">` +
+    `<input type="text" class="code" name="status_code" inputmode="numeric" size="5" maxlength="3" value="${esc(query.get('status_code') ?? '')}" placeholder="${esc(t.statusCode)}" aria-label="${esc(t.statusCode)}">` +
     `<input type="search" name="path" value="${esc(query.get('path') ?? '')}" placeholder="${esc(t.pathPlaceholder)}" aria-label="${esc(t.path)}">` +
     `<button type="submit">${esc(t.filter)}</button></form>`
   );
@@ -57,7 +58,7 @@ function filterForm(sh: Shell, query: URLSearchParams): string {
 
 function row(e: RequestLogEntry): string[] {
   return [
-    `<span class="mono">${esc(formatMs(e.created_ms))}</span>`,
+    `<span class="mono nowrap">${esc(formatMs(e.created_ms))}</span>`,
     statusBadge(e.status),
     `<span class="mono">${esc(e.method)}</span>`,
     `<a class="mono" href="/dashboard/logs/${encodeURIComponent(e.request_id)}">${esc(e.path)}</a>`,
@@ -69,7 +70,7 @@ function row(e: RequestLogEntry): string[] {
 /** `/dashboard/logs`: title and content. */
 export async function logsPage(deps: Deps, sh: Shell, query: URLSearchParams): Promise<{ status: number; content: string }> {
   const { t } = sh;
-  const help = `<p class="muted">${esc(fill(t.logsHelp, { rows: String(deps.config.requestLogMaxRows), days: String(deps.config.requestLogRetentionDays) }))}</p>`;
+  const help = `<p class="muted">${esc(fill(t.logsHelp, { rows: String(deps.config.requestLogMaxRows), days: String(deps.config.requestLogRetentionDays), memory: String(requestLogFor(deps).memory.capacity) }))}</p>`;
   const head = `<h1>${esc(t.logs)}</h1>${help}${filterForm(sh, query)}`;
   const q = filterQuery(query);
   let filter;
@@ -79,16 +80,16 @@ export async function logsPage(deps: Deps, sh: Shell, query: URLSearchParams): P
     if (err instanceof StripeError) return { status: 400, content: head + noticeHtml(err.body.message, true) };
     throw err;
   }
-  const before = /^\d+$/.test(query.get('before') ?? '') ? Number(query.get('before')) : undefined;
-  const page = await readRequestLog(deps.store.reader ?? deps.store.db, sh.account, filter, { limit: PAGE_SIZE, ...(before !== undefined ? { before } : {}) });
+  const before = parseLogCursor(query.get('before') ?? '') ?? undefined;
+  const page = await readRequestLog(deps, sh.account, filter, { limit: PAGE_SIZE, before });
   const rows = table([t.time, t.status, t.method, t.path, t.duration, t.requestId], page.data.map(row), { testid: 'logs', empty: t.noLogs, hideSm: [4, 5], stack: true });
   const keep = new URLSearchParams(query);
   keep.delete('before');
-  const last = page.data.at(-1);
   const links: string[] = [];
-  if (before !== undefined) links.push(`<a href="/dashboard/logs?${esc(keep.toString())}">${esc(t.previous)}</a>`);
-  if (page.has_more && last) {
-    keep.set('before', String(last.seq));
+  // Pages only go back in time: this link returns to the newest requests.
+  if (before !== undefined) links.push(`<a href="/dashboard/logs?${esc(keep.toString())}">${esc(t.newest)}</a>`);
+  if (page.has_more && page.data.length > 0) {
+    keep.set('before', page.cursor);
     links.push(`<a href="/dashboard/logs?${esc(keep.toString())}">${esc(t.next)}</a>`);
   }
   return { status: 200, content: head + rows + (links.length ? `<div class="pager">${links.join('')}</div>` : '') };
@@ -106,8 +107,7 @@ function pretty(text: string): string {
 /** `/dashboard/logs/:request_id`, or null when the account has no such request. */
 export async function logDetailPage(deps: Deps, sh: Shell, requestId: string): Promise<string | null> {
   const { t } = sh;
-  const found = await readRequestLog(deps.store.reader ?? deps.store.db, sh.account, { requestId }, { limit: 1 });
-  const e = found.data[0];
+  const e = await findRequestLogEntry(deps, sh.account, requestId);
   if (!e) return null;
   return (
     `<h1><span class="mono">${esc(e.method)} ${esc(e.path)}</span> ${statusBadge(e.status)}</h1>` +
@@ -119,6 +119,7 @@ export async function logDetailPage(deps: Deps, sh: Shell, requestId: string): P
       [t.duration, `${esc(String(e.duration_ms))} ms`],
       [t.requestId, `<span class="mono" data-testid="request-id">${esc(e.request_id)}</span>`],
       [t.idempotencyKey, e.idempotency_key ? `<span class="mono">${esc(e.idempotency_key)}</span>` : '—'],
+      [t.keptIn, `<span data-testid="log-kept">${esc(e.stored ? t.keptStored : t.keptMemory)}</span>`],
     ]) +
     `<h2>${esc(t.requestParams)}</h2><div class="card"><pre class="json" data-testid="log-params">${esc(JSON.stringify(e.params, null, 2))}</pre></div>` +
     `<h2>${esc(t.responseBody)}</h2><div class="card"><pre class="json" data-testid="log-response">${esc(pretty(e.response_body))}</pre></div>` +

@@ -3,7 +3,9 @@ import { newId } from '../api/ids.js';
 import { CURRENT_API_VERSION } from '../api/version.js';
 import { unixNow } from '../clock.js';
 import { endpointIdsFor } from '../resources/webhook-endpoints/store.js';
-import { ObjectTable } from '../store/objects.js';
+import type { Db } from '../store/db.js';
+import { exec, ObjectTable } from '../store/objects.js';
+import { idsAbout } from './about.js';
 
 export interface StripeEvent {
   id: string;
@@ -42,9 +44,27 @@ export async function emit(
     request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
     type,
   };
-  await events.insert(ctx.db, ctx.account, event, { type, pending_webhooks: targets.length });
+  const seq = await events.insertReturningSeq(ctx.db, ctx.account, event, { type, pending_webhooks: targets.length });
+  await fileEvent(ctx.db, ctx.account, seq, created, idsAbout(object));
   await enqueueDeliveries(ctx, event.id, targets);
   return event;
+}
+
+/** Files an event (by its `seq`) under each id it is about (about.ts), in the caller's transaction. */
+async function fileEvent(db: Db, account: string, eventSeq: number, created: number, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const params: unknown[] = [];
+  for (const id of ids) params.push(eventSeq, account, id, created);
+  await exec(
+    db,
+    `event_objects insert ${ids.length}`,
+    (p) => {
+      let i = 0;
+      const tuple = () => `(${p(++i)}, ${p(++i)}, ${p(++i)}, ${p(++i)})`;
+      return `insert into "event_objects" ("event_seq", "account_id", "object_id", "created") values ${ids.map(tuple).join(', ')}`;
+    },
+    params,
+  );
 }
 
 /**

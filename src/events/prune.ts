@@ -66,7 +66,7 @@ async function inBatches(run: () => Promise<number>): Promise<number> {
 }
 
 /**
- * Deletes events, finished deliveries and their attempts older than `config.eventRetentionDays`, and
+ * Deletes events (and what they were filed under), finished deliveries and their attempts older than `config.eventRetentionDays`, and
  * idempotency records older than 24 h. Never an event with a pending delivery, never a pending
  * delivery or its attempts. The delivery worker runs it periodically; safe on several instances.
  */
@@ -102,6 +102,24 @@ export async function pruneOnce(deps: Deps, nowMs: number): Promise<PruneResult>
             .executeTakeFirst();
           return Number(res.numDeletedRows);
         });
+
+  // What the deleted events were about (about.ts): the rows of events no longer there.
+  if (agedSeq !== undefined) {
+    await inBatches(async () => {
+      const res = await db
+        .deleteFrom('event_objects')
+        .where('event_seq', 'in', (eb) =>
+          eb
+            .selectFrom('event_objects as eo')
+            .select('eo.event_seq')
+            .where('eo.event_seq', '<=', agedSeq)
+            .where(({ not, exists, selectFrom }) => not(exists(selectFrom('events as e').select('e.seq').whereRef('e.seq', '=', 'eo.event_seq'))))
+            .limit(BATCH),
+        )
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    });
+  }
 
   const attempts = await inBatches(async () => {
     const res = await db

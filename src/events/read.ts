@@ -46,3 +46,42 @@ export async function listEvents(db: Db, account: string, f: EventFilter, page: 
   const result = await events.listRows<{ data: string; pending_webhooks: number }>(db, account, filter, page, ['data', 'pending_webhooks']);
   return { ...result, data: result.data.map(servedEvent) };
 }
+
+/** Where a timeline page stopped: the last event's `created` and `seq` (pass it as `after`). */
+export interface TimelinePosition {
+  created: number;
+  seq: number;
+}
+
+/**
+ * A page of the events about an object (about.ts: its own, and those of objects that point at it),
+ * newest first as the events list orders them, from the `event_objects` index: complete however
+ * many events the account has. `created` bounds the events' time (a test clock's advance);
+ * `type` keeps one type.
+ */
+export async function listEventsAbout(
+  db: Db,
+  account: string,
+  objectId: string,
+  page: { limit: number; after?: TimelinePosition | undefined; created?: { gt?: number; lt?: number } | undefined; type?: string | undefined },
+): Promise<{ data: StripeEvent[]; hasMore: boolean; last?: TimelinePosition }> {
+  let q = db
+    .selectFrom('event_objects as eo')
+    .innerJoin('events as e', 'e.seq', 'eo.event_seq')
+    .select(['e.data', 'e.pending_webhooks', 'eo.created', 'eo.event_seq'])
+    .where('eo.account_id', '=', account)
+    .where('eo.object_id', '=', objectId);
+  const after = page.after;
+  if (after) q = q.where((eb) => eb.or([eb('eo.created', '<', after.created), eb.and([eb('eo.created', '=', after.created), eb('eo.event_seq', '<', after.seq)])]));
+  if (page.created?.gt !== undefined) q = q.where('eo.created', '>', page.created.gt);
+  if (page.created?.lt !== undefined) q = q.where('eo.created', '<', page.created.lt);
+  if (page.type !== undefined) q = q.where('e.type', '=', page.type);
+  const rows = await q.orderBy('eo.created', 'desc').orderBy('eo.event_seq', 'desc').limit(page.limit + 1).execute();
+  const data = rows.slice(0, page.limit);
+  const tail = data[data.length - 1];
+  return {
+    data: data.map(servedEvent),
+    hasMore: rows.length > page.limit,
+    ...(tail ? { last: { created: Number(tail.created), seq: Number(tail.event_seq) } } : {}),
+  };
+}

@@ -14,6 +14,7 @@ import * as m003 from './migrations/003_checkout_session_id.js';
 import * as m004 from './migrations/004_checkout_session_unique_id.js';
 import * as m005 from './migrations/005_delivery_attempt_response.js';
 import * as m009 from './migrations/009_request_log.js';
+import * as m010 from './migrations/010_event_objects.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** A query handle: the database, or a transaction on it (Kysely's Transaction is a Kysely). */
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, StoreMigration> = {
   '004_checkout_session_unique_id': m004,
   '005_delivery_attempt_response': m005,
   '009_request_log': m009,
+  '010_event_objects': m010,
 };
 
 /**

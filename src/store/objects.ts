@@ -111,6 +111,21 @@ export class ObjectTable<T extends { id: string }> {
     );
   }
 
+  /** {@link insert}, answering the new row's `seq` (its place in insertion order). */
+  async insertReturningSeq(db: Db, account: string, object: T & { created: number }, columns: Columns = {}): Promise<number> {
+    const extra = Object.keys(columns);
+    const { rows } = await exec<{ seq: number | string }>(
+      db,
+      `insert-seq ${this.name} ${extra.join(',')}`,
+      (p) => {
+        const cols = ['account_id', 'id', 'created', 'data', ...extra];
+        return `insert into ${q(this.name)} (${cols.map(q).join(', ')}) values (${cols.map((_, i) => p(i + 1)).join(', ')}) returning "seq"`;
+      },
+      [account, object.id, object.created, JSON.stringify(object), ...extra.map((c) => columns[c])],
+    );
+    return Number(rows[0]?.seq);
+  }
+
   /** Overwrites the object's data (and queried columns); returns false when it does not exist. */
   async update(db: Db, account: string, object: T, columns: Columns = {}): Promise<boolean> {
     const extra = Object.keys(columns);

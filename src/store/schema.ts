@@ -59,6 +59,13 @@ export interface EventTable extends ObjectColumns {
   type: string;
   pending_webhooks: number;
 }
+/** One id an Event is about (src/events/about.ts); `created` is the event's, for timelines in list order. */
+export interface EventObjectTable {
+  event_seq: number;
+  account_id: string;
+  object_id: string;
+  created: number;
+}
 export interface WebhookEndpointTable extends ObjectColumns {
   status: string;
   secret: string;
@@ -142,6 +149,7 @@ export interface Database {
   invoices: InvoiceTable;
   test_clocks: TestClockTable;
   events: EventTable;
+  event_objects: EventObjectTable;
   webhook_endpoints: WebhookEndpointTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;

@@ -1,7 +1,8 @@
 /**
  * The API request log (docs/decisions.md#request-log) over HTTP, on both stores: what a row holds,
  * masking of card numbers, CVCs and secrets, the Stripe CLI's filters, account isolation, the
- * long-poll `logs tail` uses, and pruning by count and by age.
+ * long-poll `logs tail` uses, and pruning by count and by age. Successful GETs are kept in the
+ * instance's memory, not stored, and read merged with the stored rows.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import { STORES, freshKey, raw, startServer, type TestServer } from '../helpers/
 interface Page {
   data: RequestLogEntry[];
   has_more: boolean;
-  cursor?: number;
+  cursor: string;
 }
 
 for (const store of STORES) {
@@ -50,6 +51,11 @@ for (const store of STORES) {
       assert.deepEqual([newest?.method, newest?.path, newest?.status], ['GET', `/v1/payment_methods/${(pm.body as { id: string }).id}`, 200]);
       assert.deepEqual(newest?.params, { expand: { 0: 'customer' } }); // as the API's form parser reads `expand[]`
       assert.equal(newest?.request_id, get.headers.get('request-id'));
+      // The successful GET is in this instance's memory, not stored; the writes and the error are stored.
+      assert.deepEqual([newest?.stored, newest?.seq], [false, null]);
+      assert.ok(page.data.slice(1).every((e) => e.stored && typeof e.seq === 'number'));
+      const storedRows = await server.app.deps.store.db.selectFrom('request_log').select(['method', 'status']).where('request_id', '=', get.headers.get('request-id') as string).execute();
+      assert.deepEqual(storedRows, []);
       assert.deepEqual([badRow?.method, badRow?.path, badRow?.status], ['POST', '/v1/customers', 400]);
       assert.match(badRow?.response_body ?? '', /invalid_request_error/);
       assert.equal(first?.idempotency_key, 'pm-1');
@@ -87,11 +93,19 @@ for (const store of STORES) {
       assert.equal((bad.body as { error: { param: string } }).error.param, 'status_code_type');
     });
 
-    it('pages newest first and shows one account nothing of another', async () => {
-      const first = (await log('?limit=2')).body as Page;
-      assert.equal(first.has_more, true);
-      const next = (await log(`?limit=2&before=${first.data[1]?.seq}`)).body as Page;
-      assert.ok((next.data[0]?.seq ?? 0) < (first.data[1]?.seq ?? 0));
+    it('pages newest first through stored rows and GETs in memory alike, and shows one account nothing of another', async () => {
+      const all = ((await log('?limit=100')).body as Page).data.map((e) => e.request_id);
+      const paged: string[] = [];
+      let cursor = '';
+      for (;;) {
+        const page = (await log(`?limit=2${cursor ? `&before=${cursor}` : ''}`)).body as Page;
+        paged.push(...page.data.map((e) => e.request_id));
+        if (!page.has_more) break;
+        cursor = page.cursor;
+      }
+      assert.deepEqual(paged, all);
+      assert.ok(all.length >= 6);
+      assert.equal((await log('?before=abc')).status, 400);
       const other = freshKey();
       await raw(server.url, '/v1/customers', { method: 'POST', key: other, body: 'email=other@example.com' });
       await flush();
@@ -130,6 +144,14 @@ for (const store of STORES) {
       assert.match(detail.text, /pm-1/);
       assert.match(detail.text, /•+4242/);
       assert.doesNotMatch(detail.text, /4242424242424242|731/);
+      assert.match(detail.text, /data-testid="log-kept">Stored</);
+      // The successful GET is listed and opens from memory.
+      const gets = await html('/dashboard/logs?method=GET');
+      const getId = /href="\/dashboard\/logs\/(req_[^"]+)"/.exec(gets.text)?.[1];
+      assert.ok(getId, 'a GET is listed');
+      const getDetail = await html(`/dashboard/logs/${getId}`);
+      assert.equal(getDetail.status, 200);
+      assert.match(getDetail.text, /data-testid="log-kept">In this server’s memory only/);
       assert.equal((await html('/dashboard/logs?status_code=abc')).status, 400);
       // Another account's request is not found from this sign-in.
       const theirs = (((await log('', freshKey())).body as Page).data[0]?.request_id) ?? 'req_none';
@@ -148,17 +170,55 @@ for (const store of STORES) {
         got.data.map((e) => e.request_id),
         [created.headers.get('request-id')],
       );
-      assert.equal(got.cursor, got.data[0]?.seq);
+      assert.equal(got.cursor.split('.')[0], String(got.data[0]?.seq));
+      // A successful GET, held in memory, wakes the tail too; a GET's error is stored.
+      const waitingGet = log(`?after=${got.cursor}&wait=10&http_method=GET`);
+      const read = await raw(server.url, `/v1/customers/${(created.body as { id: string }).id}`, { key });
+      const missing = await raw(server.url, '/v1/customers/cus_missing', { key });
+      const first = (await waitingGet).body as Page;
+      const seen = [...first.data];
+      if (seen.length < 2) seen.push(...((await log(`?after=${first.cursor}&wait=5&http_method=GET`)).body as Page).data);
+      assert.deepEqual(
+        seen.map((e) => [e.request_id, e.status, e.stored]),
+        [
+          [read.headers.get('request-id'), 200, false],
+          [missing.headers.get('request-id'), 404, true],
+        ],
+      );
+      // Nothing is given twice: the cursor moved past both halves.
+      const after = (await log(`?after=${((await log(`?after=${first.cursor}&http_method=GET`)).body as Page).cursor}&http_method=GET`)).body as Page;
+      assert.deepEqual(after.data, []);
+    });
+
+    it('masks a GET kept in memory as a stored row is masked: secrets in the response and card numbers in the query', async () => {
+      const pi = await raw(server.url, '/v1/payment_intents', { method: 'POST', key, body: 'amount=500&currency=usd' });
+      const clientSecret = (pi.body as { id: string; client_secret: string }).client_secret;
+      const read = await raw(server.url, `/v1/payment_intents/${(pi.body as { id: string }).id}`, { key });
+      assert.equal(read.status, 200);
+      const search = await raw(server.url, `/v1/customers/search?query=${encodeURIComponent("email:'4111 1111 1111 1111'")}`, { key });
+      assert.equal(search.status, 200);
+      const rows = ((await log('?http_method=GET&limit=100')).body as Page).data;
+      const held = rows.filter((e) => [read.headers.get('request-id'), search.headers.get('request-id')].includes(e.request_id));
+      assert.equal(held.length, 2);
+      assert.ok(held.every((e) => !e.stored));
+      const text = JSON.stringify(held);
+      for (const secretText of [clientSecret, '4111 1111 1111 1111', '4111111111111111', key]) assert.equal(text.includes(secretText), false, `memory holds ${secretText}`);
+      assert.match(text, /pi_[A-Za-z0-9]+_secret_\*+/);
+      assert.match(text, /•+1111/);
     });
 
     it('keeps at most OPENCHECKOUT_REQUEST_LOG_MAX_ROWS rows and none older than OPENCHECKOUT_REQUEST_LOG_DAYS', async () => {
-      for (let i = 0; i < 50; i++) await raw(server.url, `/v1/customers?limit=1&i=${i}`, { key });
+      for (let i = 0; i < 50; i++) assert.equal((await raw(server.url, `/v1/customers?limit=1&email=g${i}%40example.com`, { key })).status, 200);
+      for (let i = 0; i < 50; i++) await raw(server.url, '/v1/customers', { method: 'POST', key, body: `email=c${i}%40example.com` });
       await flush();
       const all = (await log('?limit=100')).body as Page;
-      assert.ok(all.data.length <= 44, `kept ${all.data.length}`); // pruned once a tenth more has come in
-      assert.ok(all.data.length >= 30, `kept ${all.data.length}`);
-      assert.equal(all.data[0]?.path, '/v1/customers');
-      assert.deepEqual(all.data[0]?.params, { limit: '1', i: '49' });
+      const stored = all.data.filter((e) => e.stored).length;
+      const held = all.data.filter((e) => !e.stored);
+      assert.ok(stored <= 44 && stored >= 30, `stored ${stored}`); // pruned once a tenth more has come in
+      assert.equal(held.length, 40, 'the GETs in memory: at most OPENCHECKOUT_REQUEST_LOG_MAX_ROWS too');
+      assert.deepEqual(held[0]?.params, { limit: '1', email: 'g49@example.com' });
+      assert.deepEqual(held.at(-1)?.params, { limit: '1', email: 'g10@example.com' });
+      assert.deepEqual(all.data[0]?.params, { email: 'c49@example.com' });
 
       shift = 8 * 86_400_000;
       const late = await raw(server.url, '/v1/customers?limit=1', { key });

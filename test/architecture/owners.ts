@@ -20,6 +20,7 @@ export const CORE_OWNERS: Record<string, string> = {
   test_clocks: 'src/resources/test-clocks/',
   webhook_endpoints: 'src/resources/webhook-endpoints/',
   events: 'src/events/',
+  event_objects: 'src/events/',
   deliveries: 'src/events/',
   delivery_attempts: 'src/events/',
   jobs: 'src/scheduler/',

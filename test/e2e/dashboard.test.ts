@@ -1,7 +1,9 @@
 /**
  * The local Dashboard in Chromium (docs/decisions.md#dashboard): sign in with a key, find a
  * customer by email, see why a card was not prefilled, resend a webhook and see the second
- * attempt, another account sees none of it, a forged form is refused.
+ * attempt, page a timeline and a search, read GETs in the Logs, another account sees none of it,
+ * a forged form is refused. On SQLite, as every browser suite; the same pages and actions run on
+ * both stores over HTTP in test/api/dashboard.test.ts.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -265,6 +267,10 @@ describe('dashboard in Chromium', () => {
     await saveScreenshot(probe.page, 'dashboard-test-clock-desktop.png');
     await probe.page.goto(`${server.url}/dashboard/test_clocks`);
     assert.match(await listText(probe.page), /Renewals/);
+    const ja = await signIn(keyA, { viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    await ja.page.goto(`${server.url}/dashboard/test_clocks/${id}`);
+    assert.match(await ja.page.locator('[data-testid="advances"]').innerText(), /invoice\.(created|paid)/);
+    await saveScreenshot(ja.page, 'dashboard-test-clock-phone-ja.png');
   });
 
   it('shows the API request log, filtered to failed requests, with each request’s masked params and response', async () => {
@@ -290,6 +296,20 @@ describe('dashboard in Chromium', () => {
       assert.deepEqual(probe.errors, []);
       assert.deepEqual(probe.externalRequests, []);
     }
+    // A successful GET is listed beside the writes, from this server's memory.
+    for (const [width, name, locale] of [[1280, 'desktop', 'en-US'], [390, 'phone-ja', 'ja-JP']] as const) {
+      const probe = await signIn(keyA, { viewport: { width, height: 900 }, locale });
+      await probe.page.goto(`${server.url}/dashboard/logs?method=GET`);
+      const gets = probe.page.locator('[data-testid="logs"] tbody tr');
+      assert.ok((await gets.count()) >= 1, 'GETs are listed');
+      assert.match(await gets.first().innerText(), /200[\s\S]*GET/);
+      await saveScreenshot(probe.page, `dashboard-logs-get-${name}.png`);
+      await gets.first().locator('a').click();
+      await probe.page.waitForURL(/\/dashboard\/logs\/req_/);
+      assert.match(await probe.page.locator('[data-testid="log-kept"]').innerText(), locale === 'ja-JP' ? /メモリ/ : /memory only/);
+      await saveScreenshot(probe.page, `dashboard-log-get-detail-${name}.png`);
+      assert.deepEqual(probe.errors, []);
+    }
     // The card typed into the API is in the log only as its last four, and without its CVC.
     const probe = await signIn(keyA);
     await probe.page.goto(`${server.url}/dashboard/logs?path=/v1/payment_methods`);
@@ -297,6 +317,39 @@ describe('dashboard in Chromium', () => {
     const params = await probe.page.locator('[data-testid="log-params"]').innerText();
     assert.match(params, /•+4242/);
     assert.doesNotMatch(params, /4242424242424242|cvc/);
+  });
+
+  it('pages a customer’s whole timeline and a search, at desktop and phone width, in English and Japanese', async () => {
+    // Enough of the customer's own events for two pages, and a PaymentIntent that points at it.
+    for (let i = 0; i < 22; i++) await stripe.customers.update(customer.id, { metadata: { step: String(i) } });
+    await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id });
+    const line = [{ price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Mug' } }, quantity: 1 }];
+    for (let i = 0; i < 22; i++) await stripe.checkout.sessions.create({ mode: 'payment', line_items: line, success_url: 'https://example.com/ok', customer_email: 'guest.buyer@example.com' });
+    for (const [width, name, locale] of [[1280, 'desktop', 'en-US'], [390, 'phone', 'en-US'], [390, 'phone-ja', 'ja-JP']] as const) {
+      const probe = await signIn(keyA, { viewport: { width, height: 900 }, locale });
+      await probe.page.goto(`${server.url}/dashboard/customers/${customer.id}`);
+      const timeline = probe.page.locator('[data-testid="timeline"] tbody tr');
+      assert.equal(await timeline.count(), 20);
+      assert.match(await timeline.first().innerText(), /payment_intent\.created/);
+      await probe.page.click('[data-testid="timeline-older"]');
+      await probe.page.waitForURL(/timeline_after=/);
+      assert.match(await timeline.last().innerText(), /customer\.created/, 'the oldest page ends with the creation');
+      // The Older link jumps to #timeline; a full-page screenshot is taken from the top (the header is sticky).
+      await probe.page.evaluate('window.scrollTo(0, 0)');
+      await saveScreenshot(probe.page, `dashboard-timeline-${name}.png`);
+      // A guest's email finds the sessions that carry it, 20 a page, and Next continues the scan.
+      await probe.page.goto(`${server.url}/dashboard/checkout_sessions?q=${encodeURIComponent('guest.buyer@example.com')}`);
+      const rows = probe.page.locator('[data-testid="list"] tbody tr');
+      assert.equal(await rows.count(), 20);
+      await saveScreenshot(probe.page, `dashboard-search-${name}.png`);
+      await probe.page.click('[data-testid="pager-next"]');
+      await probe.page.waitForURL(/scan_after=/);
+      assert.equal(await rows.count(), 2);
+      assert.equal(await probe.page.inputValue('input[name=q]'), 'guest.buyer@example.com', 'the search is kept');
+      if (locale === 'ja-JP') assert.match(await probe.page.locator('.pager').innerText(), /最新/);
+      assert.deepEqual(probe.errors, []);
+      assert.deepEqual(probe.externalRequests, []);
+    }
   });
 
   it('shows another account’s key none of it', async () => {

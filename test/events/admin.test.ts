@@ -110,6 +110,9 @@ for (const store of STORES) {
         assert.ok((await rows('idempotency_keys')) > 0);
         assert.equal(await rows('deliveries', doneEvent.id), 1);
         assert.equal(await rows('delivery_attempts', doneEvent.id), 1);
+        /** The events the customer's timeline is filed under (src/events/about.ts). */
+        const filed = async () => (await db.selectFrom('event_objects').select('event_seq').where('account_id', '=', accountForKey(key)).where('object_id', '=', customer.id).execute()).length;
+        assert.equal(await filed(), 2);
 
         // An hour ahead, so this pass records its own mark (the worker's may already be recent).
         const now = Date.now() + 60 * 60 * 1000;
@@ -122,6 +125,7 @@ for (const store of STORES) {
         assert.equal(await rows('delivery_attempts', doneEvent.id), 0);
         assert.equal((await stripe.events.retrieve(pendingEvent.id)).pending_webhooks, 1, 'an event with a pending delivery is kept');
         assert.equal(await rows('deliveries', pendingEvent.id), 1, 'a pending delivery is never pruned');
+        assert.equal(await filed(), 1, 'the pruned event is no longer filed under the customer; the kept one is');
         assert.equal(await rows('idempotency_keys'), 0);
         assert.equal((await stripe.customers.retrieve(customer.id)).id, customer.id, 'objects themselves are not pruned');
       } finally {
