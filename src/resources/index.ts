@@ -5,6 +5,7 @@
  */
 import { balanceTransactionsModule } from './balance-transactions/index.js';
 import { billingPortalModule } from './billing-portal/index.js';
+import { cashBalanceModule } from './cash-balance/index.js';
 import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
@@ -54,6 +55,7 @@ export const resources: readonly ResourceModule[] = [
   invoiceItemsModule,
   creditNotesModule,
   customerBalanceTransactionsModule,
+  cashBalanceModule,
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,

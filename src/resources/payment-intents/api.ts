@@ -9,12 +9,13 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
-import { awaitsMicrodeposits, checkMicrodeposits, microdepositFailure, parseIntentOptions, requirePaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, checkMicrodeposits, microdepositFailure, parseIntentOptions, requireIntentPaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
 import { requireCustomer } from '../customers/service.js';
 import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { toAddress } from '../shared/params.js';
+import { amountFunded } from './bank-transfer.js';
 import { attemptPayment, intentNow, type AttemptOptions } from './confirm.js';
 import { confirmShape, createShape, incrementShape, updateShape, verifyShape } from './params.js';
 import { createPaymentIntent, paymentIntents, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from './service.js';
@@ -45,7 +46,7 @@ async function paymentMethodFrom(ctx: Ctx, p: PmParams): Promise<PaymentMethod |
 }
 
 function checkTypes(types: string[] | undefined): void {
-  types?.forEach((t, i) => requirePaymentMethodType(t, `payment_method_types[${i}]`));
+  types?.forEach((t, i) => requireIntentPaymentMethodType(t, `payment_method_types[${i}]`));
 }
 
 function shippingOf(s: NonNullable<InferShape<typeof createShape>['shipping']>): NonNullable<PaymentIntent['shipping']> {
@@ -158,6 +159,14 @@ export async function updatePaymentIntent(ctx: Ctx, id: string, params: FormObje
   if (payingFields.length > 0 && !BEFORE_CONFIRMATION.includes(pi.status)) {
     throw errors.invalid(
       `This PaymentIntent's ${payingFields[0]} could not be updated because it has a status of ${pi.status}. You may only update the ${payingFields[0]} of a PaymentIntent with one of the following statuses: ${BEFORE_CONFIRMATION.join(', ')}.`,
+      payingFields[0],
+      'payment_intent_unexpected_state',
+    );
+  }
+  // Funds a bank transfer applied belong to this payment as it is: cancel it to give them back.
+  if (payingFields.length > 0 && amountFunded(pi) > 0) {
+    throw errors.invalid(
+      `This PaymentIntent's ${payingFields[0]} could not be updated because part of it has already been funded by a bank transfer. Cancel the PaymentIntent to return the funds to the customer's cash balance.`,
       payingFields[0],
       'payment_intent_unexpected_state',
     );

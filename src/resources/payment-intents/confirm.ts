@@ -15,6 +15,7 @@ import type { Customer } from '../customers/shape.js';
 import { attachToCustomer } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
+import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
 import { transitionPaymentIntent, type PaymentIntent } from './service.js';
 
@@ -143,6 +144,8 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
     const error = errors.card(outcome.code, outcome.message, { decline_code: outcome.decline_code, payment_intent: after, payment_method: pm });
     return { pi: after, error };
   }
+  // A bank transfer: the buyer sends the money; the cash balance pays it (docs/decisions.md#bank-transfers-and-the-cash-balance).
+  if (outcome.status === 'awaiting_transfer') return { pi: await startBankTransfer(ctx, pi, base, pm, now) };
   if (outcome.status === 'requires_action') {
     // A voucher to pay at a store (konbini): the same rules as Checkout's; its page serves the PaymentIntent's voucher too.
     const options = pi.payment_method_options[pm.type] as Record<string, unknown> | undefined;

@@ -2,6 +2,7 @@ import type { Route } from '../../api/router.js';
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
 import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent, verifyMicrodeposits } from './api.js';
+import { fundCashBalance } from './bank-transfer.js';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
 import { paymentIntentSearchRoute } from './search.js';
 import { paymentIntents } from './service.js';
@@ -24,5 +25,6 @@ export const paymentIntentsModule: ResourceModule = {
   routes,
   expandable: { pi_: (ctx, id) => paymentIntents.get(ctx.db, ctx.account, id) },
   events: ['payment_intent.created', 'payment_intent.processing', 'payment_intent.requires_action', 'payment_intent.succeeded', 'payment_intent.payment_failed',
-    'payment_intent.amount_capturable_updated', 'payment_intent.canceled'],
+    'payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.partially_funded'],
+  hooks: { fundCashBalance },
 };
