@@ -49,6 +49,7 @@ interface Owned {
   invoicePayment: string;
   balanceTransaction: string;
   customerBalanceTransaction: string;
+  cashBalanceTransaction: string;
   secrets: string[];
 }
 
@@ -101,6 +102,7 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   const invoicePayment = (await stripe.invoicePayments.list({ invoice: subscriptionInvoice })).data[0]?.id as string;
   const balanceTransaction = (await stripe.charges.retrieve(charge)).balance_transaction as string;
   const customerBalanceTransaction = (await stripe.customers.createBalanceTransaction(customer.id, { amount: -50, currency: 'usd' })).id;
+  const cashBalanceTransaction = (await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 700, currency: 'usd' })).id;
   assert.ok(subscriptionItem && invoicePayment && balanceTransaction, 'the account owns an item, an invoice payment and a balance transaction');
   return {
     key,
@@ -139,6 +141,7 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     invoicePayment,
     balanceTransaction,
     customerBalanceTransaction,
+    cashBalanceTransaction,
     secrets: [`${who} Portal`, `${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
@@ -252,6 +255,11 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/customers/:id/balance_transactions': { ids: [a.customer.id] },
     'GET /v1/customers/:id/balance_transactions/:transaction': { ids: [a.customer.id, a.customerBalanceTransaction] },
     'POST /v1/customers/:id/balance_transactions/:transaction': { ids: [a.customer.id, a.customerBalanceTransaction], body: { description: 'Mallory' } },
+    'GET /v1/customers/:id/cash_balance': { ids: [a.customer.id] },
+    'POST /v1/customers/:id/cash_balance': { ids: [a.customer.id], body: { 'settings[reconciliation_mode]': 'manual' } },
+    'GET /v1/customers/:id/cash_balance_transactions': { ids: [a.customer.id] },
+    'GET /v1/customers/:id/cash_balance_transactions/:transaction': { ids: [a.customer.id, a.cashBalanceTransaction] },
+    'POST /v1/test_helpers/customers/:id/fund_cash_balance': { ids: [a.customer.id], body: { amount: '100', currency: 'usd' } },
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * PaymentIntents paid by bank transfer (`customer_balance`): confirming shows the transfer
+ * PaymentIntents paid by bank transfer (to the customer's cash balance): confirming shows the transfer
  * instructions (`requires_action`, `display_bank_transfer_instructions`), and the customer's cash
  * balance pays them, at confirmation when it already holds money, or when a transfer arrives
  * (`fund_cash_balance`): partly (`payment_intent.partially_funded`, `amount_remaining` shrinks) or

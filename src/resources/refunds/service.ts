@@ -88,7 +88,7 @@ function paymentMethodOf(c: Charge): ChargeablePaymentMethod {
 export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund> {
   const p = parseCreate(params);
   if (p.origin !== undefined) {
-    throw errors.invalid("Returning a customer's cash balance to their bank account (`origin: customer_balance`) is not simulated here.", 'origin');
+    throw errors.invalid("Returning a customer's cash balance to their bank account (`origin`) is not simulated here.", 'origin');
   }
   const charge = await chargeToRefund(ctx, p);
   if (p.currency !== undefined && p.currency.toLowerCase() !== charge.currency) throw errors.invalid(`The currency must be the charge's (${charge.currency}).`, 'currency');
