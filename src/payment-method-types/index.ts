@@ -155,4 +155,16 @@ export function checkTypeAmount(t: PaymentMethodType, amount: number, currency: 
 export type { BankTransferFunding, BankTransferInput, BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement, Voucher, VoucherInput } from './types.js';
 export { bankTransferInstructions, bankTransferPath, withAmountRemaining } from './customer-balance.js';
 export { konbiniDetails, type KonbiniDisplayDetails, KONBINI_STORES } from './konbini.js';
-export { awaitsMicrodeposits, checkMicrodeposits, microdepositAction, microdepositFailure, microdepositPath, microdepositsRequired, type MicrodepositResult, type MicrodepositValues } from './microdeposits.js';
+export {
+  awaitsMicrodeposits,
+  checkMicrodeposits,
+  microdepositAction,
+  microdepositAttemptLimit,
+  microdepositFailure,
+  microdepositMismatch,
+  microdepositPath,
+  microdepositsRequired,
+  MICRODEPOSITS_EXCEEDED,
+  type MicrodepositResult,
+  type MicrodepositValues,
+} from './microdeposits.js';

@@ -9,9 +9,10 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
-import { awaitsMicrodeposits, checkMicrodeposits, microdepositFailure, parseIntentOptions, requireIntentPaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, microdepositAttemptLimit, microdepositFailure, microdepositMismatch, parseIntentOptions, requireIntentPaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
 import { requireCustomer } from '../customers/service.js';
+import { decideMicrodeposits } from '../payment-methods/microdeposit-attempts.js';
 import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { toAddress } from '../shared/params.js';
@@ -308,13 +309,24 @@ export async function verifyMicrodeposits(ctx: Ctx, id: string, params: FormObje
   return verifyIntentMicrodeposits(ctx, pi, p);
 }
 
+/**
+ * The hosted verification page's attempt: the PaymentIntent read under its row lock in the page's
+ * transaction, then verified as `verify_microdeposits` does; undefined when there is none.
+ */
+export async function verifyPageIntentMicrodeposits(ctx: Ctx, id: string, values: MicrodepositValues): Promise<Answer | undefined> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  return pi ? verifyIntentMicrodeposits(ctx, pi, values) : undefined;
+}
+
 /** Checks the values sent for a PaymentIntent waiting for microdeposits and moves it on. */
 export async function verifyIntentMicrodeposits(ctx: Ctx, pi: PaymentIntent, values: MicrodepositValues): Promise<Answer> {
   if (pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) {
     throw errors.invalid(`This PaymentIntent is not awaiting microdeposit verification (its status is ${pi.status}).`, undefined, 'payment_intent_unexpected_state');
   }
-  const result = checkMicrodeposits(values);
   const pm = await requirePaymentMethod(ctx, pi.payment_method);
+  // Counted under the bank account's row lock, inside this request's transaction (the PaymentIntent is locked too).
+  const result = await decideMicrodeposits(ctx, pm.id, values, microdepositAttemptLimit(pi.next_action), await intentNow(ctx, pi));
+  if (result.status === 'mismatch') return microdepositMismatch(result, 'attemptsLeft' in result ? result.attemptsLeft : 0);
   if (result.status === 'verified') {
     const r = await attemptPayment(ctx, pi, pm, { offSession: false, microdepositsVerified: true });
     return r.error ?? r.pi;

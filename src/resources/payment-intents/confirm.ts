@@ -5,7 +5,8 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
-import { checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired } from '../../payment-method-types/index.js';
+import { checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED } from '../../payment-method-types/index.js';
+import { microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
 import { startVoucher, voucherPath } from '../../checkout/settle.js';
 import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
@@ -112,6 +113,7 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
   const setUp = pm.customer !== null;
   // A new bank account waits for microdeposits when the intent asks for them (docs/decisions.md#ach-microdeposits).
   if (!o.microdepositsVerified && microdepositsRequired(pm.type, pi.payment_method_options, setUp)) {
+    if (await microdepositsLocked(ctx, pm.id)) throw errors.invalid(MICRODEPOSITS_EXCEEDED.message, 'payment_method', MICRODEPOSITS_EXCEEDED.code);
     const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(pi.id)}`);
     const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };
     return { pi: await transitionPaymentIntent(ctx, pi, waiting, now) };
