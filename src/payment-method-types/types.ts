@@ -33,6 +33,8 @@ export interface ChargeContext {
   /** The buyer went through 3D Secure for it. */
   authenticated: boolean;
   created: number;
+  /** The Mandate the debit is made under (docs/decisions.md#mandates), for types that debit under one. */
+  mandate?: string | null | undefined;
 }
 
 /** What the type's fields on the hosted page render with. */
@@ -151,6 +153,11 @@ export interface PaymentMethodType<Details = unknown, Params = unknown, Update =
    * cash balance covers it (docs/decisions.md#bank-transfers-and-the-cash-balance).
    */
   bankTransfer?: BankTransferFunding | undefined;
+  /**
+   * A debit the buyer authorises once for later debits (SEPA, ACH): saving or paying with it makes a
+   * Mandate (docs/decisions.md#mandates); this is its `payment_method_details[<type>]`.
+   */
+  mandateDetails?: ((m: { id: string; url: string }) => Record<string, unknown>) | undefined;
 }
 
 /** What a PaymentIntent paid by bank transfer (to the customer's cash balance) asks of its type. */

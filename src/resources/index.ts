@@ -15,6 +15,7 @@ import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { invoiceItemsModule } from './invoice-items/index.js';
 import { invoicesModule } from './invoices/index.js';
+import { mandatesModule } from './mandates/index.js';
 import type { ResourceModule } from './module.js';
 import { paymentIntentsModule } from './payment-intents/index.js';
 import { paymentLinksModule } from './payment-links/index.js';
@@ -56,6 +57,7 @@ export const resources: readonly ResourceModule[] = [
   creditNotesModule,
   customerBalanceTransactionsModule,
   cashBalanceModule,
+  mandatesModule,
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,

@@ -113,7 +113,7 @@ export async function createPaymentIntentApi(ctx: Ctx, params: FormObject): Prom
     transferGroup: p.transfer_group ?? null,
   });
   if (!p.confirm) return created;
-  return confirmWith(ctx, created, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
+  return confirmWith(ctx, created, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action, mandateData: p.mandate_data });
 }
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -144,7 +144,7 @@ export async function confirmPaymentIntent(ctx: Ctx, id: string, params: FormObj
     ...(p.capture_method !== undefined ? { capture_method: p.capture_method } : {}),
     ...(p.payment_method_options !== undefined ? { payment_method_options: parseIntentOptions(cardOptions(p.payment_method_options)) } : {}),
   };
-  return confirmWith(ctx, changed, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
+  return confirmWith(ctx, changed, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action, mandateData: p.mandate_data });
 }
 
 const BEFORE_CONFIRMATION = ['requires_payment_method', 'requires_confirmation', 'requires_action'];

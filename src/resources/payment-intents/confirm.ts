@@ -18,6 +18,8 @@ import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
+import { createMandate, customerAcceptance, takesMandate } from '../mandates/service.js';
+import type { FormValue } from '../../api/form.js';
 import { transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** The job that settles a delayed payment; the checkout-sessions module runs it (checkout/settle.ts). */
@@ -37,6 +39,8 @@ export interface AttemptOptions {
   waitForAuthentication?: boolean | undefined;
   /** The bank account's microdeposits were verified (docs/decisions.md#ach-microdeposits). */
   microdepositsVerified?: boolean | undefined;
+  /** The confirmation's `mandate_data`, for a debit's Mandate (docs/decisions.md#mandates). */
+  mandateData?: FormValue | undefined;
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
@@ -154,7 +158,16 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
     const voucherUrl = `${ctx.deps.publicUrl()}${voucherPath(pi.id)}`;
     return { pi: await startVoucher(ctx, base, { pm, outcome, now, options, voucherUrl, testClock: await testClockOf(ctx, pi.customer) }) };
   }
-  const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated);
+  // A bank debit is made under a Mandate: single-use for this amount, multi-use when the account is kept.
+  const mandate =
+    outcome.status === 'processing' && takesMandate(pm)
+      ? await createMandate(ctx, pm, {
+          acceptance: customerAcceptance(o.mandateData, now),
+          singleUse: pi.setup_future_usage || pm.customer ? undefined : { amount: pi.amount, currency: pi.currency },
+          now,
+        })
+      : undefined;
+  const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated, mandate?.id ?? null);
   let next: PaymentIntent;
   if (outcome.status === 'processing') {
     next = { ...charged, status: 'processing', last_payment_error: null, processing: null };
