@@ -50,6 +50,7 @@ interface Owned {
   balanceTransaction: string;
   customerBalanceTransaction: string;
   cashBalanceTransaction: string;
+  mandate: string;
   secrets: string[];
 }
 
@@ -103,6 +104,13 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   const balanceTransaction = (await stripe.charges.retrieve(charge)).balance_transaction as string;
   const customerBalanceTransaction = (await stripe.customers.createBalanceTransaction(customer.id, { amount: -50, currency: 'usd' })).id;
   const cashBalanceTransaction = (await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 700, currency: 'usd' })).id;
+  const mandate = (
+    await stripe.setupIntents.create({
+      payment_method_types: ['sepa_debit'],
+      payment_method_data: { type: 'sepa_debit', sepa_debit: { iban: 'DE89370400440532013000' }, billing_details: { name: `${who} Secretname`, email: `${who}@${who}.example` } },
+      confirm: true,
+    } as Stripe.SetupIntentCreateParams)
+  ).mandate as string;
   assert.ok(subscriptionItem && invoicePayment && balanceTransaction, 'the account owns an item, an invoice payment and a balance transaction');
   return {
     key,
@@ -142,6 +150,7 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     balanceTransaction,
     customerBalanceTransaction,
     cashBalanceTransaction,
+    mandate,
     secrets: [`${who} Portal`, `${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
@@ -260,6 +269,7 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/customers/:id/cash_balance_transactions': { ids: [a.customer.id] },
     'GET /v1/customers/:id/cash_balance_transactions/:transaction': { ids: [a.customer.id, a.cashBalanceTransaction] },
     'POST /v1/test_helpers/customers/:id/fund_cash_balance': { ids: [a.customer.id], body: { amount: '100', currency: 'usd' } },
+    'GET /v1/mandates/:id': { ids: [a.mandate] },
   };
 }
 
