@@ -142,6 +142,23 @@ const TEXT: Catalog<keyof typeof en> = {
   },
 };
 
+const FIELD_KEYS = ['account_holder_name', 'account_number', 'account_type', 'bank_code', 'bank_name', 'branch_code', 'branch_name', 'routing_number', 'swift_code', 'iban', 'bic', 'country', 'sort_code', 'clabe'] as const;
+type FieldKey = (typeof FIELD_KEYS)[number];
+
+/** The labels of a virtual account's fields, in every page locale. */
+const FIELD_TEXT: Catalog<FieldKey> = {
+  en: { account_holder_name: 'Account holder', account_number: 'Account number', account_type: 'Account type', bank_code: 'Bank code', bank_name: 'Bank', branch_code: 'Branch code', branch_name: 'Branch', routing_number: 'Routing number', swift_code: 'SWIFT code', iban: 'IBAN', bic: 'BIC', country: 'Country', sort_code: 'Sort code', clabe: 'CLABE' },
+  ja: { account_holder_name: '口座名義', account_number: '口座番号', account_type: '口座種別', bank_code: '金融機関コード', bank_name: '金融機関名', branch_code: '支店コード', branch_name: '支店名', routing_number: 'ルーティング番号', swift_code: 'SWIFT コード', iban: 'IBAN', bic: 'BIC', country: '国', sort_code: 'ソートコード', clabe: 'CLABE' },
+  fr: { account_holder_name: 'Titulaire du compte', account_number: 'Numéro de compte', account_type: 'Type de compte', bank_code: 'Code banque', bank_name: 'Banque', branch_code: 'Code agence', branch_name: 'Agence', routing_number: 'Numéro de routage', swift_code: 'Code SWIFT', iban: 'IBAN', bic: 'BIC', country: 'Pays', sort_code: 'Sort code', clabe: 'CLABE' },
+  de: { account_holder_name: 'Kontoinhaber', account_number: 'Kontonummer', account_type: 'Kontoart', bank_code: 'Bankleitzahl', bank_name: 'Bank', branch_code: 'Filialnummer', branch_name: 'Filiale', routing_number: 'Routing-Nummer', swift_code: 'SWIFT-Code', iban: 'IBAN', bic: 'BIC', country: 'Land', sort_code: 'Sort Code', clabe: 'CLABE' },
+  es: { account_holder_name: 'Titular de la cuenta', account_number: 'Número de cuenta', account_type: 'Tipo de cuenta', bank_code: 'Código del banco', bank_name: 'Banco', branch_code: 'Código de sucursal', branch_name: 'Sucursal', routing_number: 'Número de ruta', swift_code: 'Código SWIFT', iban: 'IBAN', bic: 'BIC', country: 'País', sort_code: 'Sort code', clabe: 'CLABE' },
+  it: { account_holder_name: 'Intestatario del conto', account_number: 'Numero di conto', account_type: 'Tipo di conto', bank_code: 'Codice banca', bank_name: 'Banca', branch_code: 'Codice filiale', branch_name: 'Filiale', routing_number: 'Numero di routing', swift_code: 'Codice SWIFT', iban: 'IBAN', bic: 'BIC', country: 'Paese', sort_code: 'Sort code', clabe: 'CLABE' },
+  nl: { account_holder_name: 'Rekeninghouder', account_number: 'Rekeningnummer', account_type: 'Soort rekening', bank_code: 'Bankcode', bank_name: 'Bank', branch_code: 'Filiaalcode', branch_name: 'Filiaal', routing_number: 'Routingnummer', swift_code: 'SWIFT-code', iban: 'IBAN', bic: 'BIC', country: 'Land', sort_code: 'Sortcode', clabe: 'CLABE' },
+  pt: { account_holder_name: 'Titular da conta', account_number: 'Número da conta', account_type: 'Tipo de conta', bank_code: 'Código do banco', bank_name: 'Banco', branch_code: 'Código da agência', branch_name: 'Agência', routing_number: 'Número de roteamento', swift_code: 'Código SWIFT', iban: 'IBAN', bic: 'BIC', country: 'País', sort_code: 'Sort code', clabe: 'CLABE' },
+  zh: { account_holder_name: '账户名', account_number: '账号', account_type: '账户类型', bank_code: '银行代码', bank_name: '银行', branch_code: '分行代码', branch_name: '分行', routing_number: '路由号码', swift_code: 'SWIFT 代码', iban: 'IBAN', bic: 'BIC', country: '国家/地区', sort_code: '银行分类代码', clabe: 'CLABE' },
+  ko: { account_holder_name: '예금주', account_number: '계좌번호', account_type: '계좌 유형', bank_code: '은행 코드', bank_name: '은행', branch_code: '지점 코드', branch_name: '지점', routing_number: '라우팅 번호', swift_code: 'SWIFT 코드', iban: 'IBAN', bic: 'BIC', country: '국가', sort_code: '소트 코드', clabe: 'CLABE' },
+};
+
 const CSS =
   '.bt{max-width:480px;margin:48px auto;padding:0 20px}.bt .top{display:flex;justify-content:flex-end}' +
   '.bt h1{font-size:21px;font-weight:600;margin:0 0 8px}.bt .amt{font-size:28px;font-weight:600;margin:0 0 16px}' +
@@ -149,13 +166,12 @@ const CSS =
   '.bt .ref{border:1px solid #e0e0e0;border-radius:8px;padding:12px 16px;margin:0 0 8px;display:flex;justify-content:space-between;gap:12px}' +
   '.bt .ref strong{letter-spacing:.08em}.bt .hint{color:#6b6b6b;margin:0 0 20px}.bt h2{font-size:16px;margin:16px 0 8px}';
 
-/** The fields of a financial address worth showing (names and numbers; not the empty addresses). */
-function accountRows(address: Record<string, unknown>): Array<[string, string]> {
+/** The fields of a financial address worth showing (names and numbers, labelled in `locale`; not the empty addresses). */
+function accountRows(address: Record<string, unknown>, locale: PageLocale): Array<[string, string]> {
   const type = String(address.type ?? '');
   const details = (address[type] ?? {}) as Record<string, unknown>;
-  return Object.entries(details)
-    .filter(([, v]) => typeof v === 'string' && v !== '')
-    .map(([k, v]) => [k.replaceAll('_', ' '), v as string]);
+  const labels = textOf(FIELD_TEXT, locale);
+  return FIELD_KEYS.filter((k) => typeof details[k] === 'string' && details[k] !== '').map((k) => [labels[k], details[k] as string]);
 }
 
 function page(locale: PageLocale, nonce: string, inner: string): string {
@@ -187,7 +203,7 @@ export function createBankTransferHandler(deps: Deps): PathHandler {
       return send(200, page(locale, nonce, `<p data-testid="bank-transfer-status" data-state="${state}">${esc(state === 'paid' ? t.paid : t.closed)}</p>`));
     }
     const addresses = ((pi.next_action?.display_bank_transfer_instructions as { financial_addresses?: Array<Record<string, unknown>> } | undefined)?.financial_addresses ?? [])
-      .map((a) => `<dl data-testid="bank-transfer-account">${accountRows(a).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`)
+      .map((a) => `<dl data-testid="bank-transfer-account">${accountRows(a, locale).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`)
       .join('');
     const inner =
       `<p>${esc(t.remaining)}</p><p class="amt" data-testid="bank-transfer-remaining">${esc(formatAmount(instructions.amount_remaining, instructions.currency, locale))}</p>` +
