@@ -166,6 +166,14 @@ export async function chargeOutcome(db: Db, pm: ChargeablePaymentMethod, amount:
 }
 
 /**
+ * Whether microdeposits can be sent to a bank account: not to Stripe's `000666666661`
+ * (docs/decisions.md#ach-microdeposits).
+ */
+export async function microdepositsDeliverable(db: Db, pm: ChargeablePaymentMethod): Promise<boolean> {
+  return (await testBankOf(db, pm))?.microdepositsFail !== true;
+}
+
+/**
  * Whether a payment method may be attached to a customer (or saved by a SetupIntent / Checkout):
  * cards that simulate an issuer decline refuse with their decline
  * (docs/decisions.md#card-declines-at-attach).

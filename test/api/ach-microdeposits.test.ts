@@ -169,6 +169,28 @@ for (const store of STORES) {
       await assertMatchesSchema('setup_intent', failed);
     });
 
+    it('fails the PaymentIntent when microdeposits cannot be sent (000666666661): payment_method_microdeposit_failed', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const pi = await stripe.paymentIntents.create({
+        amount: 2500,
+        currency: 'usd',
+        allowed_payment_method_types: ['us_bank_account'],
+        payment_method_options: MICRODEPOSITS,
+        payment_method_data: { type: 'us_bank_account', us_bank_account: { ...BANK, account_number: '000666666661' }, billing_details: { name: 'Jenny Rosen' } },
+        confirm: true,
+      });
+      assert.equal(pi.status, 'requires_action');
+      let failed = pi;
+      for (let i = 0; i < 60 && failed.status === 'requires_action'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        failed = await stripe.paymentIntents.retrieve(pi.id);
+      }
+      assert.deepEqual([failed.status, failed.last_payment_error?.code, failed.payment_method], ['requires_payment_method', 'payment_method_microdeposit_failed', null]);
+      await assertMatchesSchema('payment_intent', failed);
+      assert.equal((await eventTypes(stripe)).at(-1), 'payment_intent.payment_failed');
+    });
+
     it('without verification_method: microdeposits the test account still verifies at once', async () => {
       const stripe = server.stripe();
       const pi = await stripe.paymentIntents.create({

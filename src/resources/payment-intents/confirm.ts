@@ -5,22 +5,22 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
-import { checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED } from '../../payment-method-types/index.js';
 import { microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
 import { startVoucher, voucherPath } from '../../checkout/settle.js';
-import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
-import { schedule } from '../../scheduler/jobs.js';
+import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, microdepositsDeliverable, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
+import { schedule, type Job } from '../../scheduler/jobs.js';
 import { findCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
-import { attachToCustomer } from '../payment-methods/service.js';
+import { attachToCustomer, findPaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
 import { createMandate, customerAcceptance, takesMandate } from '../mandates/service.js';
 import type { FormValue } from '../../api/form.js';
-import { transitionPaymentIntent, type PaymentIntent } from './service.js';
+import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** The job that settles a delayed payment; the checkout-sessions module runs it (checkout/settle.ts). */
 const SETTLE_JOB = 'payment_intent.settle';
@@ -41,6 +41,32 @@ export interface AttemptOptions {
   microdepositsVerified?: boolean | undefined;
   /** The confirmation's `mandate_data`, for a debit's Mandate (docs/decisions.md#mandates). */
   mandateData?: FormValue | undefined;
+}
+
+/** The job that fails a PaymentIntent whose microdeposits could not be sent (its kind, spelled once). */
+export const MICRODEPOSITS_FAILED_JOB = 'payment_intent.microdeposits_failed';
+
+/**
+ * The microdeposits could not be sent: a PaymentIntent still waiting for them goes back to
+ * `requires_payment_method` with `payment_method_microdeposit_failed` (`payment_intent.payment_failed`).
+ */
+export async function runMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<void> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, job.subject_id);
+  if (!pi || pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) return;
+  const pm = await findPaymentMethod(ctx, pi.payment_method);
+  const failed: PaymentIntent = {
+    ...pi,
+    status: 'requires_payment_method',
+    payment_method: null,
+    next_action: null,
+    last_payment_error: {
+      type: 'invalid_request_error',
+      code: 'payment_method_microdeposit_failed',
+      message: "Microdeposits failed to deposit into the customer's bank account. Check the account, routing number and currency.",
+      payment_method: pm ?? null,
+    },
+  };
+  await transitionPaymentIntent(ctx, pi, failed, await intentNow(ctx, pi));
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
@@ -120,6 +146,8 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
     if (await microdepositsLocked(ctx, pm.id)) throw errors.invalid(MICRODEPOSITS_EXCEEDED.message, 'payment_method', MICRODEPOSITS_EXCEEDED.code);
     const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(pi.id)}`);
     const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };
+    // Microdeposits that cannot be sent fail the payment later, as Stripe's test account 000666666661 does.
+    if (!(await microdepositsDeliverable(ctx.db, pm))) await schedule(ctx, MICRODEPOSITS_FAILED_JOB, pi.id, now + ctx.deps.config.settlementDelaySeconds, await testClockOf(ctx, pi.customer));
     return { pi: await transitionPaymentIntent(ctx, pi, waiting, now) };
   }
   // 3D Secure first, by the processor's rules (docs/decisions.md#3d-secure).
