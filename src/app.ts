@@ -16,6 +16,7 @@ import { runStartupFixtures } from './cli/startup-fixtures.js';
 import { createInvoicePdfHandler } from './resources/invoices/pdf.js';
 import { createThreeDSecureHandler } from './pages/three-d-secure.js';
 import { createMicrodepositHandler } from './pages/microdeposits.js';
+import { createBankTransferHandler } from './pages/bank-transfer.js';
 import { createPaymentLinkHandler } from './pages/payment-link.js';
 import { createStripeJsHandler } from './pages/stripe-js.js';
 import { createPortalHandler } from './pages/portal/handler.js';
@@ -82,7 +83,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     jobs: assembly.jobs,
     hooks: assembly.hooks,
   };
-  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createMicrodepositHandler(deps), createRecoveryHandler(deps), createPaymentLinkHandler(deps), createPortalHandler(deps, assembly.routes), createPortalLoginHandler(deps, assembly.routes), createDashboardHandler(deps, assembly.routes), createInvoicePageHandler(deps), createInvoicePdfHandler(deps), createStripeJsHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
+  const handler = createApiHandler(deps, assembly.routes, [createAdminHandler(deps), createPageHandler(deps), createThreeDSecureHandler(deps), createMicrodepositHandler(deps), createBankTransferHandler(deps), createRecoveryHandler(deps), createPaymentLinkHandler(deps), createPortalHandler(deps, assembly.routes), createPortalLoginHandler(deps, assembly.routes), createDashboardHandler(deps, assembly.routes), createInvoicePageHandler(deps), createInvoicePdfHandler(deps), createStripeJsHandler(deps), ...(opts.pathHandlers?.(deps) ?? [])]);
   const server = http.createServer(serverOptions(config), (req, res) => void handler(req, res));
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@
  * into `deps.hooks`. See docs/architecture.md#hooks.
  */
 import type { Ctx } from './api/context.js';
+import type { CashBalanceTransaction } from './resources/cash-balance/store.js';
 import type { Customer } from './resources/customers/shape.js';
 import type { PaymentIntent } from './resources/payment-intents/service.js';
 
@@ -43,6 +44,12 @@ export interface Hooks {
    * (docs/decisions.md#renewals-pay-through-paymentintents). Offered by invoices.
    */
   paymentIntentAttemptEnded(ctx: Ctx, pi: PaymentIntent, at: number): Promise<void>;
+  /**
+   * A bank transfer arrived in the customer's cash balance (`fund_cash_balance`): the `funded`
+   * transaction, then the funds applied to the PaymentIntents waiting for a transfer, as Stripe
+   * reconciles them (docs/decisions.md#bank-transfers-and-the-cash-balance). Offered by payment-intents.
+   */
+  fundCashBalance(ctx: Ctx, customerId: string, funds: { amount: number; currency: string; reference: string | null }, at: number): Promise<CashBalanceTransaction>;
 }
 
 export type HookName = keyof Hooks;

@@ -7,7 +7,7 @@
 import { addressFormFor, AUTO_POSTAL_COUNTRIES } from '../checkout/address-form.js';
 import { choiceType, type CompletionForm, type PaymentChoice } from '../checkout/contract.js';
 import { collectsPaymentMethod } from '../checkout/no-payment-method.js';
-import { DEFAULT_PAYMENT_METHOD_TYPE, findPaymentMethodType, PAYMENT_METHOD_TYPES, type PageEntry } from '../payment-method-types/index.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, findHostedPaymentMethodType, HOSTED_PAYMENT_METHOD_TYPES, type PageEntry } from '../payment-method-types/index.js';
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import type { Address } from '../resources/shared/params.js';
 import { field } from './fields.js';
@@ -82,7 +82,7 @@ export function initialValues(view: PageView): Values {
     shippingLocality: ship?.address.city ?? '',
     shippingAdministrativeArea: ship?.address.state ?? '',
     phoneNumber: '',
-    ...PAYMENT_METHOD_TYPES.reduce<Values>((values, t) => ({ ...values, ...t.page.initial }), {}),
+    ...HOSTED_PAYMENT_METHOD_TYPES.reduce<Values>((values, t) => ({ ...values, ...t.page.initial }), {}),
     ...sectionDefaults(view),
   };
 }
@@ -92,7 +92,7 @@ const KEPT: readonly string[] = [
   'billingName', 'billingCountry', 'billingPostalCode', 'billingAddressLine1', 'billingAddressLine2', 'billingLocality', 'billingAdministrativeArea',
   'shippingName', 'shippingCountry', 'shippingPostalCode', 'shippingAddressLine1', 'shippingAddressLine2', 'shippingLocality', 'shippingAdministrativeArea',
   'promotionCode',
-  ...PAYMENT_METHOD_TYPES.flatMap((t) => t.page.kept),
+  ...HOSTED_PAYMENT_METHOD_TYPES.flatMap((t) => t.page.kept),
 ];
 
 /** The typed values to show again after a refused submit (no card number, CVC or account number). */
@@ -141,7 +141,7 @@ function newChoice(type: SupportedType, read: PageEntry<unknown> | FormError): P
 export function parseSubmission(body: URLSearchParams, view: PageView): { form: CompletionForm } | { error: FormError } {
   const types = methodTypes(view);
   const method = field(body, 'paymentMethod') || (types[0] ?? DEFAULT_PAYMENT_METHOD_TYPE);
-  const offered = types.includes(method) ? findPaymentMethodType(method) : undefined;
+  const offered = types.includes(method) ? findHostedPaymentMethodType(method) : undefined;
   let payment: PaymentChoice | FormError;
   // A free trial with `payment_method_collection: if_required` asks for none (checkout/no-payment-method.ts).
   if (!collectsPaymentMethod(view.session)) payment = { kind: 'none' };
@@ -172,7 +172,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function requiresBillingFields(p: PaymentChoice): boolean {
   if (p.kind === 'none') return false;
-  return findPaymentMethodType(choiceType(p))?.page.requiresBillingFields ?? true;
+  return findHostedPaymentMethodType(choiceType(p))?.page.requiresBillingFields ?? true;
 }
 
 function required(field: string, message: string): FormError {

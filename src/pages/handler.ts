@@ -10,7 +10,7 @@ import { readBody, type PathHandler } from '../api/server.js';
 import { adjustSession, type PageAdjustment } from '../checkout/adjust.js';
 import { completeSession } from '../checkout/complete.js';
 import { isCardRefusal, type CompletionResult } from '../checkout/contract.js';
-import { PAYMENT_METHOD_TYPES } from '../payment-method-types/index.js';
+import { HOSTED_PAYMENT_METHOD_TYPES } from '../payment-method-types/index.js';
 import { checkCsrf, csrfToken } from './csrf.js';
 import { initialValues, keptValues, parseSubmission, pricingAddress, type FormError, type Values } from './form.js';
 import { field } from './fields.js';
@@ -39,7 +39,7 @@ const MAX_FORM_BYTES = 64 * 1024;
  * and each payment method type says which of its fields a param inside `<type>[...]` is about.
  */
 const FIELD_OF_PARAM: ReadonlyMap<string, string> = new Map(
-  PAYMENT_METHOD_TYPES.flatMap((t) => Object.entries(t.page.fieldOfParam).map(([param, id]) => [`${t.type}[${param}]`, id] as const)),
+  HOSTED_PAYMENT_METHOD_TYPES.flatMap((t) => Object.entries(t.page.fieldOfParam).map(([param, id]) => [`${t.type}[${param}]`, id] as const)),
 );
 
 function notice(status: number, n: Notice): PageReply {

@@ -10,7 +10,7 @@ import { StripeError } from '../api/errors.js';
 import { readBody, type PathHandler } from '../api/server.js';
 import type { MicrodepositValues } from '../payment-method-types/index.js';
 import { awaitsMicrodeposits } from '../payment-method-types/index.js';
-import { verifyIntentMicrodeposits } from '../resources/payment-intents/api.js';
+import { verifyPageIntentMicrodeposits } from '../resources/payment-intents/api.js';
 import { findPageIntent } from '../resources/payment-intents/service.js';
 import { verifySetupMicrodeposits } from '../resources/setup-intents/confirm.js';
 import { findPageSetupIntent, requireSetupIntent } from '../resources/setup-intents/service.js';
@@ -303,10 +303,9 @@ export function createMicrodepositHandler(deps: Deps): PathHandler {
         deps,
         found.account,
         async (ctx) => {
+          // The intent is read under its row lock in this transaction, as the API's verification reads it.
           if (intentId.startsWith('seti_')) return verifySetupMicrodeposits(ctx, await requireSetupIntent(ctx, intentId, true), values);
-          const p = await findPageIntent(ctx.db, intentId);
-          if (!p) return undefined;
-          return verifyIntentMicrodeposits(ctx, p.pi, values);
+          return verifyPageIntentMicrodeposits(ctx, intentId, values);
         },
         requestId,
       );
@@ -318,6 +317,11 @@ export function createMicrodepositHandler(deps: Deps): PathHandler {
       return { status: 200, nonce, html: render(intentId, await csrfToken(deps.store.db, intentId), locale, nonce, t.mismatch) };
     }
     if (outcome === undefined) return message(locale, t.notFound, '', 'notice', 404);
+    // A wrong value was counted (committed) and the intent still waits: the form again, with the error.
+    if (outcome instanceof StripeError && /_mismatch$/.test(outcome.body.code ?? '')) {
+      const nonce = newNonce();
+      return { status: 200, nonce, html: render(intentId, await csrfToken(deps.store.db, intentId), locale, nonce, t.mismatch) };
+    }
     if (outcome instanceof StripeError) return message(locale, t.ended, t.endedText, 'failed', 200);
     return message(locale, t.verified, t.verifiedText, 'verified', 200);
   }

@@ -9,10 +9,11 @@ import type { Field } from '../api/params.js';
 import { formatAmount } from '../pages/money.js';
 import type { SupportedType } from '../resources/payment-methods/shape.js';
 import { card } from './card.js';
+import { customerBalance } from './customer-balance.js';
 import { konbini } from './konbini.js';
 import { link } from './link.js';
 import { sepaDebit } from './sepa-debit.js';
-import type { PaymentMethodType } from './types.js';
+import type { BankTransferFunding, PaymentMethodType } from './types.js';
 import { usBankAccount } from './us-bank-account.js';
 
 /**
@@ -25,6 +26,7 @@ const BY_NAME: Readonly<Record<SupportedType, PaymentMethodType>> = {
   sepa_debit: sepaDebit,
   konbini,
   link,
+  customer_balance: customerBalance,
 };
 
 /**
@@ -44,6 +46,16 @@ export function parseIntentOptions(raw: Record<string, unknown>): Record<string,
 /** Every type, in registry order. */
 export const PAYMENT_METHOD_TYPES: readonly PaymentMethodType[] = Object.values(BY_NAME);
 
+/** A type the hosted page offers: it has page fields (a bank transfer has none). */
+export type HostedPaymentMethodType = PaymentMethodType & { page: NonNullable<PaymentMethodType['page']> };
+
+function isHosted(t: PaymentMethodType): t is HostedPaymentMethodType {
+  return t.page !== undefined;
+}
+
+/** The types the hosted page (Checkout, Payment Links, the invoice page) offers, in registry order. */
+export const HOSTED_PAYMENT_METHOD_TYPES: readonly HostedPaymentMethodType[] = PAYMENT_METHOD_TYPES.filter(isHosted);
+
 /** What a Checkout Session offers when it names no type, as on Stripe. */
 export const DEFAULT_PAYMENT_METHOD_TYPE: SupportedType = card.type;
 
@@ -57,12 +69,49 @@ export function findPaymentMethodType(name: string): PaymentMethodType | undefin
   return Object.hasOwn(BY_NAME, name) ? BY_NAME[name as SupportedType] : undefined;
 }
 
-/** The type named `name`; any other is refused naming `param` (400 payment_method_type_invalid). */
-export function requirePaymentMethodType(name: string, param: string): PaymentMethodType {
+/** The type paid by bank transfer to the customer's cash balance (docs/decisions.md#bank-transfers-and-the-cash-balance). */
+export function bankTransferType(): PaymentMethodType & { bankTransfer: BankTransferFunding } {
+  const t = PAYMENT_METHOD_TYPES.find((x) => x.bankTransfer !== undefined);
+  if (!t?.bankTransfer) throw new Error('no payment method type pays by bank transfer');
+  return t as PaymentMethodType & { bankTransfer: BankTransferFunding };
+}
+
+/** The hosted page's type `name` (card, the default): throws for a type the page does not offer. */
+export function hostedPaymentMethodType(name: SupportedType): HostedPaymentMethodType {
+  const t = BY_NAME[name];
+  if (!isHosted(t)) throw new Error(`the hosted page does not offer ${name}`);
+  return t;
+}
+
+/** The hosted page's type named `name`, or undefined when the page does not offer it. */
+export function findHostedPaymentMethodType(name: string): HostedPaymentMethodType | undefined {
+  const t = findPaymentMethodType(name);
+  return t && isHosted(t) ? t : undefined;
+}
+
+/**
+ * The type named `name` that the hosted page offers (what a Checkout Session may list); any other
+ * is refused naming `param` (400 payment_method_type_invalid).
+ */
+export function requirePaymentMethodType(name: string, param: string): HostedPaymentMethodType {
+  const found = findHostedPaymentMethodType(name);
+  if (found) return found;
+  throw errors.invalid(
+    `The payment method type \`${name}\` is not available here. OpenCheckout's hosted page takes: ${HOSTED_PAYMENT_METHOD_TYPES.map((t) => t.type).join(', ')}.`,
+    param,
+    'payment_method_type_invalid',
+  );
+}
+
+/**
+ * The type named `name` for a PaymentIntent or SetupIntent made through the API, which may also
+ * name types the hosted page does not offer (a bank transfer); any other is refused naming `param`.
+ */
+export function requireIntentPaymentMethodType(name: string, param: string): PaymentMethodType {
   const found = findPaymentMethodType(name);
   if (found) return found;
   throw errors.invalid(
-    `The payment method type \`${name}\` is not available here. OpenCheckout's hosted page takes: ${PAYMENT_METHOD_TYPES.map((t) => t.type).join(', ')}.`,
+    `The payment method type \`${name}\` is not available here. OpenCheckout takes: ${PAYMENT_METHOD_TYPES.map((t) => t.type).join(', ')}.`,
     param,
     'payment_method_type_invalid',
   );
@@ -103,6 +152,19 @@ export function checkTypeAmount(t: PaymentMethodType, amount: number, currency: 
   }
 }
 
-export type { BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement, Voucher, VoucherInput } from './types.js';
+export type { BankTransferFunding, BankTransferInput, BuildContext, PageEntry, PageRender, PaymentMethodPage, PaymentMethodType, Settlement, Voucher, VoucherInput } from './types.js';
+export { bankTransferInstructions, bankTransferPath, withAmountRemaining } from './customer-balance.js';
 export { konbiniDetails, type KonbiniDisplayDetails, KONBINI_STORES } from './konbini.js';
-export { awaitsMicrodeposits, checkMicrodeposits, microdepositAction, microdepositFailure, microdepositPath, microdepositsRequired, type MicrodepositResult, type MicrodepositValues } from './microdeposits.js';
+export {
+  awaitsMicrodeposits,
+  checkMicrodeposits,
+  microdepositAction,
+  microdepositAttemptLimit,
+  microdepositFailure,
+  microdepositMismatch,
+  microdepositPath,
+  microdepositsRequired,
+  MICRODEPOSITS_EXCEEDED,
+  type MicrodepositResult,
+  type MicrodepositValues,
+} from './microdeposits.js';

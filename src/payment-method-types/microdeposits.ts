@@ -39,15 +39,33 @@ export function awaitsMicrodeposits(nextAction: { type?: unknown } | null | unde
   return nextAction?.type === 'verify_with_microdeposits';
 }
 
-/** What the values sent tell: verified, or the verification is over and failed (the intent needs another payment method). */
-export type MicrodepositResult = { status: 'verified' } | { status: 'failed'; code: string; message: string };
+/**
+ * What the values sent tell: verified; a mismatch (counted: the intent keeps waiting until the
+ * attempts run out); or the verification is over and failed (the intent needs another payment method).
+ */
+export type MicrodepositResult =
+  | { status: 'verified' }
+  | { status: 'mismatch'; code: string; message: string; param: string }
+  | { status: 'failed'; code: string; message: string };
+
+/**
+ * Wrong values a verification takes before the account is locked, by `microdeposit_type`: Stripe
+ * allows 10 tries of a descriptor code and 3 of two amounts
+ * (https://support.stripe.com/questions/verify-a-new-ach-direct-debit-customer-using-micro-deposits).
+ */
+export const MICRODEPOSIT_ATTEMPTS = { descriptor_code: 10, amounts: 3 } as const;
+
+/** The verification's allowance of wrong values: the intents here send a descriptor code. */
+export function microdepositAttemptLimit(nextAction: unknown): number {
+  return (nextAction as { verify_with_microdeposits?: { microdeposit_type?: string } } | null | undefined)?.verify_with_microdeposits?.microdeposit_type === 'amounts' ? MICRODEPOSIT_ATTEMPTS.amounts : MICRODEPOSIT_ATTEMPTS.descriptor_code;
+}
 
 /** Stripe's test values (https://docs.stripe.com/payments/ach-direct-debit/accept-a-payment#test-microdeposit-amounts-and-descriptor-codes). */
 const SUCCESS = { amounts: [32, 45], code: 'SM11AA' };
 const ATTEMPTS_EXCEEDED = { amounts: [10, 11], code: 'SM33CC' };
 const TIMEOUT = { amounts: [40, 41], code: 'SM44DD' };
 
-const EXCEEDED: MicrodepositResult = {
+export const MICRODEPOSITS_EXCEEDED: { status: 'failed'; code: string; message: string } = {
   status: 'failed',
   code: 'payment_method_microdeposit_verification_attempts_exceeded',
   message: 'You have exceeded the number of allowed verification attempts.',
@@ -66,8 +84,8 @@ export interface MicrodepositValues {
 
 /**
  * Checks the values sent like Stripe's test mode: the success values verify, the documented
- * special values end the verification (attempts exceeded, timeout), anything else is refused as a
- * mismatch (400, the intent keeps waiting). Throws Stripe's error for a mismatch or a bad request.
+ * special values end the verification (attempts exceeded, timeout), anything else is a mismatch
+ * (counted by the caller). Throws Stripe's error for a malformed request (not counted).
  */
 export function checkMicrodeposits(v: MicrodepositValues): MicrodepositResult {
   const { amounts, descriptor_code: code } = v;
@@ -76,13 +94,14 @@ export function checkMicrodeposits(v: MicrodepositValues): MicrodepositResult {
   }
   if (code !== undefined) {
     if (code === SUCCESS.code) return { status: 'verified' };
-    if (code === ATTEMPTS_EXCEEDED.code) return EXCEEDED;
+    if (code === ATTEMPTS_EXCEEDED.code) return MICRODEPOSITS_EXCEEDED;
     if (code === TIMEOUT.code) return TIMED_OUT;
-    throw errors.invalid(
-      'The descriptor code provided does not match the descriptor code in the microdeposit sent to the bank account.',
-      'descriptor_code',
-      'payment_method_microdeposit_verification_descriptor_code_mismatch',
-    );
+    return {
+      status: 'mismatch',
+      code: 'payment_method_microdeposit_verification_descriptor_code_mismatch',
+      message: 'The descriptor code provided does not match the descriptor code in the microdeposit sent to the bank account.',
+      param: 'descriptor_code',
+    };
   }
   if (amounts === undefined) throw errors.missingParam('amounts');
   if (amounts.length !== 2 || amounts.some((a) => a <= 0 || a >= 100)) {
@@ -94,12 +113,26 @@ export function checkMicrodeposits(v: MicrodepositValues): MicrodepositResult {
   }
   const same = (expected: number[]) => amounts[0] === expected[0] && amounts[1] === expected[1];
   if (same(SUCCESS.amounts)) return { status: 'verified' };
-  if (same(ATTEMPTS_EXCEEDED.amounts)) return EXCEEDED;
+  if (same(ATTEMPTS_EXCEEDED.amounts)) return MICRODEPOSITS_EXCEEDED;
   if (same(TIMEOUT.amounts)) return TIMED_OUT;
-  throw errors.invalid(
-    'The amounts provided do not match the amounts that were sent to the bank account.',
-    'amounts',
-    'payment_method_microdeposit_verification_amounts_mismatch',
+  return {
+    status: 'mismatch',
+    code: 'payment_method_microdeposit_verification_amounts_mismatch',
+    message: 'The amounts provided do not match the amounts that were sent to the bank account.',
+    param: 'amounts',
+  };
+}
+
+/**
+ * The 400 a counted mismatch answers; its writes (the attempt) commit, as a decline's do, so the
+ * count survives a retry and an idempotent replay answers the same.
+ */
+export function microdepositMismatch(result: { code: string; message: string; param: string }, attemptsLeft: number): StripeError {
+  const left = attemptsLeft === 1 ? '1 attempt remains' : `${attemptsLeft} attempts remain`;
+  return new StripeError(
+    400,
+    { type: 'invalid_request_error', code: result.code, doc_url: `https://stripe.com/docs/error-codes/${result.code.replaceAll('_', '-')}`, message: `${result.message} ${left}.`, param: result.param },
+    true,
   );
 }
 

@@ -167,9 +167,11 @@ export const sepaDebit: PaymentMethodType<SepaDebitShape, SepaDebitParams, Recor
     return current;
   },
 
-  chargeDetails(s) {
-    return { bank_code: s.bank_code, branch_code: s.branch_code, country: s.country, fingerprint: s.fingerprint, last4: s.last4, mandate: null };
+  chargeDetails(s, c) {
+    return { bank_code: s.bank_code, branch_code: s.branch_code, country: s.country, fingerprint: s.fingerprint, last4: s.last4, mandate: c.mandate ?? null };
   },
+  // Stripe's SEPA mandate has a reference the bank statement shows and a page with its text.
+  mandateDetails: (m) => ({ reference: m.id.slice(-16).toUpperCase(), url: m.url }),
   async testDetails(db, id) {
     const details = await testIbanDetails(db, id);
     return details ? toSepaShape(details) : undefined;

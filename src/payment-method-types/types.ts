@@ -38,6 +38,8 @@ export interface ChargeContext {
   /** The buyer went through 3D Secure for it. */
   authenticated: boolean;
   created: number;
+  /** The Mandate the debit is made under (docs/decisions.md#mandates), for types that debit under one. */
+  mandate?: string | null | undefined;
 }
 
 /** What the type's fields on the hosted page render with. */
@@ -145,5 +147,55 @@ export interface PaymentMethodType<Details = unknown, Params = unknown, Update =
    * charge saw them (docs/decisions.md#charges-and-refunds).
    */
   chargeDetails(details: Details, c: ChargeContext): Record<string, unknown>;
-  page: PaymentMethodPage<Params>;
+  /**
+   * How the hosted page shows the type. A type without one (a bank transfer to the customer's cash
+   * balance) is not offered by Checkout: it is paid through the PaymentIntents API only.
+   */
+  page?: PaymentMethodPage<Params> | undefined;
+  /**
+   * The buyer pushes the money by bank transfer to a virtual account (customer_balance): the
+   * PaymentIntent waits in `requires_action` with the transfer instructions until the customer's
+   * cash balance covers it (docs/decisions.md#bank-transfers-and-the-cash-balance).
+   */
+  bankTransfer?: BankTransferFunding | undefined;
+  /**
+   * A debit the buyer authorises once for later debits (SEPA, ACH): saving or paying with it makes a
+   * Mandate (docs/decisions.md#mandates); this is its `payment_method_details[<type>]`.
+   */
+  mandateDetails?: ((m: { id: string; url: string }) => Record<string, unknown>) | undefined;
+}
+
+/** What a PaymentIntent paid by bank transfer (to the customer's cash balance) asks of its type. */
+export interface BankTransferFunding {
+  /**
+   * Checks `payment_method_options[<type>]` against the payment's currency (the funding type, the
+   * bank transfer type Stripe pairs with the currency); the bank transfer type, or Stripe's error.
+   */
+  transferType(options: Readonly<Record<string, unknown>> | undefined, currency: string): string;
+  /**
+   * `funded.bank_transfer` of a test funding in `currency` (`fund_cash_balance`): the bank transfer
+   * type Stripe pairs with the currency, the reference, and the sender (unknown: a test funding).
+   * Throws Stripe's error for a currency a cash balance does not take.
+   */
+  funding(currency: string, reference: string | null): { type: string; reference: string | null } & Record<string, unknown>;
+  /**
+   * `next_action` of a PaymentIntent waiting for a transfer: the customer's virtual bank account
+   * (the same for every payment of the customer: `seed` names it), the amount still to send and
+   * the payment's reference.
+   */
+  instructions(i: BankTransferInput): { type: string } & Record<string, unknown>;
+}
+
+export interface BankTransferInput {
+  currency: string;
+  amountRemaining: number;
+  /** The bank transfer type (`jp_bank_transfer`, ...). */
+  transferType: string;
+  /** What the reference and the virtual account derive from (account and customer). */
+  seed: string;
+  /** The reference the buyer writes on the transfer. */
+  reference: string;
+  /** The `payment_method_options[<type>]` as stored (an EU transfer's country). */
+  options: Readonly<Record<string, unknown>> | undefined;
+  hostedInstructionsUrl: string | null;
 }

@@ -96,14 +96,16 @@ export const usBankAccount: PaymentMethodType<UsBankAccountShape, UsBankAccountP
     };
   },
 
-  chargeDetails(b) {
+  // Stripe's ACH mandate: accepted online or on paper (`collection_method: paper` only for paper ones).
+  mandateDetails: () => ({}),
+  chargeDetails(b, c) {
     return {
       account_holder_type: b.account_holder_type,
       account_type: b.account_type,
       bank_name: b.bank_name,
       fingerprint: b.fingerprint,
       last4: b.last4,
-      mandate: null,
+      mandate: c.mandate ?? null,
       payment_reference: null,
       routing_number: b.routing_number,
     };

@@ -11,7 +11,7 @@ export { describeIban, testIbanDetails, normalizeIban, ibanChecksumValid } from 
 export type { IbanDetails, IbanResult, IbanInputError } from './ibans.js';
 export { isTestIbanPaymentMethodId } from './test-ibans.js';
 export { konbiniScenario, KONBINI_MINUTES, type VoucherPayment, type VoucherExpiry } from './test-konbini.js';
-export { chargeOutcome, attachOutcome, refundOutcome } from './outcomes.js';
+export { chargeOutcome, attachOutcome, refundOutcome, microdepositsDeliverable } from './outcomes.js';
 export type { ChargeOutcome, AttachOutcome, ChargeOptions, ChargeablePaymentMethod, RefundOutcome } from './outcomes.js';
 export { cardFingerprint, bankAccountFingerprint, ibanFingerprint } from './fingerprint.js';
 export { luhnValid, detectBrand, displayBrand, normalizeNumber, isExpired, fullExpiryYear, checkExpiry } from './card-rules.js';

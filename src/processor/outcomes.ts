@@ -33,7 +33,9 @@ export type ChargeOutcome =
       failure_message: string | null;
       delayed?: boolean;
     }
-  | { status: 'requires_action'; paid: VoucherPayment; expires: VoucherExpiry };
+  | { status: 'requires_action'; paid: VoucherPayment; expires: VoucherExpiry }
+  /** A bank transfer: the PaymentIntent waits until the customer's cash balance funds it (`fund_cash_balance`). */
+  | { status: 'awaiting_transfer' };
 
 /** Saving a payment method either works (`succeeded`, as a SetupIntent would say) or declines. */
 export type AttachOutcome = { status: 'succeeded' } | ({ status: 'declined' } & Decline);
@@ -120,6 +122,9 @@ const voucherKonbini: ChargeRule = async (_db, pm) => {
   return { status: 'requires_action', paid: s.paid, expires: s.expires };
 };
 
+/** A bank transfer is pushed by the buyer: nothing happens until the money arrives in the cash balance. */
+const awaitTransfer: ChargeRule = async () => ({ status: 'awaiting_transfer' });
+
 /** Link pays from the buyer's Link account at once. */
 const chargeLink: ChargeRule = async () => ({ status: 'succeeded' });
 
@@ -143,6 +148,7 @@ const CHARGE: Readonly<Record<string, ChargeRule>> = {
   sepa_debit: debitSepa,
   konbini: voucherKonbini,
   link: chargeLink,
+  customer_balance: awaitTransfer,
 };
 /** A type without an attach rule attaches (Stripe's test bank accounts count as verified). */
 const ATTACH: Readonly<Record<string, AttachRule>> = { card: attachCard };
@@ -157,6 +163,14 @@ export async function chargeOutcome(db: Db, pm: ChargeablePaymentMethod, amount:
   void amount;
   const rule = Object.hasOwn(CHARGE, pm.type) ? CHARGE[pm.type] : undefined;
   return rule ? rule(db, pm, opts) : declined(DECLINES.generic);
+}
+
+/**
+ * Whether microdeposits can be sent to a bank account: not to Stripe's `000666666661`
+ * (docs/decisions.md#ach-microdeposits).
+ */
+export async function microdepositsDeliverable(db: Db, pm: ChargeablePaymentMethod): Promise<boolean> {
+  return (await testBankOf(db, pm))?.microdepositsFail !== true;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface TestBankAccount {
   settlement: BankSettlement;
   /** Refused before any money moves (Radar). */
   blocked?: Decline;
+  /** Microdeposits cannot be sent to it: a verification by microdeposits fails. */
+  microdepositsFail?: boolean;
 }
 
 export const TEST_ROUTING_NUMBER = '110000000';
@@ -30,7 +32,7 @@ export const TEST_BANK_ACCOUNTS: readonly TestBankAccount[] = [
   { account: '000222222227', paymentMethods: ['pm_usBankAccount_insufficientFunds'], settlement: fails(BANK_FAILURES.insufficientFunds) },
   { account: '000333333335', paymentMethods: ['pm_usBankAccount_debitNotAuthorized'], settlement: fails(BANK_FAILURES.debitNotAuthorized) },
   { account: '000444444440', paymentMethods: ['pm_usBankAccount_invalidCurrency'], settlement: fails(BANK_FAILURES.invalidCurrency) },
-  { account: '000666666661', paymentMethods: ['pm_usBankAccount_failMicrodeposits'], settlement: succeeds },
+  { account: '000666666661', paymentMethods: ['pm_usBankAccount_failMicrodeposits'], settlement: succeeds, microdepositsFail: true },
   { account: '000555555559', paymentMethods: ['pm_usBankAccount_dispute'], settlement: succeeds },
   { account: '000000000009', paymentMethods: ['pm_usBankAccount_processing'], settlement: { outcome: 'pending' } },
   {

@@ -5,6 +5,7 @@
  */
 import { balanceTransactionsModule } from './balance-transactions/index.js';
 import { billingPortalModule } from './billing-portal/index.js';
+import { cashBalanceModule } from './cash-balance/index.js';
 import { chargesModule } from './charges/index.js';
 import { checkoutSessionsModule } from './checkout-sessions/index.js';
 import { couponsModule } from './coupons/index.js';
@@ -14,6 +15,7 @@ import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { invoiceItemsModule } from './invoice-items/index.js';
 import { invoicesModule } from './invoices/index.js';
+import { mandatesModule } from './mandates/index.js';
 import type { ResourceModule } from './module.js';
 import { paymentIntentsModule } from './payment-intents/index.js';
 import { paymentLinksModule } from './payment-links/index.js';
@@ -56,6 +58,8 @@ export const resources: readonly ResourceModule[] = [
   invoiceItemsModule,
   creditNotesModule,
   customerBalanceTransactionsModule,
+  cashBalanceModule,
+  mandatesModule,
   testClocksModule,
   eventsModule,
   webhookEndpointsModule,

@@ -112,6 +112,85 @@ for (const store of STORES) {
       assert.equal((await stripe.paymentIntents.retrieve(second.id)).status, 'requires_payment_method');
     });
 
+    it('counts wrong descriptor codes: the 10th locks the account, fails the PaymentIntent, and the account cannot be confirmed again', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const pi = await waitingIntent(stripe);
+      for (let i = 1; i <= 9; i++) {
+        await assert.rejects(stripe.paymentIntents.verifyMicrodeposits(pi.id, { descriptor_code: `SM0${i}ZZ` }), (err: Stripe.errors.StripeError) => {
+          assert.equal(err.code, 'payment_method_microdeposit_verification_descriptor_code_mismatch');
+          assert.match(err.message, new RegExp(`${10 - i} attempts? remains?\\.$`));
+          return true;
+        });
+      }
+      assert.equal((await stripe.paymentIntents.retrieve(pi.id)).status, 'requires_action', 'nine wrong codes: still waiting');
+      await assert.rejects(stripe.paymentIntents.verifyMicrodeposits(pi.id, { descriptor_code: 'SM10ZZ' }), refusal(400, 'payment_method_microdeposit_verification_attempts_exceeded'));
+      const failed = await stripe.paymentIntents.retrieve(pi.id);
+      assert.deepEqual([failed.status, failed.payment_method, failed.last_payment_error?.code, failed.last_payment_error?.type], [
+        'requires_payment_method',
+        null,
+        'payment_method_microdeposit_verification_attempts_exceeded',
+        'invalid_request_error',
+      ]);
+      await assertMatchesSchema('payment_intent', failed);
+      assert.equal((await eventTypes(stripe)).at(-1), 'payment_intent.payment_failed');
+      // Even the right code no longer verifies: the intent is not waiting, and the account is locked.
+      await assert.rejects(stripe.paymentIntents.verifyMicrodeposits(pi.id, { descriptor_code: 'SM11AA' }), refusal(400, 'payment_intent_unexpected_state'));
+      const locked = (failed.last_payment_error?.payment_method as Stripe.PaymentMethod).id;
+      await assert.rejects(stripe.paymentIntents.confirm(pi.id, { payment_method: locked }), refusal(400, 'payment_method_microdeposit_verification_attempts_exceeded', 'payment_method'));
+    });
+
+    it('counts wrong values sent at the same moment once each: one of them locks the account, none is lost', async () => {
+      const stripe = server.stripe();
+      const pi = await waitingIntent(stripe);
+      const answers = await Promise.allSettled(Array.from({ length: 14 }, (_, i) => stripe.paymentIntents.verifyMicrodeposits(pi.id, { amounts: [1, 2 + i] })));
+      const codes = answers.map((a) => (a.status === 'rejected' ? (a.reason as Stripe.errors.StripeError).code : 'ok'));
+      const count = (c: string) => codes.filter((x) => x === c).length;
+      assert.equal(count('payment_method_microdeposit_verification_amounts_mismatch'), 9, codes.join());
+      assert.equal(count('payment_method_microdeposit_verification_attempts_exceeded'), 1, codes.join());
+      assert.equal(count('payment_intent_unexpected_state'), 4, codes.join());
+      assert.equal((await stripe.paymentIntents.retrieve(pi.id)).last_payment_error?.code, 'payment_method_microdeposit_verification_attempts_exceeded');
+    });
+
+    it('a SetupIntent fails with last_setup_error after 10 wrong values', async () => {
+      const stripe = server.stripe();
+      const si = await stripe.setupIntents.create({
+        payment_method_types: ['us_bank_account'],
+        payment_method_options: MICRODEPOSITS,
+        payment_method_data: { type: 'us_bank_account', us_bank_account: BANK, billing_details: { name: 'Jenny Rosen' } },
+        confirm: true,
+      } as Stripe.SetupIntentCreateParams);
+      for (let i = 0; i < 9; i++) {
+        await assert.rejects(stripe.setupIntents.verifyMicrodeposits(si.id, { descriptor_code: 'SM99XX' }), refusal(400, 'payment_method_microdeposit_verification_descriptor_code_mismatch'));
+      }
+      await assert.rejects(stripe.setupIntents.verifyMicrodeposits(si.id, { descriptor_code: 'SM99XX' }), refusal(400, 'payment_method_microdeposit_verification_attempts_exceeded'));
+      const failed = await stripe.setupIntents.retrieve(si.id);
+      assert.deepEqual([failed.status, failed.last_setup_error?.code], ['requires_payment_method', 'payment_method_microdeposit_verification_attempts_exceeded']);
+      await assertMatchesSchema('setup_intent', failed);
+    });
+
+    it('fails the PaymentIntent when microdeposits cannot be sent (000666666661): payment_method_microdeposit_failed', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const pi = await stripe.paymentIntents.create({
+        amount: 2500,
+        currency: 'usd',
+        allowed_payment_method_types: ['us_bank_account'],
+        payment_method_options: MICRODEPOSITS,
+        payment_method_data: { type: 'us_bank_account', us_bank_account: { ...BANK, account_number: '000666666661' }, billing_details: { name: 'Jenny Rosen' } },
+        confirm: true,
+      });
+      assert.equal(pi.status, 'requires_action');
+      let failed = pi;
+      for (let i = 0; i < 60 && failed.status === 'requires_action'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        failed = await stripe.paymentIntents.retrieve(pi.id);
+      }
+      assert.deepEqual([failed.status, failed.last_payment_error?.code, failed.payment_method], ['requires_payment_method', 'payment_method_microdeposit_failed', null]);
+      await assertMatchesSchema('payment_intent', failed);
+      assert.equal((await eventTypes(stripe)).at(-1), 'payment_intent.payment_failed');
+    });
+
     it('without verification_method: microdeposits the test account still verifies at once', async () => {
       const stripe = server.stripe();
       const pi = await stripe.paymentIntents.create({

@@ -9,7 +9,8 @@ import { accountForKey } from '../../src/api/auth.js';
 import { openAppStore } from '../../src/app.js';
 import type { Store } from '../../src/store/db.js';
 import { waitFor } from '../helpers/wait.js';
-import type { Ledger } from './workload.js';
+import { sql } from 'kysely';
+import { API_PAYMENT, type Ledger } from './workload.js';
 
 interface EventRow {
   id: string;
@@ -91,8 +92,23 @@ export async function checkInvariants(store: Store, key: string, ledger: Ledger,
     assert.ok(t.statuses.every((s) => s === 200 || s === 0), `key ${t.key}: statuses ${t.statuses.join(',')}`);
   }
 
-  // One PaymentIntent per paid session, and no PaymentIntent that no session owns.
-  const intents = (await db.selectFrom('payment_intents').select('id').where('account_id', '=', account).execute()).map((r) => r.id);
+  // API payments: every acknowledged one is stored succeeded with its charge; none is half-done.
+  const intentRows = await db.selectFrom('payment_intents').select(['id', 'data']).where('account_id', '=', account).execute();
+  const apiIntents = new Map(
+    intentRows
+      .map((r) => [r.id, JSON.parse(r.data) as { status: string; latest_charge: string | null; metadata: Record<string, string> }] as const)
+      .filter(([, pi]) => pi.metadata.load === API_PAYMENT),
+  );
+  for (const id of ledger.apiPaid) assert.ok(apiIntents.has(id), `API PaymentIntent ${id} was acknowledged but is not stored`);
+  const chargeRows = (await sql<{ id: string; data: string }>`select id, data from charges where account_id = ${account}`.execute(db)).rows;
+  const chargeOf = new Map(chargeRows.map((r) => [r.id, JSON.parse(r.data) as { status: string; payment_intent: string }]));
+  for (const [id, pi] of apiIntents) {
+    assert.equal(pi.status, 'succeeded', `API PaymentIntent ${id} is ${pi.status}`);
+    assert.equal(chargeOf.get(pi.latest_charge as string)?.payment_intent, id, `API PaymentIntent ${id} lost its charge`);
+  }
+
+  // One PaymentIntent per paid session, and no PaymentIntent that no session owns (but the API's).
+  const intents = intentRows.map((r) => r.id).filter((id) => !apiIntents.has(id));
   const owners = new Map<string, string[]>();
   for (const s of sessionRows) if (s.payment_intent_id) owners.set(s.payment_intent_id, [...(owners.get(s.payment_intent_id) ?? []), s.id]);
   for (const pi of intents) assert.deepEqual(owners.get(pi)?.length, 1, `PaymentIntent ${pi} belongs to ${owners.get(pi)?.join(',') ?? 'no session'}`);
@@ -115,6 +131,10 @@ export async function checkInvariants(store: Store, key: string, ledger: Ledger,
     assert.equal(n, s.status === 'complete' ? 1 : 0, `checkout.session.completed for ${s.id} (${s.status})`);
   }
   for (const id of ledger.achPaid) assert.equal(seen.get(`checkout.session.async_payment_succeeded ${id}`), 1, `settlement event of ${id}`);
+  for (const [id, pi] of apiIntents) {
+    assert.equal(seen.get(`payment_intent.succeeded ${id}`), 1, `payment_intent.succeeded of ${id}`);
+    assert.equal(seen.get(`charge.succeeded ${pi.latest_charge}`), 1, `charge.succeeded of ${id}`);
+  }
 
   // At-least-once delivery: every stored event reached the receiver.
   const undelivered = events.filter((e) => !delivered.has(e.id)).map((e) => `${e.type} ${e.id}`);
@@ -122,7 +142,7 @@ export async function checkInvariants(store: Store, key: string, ledger: Ledger,
 
   return (
     `${ledger.ops} operations; stored ${customers.size} customers, ${sessionRows.length} sessions (${completed.length} complete, ` +
-    `${ledger.achPaid.size} by bank), ${intents.length} PaymentIntents, ${events.length} events, all delivered; ` +
+    `${ledger.achPaid.size} by bank), ${intents.length} PaymentIntents, ${apiIntents.size} API payments, ${events.length} events, all delivered; ` +
     `${ledger.races.size} double submits, ${ledger.twins.length} idempotent twins; failures: ` +
     ([...ledger.failures].map(([k, n]) => `${k} x${n}`).join(', ') || 'none')
   );

@@ -59,7 +59,7 @@ describe('three instances on one PostgreSQL database', { skip: pgAdminUrl() ? fa
     const summary = await checkInvariants(store, key, ledger, rx.delivered);
     t.diagnostic(`${summary}; killed after ${opsAtKill} operations`);
     assert.ok(ledger.paid.size >= 10 && ledger.customers.size >= 10, 'the load reached the store');
-    assert.ok(ledger.races.size > 0 && ledger.twins.length > 0 && ledger.achPaid.size > 0, 'every kind of operation ran');
+    assert.ok(ledger.races.size > 0 && ledger.twins.length > 0 && ledger.achPaid.size > 0 && ledger.apiPaid.size > 0, 'every kind of operation ran');
     assert.equal(rx.rejected, 0, 'every delivery carried a valid signature');
 
     const codes = await Promise.all(instances.map(stop));

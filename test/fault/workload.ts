@@ -19,6 +19,8 @@ export interface Ledger {
   achPaid: Set<string>;
   /** Sessions expired through the API by idempotent twins. */
   expired: Set<string>;
+  /** PaymentIntents created through the API and confirmed with `pm_card_visa` (2xx). */
+  apiPaid: Set<string>;
   /** Statuses of concurrent submits of one session, per session. */
   races: Map<string, number[]>;
   /** For each Idempotency-Key sent to several instances at once: the ids the 2xx answers named. */
@@ -29,10 +31,13 @@ export interface Ledger {
 }
 
 export function newLedger(): Ledger {
-  return { customers: new Set(), sessions: new Set(), paid: new Set(), achPaid: new Set(), expired: new Set(), races: new Map(), twins: [], failures: new Map(), ops: 0 };
+  return { customers: new Set(), sessions: new Set(), paid: new Set(), achPaid: new Set(), expired: new Set(), apiPaid: new Set(), races: new Map(), twins: [], failures: new Map(), ops: 0 };
 }
 
 const SUCCESS = 'https://merchant.example/success?session_id={CHECKOUT_SESSION_ID}';
+
+/** `metadata[load]` of the PaymentIntents the load creates through the API (no session owns them). */
+export const API_PAYMENT = 'api';
 
 function client(base: string, key: string): Stripe {
   const u = new URL(base);
@@ -132,6 +137,18 @@ export async function runWorkload(o: WorkloadOptions): Promise<void> {
       const statuses = await submitTo(onInstance(s.url as string, pick()), o.bases(), { ...BUYER, ...CARD_4242 });
       ledger.races.set(s.id, statuses);
       if (statuses.includes(303)) ledger.paid.add(s.id);
+    },
+    // A merchant charges through the API: a PaymentIntent created and confirmed with pm_card_visa.
+    async () => {
+      const pi = await client(pick(), key).paymentIntents.create({
+        amount: 1500,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        allowed_payment_method_types: ['card'],
+        confirm: true,
+        metadata: { load: API_PAYMENT },
+      });
+      ledger.apiPaid.add(pi.id);
     },
     // A retrying client: one Idempotency-Key sent to every instance at once (create a customer).
     async () => {

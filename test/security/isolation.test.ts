@@ -50,6 +50,8 @@ interface Owned {
   balanceTransaction: string;
   customerBalanceTransaction: string;
   token: Stripe.Token;
+  cashBalanceTransaction: string;
+  mandate: string;
   secrets: string[];
 }
 
@@ -102,6 +104,14 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
   const invoicePayment = (await stripe.invoicePayments.list({ invoice: subscriptionInvoice })).data[0]?.id as string;
   const balanceTransaction = (await stripe.charges.retrieve(charge)).balance_transaction as string;
   const customerBalanceTransaction = (await stripe.customers.createBalanceTransaction(customer.id, { amount: -50, currency: 'usd' })).id;
+  const cashBalanceTransaction = (await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 700, currency: 'usd' })).id;
+  const mandate = (
+    await stripe.setupIntents.create({
+      payment_method_types: ['sepa_debit'],
+      payment_method_data: { type: 'sepa_debit', sepa_debit: { iban: 'DE89370400440532013000' }, billing_details: { name: `${who} Secretname`, email: `${who}@${who}.example` } },
+      confirm: true,
+    } as Stripe.SetupIntentCreateParams)
+  ).mandate as string;
   assert.ok(subscriptionItem && invoicePayment && balanceTransaction, 'the account owns an item, an invoice payment and a balance transaction');
   return {
     key,
@@ -141,6 +151,8 @@ async function account(server: TestServer, who: string, cardToken: string): Prom
     balanceTransaction,
     customerBalanceTransaction,
     token: await stripe.tokens.create({ card: { number: '4242424242424242', exp_month: '12', exp_year: '34', name: `${who} Cardholder` } }),
+    cashBalanceTransaction,
+    mandate,
     secrets: [`${who} Portal`, `${who} Extra`, `${who}@${who}.example`, `${who} Secretname`, `${who} Shipto`, `${who} Cardholder`, `${who}ville`, `${who} Product`, `${who} Plan`, `${who} Coupon`, `${who.toUpperCase()}CODE`, `${who} Tax`, `${who} Post`],
   };
 }
@@ -257,6 +269,12 @@ function attacks(a: Owned, b: Owned): Record<string, { ids: string[]; body?: Rec
     'GET /v1/customers/:id/balance_transactions': { ids: [a.customer.id] },
     'GET /v1/customers/:id/balance_transactions/:transaction': { ids: [a.customer.id, a.customerBalanceTransaction] },
     'POST /v1/customers/:id/balance_transactions/:transaction': { ids: [a.customer.id, a.customerBalanceTransaction], body: { description: 'Mallory' } },
+    'GET /v1/customers/:id/cash_balance': { ids: [a.customer.id] },
+    'POST /v1/customers/:id/cash_balance': { ids: [a.customer.id], body: { 'settings[reconciliation_mode]': 'manual' } },
+    'GET /v1/customers/:id/cash_balance_transactions': { ids: [a.customer.id] },
+    'GET /v1/customers/:id/cash_balance_transactions/:transaction': { ids: [a.customer.id, a.cashBalanceTransaction] },
+    'POST /v1/test_helpers/customers/:id/fund_cash_balance': { ids: [a.customer.id], body: { amount: '100', currency: 'usd' } },
+    'GET /v1/mandates/:id': { ids: [a.mandate] },
   };
 }
 

@@ -10,8 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { inTransaction, type Deps } from '../../api/context.js';
 import { StripeError } from '../../api/errors.js';
 import { readBody, type PathHandler } from '../../api/server.js';
-import { DEFAULT_PAYMENT_METHOD_TYPE, findPaymentMethodType, paymentMethodType, PAYMENT_METHOD_TYPES } from '../../payment-method-types/index.js';
-import type { PaymentMethodType } from '../../payment-method-types/types.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, findHostedPaymentMethodType, HOSTED_PAYMENT_METHOD_TYPES, hostedPaymentMethodType, type HostedPaymentMethodType } from '../../payment-method-types/index.js';
 import { requireCustomer } from '../../resources/customers/service.js';
 import { payInvoiceOnSession } from '../../resources/invoices/lifecycle.js';
 import type { Invoice } from '../../resources/invoices/service.js';
@@ -55,9 +54,9 @@ const CSS = `
 type Line = { description: string | null; quantity: number | null; amount: number };
 
 /** The types the page offers for an invoice: cards, and the reusable bank debits its currency takes. */
-function offeredTypes(currency: string): PaymentMethodType[] {
-  const card = paymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
-  const debits = PAYMENT_METHOD_TYPES.filter((t) => t.settlement === 'delayed' && t.reusable && t.currencies !== null && t.currencies.includes(currency));
+function offeredTypes(currency: string): HostedPaymentMethodType[] {
+  const card = hostedPaymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
+  const debits = HOSTED_PAYMENT_METHOD_TYPES.filter((t) => t.settlement === 'delayed' && t.reusable && t.currencies !== null && t.currencies.includes(currency));
   return [card, ...debits];
 }
 
@@ -177,7 +176,7 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
     }
     const { account, invoice } = found;
     if (invoice.status !== 'open') return render(invoice, locale, 409);
-    const type = findPaymentMethodType(body.get('pm_type') ?? '');
+    const type = findHostedPaymentMethodType(body.get('pm_type') ?? '');
     if (!type || !offeredTypes(invoice.currency as string).includes(type)) return notice(400, NOTICES.forbidden(locale));
     const entry = type.page.read(body, locale);
     if (!('params' in entry)) return render(invoice, locale, 400, { type: type.type, error: entry });

@@ -10,7 +10,7 @@ import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { materialize } from '../../api/raw.js';
 import { Router, type Route } from '../../api/router.js';
-import { DEFAULT_PAYMENT_METHOD_TYPE, paymentMethodType } from '../../payment-method-types/index.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, hostedPaymentMethodType, paymentMethodType } from '../../payment-method-types/index.js';
 import { findConfiguration } from '../../resources/billing-portal/store.js';
 import type { PortalConfiguration, PortalSession } from '../../resources/billing-portal/shape.js';
 import { findLiveCustomer, updateCustomer } from '../../resources/customers/service.js';
@@ -341,7 +341,7 @@ export async function runAction(ctx: Ctx, session: PortalSession, config: Portal
     }
     case 'add_card': {
       requireFeature(f.payment_method_update.enabled);
-      const type = paymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
+      const type = hostedPaymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
       const entry = type.page.read(a.body, a.locale);
       if (!('params' in entry)) throw new StripeError(400, { type: 'card_error', code: entry.code, message: entry.message, param: entry.field });
       const customer = await requireCustomerOf(ctx, session);

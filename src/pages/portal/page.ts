@@ -3,7 +3,7 @@
  * merchant and the way back on the left, the customer's billing on the right — server-rendered,
  * every merchant and customer string escaped, every form with the session's CSRF token.
  */
-import { DEFAULT_PAYMENT_METHOD_TYPE, paymentMethodType } from '../../payment-method-types/index.js';
+import { DEFAULT_PAYMENT_METHOD_TYPE, findHostedPaymentMethodType, hostedPaymentMethodType } from '../../payment-method-types/index.js';
 import type { PortalConfiguration, PortalSession } from '../../resources/billing-portal/shape.js';
 import type { Subscription } from '../../resources/subscriptions/service.js';
 import { countryOptions } from '../countries.js';
@@ -173,7 +173,7 @@ function paymentMethodsHtml(i: PortalPageInput): string {
   const def = i.data.customer.invoice_settings.default_payment_method;
   const rows = i.data.paymentMethods.map((pm) => {
     const card = (pm as unknown as Record<string, unknown>)[pm.type] as { brand?: string; last4?: string; exp_month?: number; exp_year?: number } | undefined;
-    const label = `${card?.brand ? card.brand.toUpperCase() : paymentMethodType(pm.type).page.label[i.locale]} •••• ${card?.last4 ?? ''}`;
+    const label = `${card?.brand ? card.brand.toUpperCase() : (findHostedPaymentMethodType(pm.type)?.page.label[i.locale] ?? pm.type)} •••• ${card?.last4 ?? ''}`;
     const exp = card?.exp_month ? fill(t.expires, { date: `${String(card.exp_month).padStart(2, '0')}/${card.exp_year ?? ''}` }) : '';
     const isDef = pm.id === def;
     return (
@@ -336,7 +336,7 @@ function confirmHtml(i: PortalPageInput, v: Extract<PortalView, { kind: 'confirm
 
 function cardHtml(i: PortalPageInput): string {
   const t = textOf(PORTAL_TEXT, i.locale);
-  const type = paymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
+  const type = hostedPaymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
   return (
     `<section class="sec" data-testid="card-view"><h1>${esc(t.addCard)}</h1>${errorHtml(i.error)}` +
     `<form method="post"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="add_card">` +

@@ -46,6 +46,8 @@ export interface NewCharge {
   failure?: AttemptFailure | undefined;
   authenticated?: boolean | undefined;
   created: number;
+  /** The Mandate a debit is made under (docs/decisions.md#mandates). */
+  mandate?: string | null | undefined;
 }
 
 /** Creates the charge of one payment attempt and emits `charge.succeeded`, `charge.pending` or `charge.failed`. */
@@ -81,7 +83,7 @@ export async function createCharge(ctx: Ctx, n: NewCharge): Promise<Charge> {
     paid: n.status === 'succeeded',
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: paymentMethodDetails(pm, { amount: pi.amount, manual, authenticated: n.authenticated ?? false, created: n.created }),
+    payment_method_details: paymentMethodDetails(pm, { amount: pi.amount, manual, authenticated: n.authenticated ?? false, created: n.created, mandate: n.mandate ?? null }),
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: null,

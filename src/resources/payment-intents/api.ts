@@ -9,12 +9,14 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, type InferShape, type Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
 import { checkChargeAmount } from '../../money/currencies.js';
-import { awaitsMicrodeposits, checkMicrodeposits, microdepositFailure, parseIntentOptions, requirePaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, microdepositAttemptLimit, microdepositFailure, microdepositMismatch, parseIntentOptions, requireIntentPaymentMethodType, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { reauthorizeCharge } from '../charges/service.js';
 import { requireCustomer } from '../customers/service.js';
+import { decideMicrodeposits } from '../payment-methods/microdeposit-attempts.js';
 import { createPaymentMethodOfType, requirePaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { toAddress } from '../shared/params.js';
+import { amountFunded } from './bank-transfer.js';
 import { attemptPayment, intentNow, type AttemptOptions } from './confirm.js';
 import { confirmShape, createShape, incrementShape, updateShape, verifyShape } from './params.js';
 import { createPaymentIntent, paymentIntents, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from './service.js';
@@ -45,7 +47,7 @@ async function paymentMethodFrom(ctx: Ctx, p: PmParams): Promise<PaymentMethod |
 }
 
 function checkTypes(types: string[] | undefined): void {
-  types?.forEach((t, i) => requirePaymentMethodType(t, `payment_method_types[${i}]`));
+  types?.forEach((t, i) => requireIntentPaymentMethodType(t, `payment_method_types[${i}]`));
 }
 
 function shippingOf(s: NonNullable<InferShape<typeof createShape>['shipping']>): NonNullable<PaymentIntent['shipping']> {
@@ -111,7 +113,7 @@ export async function createPaymentIntentApi(ctx: Ctx, params: FormObject): Prom
     transferGroup: p.transfer_group ?? null,
   });
   if (!p.confirm) return created;
-  return confirmWith(ctx, created, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
+  return confirmWith(ctx, created, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action, mandateData: p.mandate_data });
 }
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -142,7 +144,7 @@ export async function confirmPaymentIntent(ctx: Ctx, id: string, params: FormObj
     ...(p.capture_method !== undefined ? { capture_method: p.capture_method } : {}),
     ...(p.payment_method_options !== undefined ? { payment_method_options: parseIntentOptions(cardOptions(p.payment_method_options)) } : {}),
   };
-  return confirmWith(ctx, changed, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action });
+  return confirmWith(ctx, changed, pm, { offSession: p.off_session ?? false, returnUrl: p.return_url, errorOnRequiresAction: p.error_on_requires_action, mandateData: p.mandate_data });
 }
 
 const BEFORE_CONFIRMATION = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -158,6 +160,14 @@ export async function updatePaymentIntent(ctx: Ctx, id: string, params: FormObje
   if (payingFields.length > 0 && !BEFORE_CONFIRMATION.includes(pi.status)) {
     throw errors.invalid(
       `This PaymentIntent's ${payingFields[0]} could not be updated because it has a status of ${pi.status}. You may only update the ${payingFields[0]} of a PaymentIntent with one of the following statuses: ${BEFORE_CONFIRMATION.join(', ')}.`,
+      payingFields[0],
+      'payment_intent_unexpected_state',
+    );
+  }
+  // Funds a bank transfer applied belong to this payment as it is: cancel it to give them back.
+  if (payingFields.length > 0 && amountFunded(pi) > 0) {
+    throw errors.invalid(
+      `This PaymentIntent's ${payingFields[0]} could not be updated because part of it has already been funded by a bank transfer. Cancel the PaymentIntent to return the funds to the customer's cash balance.`,
       payingFields[0],
       'payment_intent_unexpected_state',
     );
@@ -299,13 +309,24 @@ export async function verifyMicrodeposits(ctx: Ctx, id: string, params: FormObje
   return verifyIntentMicrodeposits(ctx, pi, p);
 }
 
+/**
+ * The hosted verification page's attempt: the PaymentIntent read under its row lock in the page's
+ * transaction, then verified as `verify_microdeposits` does; undefined when there is none.
+ */
+export async function verifyPageIntentMicrodeposits(ctx: Ctx, id: string, values: MicrodepositValues): Promise<Answer | undefined> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, id);
+  return pi ? verifyIntentMicrodeposits(ctx, pi, values) : undefined;
+}
+
 /** Checks the values sent for a PaymentIntent waiting for microdeposits and moves it on. */
 export async function verifyIntentMicrodeposits(ctx: Ctx, pi: PaymentIntent, values: MicrodepositValues): Promise<Answer> {
   if (pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) {
     throw errors.invalid(`This PaymentIntent is not awaiting microdeposit verification (its status is ${pi.status}).`, undefined, 'payment_intent_unexpected_state');
   }
-  const result = checkMicrodeposits(values);
   const pm = await requirePaymentMethod(ctx, pi.payment_method);
+  // Counted under the bank account's row lock, inside this request's transaction (the PaymentIntent is locked too).
+  const result = await decideMicrodeposits(ctx, pm.id, values, microdepositAttemptLimit(pi.next_action), await intentNow(ctx, pi));
+  if (result.status === 'mismatch') return microdepositMismatch(result, 'attemptsLeft' in result ? result.attemptsLeft : 0);
   if (result.status === 'verified') {
     const r = await attemptPayment(ctx, pi, pm, { offSession: false, microdepositsVerified: true });
     return r.error ?? r.pi;

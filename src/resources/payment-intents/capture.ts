@@ -12,6 +12,7 @@ import { sessionOfPaymentIntent } from '../checkout-sessions/store.js';
 import { findCustomer } from '../customers/service.js';
 import { businessNow } from '../test-clocks/store.js';
 import { captureCharge, releaseCharge } from '../charges/service.js';
+import { returnAppliedFunds } from './bank-transfer.js';
 import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** Params whose sub-fields have no offline effect: accepted as sent. */
@@ -109,6 +110,8 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
   const canceled: PaymentIntent = { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: p.cancellation_reason ?? null, next_action: null };
   // A held authorisation is released: its charge counts as refunded (docs/decisions.md#charges-and-refunds).
   if (pi.status === 'requires_capture' && pi.latest_charge) await releaseCharge(ctx, pi.latest_charge, now);
+  // What a bank transfer had paid goes back to the customer's cash balance.
+  await returnAppliedFunds(ctx, pi, now);
   return transitionPaymentIntent(ctx, pi, canceled, now);
 }
 

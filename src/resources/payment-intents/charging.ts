@@ -15,8 +15,8 @@ import type { PaymentIntent } from './service.js';
  * pending for a bank debit, failed for a decline. A voucher waiting to be paid (konbini) or a card
  * waiting for 3D Secure has none yet.
  */
-export async function chargeAttempt(ctx: Ctx, pi: PaymentIntent, pm: PaymentMethod, outcome: ChargeOutcome, now: number, authenticated = false): Promise<PaymentIntent> {
-  const common = { pi, pm, created: now, authenticated };
+export async function chargeAttempt(ctx: Ctx, pi: PaymentIntent, pm: PaymentMethod, outcome: ChargeOutcome, now: number, authenticated = false, mandate: string | null = null): Promise<PaymentIntent> {
+  const common = { pi, pm, created: now, authenticated, mandate };
   if (outcome.status === 'succeeded') {
     const c = await createCharge(ctx, { ...common, status: 'succeeded', captured: pi.capture_method !== 'manual' });
     return { ...pi, latest_charge: c.id };

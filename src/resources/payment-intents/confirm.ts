@@ -5,18 +5,22 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
-import { checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED } from '../../payment-method-types/index.js';
+import { microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
 import { startVoucher, voucherPath } from '../../checkout/settle.js';
-import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
-import { schedule } from '../../scheduler/jobs.js';
+import { authenticationNeed, chargeOutcome, DECLINES, KONBINI_MINUTES, microdepositsDeliverable, type ChargeOutcome, type ThreeDSecureRequest } from '../../processor/index.js';
+import { schedule, type Job } from '../../scheduler/jobs.js';
 import { findCustomer } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
-import { attachToCustomer } from '../payment-methods/service.js';
+import { attachToCustomer, findPaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
+import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
-import { transitionPaymentIntent, type PaymentIntent } from './service.js';
+import { createMandate, customerAcceptance, takesMandate } from '../mandates/service.js';
+import type { FormValue } from '../../api/form.js';
+import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
 /** The job that settles a delayed payment; the checkout-sessions module runs it (checkout/settle.ts). */
 const SETTLE_JOB = 'payment_intent.settle';
@@ -35,6 +39,34 @@ export interface AttemptOptions {
   waitForAuthentication?: boolean | undefined;
   /** The bank account's microdeposits were verified (docs/decisions.md#ach-microdeposits). */
   microdepositsVerified?: boolean | undefined;
+  /** The confirmation's `mandate_data`, for a debit's Mandate (docs/decisions.md#mandates). */
+  mandateData?: FormValue | undefined;
+}
+
+/** The job that fails a PaymentIntent whose microdeposits could not be sent (its kind, spelled once). */
+export const MICRODEPOSITS_FAILED_JOB = 'payment_intent.microdeposits_failed';
+
+/**
+ * The microdeposits could not be sent: a PaymentIntent still waiting for them goes back to
+ * `requires_payment_method` with `payment_method_microdeposit_failed` (`payment_intent.payment_failed`).
+ */
+export async function runMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<void> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, job.subject_id);
+  if (!pi || pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) return;
+  const pm = await findPaymentMethod(ctx, pi.payment_method);
+  const failed: PaymentIntent = {
+    ...pi,
+    status: 'requires_payment_method',
+    payment_method: null,
+    next_action: null,
+    last_payment_error: {
+      type: 'invalid_request_error',
+      code: 'payment_method_microdeposit_failed',
+      message: "Microdeposits failed to deposit into the customer's bank account. Check the account, routing number and currency.",
+      payment_method: pm ?? null,
+    },
+  };
+  await transitionPaymentIntent(ctx, pi, failed, await intentNow(ctx, pi));
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
@@ -111,8 +143,11 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
   const setUp = pm.customer !== null;
   // A new bank account waits for microdeposits when the intent asks for them (docs/decisions.md#ach-microdeposits).
   if (!o.microdepositsVerified && microdepositsRequired(pm.type, pi.payment_method_options, setUp)) {
+    if (await microdepositsLocked(ctx, pm.id)) throw errors.invalid(MICRODEPOSITS_EXCEEDED.message, 'payment_method', MICRODEPOSITS_EXCEEDED.code);
     const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(pi.id)}`);
     const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };
+    // Microdeposits that cannot be sent fail the payment later, as Stripe's test account 000666666661 does.
+    if (!(await microdepositsDeliverable(ctx.db, pm))) await schedule(ctx, MICRODEPOSITS_FAILED_JOB, pi.id, now + ctx.deps.config.settlementDelaySeconds, await testClockOf(ctx, pi.customer));
     return { pi: await transitionPaymentIntent(ctx, pi, waiting, now) };
   }
   // 3D Secure first, by the processor's rules (docs/decisions.md#3d-secure).
@@ -143,13 +178,24 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
     const error = errors.card(outcome.code, outcome.message, { decline_code: outcome.decline_code, payment_intent: after, payment_method: pm });
     return { pi: after, error };
   }
+  // A bank transfer: the buyer sends the money; the cash balance pays it (docs/decisions.md#bank-transfers-and-the-cash-balance).
+  if (outcome.status === 'awaiting_transfer') return { pi: await startBankTransfer(ctx, pi, base, pm, now) };
   if (outcome.status === 'requires_action') {
     // A voucher to pay at a store (konbini): the same rules as Checkout's; its page serves the PaymentIntent's voucher too.
     const options = pi.payment_method_options[pm.type] as Record<string, unknown> | undefined;
     const voucherUrl = `${ctx.deps.publicUrl()}${voucherPath(pi.id)}`;
     return { pi: await startVoucher(ctx, base, { pm, outcome, now, options, voucherUrl, testClock: await testClockOf(ctx, pi.customer) }) };
   }
-  const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated);
+  // A bank debit is made under a Mandate: single-use for this amount, multi-use when the account is kept.
+  const mandate =
+    outcome.status === 'processing' && takesMandate(pm)
+      ? await createMandate(ctx, pm, {
+          acceptance: customerAcceptance(o.mandateData, now),
+          singleUse: pi.setup_future_usage || pm.customer ? undefined : { amount: pi.amount, currency: pi.currency },
+          now,
+        })
+      : undefined;
+  const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated, mandate?.id ?? null);
   let next: PaymentIntent;
   if (outcome.status === 'processing') {
     next = { ...charged, status: 'processing', last_payment_error: null, processing: null };

@@ -2,7 +2,9 @@ import type { Route } from '../../api/router.js';
 import type { ResourceModule } from '../module.js';
 import { readRoutes } from '../shared/read-routes.js';
 import { confirmPaymentIntent, createPaymentIntentApi, incrementAuthorization, updatePaymentIntent, verifyMicrodeposits } from './api.js';
+import { fundCashBalance } from './bank-transfer.js';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture.js';
+import { MICRODEPOSITS_FAILED_JOB, runMicrodepositsFailedJob } from './confirm.js';
 import { paymentIntentSearchRoute } from './search.js';
 import { paymentIntents } from './service.js';
 
@@ -24,5 +26,7 @@ export const paymentIntentsModule: ResourceModule = {
   routes,
   expandable: { pi_: (ctx, id) => paymentIntents.get(ctx.db, ctx.account, id) },
   events: ['payment_intent.created', 'payment_intent.processing', 'payment_intent.requires_action', 'payment_intent.succeeded', 'payment_intent.payment_failed',
-    'payment_intent.amount_capturable_updated', 'payment_intent.canceled'],
+    'payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.partially_funded'],
+  hooks: { fundCashBalance },
+  jobs: { [MICRODEPOSITS_FAILED_JOB]: runMicrodepositsFailedJob },
 };

@@ -1,5 +1,6 @@
 import type { ResourceModule } from '../module.js';
 import { paymentMethodRoutes } from './routes.js';
+import { microdepositMigrations } from './microdeposit-attempts.js';
 import { customerHooks, findPaymentMethod } from './service.js';
 
 /** PaymentMethods: `/v1/payment_methods` and a customer's `/payment_methods`. */
@@ -9,4 +10,5 @@ export const paymentMethodsModule: ResourceModule = {
   expandable: { pm_: findPaymentMethod },
   events: ['payment_method.attached', 'payment_method.detached', 'payment_method.updated'],
   hooks: customerHooks,
+  migrations: microdepositMigrations,
 };

@@ -6,7 +6,7 @@ export type AllowRedisplay = 'always' | 'limited' | 'unspecified';
 export const ALLOW_REDISPLAY = ['always', 'limited', 'unspecified'] as const;
 
 /** The payment method types OpenCheckout can create. */
-export const SUPPORTED_TYPES = ['card', 'us_bank_account', 'sepa_debit', 'konbini', 'link'] as const;
+export const SUPPORTED_TYPES = ['card', 'us_bank_account', 'sepa_debit', 'konbini', 'link', 'customer_balance'] as const;
 export type SupportedType = (typeof SUPPORTED_TYPES)[number];
 
 /** Every type Stripe knows (stripe-node 23 `PaymentMethodListParams.Type`): list filters accept them all. */
@@ -86,6 +86,8 @@ export interface PaymentMethod {
   created: number;
   customer: string | null;
   customer_account: null;
+  /** A bank transfer to the customer's cash balance (stripe-node 23 `PaymentMethod.CustomerBalance`: no fields). */
+  customer_balance?: Record<string, never>;
   konbini?: KonbiniShape;
   link?: LinkShape;
   livemode: false;

@@ -15,7 +15,9 @@ import { formatAmount } from '../../pages/money.js';
 import { refundOutcome, type ChargeablePaymentMethod } from '../../processor/index.js';
 import { cancel, schedule, type Job } from '../../scheduler/jobs.js';
 import type { Filter } from '../../store/objects.js';
+import { findPaymentMethodType } from '../../payment-method-types/index.js';
 import { recordRefund } from '../balance-transactions/service.js';
+import { lockCashBalance, moveCash } from '../cash-balance/service.js';
 import type { Charge } from '../charges/shape.js';
 import { findCharge, lockCharge, saveCharge } from '../charges/store.js';
 import { cancelRefundedAuthorization, lockHeldPaymentIntent } from '../payment-intents/capture.js';
@@ -85,7 +87,9 @@ function paymentMethodOf(c: Charge): ChargeablePaymentMethod {
 /** POST /v1/refunds */
 export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund> {
   const p = parseCreate(params);
-  if (p.origin !== undefined) throw errors.invalid('Refunds to the customer balance are not available here: there are no customer balance payments.', 'origin');
+  if (p.origin !== undefined) {
+    throw errors.invalid("Returning a customer's cash balance to their bank account (`origin`) is not simulated here.", 'origin');
+  }
   const charge = await chargeToRefund(ctx, p);
   if (p.currency !== undefined && p.currency.toLowerCase() !== charge.currency) throw errors.invalid(`The currency must be the charge's (${charge.currency}).`, 'currency');
   const remaining = remainingOf(charge);
@@ -109,6 +113,11 @@ export async function createRefund(ctx: Ctx, params: FormObject): Promise<Refund
   await saveCharge(ctx, refunded);
   await emit(ctx, 'refund.created', refund, undefined, now);
   await emit(ctx, 'charge.refunded', refunded, previousAttributes(charge, refunded), now);
+  // A bank transfer's money goes back to the customer's cash balance (docs/decisions.md#bank-transfers-and-the-cash-balance).
+  if (findPaymentMethodType(charge.payment_method_details?.type ?? '')?.bankTransfer && charge.customer) {
+    const balance = await lockCashBalance(ctx, charge.customer, now);
+    await moveCash(ctx, balance, charge.currency, amount, { type: 'refunded_from_payment', refund: refund.id }, now);
+  }
   if (outcome.later) await schedule(ctx, REFUND_SETTLE_JOB, refund.id, now + ctx.deps.config.settlementDelaySeconds, null);
   return refund;
 }

@@ -8,7 +8,9 @@ import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { parseParams } from '../../api/params.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
-import { awaitsMicrodeposits, checkMicrodeposits, microdepositAction, microdepositFailure, microdepositPath, microdepositsRequired, type MicrodepositValues } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, microdepositAction, microdepositAttemptLimit, microdepositFailure, microdepositMismatch, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED, type MicrodepositValues } from '../../payment-method-types/index.js';
+import { createMandate, customerAcceptance, settleMandate, takesMandate } from '../mandates/service.js';
+import { decideMicrodeposits, microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
 import { attachOutcome, authenticationNeed, authenticationResult, SETUP_AUTHENTICATION_FAILURE, type Decline } from '../../processor/index.js';
 import { requireCustomer } from '../customers/service.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
@@ -91,8 +93,15 @@ export async function confirmSetupIntent(ctx: Ctx, id: string, params: FormObjec
     const nextAction = await requireAuthentication(ctx, { intent: si, paymentMethod: pm.id, returnUrl: p.return_url ?? null, now });
     return transitionSetupIntent(ctx, { ...si, status: 'requires_confirmation' }, { ...si, status: 'requires_action', next_action: nextAction }, now);
   }
+  const waitsForMicrodeposits = microdepositsRequired(pm.type, si.payment_method_options, pm.customer !== null);
+  // Saving a bank account for debits makes its Mandate, pending while the account is verified (docs/decisions.md#mandates).
+  if (takesMandate(pm)) {
+    const mandate = await createMandate(ctx, pm, { acceptance: customerAcceptance(p.mandate_data, now), status: waitsForMicrodeposits ? 'pending' : 'active', now });
+    si = { ...si, mandate: mandate?.id ?? null };
+  }
   // A new bank account waits for microdeposits when the SetupIntent asks for them (docs/decisions.md#ach-microdeposits).
-  if (microdepositsRequired(pm.type, si.payment_method_options, pm.customer !== null)) {
+  if (waitsForMicrodeposits) {
+    if (await microdepositsLocked(ctx, pm.id)) throw errors.invalid(MICRODEPOSITS_EXCEEDED.message, 'payment_method', MICRODEPOSITS_EXCEEDED.code);
     const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(si.id)}`);
     return transitionSetupIntent(ctx, { ...si, status: 'requires_confirmation' }, { ...si, status: 'requires_action', next_action: nextAction }, now);
   }
@@ -108,10 +117,13 @@ export async function verifySetupMicrodeposits(ctx: Ctx, si: SetupIntent, values
   if (si.status !== 'requires_action' || !awaitsMicrodeposits(si.next_action) || !si.payment_method) {
     throw errors.invalid(`This SetupIntent is not awaiting microdeposit verification (its status is ${si.status}).`, undefined, 'setup_intent_unexpected_state');
   }
-  const result = checkMicrodeposits(values);
   const pm = await findPaymentMethod(ctx, si.payment_method);
   if (!pm) throw errors.missingResource('PaymentMethod', si.payment_method, 'payment_method');
   const now = await nowFor(ctx, si);
+  // Counted under the bank account's row lock, inside this request's transaction (the SetupIntent is locked too).
+  const result = await decideMicrodeposits(ctx, pm.id, values, microdepositAttemptLimit(si.next_action), now);
+  if (result.status === 'mismatch') return microdepositMismatch(result, 'attemptsLeft' in result ? result.attemptsLeft : 0);
+  await settleMandate(ctx, si.mandate, result.status === 'verified' ? 'active' : 'inactive');
   if (result.status === 'verified') return settle(ctx, si, pm, now);
   const failed: SetupIntent = {
     ...si,

@@ -45,6 +45,6 @@ export async function createSetupIntent(ctx: Ctx, params: FormObject): Promise<S
   await setupIntents.insert(ctx.db, ctx.account, created, setupIntentColumns(created));
   await emit(ctx, 'setup_intent.created', created, undefined, now);
   if (!p.confirm) return created;
-  return confirmSetupIntent(ctx, created.id, p.return_url !== undefined ? { return_url: p.return_url } : {});
+  return confirmSetupIntent(ctx, created.id, { ...(p.return_url !== undefined ? { return_url: p.return_url } : {}), ...(p.mandate_data ? { mandate_data: p.mandate_data } : {}) });
 }
 

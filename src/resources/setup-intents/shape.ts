@@ -30,7 +30,8 @@ export interface SetupIntent {
   last_setup_error: SetupError | null;
   latest_attempt: null;
   livemode: false;
-  mandate: null;
+  /** The Mandate of a saved bank debit (docs/decisions.md#mandates). */
+  mandate: string | null;
   metadata: Metadata;
   next_action: ({ type: string } & Record<string, unknown>) | null;
   on_behalf_of: string | null;
