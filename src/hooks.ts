@@ -43,6 +43,11 @@ export interface Hooks {
    * (docs/decisions.md#renewals-pay-through-paymentintents). Offered by invoices.
    */
   paymentIntentAttemptEnded(ctx: Ctx, pi: PaymentIntent, at: number): Promise<void>;
+  /**
+   * The invoice a PaymentIntent was made to pay (its open invoice payment), or null: such a
+   * PaymentIntent is not canceled directly, its invoice is voided. Offered by invoices.
+   */
+  invoiceOfPaymentIntent(ctx: Ctx, paymentIntentId: string): Promise<string | null>;
 }
 
 export type HookName = keyof Hooks;

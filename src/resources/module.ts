@@ -115,6 +115,7 @@ const NO_HOOKS: Hooks = {
   paymentLinkSessionCompleted: missing('paymentLinkSessionCompleted'),
   customerDeleted: missing('customerDeleted'),
   paymentIntentAttemptEnded: missing('paymentIntentAttemptEnded'),
+  invoiceOfPaymentIntent: missing('invoiceOfPaymentIntent'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {
