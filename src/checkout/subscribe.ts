@@ -13,6 +13,7 @@ import { chargeAttempt } from '../resources/payment-intents/charging.js';
 import { createPaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
 import type { Coupon } from '../resources/coupons/shape.js';
+import { subscriptionAutomaticTax } from '../resources/invoices/automatic-tax.js';
 import { carrySessionDiscount, endOnceDiscounts } from '../resources/subscriptions/discounts.js';
 import { buildSubscription, insertSubscription, saveSubscription, type Subscription } from '../resources/subscriptions/service.js';
 import { requireTaxRates } from '../resources/tax-rates/service.js';
@@ -94,6 +95,8 @@ export async function startSubscription(ctx: Ctx, i: SubscribeInput): Promise<Pa
     const promotionCode = (applied.promotion_code as { id: string } | null)?.id ?? null;
     sub = { ...sub, discounts: await carrySessionDiscount(ctx, sub, { id: applied.discount_id, coupon, promotionCode, session: s.id }, now) };
   }
+  // A session with automatic tax makes a subscription with it: its renewals are taxed by Stripe Tax too.
+  if (s.automatic_tax.enabled) sub = { ...sub, automatic_tax: subscriptionAutomaticTax(true) };
   const discountAmount = s.total_details?.amount_discount ?? 0;
   await insertSubscription(ctx, sub);
   const invoice = await createPaidFirstInvoice(ctx, {
