@@ -94,5 +94,31 @@ for (const store of STORES) {
       assert.deepEqual(renewal.total_discount_amounts?.map((d) => [d.amount, d.discount]), [[500, discountB.id]]);
       assert.deepEqual((await stripe.subscriptions.retrieve(c.sub.id)).discounts, [discountC.id]);
     });
+
+    it('a once coupon on a trial session waits for the first invoice after the trial', async () => {
+      const stripe = server.stripe();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: month(0) });
+      const price = await stripe.prices.create({ currency: 'usd', unit_amount: 2000, recurring: { interval: 'month' }, product_data: { name: 'Trial plan' } });
+      const once = await stripe.coupons.create({ percent_off: 25, duration: 'once' });
+      const customer = await stripe.customers.create({ email: 'trial@example.com', test_clock: clock.id });
+      const s = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer: customer.id,
+        line_items: [{ price: price.id, quantity: 1 }],
+        discounts: [{ coupon: once.id }],
+        subscription_data: { trial_period_days: 7 },
+        success_url: SUCCESS,
+      });
+      await payOnHostedPage(s.url as string, { ...BUYER, ...CARD_4242 });
+      const done = await stripe.checkout.sessions.retrieve(s.id, { expand: ['subscription'] });
+      const sub = done.subscription as Stripe.Subscription;
+      assert.equal(sub.status, 'trialing');
+      assert.equal(sub.discounts.length, 1, 'the trial’s invoice of 0 does not use the once coupon up');
+      const trialEnd = sub.trial_end as number;
+      await advance(stripe, clock.id, trialEnd + HOUR + 60);
+      await advance(stripe, clock.id, trialEnd + 31 * 86_400 + HOUR);
+      assert.deepEqual(await billed(stripe, sub.id), [0, 1500, 2000]);
+      assert.deepEqual((await stripe.subscriptions.retrieve(sub.id)).discounts, []);
+    });
   });
 }
