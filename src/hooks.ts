@@ -50,6 +50,11 @@ export interface Hooks {
    * reconciles them (docs/decisions.md#bank-transfers-and-the-cash-balance). Offered by payment-intents.
    */
   fundCashBalance(ctx: Ctx, customerId: string, funds: { amount: number; currency: string; reference: string | null }, at: number): Promise<CashBalanceTransaction>;
+  /**
+   * The invoice a PaymentIntent was made to pay (its open invoice payment), or null: such a
+   * PaymentIntent is not canceled directly, its invoice is voided. Offered by invoices.
+   */
+  invoiceOfPaymentIntent(ctx: Ctx, paymentIntentId: string): Promise<string | null>;
 }
 
 export type HookName = keyof Hooks;

@@ -12,6 +12,9 @@ import type { ChargeOutcome } from '../processor/index.js';
 import { chargeAttempt } from '../resources/payment-intents/charging.js';
 import { createPaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
+import type { Coupon } from '../resources/coupons/shape.js';
+import { subscriptionAutomaticTax } from '../resources/invoices/automatic-tax.js';
+import { carrySessionDiscount, endOnceDiscounts } from '../resources/subscriptions/discounts.js';
 import { buildSubscription, insertSubscription, saveSubscription, type Subscription } from '../resources/subscriptions/service.js';
 import { requireTaxRates } from '../resources/tax-rates/service.js';
 import { anchorAt, firstPeriodShare, subscriptionDataOf, trialEndAt } from './first-period.js';
@@ -41,7 +44,7 @@ export async function startSubscription(ctx: Ctx, i: SubscribeInput): Promise<Pa
   const defaultIds = s._internal.subscription_data.default_tax_rates;
   const defaults = defaultIds ? await requireTaxRates(ctx, defaultIds, 'subscription_data[default_tax_rates]') : [];
   const lines = s._internal.pricing?.lines ?? [];
-  const sub: Subscription = buildSubscription({
+  let sub: Subscription = buildSubscription({
     customer: customer.id,
     currency: s.currency ?? 'usd',
     // An item's own rates are the ones its line named; the defaults stay on the subscription.
@@ -85,6 +88,16 @@ export async function startSubscription(ctx: Ctx, i: SubscribeInput): Promise<Pa
     await transitionPaymentIntent(ctx, pi, { ...charged, status: 'succeeded', amount_received: pi.amount }, now);
     paymentIntent = pi.id;
   }
+  // The session's discount goes on with the subscription (docs/decisions.md#discounts-on-subscriptions-and-customers).
+  const applied = s._internal.pricing?.discount;
+  const coupon = applied?.coupon as Coupon | undefined;
+  if (applied && coupon) {
+    const promotionCode = (applied.promotion_code as { id: string } | null)?.id ?? null;
+    sub = { ...sub, discounts: await carrySessionDiscount(ctx, sub, { id: applied.discount_id, coupon, promotionCode, session: s.id }, now) };
+  }
+  // A session with automatic tax makes a subscription with it: its renewals are taxed by Stripe Tax too.
+  if (s.automatic_tax.enabled) sub = { ...sub, automatic_tax: subscriptionAutomaticTax(true) };
+  const discountAmount = s.total_details?.amount_discount ?? 0;
   await insertSubscription(ctx, sub);
   const invoice = await createPaidFirstInvoice(ctx, {
     customer,
@@ -107,9 +120,13 @@ export async function startSubscription(ctx: Ctx, i: SubscribeInput): Promise<Pa
     paymentIntent,
     defaultPaymentMethod: i.pm?.id ?? null,
     created: now,
-    charged: s.total_details ? { discount: s.total_details.amount_discount, tax: s.total_details.amount_tax, total } : undefined,
+    charged: s.total_details
+      ? { discount: discountAmount, tax: s.total_details.amount_tax, total, ...(applied && discountAmount > 0 ? { discounts: [{ amount: discountAmount, discount: applied.discount_id }] } : {}) }
+      : undefined,
   });
-  await saveSubscription(ctx, { ...sub, latest_invoice: invoice.id });
+  // A `once` coupon that took something off this first invoice has had its invoice.
+  const kept = coupon && applied ? await endOnceDiscounts(ctx, sub, customer, { [applied.discount_id]: coupon }, invoice) : sub.discounts;
+  await saveSubscription(ctx, { ...sub, latest_invoice: invoice.id, discounts: kept });
   // Nothing is charged today during a trial or a free first period: Stripe's `no_payment_required`.
   return { subscription: sub.id, invoice: invoice.id, payment_status: total > 0 ? 'paid' : 'no_payment_required' };
 }

@@ -116,6 +116,7 @@ const NO_HOOKS: Hooks = {
   customerDeleted: missing('customerDeleted'),
   paymentIntentAttemptEnded: missing('paymentIntentAttemptEnded'),
   fundCashBalance: missing('fundCashBalance'),
+  invoiceOfPaymentIntent: missing('invoiceOfPaymentIntent'),
 };
 
 function withMissingHooks(offered: Partial<Record<HookName, unknown>>): Hooks {

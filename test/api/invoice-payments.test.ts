@@ -102,6 +102,29 @@ for (const store of STORES) {
       assert.deepEqual((await stripe.invoicePayments.list({ invoice: open.id })).data, [paidEntry]);
     });
 
+    it('refuses to cancel an invoice’s PaymentIntent directly: the invoice is voided instead', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({ email: 'nocancel@example.com' });
+      const pm = await stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
+      await stripe.invoiceItems.create({ customer: customer.id, amount: 1200, currency: 'usd' });
+      const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+      await assert.rejects(stripe.invoices.pay(draft.id, { payment_method: pm.id }), { statusCode: 402 });
+      const piId = (await stripe.invoices.retrieve(draft.id)).payments?.data[0]?.payment.payment_intent as string;
+      await assert.rejects(stripe.paymentIntents.cancel(piId), (err: Stripe.errors.StripeError) => {
+        assert.equal(err.statusCode, 400);
+        assert.equal(err.code, 'payment_intent_unexpected_state');
+        assert.match(err.message, /created by an invoice\. Instead, void the invoice/);
+        return true;
+      });
+      assert.equal((await stripe.paymentIntents.retrieve(piId)).status, 'requires_action');
+      assert.equal((await stripe.invoices.retrieve(draft.id)).status, 'open');
+      // A PaymentIntent of no invoice still cancels.
+      const own = await stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+      assert.equal((await stripe.paymentIntents.cancel(own.id)).status, 'canceled');
+      await stripe.invoices.voidInvoice(draft.id);
+      assert.equal((await stripe.paymentIntents.retrieve(piId)).status, 'canceled');
+    });
+
     it('voiding an invoice whose PaymentIntent awaits 3D Secure cancels the PaymentIntent and the open payment', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({ email: 'void@example.com' });

@@ -10,6 +10,7 @@ import { errors, StripeError } from '../../api/errors.js';
 import type { Customer } from '../customers/shape.js';
 import { isCountryCode } from '../tax-rates/countries.js';
 import type { TaxRate } from '../tax-rates/shape.js';
+import type { SubscriptionLine } from './new-invoice.js';
 
 type Location = { country: string; state: string | null; postal_code: string | null };
 
@@ -44,4 +45,27 @@ export function taxLocationError(): StripeError {
 /** The rate Stripe Tax applies at the location (null: the account is not registered there). */
 export function automaticInvoiceRate(ctx: Ctx, location: Location, created: number, at: number): Promise<TaxRate | null> {
   return automaticRate(ctx, location, created, at);
+}
+
+/** A subscription's `automatic_tax` when enabled (or not). */
+export function subscriptionAutomaticTax(enabled: boolean): { disabled_reason: null; enabled: boolean; liability: { type: 'self' } | null } {
+  return { disabled_reason: null, enabled, liability: enabled ? { type: 'self' } : null };
+}
+
+/**
+ * A subscription invoice's lines under Stripe Tax (docs/decisions.md#automatic-tax-on-subscriptions):
+ * every line taxed at the rate of the customer's location at `at` (none where the account is not
+ * registered), or null when the location is not recognized.
+ */
+export async function automaticallyTaxedLines(ctx: Ctx, customer: Customer, lines: readonly SubscriptionLine[], created: number, at: number): Promise<SubscriptionLine[] | null> {
+  const location = taxLocation(customer);
+  if (!location) return null;
+  const rate = await automaticInvoiceRate(ctx, location, created, at);
+  return lines.map((l) => {
+    if (!rate) return { ...l, taxes: [], taxRates: [] };
+    const inclusive = rate.inclusive;
+    const tax = inclusive ? l.amount - Math.round(l.amount / (1 + rate.percentage / 100)) : Math.round((l.amount * rate.percentage) / 100);
+    const taxes = [{ amount: tax, tax_behavior: inclusive ? ('inclusive' as const) : ('exclusive' as const), tax_rate_details: { tax_rate: rate.id }, taxability_reason: 'standard_rated', taxable_amount: inclusive ? l.amount - tax : l.amount, type: 'tax_rate_details' as const }];
+    return { ...l, taxes, taxRates: [rate] };
+  });
 }

@@ -1,5 +1,5 @@
 import type { ResourceModule } from '../module.js';
-import { invoiceIntentAttemptEnded } from './intent-outcome.js';
+import { invoiceIntentAttemptEnded, invoiceOfPaymentIntent } from './intent-outcome.js';
 import { invoiceMigrations } from './migrations.js';
 import { OVERDUE_JOB, runOverdueJob } from './overdue.js';
 import { AUTO_FINALIZE_JOB, runAutoFinalizeJob } from './auto-advance.js';
@@ -32,6 +32,6 @@ export const invoicesModule: ResourceModule = {
     'invoice.overdue',
     'invoice_payment.paid',
   ],
-  hooks: { paymentIntentAttemptEnded: invoiceIntentAttemptEnded },
+  hooks: { paymentIntentAttemptEnded: invoiceIntentAttemptEnded, invoiceOfPaymentIntent },
   migrations: invoiceMigrations,
 };

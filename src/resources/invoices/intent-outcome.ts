@@ -30,3 +30,8 @@ export async function invoiceIntentAttemptEnded(ctx: Ctx, pi: PaymentIntent, at:
   await saveInvoice(ctx, attempted);
   await emit(ctx, 'invoice.payment_failed', attempted, undefined, at);
 }
+
+/** The `invoiceOfPaymentIntent` hook (hooks.ts): the invoice `paymentIntentId` is the open payment of, or null. */
+export async function invoiceOfPaymentIntent(ctx: Ctx, paymentIntentId: string): Promise<string | null> {
+  return (await openPaymentOfIntent(ctx, paymentIntentId))?.invoice ?? null;
+}

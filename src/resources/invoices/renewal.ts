@@ -17,6 +17,7 @@ import { invoiceAmounts } from './totals.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import type { DiscountCoupons } from '../invoice-items/store.js';
 import type { TaxRate } from '../tax-rates/shape.js';
+import { automaticallyTaxedLines } from './automatic-tax.js';
 
 export type { SubscriptionLine };
 
@@ -84,7 +85,15 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
   const id = newId('in_');
   const sub = n.subscription;
   const c = n.customer;
-  const amounts = subscriptionInvoiceAmounts(n.lines, n.discounts ?? {}, sub.currency);
+  // Stripe Tax on the subscription: its rate for the customer's location; a location it cannot
+  // tax leaves the invoice untaxed with `disabled_reason` (docs/decisions.md#automatic-tax-on-subscriptions).
+  const taxed = sub.automatic_tax.enabled ? await automaticallyTaxedLines(ctx, c, n.lines, n.created, n.created) : null;
+  const automaticTax = !sub.automatic_tax.enabled
+    ? null
+    : taxed
+      ? { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' }
+      : { disabled_reason: 'finalization_requires_location_inputs', enabled: false, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' };
+  const amounts = subscriptionInvoiceAmounts(taxed ?? n.lines, n.discounts ?? {}, sub.currency);
   const lines = amounts.lines.map((l) => subscriptionLine(id, sub, l));
   const { subtotal, total, taxes } = amounts;
   const st = sub.invoice_settings;
@@ -93,6 +102,7 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
     account_tax_ids: st.account_tax_ids,
     amount_due: Math.max(0, total),
     amount_remaining: Math.max(0, total),
+    ...(automaticTax ? { automatic_tax: automaticTax } : {}),
     auto_advance: true,
     collection_method: sub.collection_method,
     custom_fields: st.custom_fields,

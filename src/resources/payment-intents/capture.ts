@@ -106,6 +106,14 @@ export async function cancelPaymentIntent(ctx: Ctx, id: string, params: FormObje
   if (pi.status !== 'requires_capture' && (await sessionOfPaymentIntent(ctx, pi.id))) {
     throw errors.invalid("You can't cancel the PaymentIntent of a Checkout Session. Expire the Checkout Session instead.", undefined, 'payment_intent_unexpected_state');
   }
+  // An invoice's PaymentIntent ends with its invoice: voiding the invoice cancels it (docs/decisions.md#invoice-payments).
+  if (await ctx.deps.hooks.invoiceOfPaymentIntent(ctx, pi.id)) {
+    throw errors.invalid(
+      'You cannot cancel this PaymentIntent because it was created by an invoice. Instead, void the invoice: https://stripe.com/docs/api/invoices/void',
+      undefined,
+      'payment_intent_unexpected_state',
+    );
+  }
   const now = await nowFor(ctx, pi);
   const canceled: PaymentIntent = { ...pi, status: 'canceled', amount_capturable: 0, canceled_at: now, cancellation_reason: p.cancellation_reason ?? null, next_action: null };
   // A held authorisation is released: its charge counts as refunded (docs/decisions.md#charges-and-refunds).

@@ -9,6 +9,7 @@ import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, required, type InferShape } from '../../api/params.js';
 import type { Customer } from '../customers/shape.js';
 import { requireCustomer } from '../customers/service.js';
+import { automaticallyTaxedLines, subscriptionAutomaticTax, taxLocation, taxLocationError } from '../invoices/automatic-tax.js';
 import { createSubscriptionInvoice, finalizeSubscriptionInvoice, subscriptionInvoiceAmounts } from '../invoices/renewal.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 import { checkUnitAmount } from '../prices/params.js';
@@ -134,6 +135,11 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
     cancel_at_period_end: p.cancel_at_period_end ?? false,
     ...(p.backdate_start_date !== undefined ? { start_date: p.backdate_start_date } : {}),
   };
+  // Stripe Tax checks the customer's location when the subscription is created (docs/decisions.md#automatic-tax-on-subscriptions).
+  if (p.automatic_tax?.enabled) {
+    if (!taxLocation(customer)) throw taxLocationError();
+    sub.automatic_tax = subscriptionAutomaticTax(true);
+  }
   if (p.discounts) sub.discounts = await setSubscriptionDiscounts(ctx, sub, p.discounts, now);
   const discounts = await discountsInEffect(ctx, sub, customer, now);
 
@@ -146,7 +152,8 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
     lines.push(amount === line.amount ? line : { ...(await periodLine(ctx, sub, item, now, item.current_period_end)), amount, proration: true, taxes: [] });
   }
   const behavior = p.payment_behavior ?? 'allow_incomplete';
-  const amountDue = Math.max(0, subscriptionInvoiceAmounts(lines, discounts, sub.currency).total);
+  const taxedLines = sub.automatic_tax.enabled ? ((await automaticallyTaxedLines(ctx, customer, lines, now, now)) ?? lines) : lines;
+  const amountDue = Math.max(0, subscriptionInvoiceAmounts(taxedLines, discounts, sub.currency).total);
   const charges = collection === 'charge_automatically' && amountDue > 0;
   if (charges && behavior !== 'default_incomplete' && paymentMethodFor(sub, customer) === null) {
     throw errors.invalid('This customer has no attached payment source or default payment method. Please consider adding a default payment method.', undefined, 'resource_missing');

@@ -14,7 +14,7 @@ import { findCoupon } from '../coupons/store.js';
 import type { Coupon } from '../coupons/shape.js';
 import { deleteCustomerDiscount } from '../customers/service.js';
 import type { Customer } from '../customers/shape.js';
-import type { Subscription } from './service.js';
+import { periodEnd, type Subscription } from './service.js';
 
 /** A Discount (stripe-node 23 `Discount`), the subscription's or its customer's. */
 export interface Discount {
@@ -78,6 +78,35 @@ export async function setSubscriptionDiscounts(ctx: Ctx, sub: Subscription, para
   }
   for (const id of current) if (!next.includes(id)) await discounts.delete(ctx.db, ctx.account, id);
   return next;
+}
+
+/**
+ * The discount a Checkout Session applied (its coupon or promotion code, already checked and
+ * redeemed when the session was paid) carried onto the subscription the session creates, as
+ * Stripe does: the same Discount id, `checkout_session` set, and the coupon's duration counted
+ * from `now` (docs/decisions.md#discounts-on-subscriptions-and-customers). Returns the
+ * subscription's discount ids.
+ */
+export async function carrySessionDiscount(ctx: Ctx, sub: Subscription, d: { id: string; coupon: Coupon; promotionCode: string | null; session: string }, now: number): Promise<string[]> {
+  const months = d.coupon.duration === 'repeating' ? d.coupon.duration_in_months : null;
+  const discount: Discount = {
+    id: d.id,
+    object: 'discount',
+    checkout_session: d.session,
+    customer: sub.customer,
+    customer_account: null,
+    end: months ? periodEnd(now, 'month', months) : null,
+    invoice: null,
+    invoice_item: null,
+    promotion_code: d.promotionCode,
+    source: { coupon: d.coupon.id, type: 'coupon' },
+    start: now,
+    subscription: sub.id,
+    subscription_item: null,
+  };
+  await discounts.insert(ctx.db, ctx.account, { ...discount, created: now }, { subscription_id: sub.id });
+  await discounts.update(ctx.db, ctx.account, discount, { subscription_id: sub.id });
+  return [discount.id];
 }
 
 /** A discount's coupon, when it still applies at `at`. */

@@ -5,11 +5,14 @@
  */
 import type { FormValue } from '../../api/form.js';
 import { errors } from '../../api/errors.js';
-import { arr, bool, int, metadata, nullableStr, obj, oneOf, str, type Field } from '../../api/params.js';
+import { arr, bool, int, metadata, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
 import { discountsParam } from './discounts.js';
 
 /** A param accepted as sent: it changes nothing offline. */
 export const kept: Field<FormValue | undefined> = { parse: (value) => value };
+
+/** `automatic_tax[enabled]` (required when `automatic_tax` is given), `[liability]` accepted. */
+const automaticTaxParam = obj({ enabled: required(bool()), liability: kept });
 
 /** An integer timestamp or one of a few words (`trial_end=now`, `billing_cycle_anchor=unchanged`). */
 export function intOr<const W extends string>(words: readonly W[]): Field<number | W | undefined> {
@@ -84,7 +87,7 @@ const invoiceSettings = obj({
 export const createShape = {
   add_invoice_items: kept,
   application_fee_percent: kept,
-  automatic_tax: kept,
+  automatic_tax: automaticTaxParam,
   backdate_start_date: int({ min: 0 }),
   billing_cycle_anchor: int({ min: 0 }),
   billing_cycle_anchor_config: kept,
@@ -123,7 +126,7 @@ export const createShape = {
 export const updateShape = {
   add_invoice_items: kept,
   application_fee_percent: kept,
-  automatic_tax: kept,
+  automatic_tax: automaticTaxParam,
   billing_cycle_anchor: oneOf(['now', 'unchanged'] as const),
   billing_schedules: kept,
   billing_thresholds: kept,

@@ -9,6 +9,7 @@ import type { FormObject, FormValue } from '../../api/form.js';
 import { newId } from '../../api/ids.js';
 import { mergeMetadata, parseParams } from '../../api/params.js';
 import { requireCustomer } from '../customers/service.js';
+import { subscriptionAutomaticTax, taxLocation, taxLocationError } from '../invoices/automatic-tax.js';
 import type { Customer } from '../customers/shape.js';
 import { createSubscriptionInvoice, findInvoice, type SubscriptionLine } from '../invoices/renewal.js';
 import { requireTaxRates } from '../tax-rates/service.js';
@@ -71,6 +72,11 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
   }
   let sub: Subscription = { ...before, metadata: mergeMetadata(before.metadata, p.metadata) };
   if (p.description !== undefined) sub.description = p.description;
+  if (p.automatic_tax !== undefined) {
+    // Turned on, the customer's location must be one Stripe Tax recognizes (docs/decisions.md#automatic-tax-on-subscriptions).
+    if (p.automatic_tax.enabled && !taxLocation(customer)) throw taxLocationError();
+    sub.automatic_tax = subscriptionAutomaticTax(p.automatic_tax.enabled);
+  }
   if (p.discounts !== undefined) sub.discounts = await setSubscriptionDiscounts(ctx, sub, p.discounts, now);
   if (p.default_payment_method !== undefined) {
     sub.default_payment_method = p.default_payment_method === null ? null : await requireCustomerPaymentMethod(ctx, customer, p.default_payment_method);
