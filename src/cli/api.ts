@@ -39,32 +39,17 @@ export function encodeForm(params: Params, prefix = ''): string {
 
 /** A minimal form-encoding API client for the CLI (no SDK needed). */
 export function client(o: ApiOptions) {
-  async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params = {}, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
-    const form = encodeForm(params);
-    const url = `${o.apiBase}${path}${method !== 'POST' && form ? `?${form}` : ''}`;
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      ...(method === 'POST' ? { body: form } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    if (!res.ok) throw new ApiError(res.status, body);
-    return body as T;
+  function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params = {}, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
+    return raw<T>(method, path, encodeForm(params), headers, signal);
   }
   /** A request with an already-encoded form (fixtures build theirs the Stripe CLI's way). */
-  async function raw<T>(method: 'GET' | 'POST' | 'DELETE', path: string, form: string, headers: Record<string, string> = {}): Promise<T> {
+  async function raw<T>(method: 'GET' | 'POST' | 'DELETE', path: string, form: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
     const url = `${o.apiBase}${path}${method !== 'POST' && form ? `${path.includes('?') ? '&' : '?'}${form}` : ''}`;
     const res = await fetch(url, {
       method,
       headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
       ...(method === 'POST' ? { body: form } : {}),
+      ...(signal ? { signal } : {}),
     });
     const text = await res.text();
     let body: unknown;
