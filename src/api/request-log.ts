@@ -516,18 +516,8 @@ export function formatLogCursor(c: LogCursor): string {
   return `${c.stored ?? ''}.${c.memory ?? ''}`;
 }
 
-type Row = {
-  seq: number | string;
-  request_id: string;
-  created: number | string;
-  method: string;
-  path: string;
-  status: number;
-  duration_ms: number;
-  idempotency_key: string | null;
-  params: string;
-  response_body: string;
-};
+/** A stored row as read: PostgreSQL returns its bigint columns as strings. */
+type Row = Omit<RequestLogTable, 'seq' | 'account_id' | 'created'> & { seq: number | string; created: number | string };
 
 function entryOf(r: Row): RequestLogEntry {
   let params: unknown = {};
