@@ -57,21 +57,24 @@ async function main(): Promise<void> {
       off.push(await round(false));
     }
   }
+  // Each round's on/off pair ran back to back: the median of the pairs' ratios is steadier than
+  // the ratio of the medians on a host whose speed drifts from minute to minute.
+  const pct = (x: number) => `${((x - 1) * 100).toFixed(1)} %`;
   const rows = (off[0] ?? []).map((m, i) => {
-    const rpsOff = median(off.map((x) => (x[i] as Measured).rps));
-    const rpsOn = median(on.map((x) => (x[i] as Measured).rps));
-    const cpuOff = median(off.map((x) => (x[i] as Measured).cpuUs));
-    const cpuOn = median(on.map((x) => (x[i] as Measured).cpuUs));
-    const bad = [...off, ...on].reduce((n, x) => n + (x[i] as Measured).non2xx + (x[i] as Measured).errors, 0);
+    const pairs = off.map((x, r) => ({ off: x[i] as Measured, on: (on[r] as Measured[])[i] as Measured }));
+    const bad = pairs.reduce((n, p) => n + p.off.non2xx + p.off.errors + p.on.non2xx + p.on.errors, 0);
     return [
       `${m.name}${bad ? ` (${bad} non-2xx/errors)` : ''}`,
-      `${fmt(rpsOff)} / ${fmt(rpsOn)}`,
-      `${((rpsOn / rpsOff - 1) * 100).toFixed(1)} %`,
-      `${fmt(cpuOff)} / ${fmt(cpuOn)}`,
-      `${((cpuOn / cpuOff - 1) * 100).toFixed(1)} %`,
+      `${fmt(median(pairs.map((p) => p.off.rps)))} / ${fmt(median(pairs.map((p) => p.on.rps)))}`,
+      pct(median(pairs.map((p) => p.on.rps / p.off.rps))),
+      `${fmt(median(pairs.map((p) => p.off.cpuUs)))} / ${fmt(median(pairs.map((p) => p.on.cpuUs)))}`,
+      pct(median(pairs.map((p) => p.on.cpuUs / p.off.cpuUs))),
+      pairs.map((p) => pct(p.on.rps / p.off.rps)).join(', '),
     ];
   });
-  console.log(`\n${table(['Request', 'req/s off / on (median)', 'throughput change', 'server CPU µs/req off / on (median)', 'CPU per request change'], rows)}`);
+  console.log(
+    `\n${table(['Request', 'req/s off / on (median)', 'throughput change (median of pairs)', 'server CPU µs/req off / on (median)', 'CPU per request change (median of pairs)', 'throughput change per pair'], rows)}`,
+  );
   console.log(`\nload average now ${load()}`);
 }
 

@@ -29,6 +29,8 @@ export interface Config {
   requestLogMaxRows: number;
   /** Days a request log row is kept; 0 = no age limit. */
   requestLogRetentionDays: number;
+  /** Successful writes stored per second, at most; the rest are held in memory like GETs (docs/decisions.md#request-log). */
+  requestLogStoredPerSecond: number;
   /** A Stripe CLI fixtures file run once per account and file content at start (docs/decisions.md#fixtures). */
   fixtures: string | undefined;
   /** The secret key the start-up fixtures run with. */
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...hardening(env),
     requestLogMaxRows: Math.floor(int(env, 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', 10_000)),
     requestLogRetentionDays: int(env, 'OPENCHECKOUT_REQUEST_LOG_DAYS', 7),
+    requestLogStoredPerSecond: int(env, 'OPENCHECKOUT_REQUEST_LOG_STORED_PER_SECOND', 1000),
     fixtures: env.OPENCHECKOUT_FIXTURES || undefined,
     fixturesApiKey: env.OPENCHECKOUT_FIXTURES_API_KEY || env.STRIPE_API_KEY || list(env.OPENCHECKOUT_API_KEYS)?.[0] || undefined,
   };
@@ -130,6 +133,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'OPENCHECKOUT_WEBHOOK_BLOCK_PRIVATE', default: '0', meaning: '1: refuse webhook URLs on private, loopback, link-local and metadata addresses, at create and at connect time.' },
   { env: 'OPENCHECKOUT_REQUEST_LOG_MAX_ROWS', default: '10000', meaning: 'The API request log (Dashboard "Logs", opencheckout logs tail) stores at most this many rows (writes and errors; successful GETs stay in memory, at most 1000 per instance); 0 turns it off.' },
   { env: 'OPENCHECKOUT_REQUEST_LOG_DAYS', default: '7', meaning: 'Request log rows older than this many days are pruned (0: no age limit).' },
+  { env: 'OPENCHECKOUT_REQUEST_LOG_STORED_PER_SECOND', default: '1000', meaning: 'Successful writes the request log stores per second, at most; past it they are held in the serving instance’s memory like successful GETs (errors are always stored).' },
   { env: 'OPENCHECKOUT_FIXTURES', default: '', meaning: 'A Stripe CLI fixtures file run at start, once per account and file content.' },
   { env: 'OPENCHECKOUT_FIXTURES_API_KEY', default: 'STRIPE_API_KEY, else the first of OPENCHECKOUT_API_KEYS', meaning: 'The secret key whose account the start-up fixtures are created in.' },
   { env: 'PG_POOL_SIZE', default: '10', meaning: 'PostgreSQL connections per instance.' },

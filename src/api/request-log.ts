@@ -3,12 +3,13 @@
  * method, path, status, duration, idempotency key, request id, params and response body, secrets,
  * card numbers and bank account numbers masked.
  *
- * Recording costs the request almost nothing: `record` pushes a few references into memory.
- * - Writes and errors (every request but a successful GET) go to a buffer that a timer masks and
- *   writes in batches to `request_log`, in a transaction of its own (never the request's), and the
- *   table is pruned by count and age.
- * - Successful GETs (2xx) stay in a bounded ring in this instance's memory, masked only when read:
- *   a row per read cost a GET by id 9-16 % of its CPU, over the 5 % the log may cost
+ * Recording costs the request almost nothing: no parsing, masking or I/O while it is answered.
+ * - Errors, and successful writes up to `requestLogStoredPerSecond` a second, go to a buffer that is
+ *   masked and written in small batches to `request_log`, in a transaction of its own (never the
+ *   request's), and the table is pruned by count and age.
+ * - Successful GETs (2xx), and successful writes past that rate, are copied into a bounded ring in
+ *   this instance's memory, outside the JavaScript heap, masked only when read: a stored row costs
+ *   a GET by id 9-16 % of its CPU and a create ~10 %, over the 5 % the log may cost
  *   (bench/README.md). They are lost on restart and seen only through the instance that served them.
  * Readers see both, merged newest first ({@link readRequestLog}). What is buffered when the process
  * dies is lost; that is acceptable for a debug log (docs/decisions.md#request-log).
@@ -34,20 +35,31 @@ export const REQUEST_LOG_GET_BODY_BYTES = 2 * 1024;
 const BATCH_ROWS = 100;
 const MAX_BUFFERED = 10_000;
 /** How long a row waits in memory before it is written (ms). */
-const FLUSH_MS = 200;
+const FLUSH_MS = 20;
+/** Rows that start a write at once, without waiting for FLUSH_MS. */
+const FLUSH_ROWS = 32;
 /** How often the table is pruned, at most (ms). */
 const PRUNE_MS = 30_000;
 /**
- * Successful GETs kept in memory, per instance (never more than `requestLogMaxRows`), and the most
- * characters of their bodies held before they are masked and cut: past it the oldest go first.
+ * Successful GETs kept in memory, per instance (never more than `requestLogMaxRows`), and the bytes
+ * their ring holds: past either the oldest go first.
  */
 export const REQUEST_LOG_MEMORY_ROWS = 1000;
-const MEMORY_CHARS = 16 * 1024 * 1024;
+const MEMORY_BYTES = 4 * 1024 * 1024;
 /** A tail waiting for new GETs is woken at most this often (ms). */
 const WAKE_MS = 50;
 
+/** What the API learnt of a request while answering it, for its log row. */
+export interface RequestSeen {
+  /** A POST's body (the body is read once, by the API). */
+  body: Buffer | undefined;
+  /** The account the request's key opened; undefined when it opened none. */
+  account: string | undefined;
+}
+
 interface Pending {
   authorization: string | undefined;
+  account: string | undefined;
   idempotencyKey: string | undefined;
   requestId: string;
   created: number;
@@ -79,12 +91,6 @@ export interface RequestLogEntry {
   response_body: string;
 }
 
-const bodies = new WeakMap<IncomingMessage, Buffer>();
-
-/** Keeps a POST's body for its log row (the body is read once, by the API). */
-export function noteRequestBody(req: IncomingMessage, body: Buffer): void {
-  bodies.set(req, body);
-}
 
 /* ------------------------------------------------------------------ masking */
 
@@ -138,17 +144,65 @@ export function maskParams(value: FormValue): FormValue {
 }
 
 function paramsOf(p: Pending): FormObject {
+  return parsedForm(p.body ?? p.query);
+}
+
+function parsedForm(form: string | Buffer): FormObject {
   try {
-    return parseForm(p.body ?? p.query);
+    return parseForm(form);
   } catch {
     // A body the API refused to parse is kept as nothing rather than raw: it may hold anything.
     return {};
   }
 }
 
-/** The body a row keeps: a successful GET's up to 2 KB, any other up to 32 KB, cut and marked beyond. */
+/** Any part of a key {@link maskParams} treats apart (case as it compares them). */
+const SPECIAL_KEY = /cvc|cvv|secret|password|api_key|number|iban/i;
+/** Longer forms take the slow path: the regexes' cost grows with the text, a parse's is paid anyway. */
+const FAST_FORM_CHARS = 4096;
+/** A form as the SDKs send it: percent-encoded, so its text is the same in any encoding. */
+const PRINTABLE_ASCII = /^[!-~]*$/;
+/** The first character of stored params that are the request's own form text, not JSON. */
+const RAW_FORM = '?';
+
+/**
+ * The params a stored row keeps. Most forms hold nothing to mask: their decoded text shows no
+ * key {@link maskParams} treats apart and nothing {@link maskText} would change. Those are kept
+ * as their own text (`?` and the form), parsed when read, which spares the hot path a parse and a
+ * JSON encoding per request; any other is parsed, masked and kept as JSON.
+ */
+function storedParams(p: Pending): string {
+  const form = p.body === undefined ? p.query : p.body.toString('latin1');
+  if (form === '') return '{}';
+  if (form.length > FAST_FORM_CHARS) return JSON.stringify(maskParams(paramsOf(p)));
+  let decoded: string | undefined;
+  try {
+    decoded = decodeURIComponent(form.replace(/\+/g, ' '));
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded !== undefined && !SPECIAL_KEY.test(decoded) && !MAYBE_SECRET.test(decoded) && PRINTABLE_ASCII.test(form)) return RAW_FORM + form;
+  return JSON.stringify(maskParams(paramsOf(p)));
+}
+
+/** Stored params as the reader sees them: JSON, or a form kept as its text (see {@link storedParams}). */
+function readParams(text: string): unknown {
+  if (text.startsWith(RAW_FORM)) return parsedForm(text.slice(RAW_FORM.length));
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+/** The most characters of a response kept: a successful GET's 2 KB, any other's 32 KB. */
+function bodyLimit(method: string, status: number): number {
+  return method === 'GET' && status < 300 ? REQUEST_LOG_GET_BODY_BYTES : REQUEST_LOG_BODY_BYTES;
+}
+
+/** The body a row keeps, cut and marked beyond {@link bodyLimit}. */
 function keptBody(p: Pending): string {
-  const limit = p.method === 'GET' && p.status < 300 ? REQUEST_LOG_GET_BODY_BYTES : REQUEST_LOG_BODY_BYTES;
+  const limit = bodyLimit(p.method, p.status);
   return p.response.length > limit ? `${p.response.slice(0, limit)}\n… (cut at ${limit} characters)` : p.response;
 }
 
@@ -163,48 +217,108 @@ function accountOf(p: Pending, allowed: ReadonlySet<string> | undefined): string
 
 /* ------------------------------------------------------------- the memory ring */
 
-/** A successful GET in memory: the request as recorded, masked the first time it is read. */
+/** A request as the ring holds it: decoded when a reader looks, masked when it is returned. */
 interface Held {
   /** Its place in this instance's ring: grows by one per request, across restarts (from the clock). */
   mseq: number;
-  p: Pending;
-  /** Undefined until first looked at; null when the key opens no account. */
-  account?: string | null;
-  /** The masked path (filters compare it), then the whole masked entry once read. */
-  path?: string;
-  entry?: RequestLogEntry;
+  created: number;
+  durationMs: number;
+  status: number;
+  method: string;
+  account: string;
+  requestId: string;
+  path: string;
+  /** The params as sent: a GET's query or a write's body. */
+  form: string;
+  idempotencyKey: string | undefined;
+  /** Where the response's text is in the ring's bytes: it is decoded only for an entry returned. */
+  responseAt: number;
+  /** The response was cut at {@link bodyLimit} characters. */
+  cut: boolean;
 }
 
+/** Bytes of an entry before its texts: created, duration (float64), status (uint16), cut (uint8). */
+const HEAD_BYTES = 8 + 8 + 2 + 1;
+/** The texts of an entry, in order, each a uint32 byte length and its UTF-8. */
+const TEXTS = 7;
+
 /**
- * The ring of successful GETs, oldest first. Pushing is the hot path: no masking, parsing or I/O.
- * Masking happens once per entry, when a reader first returns it; then the raw response is let go.
+ * The ring of successful GETs (and writes past the stored rate), oldest first, kept outside the
+ * JavaScript heap: each entry is
+ * encoded into one preallocated buffer, and the entries' places into typed arrays. A GET's answer
+ * held in objects for the seconds a ring keeps it outlives the young generation, and promoting
+ * it to the old one cost a GET by id 20-30 % of its CPU (bench/README.md, "The request log's
+ * cost"); bytes copied into a buffer the collector never scans cost a memcpy.
  */
-class MemoryRing {
-  private slots: Array<Held | undefined>;
+export class MemoryRing {
+  private readonly bytes: Buffer;
+  private readonly offsets: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly mseqs: Float64Array;
   private start = 0;
   private count = 0;
-  /** Characters of raw responses held (entries not yet masked). */
-  private chars = 0;
+  /** Where the next entry's bytes go. */
+  private write = 0;
   /** The mseq of the next entry; starts from the clock so cursors of an earlier run stay behind. */
   private next = Date.now() * 1000;
 
-  constructor(readonly capacity: number) {
-    this.slots = new Array<Held | undefined>(capacity);
+  constructor(
+    readonly capacity: number,
+    byteSize: number,
+  ) {
+    this.bytes = Buffer.alloc(capacity === 0 ? 0 : byteSize);
+    this.offsets = new Int32Array(capacity);
+    this.lengths = new Int32Array(capacity);
+    this.mseqs = new Float64Array(capacity);
   }
 
-  push(p: Pending): void {
+  /** Encodes one request; the hot path: no masking, parsing or I/O, nothing kept on the heap. */
+  push(p: Pending, account: string): void {
     if (this.capacity === 0) return;
+    const limit = bodyLimit(p.method, p.status);
+    const cut = p.response.length > limit;
+    const response = cut ? p.response.slice(0, limit) : p.response;
+    const texts: Array<string | Buffer> = [p.method, account, p.requestId, p.path, p.body ?? p.query, p.idempotencyKey ?? '', response];
+    // The most bytes the entry can take (UTF-8 spends at most 3 bytes per UTF-16 unit).
+    let most = HEAD_BYTES + 4 * TEXTS;
+    for (const t of texts) most += typeof t === 'string' ? 3 * t.length : t.length;
+    if (most > this.bytes.length) return;
+    if (this.write + most > this.bytes.length) {
+      // Entries past the write position, in the tail now left unused, are older than any at the
+      // start: they go first, so that the oldest entry is always the next one overwritten.
+      while (this.count > 0 && (this.offsets[this.start] as number) >= this.write) this.dropOldest();
+      this.write = 0;
+    }
+    const from = this.write;
+    // Entries whose bytes this one will cover are the oldest: they go first.
+    while (this.count > 0 && this.overlaps(this.start, from, from + most)) this.dropOldest();
     if (this.count === this.capacity) this.dropOldest();
-    this.slots[(this.start + this.count) % this.capacity] = { mseq: this.next++, p };
+    const b = this.bytes;
+    let at = from;
+    b.writeDoubleLE(p.created, at);
+    b.writeDoubleLE(p.durationMs, at + 8);
+    b.writeUInt16LE(p.status, at + 16);
+    b.writeUInt8(cut ? 1 : 0, at + 18);
+    at += HEAD_BYTES;
+    for (const t of texts) {
+      const n = t.length === 0 ? 0 : typeof t === 'string' ? b.write(t, at + 4, 'utf8') : t.copy(b, at + 4);
+      b.writeUInt32LE(n, at);
+      at += 4 + n;
+    }
+    const slot = (this.start + this.count) % this.capacity;
+    this.offsets[slot] = from;
+    this.lengths[slot] = at - from;
+    this.mseqs[slot] = this.next++;
     this.count++;
-    this.chars += p.response.length;
-    while (this.chars > MEMORY_CHARS && this.count > 1) this.dropOldest();
+    this.write = at;
+  }
+
+  private overlaps(slot: number, from: number, to: number): boolean {
+    const o = this.offsets[slot] as number;
+    return o < to && o + (this.lengths[slot] as number) > from;
   }
 
   private dropOldest(): void {
-    const h = this.slots[this.start];
-    if (h && !h.entry) this.chars -= h.p.response.length;
-    this.slots[this.start] = undefined;
     this.start = (this.start + 1) % this.capacity;
     this.count--;
   }
@@ -214,15 +328,39 @@ class MemoryRing {
     return this.next;
   }
 
-  /** The entry at `i` (0 = oldest). */
+  /** The entry at `i` (0 = oldest), decoded but for its response. */
   private at(i: number): Held {
-    return this.slots[(this.start + i) % this.capacity] as Held;
+    const slot = (this.start + i) % this.capacity;
+    const b = this.bytes;
+    const from = this.offsets[slot] as number;
+    let at = from + HEAD_BYTES;
+    const texts: string[] = [];
+    for (let t = 0; t < TEXTS - 1; t++) {
+      const n = b.readUInt32LE(at);
+      texts.push(b.toString('utf8', at + 4, at + 4 + n));
+      at += 4 + n;
+    }
+    const [method, account, requestId, path, form, idempotencyKey] = texts as [string, string, string, string, string, string];
+    return {
+      mseq: this.mseqs[slot] as number,
+      created: b.readDoubleLE(from),
+      durationMs: b.readDoubleLE(from + 8),
+      status: b.readUInt16LE(from + 16),
+      cut: b.readUInt8(from + 18) === 1,
+      method,
+      account,
+      requestId,
+      path,
+      form,
+      idempotencyKey: idempotencyKey === '' ? undefined : idempotencyKey,
+      responseAt: at,
+    };
   }
 
   /** The index of the first entry whose mseq is `mseq` or more (count when none). */
   private indexOf(mseq: number): number {
     if (this.count === 0) return 0;
-    const first = this.at(0).mseq;
+    const first = this.mseqs[this.start] as number;
     return Math.min(Math.max(mseq - first, 0), this.count);
   }
 
@@ -236,35 +374,26 @@ class MemoryRing {
     for (let i = after === undefined ? 0 : this.indexOf(after + 1); i < this.count; i++) yield this.at(i);
   }
 
-  /** The entry, masked as a stored row is (once; the raw response is then let go). */
+  /** The entry, masked as a stored row is. Read before the ring moves on: a reader decodes at once. */
   entryOf(h: Held): RequestLogEntry {
-    if (!h.entry) {
-      const p = h.p;
-      h.entry = {
-        id: p.requestId,
-        seq: null,
-        stored: false,
-        request_id: p.requestId,
-        created_ms: Math.round(p.created),
-        method: p.method,
-        path: maskedPath(h),
-        status: p.status,
-        duration_ms: Math.round(p.durationMs),
-        idempotency_key: p.idempotencyKey ? maskText(p.idempotencyKey) : null,
-        params: maskParams(paramsOf(p)),
-        response_body: maskText(keptBody(p)),
-      };
-      this.chars -= p.response.length;
-      // The masked entry is what is read from now on: the raw body, params and key are let go.
-      h.p = { ...p, response: '', body: undefined, query: '', authorization: undefined };
-    }
-    return h.entry;
+    const n = this.bytes.readUInt32LE(h.responseAt);
+    const response = this.bytes.toString('utf8', h.responseAt + 4, h.responseAt + 4 + n);
+    const body = h.cut ? `${response}\n… (cut at ${bodyLimit(h.method, h.status)} characters)` : response;
+    return {
+      id: h.requestId,
+      seq: null,
+      stored: false,
+      request_id: h.requestId,
+      created_ms: Math.round(h.created),
+      method: h.method,
+      path: maskText(h.path),
+      status: h.status,
+      duration_ms: Math.round(h.durationMs),
+      idempotency_key: h.idempotencyKey ? maskText(h.idempotencyKey) : null,
+      params: maskParams(parsedForm(h.form)),
+      response_body: maskText(body),
+    };
   }
-}
-
-function maskedPath(h: Held): string {
-  h.path ??= maskText(h.p.path);
-  return h.path;
 }
 
 /* ---------------------------------------------------------------- the log */
@@ -276,6 +405,9 @@ export class RequestLog {
   private flushing: Promise<void> | undefined;
   private lastPrune = 0;
   private sincePrune = 0;
+  /** The second (of performance.now()) whose stored writes are counted, and their count. */
+  private second = -1;
+  private storedThisSecond = 0;
   private wakeQueued = false;
   private readonly allowedKeys: ReadonlySet<string> | undefined;
   /** Successful GETs, in this instance's memory only. */
@@ -287,7 +419,7 @@ export class RequestLog {
 
   constructor(private readonly deps: Deps) {
     this.allowedKeys = deps.config.apiKeys ? new Set(deps.config.apiKeys) : undefined;
-    this.memory = new MemoryRing(Math.max(0, Math.min(REQUEST_LOG_MEMORY_ROWS, deps.config.requestLogMaxRows)));
+    this.memory = new MemoryRing(Math.max(0, Math.min(REQUEST_LOG_MEMORY_ROWS, deps.config.requestLogMaxRows)), MEMORY_BYTES);
     this.signals.setMaxListeners(0);
   }
 
@@ -296,7 +428,7 @@ export class RequestLog {
   }
 
   /** Records one answered /v1 request; the hot path: no parsing, masking or I/O here. */
-  record(req: IncomingMessage, url: string, requestId: string, status: number, started: number, response: string): void {
+  record(req: IncomingMessage, url: string, seen: RequestSeen, requestId: string, status: number, started: number, response: string): void {
     if (!this.enabled) return;
     const q = url.indexOf('?');
     const durationMs = performance.now() - started;
@@ -304,19 +436,21 @@ export class RequestLog {
     const method = req.method ?? 'GET';
     const p: Pending = {
       authorization: req.headers.authorization,
+      account: seen.account,
       idempotencyKey: typeof key === 'string' && key !== '' ? key : undefined,
       requestId,
       created: this.deps.clock.now() - durationMs,
       method,
       path: q === -1 ? url : url.slice(0, q),
       query: q === -1 ? '' : url.slice(q + 1),
-      body: bodies.get(req),
+      body: seen.body,
       status,
       durationMs,
       response,
     };
-    if (method === 'GET' && status >= 200 && status < 300) {
-      this.memory.push(p);
+    if (status >= 200 && status < 300 && (method === 'GET' || !this.mayStore(started))) {
+      const account = p.account ?? accountOf(p, this.allowedKeys);
+      if (account !== null) this.memory.push(p, account);
       this.wake();
       return;
     }
@@ -325,10 +459,29 @@ export class RequestLog {
       this.buffer.shift();
       this.dropped++;
     }
+    // Written soon, in small batches: a row held longer outlives the young generation, and its
+    // promotion costs more than the extra statements (bench/README.md, "The request log's cost").
+    if (this.buffer.length >= FLUSH_ROWS && !this.flushing) {
+      void this.flush();
+      return;
+    }
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
       this.timer.unref();
     }
+  }
+
+  /**
+   * Whether a successful write may be stored: at most `requestLogStoredPerSecond` a second; the
+   * rest are held in memory as GETs are. Errors are always stored.
+   */
+  private mayStore(nowMs: number): boolean {
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.storedThisSecond = 0;
+    }
+    return ++this.storedThisSecond <= this.deps.config.requestLogStoredPerSecond;
   }
 
   /** Wakes waiting long-polls at most every WAKE_MS, and only when someone waits. */
@@ -343,11 +496,10 @@ export class RequestLog {
 
   /** Whether a held GET is the account's and passes the filter. */
   matches(h: Held, account: string, filter: RequestLogFilter, nowMs: number): boolean {
-    if (h.account === undefined) h.account = accountOf(h.p, this.allowedKeys);
     if (h.account !== account) return false;
     const days = this.deps.config.requestLogRetentionDays;
-    if (days > 0 && h.p.created < nowMs - days * 86_400_000) return false;
-    return matchesFilter(h.p.method, h.p.status, h.p.requestId, () => maskedPath(h), filter);
+    if (days > 0 && h.created < nowMs - days * 86_400_000) return false;
+    return matchesFilter(h.method, h.status, h.requestId, () => maskText(h.path), filter);
   }
 
   /** Writes what is buffered (and prunes when due); resolves once it is committed. */
@@ -368,7 +520,7 @@ export class RequestLog {
     if (batch.length === 0) return;
     const rows: Array<Insertable<RequestLogTable>> = [];
     for (const p of batch) {
-      const account = accountOf(p, this.allowedKeys);
+      const account = p.account ?? accountOf(p, this.allowedKeys);
       if (account === null) continue; // a request without a valid key belongs to no account's log
       rows.push({
         account_id: account,
@@ -379,7 +531,7 @@ export class RequestLog {
         status: p.status,
         duration_ms: Math.round(p.durationMs),
         idempotency_key: p.idempotencyKey ? maskText(p.idempotencyKey) : null,
-        params: JSON.stringify(maskParams(paramsOf(p))),
+        params: storedParams(p),
         response_body: maskText(keptBody(p)),
       });
     }
@@ -394,10 +546,18 @@ export class RequestLog {
         this.sincePrune += rows.length;
       }
       const now = this.deps.clock.now();
-      if (now - this.lastPrune >= PRUNE_MS || this.sincePrune >= this.deps.config.requestLogMaxRows / 10) {
-        this.lastPrune = now;
+      // The count bound is a range delete on the primary key, run every tenth of the bound; the
+      // age bound scans the table, so it runs on a timer only (a row may outlive its days by PRUNE_MS,
+      // and readers hide it meanwhile).
+      const db = this.deps.store.db;
+      if (this.sincePrune >= this.deps.config.requestLogMaxRows / 10) {
         this.sincePrune = 0;
-        await pruneRequestLog(this.deps.store.db, this.deps.config.requestLogMaxRows, this.deps.config.requestLogRetentionDays, now);
+        await pruneByCount(db, this.deps.config.requestLogMaxRows);
+      }
+      if (now - this.lastPrune >= PRUNE_MS) {
+        this.lastPrune = now;
+        await pruneByCount(db, this.deps.config.requestLogMaxRows);
+        await pruneByAge(db, this.deps.config.requestLogRetentionDays, now);
       }
     } catch (err) {
       this.deps.log.warn({ err, rows: rows.length }, 'request log rows not written');
@@ -445,22 +605,22 @@ export function requestLogFor(deps: Deps): RequestLog {
 }
 
 /**
- * Deletes rows beyond the newest `maxRows` (of all accounts together) and rows older than `days`.
- * `seq` grows with time, so the count bound is one range delete on the primary key.
+ * Deletes rows beyond the newest `maxRows` (of all accounts together). `seq` grows with time, so
+ * this is one range delete on the primary key.
  */
-export async function pruneRequestLog(db: Db, maxRows: number, days: number, nowMs: number): Promise<number> {
-  let deleted = 0;
+async function pruneByCount(db: Db, maxRows: number): Promise<number> {
   const top = await db.selectFrom('request_log').select(sql<number | string | null>`max(seq)`.as('m')).executeTakeFirst();
   const max = Number(top?.m ?? 0);
-  if (max > maxRows) {
-    const res = await db.deleteFrom('request_log').where('seq', '<=', max - maxRows).executeTakeFirst();
-    deleted += Number(res.numDeletedRows);
-  }
-  if (days > 0) {
-    const res = await db.deleteFrom('request_log').where('created', '<', Math.floor(nowMs - days * 86_400_000)).executeTakeFirst();
-    deleted += Number(res.numDeletedRows);
-  }
-  return deleted;
+  if (max <= maxRows) return 0;
+  const res = await db.deleteFrom('request_log').where('seq', '<=', max - maxRows).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Deletes rows older than `days` (none when `days` is 0). */
+async function pruneByAge(db: Db, days: number, nowMs: number): Promise<number> {
+  if (days <= 0) return 0;
+  const res = await db.deleteFrom('request_log').where('created', '<', Math.floor(nowMs - days * 86_400_000)).executeTakeFirst();
+  return Number(res.numDeletedRows);
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -520,12 +680,7 @@ export function formatLogCursor(c: LogCursor): string {
 type Row = Omit<RequestLogTable, 'seq' | 'account_id' | 'created'> & { seq: number | string; created: number | string };
 
 function entryOf(r: Row): RequestLogEntry {
-  let params: unknown = {};
-  try {
-    params = JSON.parse(r.params);
-  } catch {
-    // kept as written
-  }
+  const params = readParams(r.params);
   return {
     id: r.request_id,
     seq: Number(r.seq),

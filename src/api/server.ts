@@ -11,7 +11,7 @@ import { parseForm, type FormObject } from './form.js';
 import { materialize, serialize } from './raw.js';
 import { checkKey, findReplay, remember, requestHash, type StoredResponse } from './idempotency.js';
 import { newId } from './ids.js';
-import { noteRequestBody, requestLogFor } from './request-log.js';
+import { requestLogFor, type RequestSeen } from './request-log.js';
 import { expand as expandField } from './params.js';
 import { Router, type ApiRequest, type Route } from './router.js';
 import { CURRENT_API_VERSION } from './version.js';
@@ -44,29 +44,30 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
    * Answers a /v1 request, or throws (auth, routing, params) or rejects with its error. Not async
    * itself, so a GET costs no promise beyond the read it runs: this is every API request's path.
    */
-  function answerApi(req: IncomingMessage, path: string, query: string, requestId: string): Promise<Response> {
+  function answerApi(req: IncomingMessage, path: string, query: string, requestId: string, seen: RequestSeen): Promise<Response> {
     const method = req.method ?? 'GET';
-    if (method === 'POST') return answerPost(req, path, requestId);
+    if (method === 'POST') return answerPost(req, path, requestId, seen);
     // Only a POST's body is read: anything else sent is discarded so the connection stays usable.
     if (!discardBody(req)) throw errors.tooLarge();
-    return routeAndRun(req, method, path, query, requestId);
+    return routeAndRun(req, method, path, query, requestId, seen);
   }
 
   /** A POST's body is read before anything else: an oversized or broken one is refused before auth or routing. */
-  async function answerPost(req: IncomingMessage, path: string, requestId: string): Promise<Response> {
+  async function answerPost(req: IncomingMessage, path: string, requestId: string, seen: RequestSeen): Promise<Response> {
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch (err) {
       throw unreadableBody(err);
     }
-    noteRequestBody(req, body);
-    return routeAndRun(req, 'POST', path, body, requestId);
+    seen.body = body;
+    return routeAndRun(req, 'POST', path, body, requestId, seen);
   }
 
   /** Authenticates, finds the route and parses the params (body or query); runs a GET as a read, anything else as a write. */
-  function routeAndRun(req: IncomingMessage, method: string, path: string, form: string | Buffer, requestId: string): Promise<Response> {
+  function routeAndRun(req: IncomingMessage, method: string, path: string, form: string | Buffer, requestId: string, seen: RequestSeen): Promise<Response> {
     const { account, clientSecretRequired, objectPath } = authenticateCaller(req.headers.authorization, allowedKeys, method, path);
+    seen.account = account;
     const match = router.match(method, path);
     if (!match) throw errors.notFoundUrl(method, path);
     const params = parseForm(form);
@@ -117,14 +118,15 @@ export function createApiHandler(deps: Deps, routes: Route[], others: PathHandle
       return;
     }
     let response: Response;
+    const seen: RequestSeen = { body: undefined, account: undefined };
     try {
-      response = await answerApi(req, path, q === -1 ? '' : url.slice(q + 1), requestId);
+      response = await answerApi(req, path, q === -1 ? '' : url.slice(q + 1), requestId, seen);
     } catch (err) {
       response = errorResponse(err, requestId, deps);
     }
     respond(deps, res, requestId, response, req);
     logRequest(deps, req, path, requestId, response.status, started);
-    requestLog.record(req, url, requestId, response.status, started, response.body);
+    requestLog.record(req, url, seen, requestId, response.status, started, response.body);
   };
 }
 

@@ -70,7 +70,7 @@ function row(e: RequestLogEntry): string[] {
 /** `/dashboard/logs`: title and content. */
 export async function logsPage(deps: Deps, sh: Shell, query: URLSearchParams): Promise<{ status: number; content: string }> {
   const { t } = sh;
-  const help = `<p class="muted">${esc(fill(t.logsHelp, { rows: String(deps.config.requestLogMaxRows), days: String(deps.config.requestLogRetentionDays), memory: String(requestLogFor(deps).memory.capacity) }))}</p>`;
+  const help = `<p class="muted">${esc(fill(t.logsHelp, { rows: String(deps.config.requestLogMaxRows), days: String(deps.config.requestLogRetentionDays), memory: String(requestLogFor(deps).memory.capacity), rate: String(deps.config.requestLogStoredPerSecond) }))}</p>`;
   const head = `<h1>${esc(t.logs)}</h1>${help}${filterForm(sh, query)}`;
   const q = filterQuery(query);
   let filter;

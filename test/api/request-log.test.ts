@@ -77,6 +77,38 @@ for (const store of STORES) {
       assert.match(everything, /pi_[A-Za-z0-9]+_secret_\*+/);
     });
 
+    it('masks what hides in a form: percent-encoded keys, spaced card numbers, and keeps a plain form as sent', async () => {
+      const own = freshKey(); // rows of its own, out of the counts the other tests make
+      const forms = [
+        // A CVC and a card number behind percent-encoded key names.
+        'type=card&card%5Bnumber%5D=4000056655665556&card%5Bexp_month%5D=12&card%5Bexp_year%5D=2034&card%5B%63vc%5D=731',
+        // A card number with spaces (form-encoded as +) and an IBAN in metadata.
+        'email=a%40example.com&metadata[note]=4242+4242+4242+4242&metadata[iban]=DE89%203704%200044%200532%200130%2000',
+        // Nothing to mask.
+        'email=plain%40example.jp&name=%E5%B1%B1%E7%94%B0&metadata[order]=42',
+      ];
+      const answers = [
+        await raw(server.url, '/v1/payment_methods', { method: 'POST', key: own, body: forms[0] as string }),
+        await raw(server.url, '/v1/customers', { method: 'POST', key: own, body: forms[1] as string }),
+        await raw(server.url, '/v1/customers', { method: 'POST', key: own, body: forms[2] as string }),
+      ];
+      for (const a of answers) assert.equal(a.status, 200);
+      await flush();
+      const byId = async (r: { headers: Headers }) => ((await log(`?request_id=${String(r.headers.get('request-id'))}`, own)).body as Page).data[0] as RequestLogEntry;
+      const [pm, spaced, plain] = [await byId(answers[0] as { headers: Headers }), await byId(answers[1] as { headers: Headers }), await byId(answers[2] as { headers: Headers })];
+      const card = (pm.params as { card: Record<string, string> }).card;
+      assert.match(card.number as string, /^•+5556$/);
+      assert.equal('cvc' in card, false);
+      const metadata = (spaced.params as { metadata: Record<string, string> }).metadata;
+      assert.match(metadata.note as string, /^•+4242$/);
+      assert.doesNotMatch(metadata.iban as string, /3704/);
+      assert.deepEqual(plain.params, { email: 'plain@example.jp', name: '山田', metadata: { order: '42' } });
+      const stored = await server.app.deps.store.db.selectFrom('request_log').select(['params']).where('request_id', 'in', [pm.request_id, spaced.request_id, plain.request_id]).execute();
+      const text = JSON.stringify(stored);
+      for (const secretText of ['4000056655665556', '4242+4242', '4242 4242', '731', '3704']) assert.equal(text.includes(secretText), false, `stored params hold ${secretText}`);
+      assert.ok(stored.some((r) => r.params === `?${forms[2] as string}`), 'a form with nothing to mask is kept as its own text');
+    });
+
     it('filters by status code, status type, outcome, method and path, as `stripe logs tail` does', async () => {
       const ids = async (q: string) => ((await log(q)).body as Page).data.map((e) => `${e.method} ${e.path} ${e.status}`);
       assert.deepEqual(await ids('?status_code=400'), ['POST /v1/customers 400']);
@@ -229,6 +261,39 @@ for (const store of STORES) {
         [late.headers.get('request-id')],
       );
       shift = 0;
+    });
+  });
+
+  describe(`request log past its stored rate (${store})`, () => {
+    let server: TestServer;
+    const key = freshKey();
+    before(async () => {
+      server = await startServer(store, { env: { OPENCHECKOUT_REQUEST_LOG_STORED_PER_SECOND: '3' } });
+    });
+    after(() => server.close());
+
+    it('stores successful writes up to the rate, holds the rest in memory, and stores every error', async () => {
+      const started = performance.now();
+      const sent = await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => raw(server.url, '/v1/customers', { method: 'POST', key, body: `email=r${i}%40example.com&metadata[card]=4242+4242+4242+4242` })),
+        ...Array.from({ length: 4 }, () => raw(server.url, '/v1/customers', { method: 'POST', key, body: 'balance=abc' })),
+      ]);
+      // The seconds the requests can have fallen in: at most 3 of each stored.
+      const seconds = Math.ceil((performance.now() - started) / 1000) + 1;
+      assert.deepEqual(sent.map((r) => r.status), [...Array(12).fill(200), ...Array(4).fill(400)]);
+      await requestLogFor(server.app.deps).flush();
+      const page = (await raw(server.url, '/_admin/request_log?limit=100', { key })).body as Page;
+      assert.deepEqual(new Set(page.data.map((e) => e.request_id)), new Set(sent.map((r) => r.headers.get('request-id'))), 'every request is in the log');
+      const ok = page.data.filter((e) => e.status === 200);
+      const storedOk = ok.filter((e) => e.stored).length;
+      assert.ok(storedOk >= 3 && storedOk <= 3 * seconds, `stored ${storedOk} of 12 in at most ${seconds} seconds`);
+      assert.equal(ok.filter((e) => !e.stored).length, 12 - storedOk);
+      assert.ok(page.data.filter((e) => e.status === 400).every((e) => e.stored), 'errors are always stored');
+      // Held writes are masked as stored ones are, params and all.
+      for (const e of ok) {
+        assert.match((e.params as { metadata: { card: string } }).metadata.card, /^•+4242$/);
+        assert.match(e.response_body, /"object": ?"customer"/);
+      }
     });
   });
 }
