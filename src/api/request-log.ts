@@ -45,7 +45,7 @@ const PRUNE_MS = 30_000;
  * their ring holds: past either the oldest go first.
  */
 export const REQUEST_LOG_MEMORY_ROWS = 1000;
-const MEMORY_BYTES = 4 * 1024 * 1024;
+const MEMORY_BYTES = 2 * 1024 * 1024;
 /** A tail waiting for new GETs is woken at most this often (ms). */
 const WAKE_MS = 50;
 
@@ -266,7 +266,8 @@ export class MemoryRing {
     readonly capacity: number,
     byteSize: number,
   ) {
-    this.bytes = Buffer.alloc(capacity === 0 ? 0 : byteSize);
+    // Not zero-filled: its pages take memory only as entries reach them, and only written bytes are read.
+    this.bytes = Buffer.allocUnsafeSlow(capacity === 0 ? 0 : byteSize);
     this.offsets = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity);
     this.mseqs = new Float64Array(capacity);
