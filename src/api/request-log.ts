@@ -273,9 +273,12 @@ export class MemoryRing {
     this.mseqs = new Float64Array(capacity);
   }
 
-  /** Encodes one request; the hot path: no masking, parsing or I/O, nothing kept on the heap. */
-  push(p: Pending, account: string): void {
-    if (this.capacity === 0) return;
+  /**
+   * Encodes one request; the hot path: no masking, parsing or I/O, nothing kept on the heap.
+   * False when the entry is larger than the whole ring, and so not held.
+   */
+  push(p: Pending, account: string): boolean {
+    if (this.capacity === 0) return true;
     const limit = bodyLimit(p.method, p.status);
     const cut = p.response.length > limit;
     const response = cut ? p.response.slice(0, limit) : p.response;
@@ -283,7 +286,7 @@ export class MemoryRing {
     // The most bytes the entry can take (UTF-8 spends at most 3 bytes per UTF-16 unit).
     let most = HEAD_BYTES + 4 * TEXTS;
     for (const t of texts) most += typeof t === 'string' ? 3 * t.length : t.length;
-    if (most > this.bytes.length) return;
+    if (most > this.bytes.length) return false;
     if (this.write + most > this.bytes.length) {
       // Entries past the write position, in the tail now left unused, are older than any at the
       // start: they go first, so that the oldest entry is always the next one overwritten.
@@ -312,6 +315,7 @@ export class MemoryRing {
     this.mseqs[slot] = this.next++;
     this.count++;
     this.write = at;
+    return true;
   }
 
   private overlaps(slot: number, from: number, to: number): boolean {
@@ -415,7 +419,7 @@ export class RequestLog {
   readonly memory: MemoryRing;
   /** Emits 'written' after each batch is committed and after GETs enter memory (long-polls wait on it). */
   readonly signals = new EventEmitter();
-  /** Rows dropped because the buffer was full (the store could not keep up). */
+  /** Requests not logged: the buffer was full (the store could not keep up), or one was larger than the memory ring. */
   dropped = 0;
 
   constructor(private readonly deps: Deps) {
@@ -451,7 +455,7 @@ export class RequestLog {
     };
     if (status >= 200 && status < 300 && (method === 'GET' || !this.mayStore(started))) {
       const account = p.account ?? accountOf(p, this.allowedKeys);
-      if (account !== null) this.memory.push(p, account);
+      if (account !== null && !this.memory.push(p, account)) this.dropped++;
       this.wake();
       return;
     }
