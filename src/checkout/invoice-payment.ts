@@ -26,7 +26,7 @@ export function invoiceCreationEnabled(s: Pick<Session, 'mode' | 'invoice_creati
 }
 
 /** A line's or the session's tax, as an invoice's `taxes[]` carries it. */
-function invoiceTax(t: TaxAmount): InvoiceTax {
+export function invoiceTax(t: TaxAmount): InvoiceTax {
   const rate = t.rate as { id: string; inclusive: boolean };
   return {
     amount: t.amount,

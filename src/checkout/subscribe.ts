@@ -18,6 +18,7 @@ import { carrySessionDiscount, endOnceDiscounts } from '../resources/subscriptio
 import { buildSubscription, insertSubscription, saveSubscription, type Subscription } from '../resources/subscriptions/service.js';
 import { requireTaxRates } from '../resources/tax-rates/service.js';
 import { anchorAt, firstPeriodShare, subscriptionDataOf, trialEndAt } from './first-period.js';
+import { invoiceTax } from './invoice-payment.js';
 
 export interface SubscribeInput {
   session: StoredSession;
@@ -121,7 +122,13 @@ export async function startSubscription(ctx: Ctx, i: SubscribeInput): Promise<Pa
     defaultPaymentMethod: i.pm?.id ?? null,
     created: now,
     charged: s.total_details
-      ? { discount: discountAmount, tax: s.total_details.amount_tax, total, ...(applied && discountAmount > 0 ? { discounts: [{ amount: discountAmount, discount: applied.discount_id }] } : {}) }
+      ? {
+          discount: discountAmount,
+          tax: s.total_details.amount_tax,
+          total,
+          ...(applied && discountAmount > 0 ? { discounts: [{ amount: discountAmount, discount: applied.discount_id }] } : {}),
+          taxes: (s._internal.pricing?.breakdown.taxes ?? []).map(invoiceTax),
+        }
       : undefined,
   });
   // A `once` coupon that took something off this first invoice has had its invoice.

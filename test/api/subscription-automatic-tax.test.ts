@@ -105,6 +105,11 @@ for (const store of STORES) {
       assert.equal(sub.automatic_tax.enabled, true);
       const first = done.invoice as Stripe.Invoice;
       assert.equal(first.amount_paid, done.amount_total);
+      // The first invoice carries the tax Checkout computed, under Stripe Tax like its renewals.
+      assert.deepEqual([first.automatic_tax.enabled, first.automatic_tax.status], [true, 'complete']);
+      assert.equal(first.total_taxes?.reduce((sum, t) => sum + t.amount, 0), done.total_details?.amount_tax);
+      assert.ok((done.total_details?.amount_tax ?? 0) > 0);
+      assert.equal(first.total_excluding_tax, (done.amount_total ?? 0) - (done.total_details?.amount_tax ?? 0));
       await advance(stripe, clock.id, month(1) + HOUR + 60);
       const renewal = (await renewals(stripe, sub.id))[1] as Stripe.Invoice;
       assert.equal(renewal.billing_reason, 'subscription_cycle');

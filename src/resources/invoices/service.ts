@@ -97,6 +97,8 @@ export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Pr
     settings: { account_tax_ids: settings.account_tax_ids, custom_fields: settings.custom_fields, description: settings.description, footer: settings.footer, issuer: settings.issuer },
     shipping: 0,
   });
+  // Checkout computed its tax with Stripe Tax when the subscription has it: the first invoice says so, as its renewals will.
+  if (n.subscription.automatic_tax.enabled) invoice.automatic_tax = { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' };
   await storeAndAnnounce(ctx, invoice, n.customer.id, n.subscription.id, n.created);
   return invoice;
 }

@@ -16,6 +16,7 @@ import { EU_COUNTRIES, isRegistrationCountry, parseCountryOptions } from './coun
 import type { TaxRegistration } from './shape.js';
 import { standardRate } from './standard-rates.js';
 import { findRegistrationAt, registrationColumns, statusAt, taxRegistrations } from './store.js';
+import { stateOfZip } from './us-zip-states.js';
 
 export { taxSettingsOf } from '../tax-settings/service.js';
 
@@ -147,7 +148,9 @@ export async function automaticTaxRate(
   at: number = nowOf(ctx),
 ): Promise<AutomaticTaxRate | null> {
   const country = address.country.toUpperCase();
-  const state = address.state === null ? null : address.state.toUpperCase();
+  // A US address without its state (Checkout's `auto` collects the ZIP code only) is located by its ZIP code, as Stripe Tax does.
+  const given = address.state === null || address.state === '' ? null : address.state.toUpperCase();
+  const state = given ?? (country === 'US' && address.postal_code ? stateOfZip(address.postal_code) : null);
   const rate = standardRate(country, state);
   if (!rate) return null;
   const covers = country === 'US' ? [`US-${state}`] : (EU_COUNTRIES as readonly string[]).includes(country.toLowerCase()) ? [country, 'EU', 'EU-IOSS'] : [country];
