@@ -191,6 +191,34 @@ for (const store of STORES) {
       assert.equal((await eventTypes(stripe)).at(-1), 'payment_intent.payment_failed');
     });
 
+    it('fails the SetupIntent when microdeposits cannot be sent (000666666661), and its Mandate with it', async () => {
+      const stripe = server.stripe(freshKey());
+      const customer = await stripe.customers.create({ email: 'jenny@example.com' });
+      const si = await stripe.setupIntents.create({
+        customer: customer.id,
+        payment_method_types: ['us_bank_account'],
+        payment_method_options: MICRODEPOSITS,
+        payment_method_data: { type: 'us_bank_account', us_bank_account: { ...BANK, account_number: '000666666661' }, billing_details: { name: 'Jenny Rosen' } },
+        confirm: true,
+        mandate_data: { customer_acceptance: { type: 'offline' } },
+      } as Stripe.SetupIntentCreateParams);
+      assert.equal(si.status, 'requires_action');
+      const mandate = si.mandate as string;
+      assert.equal((await stripe.mandates.retrieve(mandate)).status, 'pending');
+      let failed = si;
+      for (let i = 0; i < 60 && failed.status === 'requires_action'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        failed = await stripe.setupIntents.retrieve(si.id);
+      }
+      assert.deepEqual([failed.status, failed.last_setup_error?.code, failed.payment_method], ['requires_payment_method', 'payment_method_microdeposit_failed', null]);
+      assert.equal(failed.last_setup_error?.payment_method?.us_bank_account?.last4, '6661');
+      await assertMatchesSchema('setup_intent', failed);
+      assert.equal((await stripe.mandates.retrieve(mandate)).status, 'inactive');
+      assert.equal((await eventTypes(stripe)).at(-1), 'setup_intent.setup_failed');
+      // Nothing is left to verify.
+      await assert.rejects(stripe.setupIntents.verifyMicrodeposits(si.id, { amounts: [32, 45] }), refusal(400, 'setup_intent_unexpected_state'));
+    });
+
     it('without verification_method: microdeposits the test account still verifies at once', async () => {
       const stripe = server.stripe();
       const pi = await stripe.paymentIntents.create({

@@ -54,7 +54,7 @@ describe('the composition root', () => {
     assert.ok(a.expansions.virtualLoader('checkout.session', 'line_items'));
     assert.ok(a.expansions.loaderFor('promo_x'), 'promo_ expands');
     assert.ok(a.expansions.fieldLoader('coupon'), 'a coupon field expands by its name');
-    assert.deepEqual([...a.jobs.keys()].sort(), ['checkout_session.expire', 'invoice.auto_finalize', 'invoice.overdue', 'invoice.payment_retry', 'payment_intent.microdeposits_failed', 'payment_intent.settle', 'refund.settle', 'subscription.cycle', 'subscription.expire_incomplete', 'subscription.invoice_finalize', 'subscription.pending_update_expire', 'subscription.trial_will_end', 'subscription.upcoming', 'test_clock.advance']);
+    assert.deepEqual([...a.jobs.keys()].sort(), ['checkout_session.expire', 'invoice.auto_finalize', 'invoice.overdue', 'invoice.payment_retry', 'payment_intent.microdeposits_failed', 'payment_intent.settle', 'refund.settle', 'setup_intent.microdeposits_failed', 'subscription.cycle', 'subscription.expire_incomplete', 'subscription.invoice_finalize', 'subscription.pending_update_expire', 'subscription.trial_will_end', 'subscription.upcoming', 'test_clock.advance']);
   });
 
   it('refuses two modules claiming one route, id prefix, job kind, hook or migration', () => {

@@ -11,14 +11,15 @@ import { requireAuthentication } from '../../checkout/authentication.js';
 import { awaitsMicrodeposits, microdepositAction, microdepositAttemptLimit, microdepositFailure, microdepositMismatch, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { createMandate, customerAcceptance, settleMandate, takesMandate } from '../mandates/service.js';
 import { decideMicrodeposits, microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
-import { attachOutcome, authenticationNeed, authenticationResult, SETUP_AUTHENTICATION_FAILURE, type Decline } from '../../processor/index.js';
+import { attachOutcome, authenticationNeed, authenticationResult, microdepositsDeliverable, SETUP_AUTHENTICATION_FAILURE, type Decline } from '../../processor/index.js';
+import { schedule, type Job } from '../../scheduler/jobs.js';
 import { requireCustomer } from '../customers/service.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { confirmShape, requestThreeDSecure } from './params.js';
 import { resolvePaymentMethod } from './payment-method.js';
-import { cardOptions, requireSetupIntent, transitionSetupIntent } from './service.js';
+import { cardOptions, requireSetupIntent, setupIntents, transitionSetupIntent } from './service.js';
 import type { SetupIntent } from './shape.js';
 
 function unexpectedState(si: SetupIntent): StripeError {
@@ -32,9 +33,43 @@ function unexpectedState(si: SetupIntent): StripeError {
 }
 
 async function nowFor(ctx: Ctx, si: SetupIntent): Promise<number> {
-  if (!si.customer) return businessNow(ctx, null);
-  const c = await requireCustomer(ctx, si.customer);
-  return businessNow(ctx, c.test_clock);
+  return businessNow(ctx, await clockOf(ctx, si));
+}
+
+/** The test clock the SetupIntent's customer lives on, if any. */
+async function clockOf(ctx: Ctx, si: SetupIntent): Promise<string | null> {
+  if (!si.customer) return null;
+  return (await requireCustomer(ctx, si.customer)).test_clock;
+}
+
+/** The job that fails a SetupIntent whose microdeposits could not be sent (its kind, spelled once). */
+export const SETUP_MICRODEPOSITS_FAILED_JOB = 'setup_intent.microdeposits_failed';
+
+/**
+ * The microdeposits could not be sent (Stripe's test account 000666666661): a SetupIntent still
+ * waiting for them goes back to `requires_payment_method` with `payment_method_microdeposit_failed`
+ * (`setup_intent.setup_failed`), and its Mandate becomes inactive, as a PaymentIntent's payment fails.
+ */
+export async function runSetupMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<void> {
+  const si = await setupIntents.getForUpdate(ctx.db, ctx.account, job.subject_id);
+  if (!si || si.status !== 'requires_action' || !awaitsMicrodeposits(si.next_action) || !si.payment_method) return;
+  const pm = await findPaymentMethod(ctx, si.payment_method);
+  await settleMandate(ctx, si.mandate, 'inactive');
+  const code = 'payment_method_microdeposit_failed';
+  const failed: SetupIntent = {
+    ...si,
+    status: 'requires_payment_method',
+    payment_method: null,
+    next_action: null,
+    last_setup_error: {
+      type: 'invalid_request_error',
+      code,
+      doc_url: `https://stripe.com/docs/error-codes/${code.replaceAll('_', '-')}`,
+      message: "Microdeposits failed to deposit into the customer's bank account. Check the account, routing number and currency.",
+      payment_method: pm ?? null,
+    },
+  };
+  await transitionSetupIntent(ctx, si, failed, await nowFor(ctx, si));
 }
 
 /** A declined setup: back to `requires_payment_method` with `last_setup_error`; answered as Stripe's 402. */
@@ -103,6 +138,8 @@ export async function confirmSetupIntent(ctx: Ctx, id: string, params: FormObjec
   if (waitsForMicrodeposits) {
     if (await microdepositsLocked(ctx, pm.id)) throw errors.invalid(MICRODEPOSITS_EXCEEDED.message, 'payment_method', MICRODEPOSITS_EXCEEDED.code);
     const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(si.id)}`);
+    // Microdeposits that cannot be sent fail the setup later, as they fail a payment.
+    if (!(await microdepositsDeliverable(ctx.db, pm))) await schedule(ctx, SETUP_MICRODEPOSITS_FAILED_JOB, si.id, now + ctx.deps.config.settlementDelaySeconds, await clockOf(ctx, si));
     return transitionSetupIntent(ctx, { ...si, status: 'requires_confirmation' }, { ...si, status: 'requires_action', next_action: nextAction }, now);
   }
   return settle(ctx, si, pm, now);

@@ -2,7 +2,7 @@ import { parseParams, str } from '../../api/params.js';
 import { errors } from '../../api/errors.js';
 import { RawJson } from '../../api/raw.js';
 import type { ResourceModule } from '../module.js';
-import { confirmSetupIntent, verifySetupMicrodeposits } from './confirm.js';
+import { confirmSetupIntent, runSetupMicrodepositsFailedJob, SETUP_MICRODEPOSITS_FAILED_JOB, verifySetupMicrodeposits } from './confirm.js';
 import { createSetupIntent } from './create.js';
 import { setupIntentMigrations } from './migrations.js';
 import { verifyShape } from './params.js';
@@ -44,4 +44,5 @@ export const setupIntentsModule: ResourceModule = {
   expandable: { seti_: (ctx, id) => setupIntents.get(ctx.db, ctx.account, id) },
   events: ['setup_intent.created', 'setup_intent.succeeded', 'setup_intent.setup_failed', 'setup_intent.canceled', 'setup_intent.requires_action'],
   migrations: setupIntentMigrations,
+  jobs: { [SETUP_MICRODEPOSITS_FAILED_JOB]: runSetupMicrodepositsFailedJob },
 };
