@@ -38,6 +38,11 @@ export interface CompletionForm {
   shippingRate: string | null;
   /** What the page asked beside payment (custom fields, consent, names); none from the payment-page API. */
   answers?: PageAnswers;
+  /**
+   * The buyer's browser, which accepted a debit's mandate on the page: the Mandate's online
+   * acceptance. Absent from the payment-page API, whose caller is no buyer (an offline acceptance).
+   */
+  acceptance?: { ipAddress: string | null; userAgent: string | null };
 }
 
 /** Codes of card errors (HTTP 402 on Stripe); other refusals are validation errors (400). */

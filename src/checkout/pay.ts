@@ -11,6 +11,7 @@ import type { Customer } from '../resources/customers/shape.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { chargeAttempt } from '../resources/payment-intents/charging.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
+import { createMandate, takesMandate, type CustomerAcceptance } from '../resources/mandates/service.js';
 import { createSucceededSetupIntent, succeedCheckoutSetupIntent } from '../resources/setup-intents/service.js';
 import type { CompletionForm } from './contract.js';
 import { startDelayedPayment } from './settle.js';
@@ -87,7 +88,10 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
       const si = await succeedCheckoutSetupIntent(ctx, s.setup_intent, (i.customer as Customer).id, i.pm.id, i.now);
       return { setup_intent: si.id, payment_status: 'no_payment_required' };
     }
+    // Saving a bank account for debits makes its multi-use Mandate, as a SetupIntent confirmed through the API does.
+    const mandate = takesMandate(i.pm) ? await createMandate(ctx, i.pm, { acceptance: acceptanceOf(i.form, i.now), now: i.now }) : undefined;
     const si = await createSucceededSetupIntent(ctx, {
+      mandate: mandate?.id ?? null,
       customer: (i.customer as Customer).id,
       paymentMethod: i.pm.id,
       paymentMethodTypes: s.payment_method_types,
@@ -104,7 +108,17 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
     return startSubscription(ctx, { session: s, customer: i.customer as Customer, pm: i.pm, now: i.now, items: i.items ?? [], outcome: i.outcome });
   }
 
-  const pi = await chargeAttempt(ctx, await sessionPaymentIntent(ctx, i), i.pm, i.outcome, i.now);
+  const intent = await sessionPaymentIntent(ctx, i);
+  // A bank debit is made under a Mandate, as through the API: single-use for this amount, multi-use when the account is kept.
+  const mandate =
+    i.outcome.status === 'processing' && takesMandate(i.pm)
+      ? await createMandate(ctx, i.pm, {
+          acceptance: acceptanceOf(i.form, i.now),
+          singleUse: intent.setup_future_usage || i.pm.customer ? undefined : { amount: intent.amount, currency: intent.currency },
+          now: i.now,
+        })
+      : undefined;
+  const pi = await chargeAttempt(ctx, intent, i.pm, i.outcome, i.now, false, mandate?.id ?? null);
   const later = await startDelayedPayment(ctx, pi, i);
   if (later) return later;
   const held = await holdForCapture(ctx, pi, i);
@@ -112,4 +126,10 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
   const succeeded: PaymentIntent = { ...pi, status: 'succeeded', payment_method: i.pm.id, amount_received: pi.amount, last_payment_error: null };
   await transitionPaymentIntent(ctx, pi, succeeded, i.now);
   return { payment_intent: pi.id, payment_status: 'paid', ...(await invoicePayment(ctx, { ...i, paymentIntent: pi.id })) };
+}
+
+/** The mandate's acceptance: online by the buyer's browser on the page, offline through the payment-page API. */
+function acceptanceOf(form: CompletionForm, now: number): CustomerAcceptance {
+  const a = form.acceptance;
+  return a ? { accepted_at: now, online: { ip_address: a.ipAddress, user_agent: a.userAgent }, type: 'online' } : { accepted_at: now, offline: {}, type: 'offline' };
 }

@@ -134,7 +134,9 @@ export function createPageHandler(deps: Deps): PathHandler {
 
     let result: CompletionResult;
     try {
-      result = await inTransaction(deps, account, (ctx) => completeSession(ctx, id, parsed.form), requestId);
+      // The buyer accepts a debit's mandate on this page: its Mandate records their browser (docs/decisions.md#mandates).
+      const acceptance = { ipAddress: clientAddress(req), userAgent: req.headers['user-agent'] ?? null };
+      result = await inTransaction(deps, account, (ctx) => completeSession(ctx, id, { ...parsed.form, acceptance }), requestId);
     } catch (err) {
       if (!(err instanceof StripeError) || err.status >= 500) throw err;
       const b = err.body;
@@ -232,4 +234,11 @@ export function createPageHandler(deps: Deps): PathHandler {
       logMessage: 'hosted page failed',
     });
   };
+}
+
+/** The address the request came from, IPv4 without its IPv6 mapping (`::ffff:127.0.0.1` -> `127.0.0.1`). */
+function clientAddress(req: IncomingMessage): string | null {
+  const a = req.socket.remoteAddress;
+  if (!a) return null;
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }

@@ -21,6 +21,33 @@ for (const store of STORES) {
     });
     after(() => server.close());
 
+    it('Checkout makes the mandate of a debit: single-use paying, multi-use saving, offline through the payment-page API', async () => {
+      const stripe = server.stripe();
+      const customer = await stripe.customers.create({ email: 'jenny@example.com' });
+      const sepa = () => stripe.paymentMethods.create({ type: 'sepa_debit', sepa_debit: { iban: 'DE89370400440532013000' }, billing_details: { name: 'Jenny Rosen', email: 'jenny@example.com' } });
+      const pay = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        customer: customer.id,
+        allowed_payment_method_types: ['sepa_debit'],
+        line_items: [{ price_data: { currency: 'eur', unit_amount: 4500, product_data: { name: 'Linen shirt' } }, quantity: 1 }],
+        success_url: 'https://shop.example/done',
+      });
+      await stripe.rawRequest('POST', `/v1/payment_pages/${pay.id}/confirm`, { payment_method: (await sepa()).id, expected_amount: 4500 });
+      const paid = await stripe.checkout.sessions.retrieve(pay.id, { expand: ['payment_intent.latest_charge'] });
+      const charge = (paid.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge;
+      const single = await stripe.mandates.retrieve(charge.payment_method_details?.sepa_debit?.mandate as string);
+      assert.deepEqual([single.type, single.single_use?.amount, single.single_use?.currency, single.customer_acceptance.type], ['single_use', 4500, 'eur', 'offline']);
+      await assertMatchesSchema('mandate', single);
+
+      const save = await stripe.checkout.sessions.create({ mode: 'setup', customer: customer.id, allowed_payment_method_types: ['sepa_debit'], currency: 'eur', success_url: 'https://shop.example/done' });
+      await stripe.rawRequest('POST', `/v1/payment_pages/${save.id}/confirm`, { payment_method: (await sepa()).id });
+      const saved = await stripe.checkout.sessions.retrieve(save.id, { expand: ['setup_intent'] });
+      const si = saved.setup_intent as Stripe.SetupIntent;
+      assert.equal(si.status, 'succeeded');
+      const multi = await stripe.mandates.retrieve(si.mandate as string);
+      assert.deepEqual([multi.type, multi.status, multi.payment_method], ['multi_use', 'active', si.payment_method]);
+    });
+
     it('a SetupIntent saving a SEPA account has a multi-use mandate accepted online', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({ email: 'jenny@example.com' });

@@ -161,6 +161,15 @@ describe('konbini and SEPA Direct Debit on the hosted page in Chromium', () => {
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.payment_method'] });
     const pm = (done.payment_intent as Stripe.PaymentIntent).payment_method as Stripe.PaymentMethod;
     assert.deepEqual([done.payment_status, pm.type, pm.sepa_debit?.last4, pm.sepa_debit?.country, pm.billing_details.name], ['paid', 'sepa_debit', '3000', 'DE', 'Jenny Rosen']);
+    // The debit was made under the mandate the buyer accepted on the page, in their browser.
+    const charge = await stripe.charges.retrieve((done.payment_intent as Stripe.PaymentIntent).latest_charge as string);
+    const mandateId = charge.payment_method_details?.sepa_debit?.mandate as string;
+    assert.match(mandateId, /^mandate_/);
+    const mandate = await stripe.mandates.retrieve(mandateId);
+    assert.deepEqual([mandate.type, mandate.single_use?.amount, mandate.single_use?.currency, mandate.payment_method, mandate.status], ['single_use', 4500, 'eur', pm.id, 'active']);
+    assert.equal(mandate.customer_acceptance.type, 'online');
+    assert.equal(mandate.customer_acceptance.online?.ip_address, '127.0.0.1');
+    assert.match(mandate.customer_acceptance.online?.user_agent ?? '', /Chrome/);
   });
 
   it('Link is its own item beside the card: it pays at once with the Link account of the email typed', async () => {

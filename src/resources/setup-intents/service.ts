@@ -86,11 +86,12 @@ export function blank(id: string, created: number): SetupIntent {
 /** A SetupIntent that saved `paymentMethod` for `customer` (Checkout setup mode); emits created and succeeded. */
 export async function createSucceededSetupIntent(
   ctx: Ctx,
-  n: { customer: string; paymentMethod: string; paymentMethodTypes: string[]; metadata: Metadata; description: string | null; onBehalfOf?: string | null; created: number },
+  n: { customer: string; paymentMethod: string; paymentMethodTypes: string[]; metadata: Metadata; description: string | null; onBehalfOf?: string | null; mandate?: string | null; created: number },
 ): Promise<SetupIntent> {
   const si: SetupIntent = {
     ...blank(newId('seti_'), n.created),
     customer: n.customer,
+    mandate: n.mandate ?? null,
     description: n.description,
     metadata: n.metadata,
     on_behalf_of: n.onBehalfOf ?? null,
