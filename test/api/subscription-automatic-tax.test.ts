@@ -70,6 +70,14 @@ for (const store of STORES) {
       const plain = await stripe.subscriptions.create({ customer: nowhere.id, items: [{ price: price.id }] });
       await assert.rejects(stripe.subscriptions.update(plain.id, { automatic_tax: { enabled: true } }), { statusCode: 400, code: 'customer_tax_location_invalid' });
 
+      // The preview of the next invoice is taxed as the renewal will be; a location it cannot use shows why.
+      const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+      assert.deepEqual([preview.subtotal, preview.total, preview.automatic_tax.enabled, preview.automatic_tax.status], [2000, 2145, true, 'complete']);
+      assert.deepEqual(preview.total_taxes?.map((t) => t.amount), [145]);
+      const untaxed = await stripe.invoices.createPreview({ customer: nowhere.id, subscription: plain.id, automatic_tax: { enabled: true } });
+      assert.deepEqual([untaxed.total, untaxed.automatic_tax.status], [2000, 'requires_location_inputs']);
+      assert.equal((await stripe.invoices.createPreview({ subscription: plain.id })).automatic_tax.enabled, false);
+
       await advance(stripe, clock.id, month(1) + HOUR + 60);
       assert.deepEqual((await renewals(stripe, sub.id)).map((i) => i.amount_paid), [2145, 2145]);
       assert.deepEqual((await renewals(stripe, later.id)).map((i) => i.amount_paid), [2000, 2145]);

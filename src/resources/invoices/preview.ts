@@ -8,7 +8,7 @@ import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { randomToken } from '../../api/ids.js';
-import { arr, int, metadata, obj, parseParams, str } from '../../api/params.js';
+import { arr, bool, int, metadata, obj, parseParams, required, str } from '../../api/params.js';
 import { requireCustomer } from '../customers/service.js';
 import { pendingItems, type InvoiceItem, type ItemWithCoupons } from '../invoice-items/store.js';
 import { discountsInEffect } from '../subscriptions/discounts.js';
@@ -20,9 +20,10 @@ import { resolveDiscounts } from './discounts.js';
 import { computeDraft } from './draft.js';
 import { newInvoice } from './new-invoice.js';
 import { accepted, discountsParam, idList } from './params.js';
+import { automaticInvoiceRate, taxLocation } from './automatic-tax.js';
 
 const previewShape = {
-  automatic_tax: accepted(),
+  automatic_tax: obj({ enabled: required(bool()), liability: accepted() }),
   currency: currencyParam(),
   customer: str({ max: 5000 }),
   customer_account: str({ max: 5000 }),
@@ -124,7 +125,19 @@ export async function createPreview(ctx: Ctx, params: FormObject): Promise<objec
   const coupons = p.discounts === undefined && sub ? await discountsInEffect(ctx, sub, customer, now) : await resolveDiscounts(ctx, p.discounts ?? [], 'discounts');
   const id = `upcoming_in_${randomToken(24)}`;
   const base = newInvoice(id, customer, currency, now, sub ? 'upcoming' : 'manual');
-  const preview = computeDraft({ ...base, ...(sub ? { parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' } } : {}) }, items, coupons);
+  // Stripe Tax, as the renewal (or the invoice) will apply it: the rate of the customer's location
+  // on every line, or no tax and `requires_location_inputs` where the location is not recognized.
+  const automatic = p.automatic_tax?.enabled ?? (sub ? (sub.automatic_tax as { enabled: boolean }).enabled : false);
+  let taxed = items;
+  if (automatic) {
+    const location = taxLocation(customer);
+    const rate = location ? await automaticInvoiceRate(ctx, location, now, now) : null;
+    taxed = items.map((i) => ({ ...i, item: { ...i.item, tax_rates: rate ? [rate] : [] } }));
+    base.automatic_tax = location
+      ? { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' }
+      : { disabled_reason: 'finalization_requires_location_inputs', enabled: false, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' };
+  }
+  const preview = computeDraft({ ...base, ...(sub ? { parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' } } : {}) }, taxed, coupons);
   const lines = (preview.lines as { data: Array<Record<string, unknown>> }).data.map((l) => ({ ...l, id: `il_tmp_${randomToken(24)}` }));
   return { ...preview, lines: { ...(preview.lines as object), data: lines, url: `/v1/invoices/upcoming/lines` } };
 }
