@@ -95,6 +95,55 @@ describe('customer portal in Chromium', () => {
     });
   }
 
+  it('pauses payments for a chosen length in Japanese, resumes them, and pauses indefinitely where configured', async () => {
+    const stripe = server.stripe();
+    const { customer, sub, product } = await setup(stripe);
+    const config = await stripe.billingPortal.configurations.create({
+      features: {
+        subscription_pause: { enabled: true, duration: { type: 'interval_options', interval_options: [{ interval: 'week', interval_count: 2 }, { interval: 'month', interval_count: 1 }] } },
+        subscription_cancel: { enabled: true },
+      },
+    } as Stripe.BillingPortal.ConfigurationCreateParams);
+    assert.ok(product.id);
+    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id, locale: 'ja' });
+    const probe = await browser.newPage({ allowedOrigins: [server.url], viewport: DESKTOP });
+    const { page } = probe;
+    await page.goto(session.url);
+    await page.waitForSelector('[data-testid="pause-subscription"]');
+    const lengths = await page.locator('[data-testid="pause-length"] option').allInnerTexts();
+    assert.deepEqual(lengths.map((l) => l.replace(/\s/g, '')), ['2週間', '1か月'], 'the lengths in Japanese');
+    await saveScreenshot(page, 'portal-pause-ja-desktop.png');
+    await page.setViewportSize(PHONE);
+    await saveScreenshot(page, 'portal-pause-ja-phone.png');
+    await page.setViewportSize(DESKTOP);
+    const before = Math.floor(Date.now() / 1000);
+    await page.selectOption('[data-testid="pause-length"]', '1');
+    await page.click('[data-testid="pause-subscription"]');
+    await page.waitForSelector('[data-testid="resume-payments"]');
+    const paused = await stripe.subscriptions.retrieve(sub.id);
+    assert.equal(paused.pause_collection?.behavior, 'void');
+    const resumesAt = paused.pause_collection?.resumes_at as number;
+    assert.ok(resumesAt >= before + 28 * 86_400 && resumesAt <= before + 31 * 86_400 + 60, 'resumes a month from now');
+    assert.match((await page.textContent('[data-testid="subscription"]')) ?? '', /まで支払いは一時停止中です/);
+    assert.equal(await page.locator('[data-testid="pause-subscription"]').count(), 0, 'no second pause');
+
+    await page.click('[data-testid="resume-payments"]');
+    await page.waitForSelector('[data-testid="pause-subscription"]');
+    assert.equal((await stripe.subscriptions.retrieve(sub.id)).pause_collection, null);
+
+    // Indefinitely: one button, no length to choose, no resumes_at.
+    const indefinite = await stripe.billingPortal.configurations.create({ features: { subscription_pause: { enabled: true, duration: { type: 'indefinite' } } } } as Stripe.BillingPortal.ConfigurationCreateParams);
+    await page.goto((await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: indefinite.id })).url);
+    assert.equal(await page.locator('[data-testid="pause-length"]').count(), 0);
+    await page.click('[data-testid="pause-subscription"]');
+    await page.waitForSelector('[data-testid="resume-payments"]');
+    assert.deepEqual((await stripe.subscriptions.retrieve(sub.id)).pause_collection, { behavior: 'void', resumes_at: null });
+    assert.match((await page.textContent('[data-testid="subscription"]')) ?? '', /Payments are paused\./);
+    const updates = (await stripe.events.list({ type: 'customer.subscription.updated' })).data.filter((e) => (e.data.object as { id: string }).id === sub.id);
+    assert.equal(updates.length, 3, 'pause, resume and pause each wrote customer.subscription.updated');
+    clean(probe);
+  });
+
   it('changes plan: the amounts shown are the ones the change bills and the invoice preview API gives', async () => {
     const stripe = server.stripe();
     const { customer, sub, config, premium } = await setup(stripe, { enabled: true }, 'always_invoice');

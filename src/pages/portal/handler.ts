@@ -33,6 +33,8 @@ const MAX_FORM_BYTES = 64 * 1024;
 const COMPLETES: Record<PortalAction['kind'], PortalFlow['type'][]> = {
   cancel: ['subscription_cancel'],
   renew: [],
+  pause: ['subscription_pause'],
+  resume_payments: [],
   update: ['subscription_update', 'subscription_update_confirm'],
   add_card: ['payment_method_update'],
   set_default: [],
@@ -176,6 +178,10 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
         return { kind: 'cancel', subscription: v('subscription'), reason: body.get('reason') || null };
       case 'renew':
         return { kind: 'renew', subscription: v('subscription') };
+      case 'pause':
+        return { kind: 'pause', subscription: v('subscription'), option: /^\d{1,2}$/.test(v('option')) ? Number(v('option')) : null };
+      case 'resume_payments':
+        return { kind: 'resume_payments', subscription: v('subscription') };
       case 'update': {
         const qty = v('quantity');
         return {

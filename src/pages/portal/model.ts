@@ -21,7 +21,7 @@ import { findProduct } from '../../resources/products/model.js';
 import { attachToCustomer, createPaymentMethodOfType, customerPaymentMethods, detachPaymentMethod, findPaymentMethod } from '../../resources/payment-methods/service.js';
 import type { PaymentMethod } from '../../resources/payment-methods/shape.js';
 import type { Price } from '../../resources/prices/shape.js';
-import { findSubscription, type Subscription } from '../../resources/subscriptions/service.js';
+import { findSubscription, periodEnd, type Subscription } from '../../resources/subscriptions/service.js';
 import { takePendingLines } from '../../resources/subscriptions/billing.js';
 import { cancelSubscription, updateSubscription } from '../../resources/subscriptions/update.js';
 import { findInvoice } from '../../resources/invoices/renewal.js';
@@ -288,6 +288,9 @@ function isProration(line: Json): boolean {
 export type PortalAction =
   | { kind: 'cancel'; subscription: string; reason: string | null }
   | { kind: 'renew'; subscription: string }
+  /** `option`: the index of the configuration's `interval_options` chosen (none when the pause is indefinite). */
+  | { kind: 'pause'; subscription: string; option: number | null }
+  | { kind: 'resume_payments'; subscription: string }
   | ({ kind: 'update'; prorationDate?: number | undefined } & ChangeRequest)
   | { kind: 'add_card'; body: URLSearchParams; locale: import('../i18n.js').PageLocale }
   | { kind: 'set_default'; paymentMethod: string }
@@ -300,6 +303,11 @@ async function customerPaymentMethod(ctx: Ctx, session: PortalSession, id: strin
   const pm = await findPaymentMethod(ctx, id);
   if (!pm || pm.customer !== session.customer) throw errors.missingResource('payment_method', id, 'payment_method');
   return pm;
+}
+
+/** Whether the portal offers to pause a subscription: active or trialing, not set to cancel, not paused already. */
+export function pausable(sub: Subscription): boolean {
+  return (sub.status === 'active' || sub.status === 'trialing') && !sub.cancel_at_period_end && sub.cancel_at === null && sub.pause_collection === null;
 }
 
 function requireFeature(on: boolean): void {
@@ -332,6 +340,29 @@ export async function runAction(ctx: Ctx, session: PortalSession, config: Portal
       const sub = await customerSubscription(ctx, session, a.subscription);
       if (!sub.cancel_at_period_end && sub.cancel_at === null) throw errors.invalid('This subscription is not set to cancel.', 'subscription');
       await updateSubscription(ctx, sub.id, sub.cancel_at_period_end ? { cancel_at_period_end: 'false' } : { cancel_at: '' });
+      return;
+    }
+    case 'pause': {
+      // As Stripe's portal pauses: collection paused with `void` (no invoice is collected meanwhile), indefinitely or for the chosen length.
+      requireFeature(f.subscription_pause.enabled);
+      const sub = await customerSubscription(ctx, session, a.subscription);
+      if (!pausable(sub)) throw errors.invalid('This subscription cannot be paused.', 'subscription');
+      const d = f.subscription_pause.duration;
+      let resumesAt: number | null = null;
+      if (d.type === 'interval_options') {
+        const o = d.interval_options[a.option ?? -1];
+        if (!o) throw errors.invalid('Choose how long to pause the subscription for.', 'option');
+        const now = await businessNow(ctx, (await requireCustomerOf(ctx, session)).test_clock);
+        resumesAt = periodEnd(now, o.interval, o.interval_count);
+      }
+      await updateSubscription(ctx, sub.id, { pause_collection: { behavior: 'void', ...(resumesAt !== null ? { resumes_at: String(resumesAt) } : {}) } });
+      return;
+    }
+    case 'resume_payments': {
+      requireFeature(f.subscription_pause.enabled);
+      const sub = await customerSubscription(ctx, session, a.subscription);
+      if (!sub.pause_collection) throw errors.invalid('This subscription is not paused.', 'subscription');
+      await updateSubscription(ctx, sub.id, { pause_collection: '' });
       return;
     }
     case 'update': {

@@ -13,7 +13,7 @@ import { fill, formatDate, textOf, type PageLocale } from '../i18n.js';
 import { documentHtml, footHtml, safeHref } from '../layout.js';
 import { formatAmount } from '../money.js';
 import type { ChangePreview, ChangeRequest, ChangeRules, PlanChoice, PortalData } from './model.js';
-import { changeRules } from './model.js';
+import { changeRules, pausable } from './model.js';
 import { TAX_ID_VALUE_FIELD, taxIdFieldsHtml, taxIdTypeName, taxIdWords } from '../sections/tax-id.js';
 import { PORTAL_TEXT } from './text.js';
 
@@ -34,6 +34,9 @@ const PORTAL_CSS = `
 .muted{color:#6b6b6b;font-size:14px;margin:4px 0}
 .acts{display:flex;flex-wrap:wrap;gap:8px;margin-top:10px}
 .acts form{margin:0}
+.acts form.pause{display:flex;flex-wrap:wrap;align-items:center;gap:8px}
+.pause label{font-size:14px;color:#6b7280;white-space:nowrap}
+.pause select{font:inherit;font-size:14px;padding:6px 8px;border-radius:6px;border:1px solid #d5d7da;background:#fff}
 .b2{display:inline-block;font:inherit;font-size:14px;font-weight:500;padding:7px 14px;border-radius:6px;border:1px solid #d5d7da;background:#fff;color:#1a1a1a;text-decoration:none;cursor:pointer}
 .b2:hover{background:#f4f5f6}
 .b2.primary{background:#0570de;border-color:#0570de;color:#fff}
@@ -100,6 +103,23 @@ function actionForm(csrf: string, action: string, fields: Record<string, string>
   return `<form method="post"><input type="hidden" name="csrf_token" value="${esc(csrf)}"><input type="hidden" name="action" value="${esc(action)}">${hidden}<button class="b2 ${cls}" type="submit" data-testid="${esc(testid)}">${esc(label)}</button></form>`;
 }
 
+/** The pause action: one button when the pause is indefinite, else a choice of the configured lengths. */
+function pauseForm(i: PortalPageInput, subscription: string): string {
+  const t = textOf(PORTAL_TEXT, i.locale);
+  const d = i.data.config.features.subscription_pause.duration;
+  if (d.type !== 'interval_options') return actionForm(i.csrf, 'pause', { subscription }, t.pause, '', 'pause-subscription');
+  // Each length in the buyer's language, by Intl's unit names ("2 months", "2 か月").
+  const options = d.interval_options
+    .map((o, n) => `<option value="${n}">${esc(new Intl.NumberFormat(i.locale, { style: 'unit', unit: o.interval, unitDisplay: 'long' }).format(o.interval_count))}</option>`)
+    .join('');
+  return (
+    `<form method="post" class="pause"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="pause">` +
+    `<input type="hidden" name="subscription" value="${esc(subscription)}">` +
+    `<label for="pause-${esc(subscription)}">${esc(t.pauseLength)}</label><select id="pause-${esc(subscription)}" name="option" data-testid="pause-length">${options}</select>` +
+    `<button class="b2" type="submit" data-testid="pause-subscription">${esc(t.pause)}</button></form>`
+  );
+}
+
 function returnHost(url: string | null): string | null {
   if (!url) return null;
   try {
@@ -139,6 +159,8 @@ function subscriptionsHtml(i: PortalPageInput): string {
     const canceling = sub.cancel_at_period_end || sub.cancel_at !== null;
     const lines: string[] = [];
     if (sub.status === 'trialing' && sub.trial_end) lines.push(fill(t.trialEnds, { date: formatDate(sub.trial_end, i.locale) }));
+    const paused = sub.pause_collection;
+    if (paused) lines.push(paused.resumes_at ? fill(t.pausedUntil, { date: formatDate(paused.resumes_at, i.locale) }) : t.paused);
     if (canceling) lines.push(fill(t.cancelsOn, { date: formatDate(sub.cancel_at ?? 0, i.locale) }));
     else if (next) lines.push(fill(t.nextInvoice, { amount: formatAmount(next.amount, next.currency, i.locale), date: formatDate(next.date, i.locale) }));
     const acts: string[] = [];
@@ -154,6 +176,8 @@ function subscriptionsHtml(i: PortalPageInput): string {
     }
     if (!canceling && f.subscription_cancel.enabled) acts.push(`<a class="b2" href="?view=cancel&amp;sub=${esc(sub.id)}" data-testid="cancel-subscription">${esc(t.cancel)}</a>`);
     if (canceling && f.subscription_cancel.enabled) acts.push(actionForm(i.csrf, 'renew', { subscription: sub.id }, t.renew, 'primary', 'renew-subscription'));
+    if (f.subscription_pause.enabled && pausable(sub)) acts.push(pauseForm(i, sub.id));
+    if (f.subscription_pause.enabled && paused) acts.push(actionForm(i.csrf, 'resume_payments', { subscription: sub.id }, t.resumePayments, 'primary', 'resume-payments'));
     return (
       `<div class="plan" data-testid="subscription" data-id="${esc(sub.id)}">` +
       `<div class="plan-name">${esc(productName(i, sub))}</div>` +

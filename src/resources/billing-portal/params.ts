@@ -28,7 +28,7 @@ const features = (createSide: boolean) => {
     }),
     subscription_pause: obj({
       duration: obj({
-        interval_options: unset(arr(obj({ interval: required(oneOf(['day', 'month', 'week', 'year'] as const)), interval_count: int({ min: 1, max: 365 }) }), { max: 10 })),
+        interval_options: unset(arr(obj({ interval: required(oneOf(['day', 'month', 'week', 'year'] as const)), interval_count: required(int({ min: 1, max: 365 })) }), { max: 10 })),
         type: required(oneOf(['indefinite', 'interval_options'] as const)),
       }),
       enabled: bool(),

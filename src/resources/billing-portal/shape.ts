@@ -22,7 +22,7 @@ export interface PortalFeatures {
     mode: CancelMode;
     proration_behavior: ProrationBehavior;
   };
-  subscription_pause: { duration: { interval_options: Array<{ interval: string; interval_count: number }>; type: string }; enabled: boolean };
+  subscription_pause: { duration: { interval_options: Array<{ interval: 'day' | 'week' | 'month' | 'year'; interval_count: number }>; type: string }; enabled: boolean };
   subscription_update: {
     billing_cycle_anchor: 'now' | 'unchanged' | null;
     default_allowed_updates: Array<'price' | 'promotion_code' | 'quantity'>;
