@@ -227,6 +227,12 @@ for (const store of STORES) {
       assert.equal(after.name, 'Jenny R.');
       assert.equal(after.email, 'jenny@example.com');
 
+      // At most 5 links to one email per 15 minutes: past that the page answers the same and sends nothing.
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await post({ email: 'jenny@example.com', csrf_token: csrf }));
+      assert.ok(answers.every((a) => a.status === 200 && strip(a.html) === strip(known.html)), 'the same answer past the limit');
+      assert.equal((await mailbox(key, 'jenny@example.com')).body.data.length, 5, 'five links, not seven');
+
       await stripe.billingPortal.configurations.update(config.id, { login_page: { enabled: false } });
       assert.equal((await fetch(loginUrl)).status, 404, 'a disabled login page is gone');
       assert.equal((await fetch(`${server.url}/p/login/test_nope`)).status, 404);

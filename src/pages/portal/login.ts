@@ -11,8 +11,8 @@ import type { IncomingMessage } from 'node:http';
 import { inTransaction, type Deps } from '../../api/context.js';
 import type { Route } from '../../api/router.js';
 import { readBody, type PathHandler } from '../../api/server.js';
-import { openSession } from '../../resources/billing-portal/sessions.js';
-import { configurationByLoginToken } from '../../resources/billing-portal/store.js';
+import { LINK_SECONDS, openSession } from '../../resources/billing-portal/sessions.js';
+import { configurationByLoginToken, countLoginLinks } from '../../resources/billing-portal/store.js';
 import type { PortalConfiguration } from '../../resources/billing-portal/shape.js';
 import { checkCsrf, csrfToken } from '../csrf.js';
 import { esc } from '../escape.js';
@@ -27,6 +27,9 @@ const PATH = /^\/p\/login\/([^/?#]+)\/?$/;
 const MAX_FORM_BYTES = 8 * 1024;
 /** A loose email shape: the link goes to a test mailbox, so this only catches typing slips. */
 const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}\.[^\s@]{1,60}$/;
+/** At most this many login links to one email address per window, so the page cannot be used to flood a mailbox. */
+const LINKS_PER_WINDOW = 5;
+const LINK_WINDOW_SECONDS = 15 * 60;
 /** Subscriptions that make a customer the one the login opens, as Stripe picks "an active subscription". */
 const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused', 'incomplete']);
 
@@ -100,6 +103,12 @@ export function createPortalLoginHandler(deps: Deps, routes: Route[]): PathHandl
     return page(found.config, locale, await csrfToken(deps.store.db, csrfId(token)), { email: prefilled.slice(0, 512) });
   }
 
+  /** Links sent to the email in the last LINK_WINDOW_SECONDS, counted from the store (every instance's). */
+  async function linksSentLately(account: string, email: string): Promise<number> {
+    const now = Math.floor(deps.clock.now() / 1000);
+    return countLoginLinks(deps.store.db, account, email, now - LINK_WINDOW_SECONDS + LINK_SECONDS);
+  }
+
   async function submit(req: IncomingMessage, token: string, requestId: string): Promise<PageReply> {
     const locale = localeOf(req);
     let raw: Buffer;
@@ -118,7 +127,10 @@ export function createPortalLoginHandler(deps: Deps, routes: Route[]): PathHandl
     if (!EMAIL.test(email)) return page(found.config, locale, csrf, { email, error: t.invalidEmail }, 400);
     const { account, config } = found;
     const customer = await customerFor(deps, read, account, email, requestId);
-    if (customer) {
+    if (customer && (await linksSentLately(account, email)) >= LINKS_PER_WINDOW) {
+      // Past the limit nothing is sent, and the page answers as it always does (it tells no one who is a customer).
+      deps.log.warn({ requestId, account }, 'portal login link not sent: too many asked for this email lately');
+    } else if (customer) {
       const session = await inTransaction(
         deps,
         account,

@@ -128,6 +128,17 @@ export interface LoginLink {
   expires_at: number;
 }
 
+/** How many login links the account sent to `email` that expire after `expiresAfter` (the recent ones). */
+export async function countLoginLinks(db: Db, account: string, email: string, expiresAfter: number): Promise<number> {
+  const { rows } = await exec<{ n: number | string }>(
+    db,
+    'portal login links recently sent',
+    (p) => `select count(*) as "n" from "billing_portal_sessions" where "account_id" = ${p(1)} and "login_email" = ${p(2)} and "expires_at" > ${p(3)}`,
+    [account, email, expiresAfter],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** The account's login links, newest first (`email`: only those sent to it), at most `limit`. */
 export async function loginLinks(db: Db, account: string, email: string | null, limit: number): Promise<LoginLink[]> {
   const { rows } = await exec<{ data: string; expires_at: number | string; login_email: string }>(
