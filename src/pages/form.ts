@@ -190,7 +190,8 @@ function missingField(form: CompletionForm, view: PageView, full: boolean): Form
   if (!form.email || !EMAIL.test(form.email)) return { code: 'email_invalid', field: 'email', message: t.emailInvalid };
   if (requiresBillingFields(form.payment)) {
     const a = form.billing.address;
-    if (!form.billing.name) return required('billingName', t.nameOnCard);
+    // The Payment Element asks for no cardholder name (see template.ts); the hosted page requires one.
+    if (!form.billing.name && view.session.ui_mode !== 'elements') return required('billingName', t.nameOnCard);
     if (!a.country) return required('billingCountry', t.country);
     const countryForm = addressFormFor(a.country);
     if (full) {

@@ -282,8 +282,10 @@ function billingHtml(view: PageView, o: RenderOptions, f: FormText): string {
   if (view.session.billing_address_collection === 'required') {
     return `<section><h3>${esc(f.billingAddress)}</h3>${fullAddress('billing', options, o, f)}</section>`;
   }
+  // Stripe's Payment Element asks for no cardholder name (the merchant's page may know it); the hosted page does.
+  const name = o.element ? '' : `<div class="f">${input('billingName', o.values.billingName, `autocomplete="billing name" placeholder="${esc(f.nameOnCard)}"`, o, esc(f.cardholderName))}</div>`;
   return (
-    `<section class="billing-auto"><div class="f">${input('billingName', o.values.billingName, `autocomplete="billing name" placeholder="${esc(f.nameOnCard)}"`, o, esc(f.cardholderName))}</div>` +
+    `<section class="billing-auto">${name}` +
     `<div class="f"><span class="lbl">${esc(f.countryOrRegion)}</span><div class="grp addr-billing auto">${countrySelect('billing', options, o, f)}${stateAndPostal('billing', o, false, f)}</div></div></section>`
   );
 }

@@ -183,7 +183,8 @@ describe('Checkout Elements and server-set shipping in Chromium', () => {
     await f.locator('#cardNumber').fill(number);
     await f.locator('#cardExpiry').fill('12 / 34');
     await f.locator('#cardCvc').fill('123');
-    await f.locator('#billingName').fill('Buyer Example');
+    // Embedded Checkout asks for the cardholder name, as the hosted page does; the Payment Element does not.
+    if (await f.locator('#billingName').count()) await f.locator('#billingName').fill('Buyer Example');
     await f.locator('#billingCountry').selectOption('US');
     await f.locator('#billingPostalCode').fill('94102');
   }
@@ -216,12 +217,16 @@ describe('Checkout Elements and server-set shipping in Chromium', () => {
     assert.equal(await page.textContent('#total'), '$49.50');
     const f = element(page);
     await fillCard(f, '4242 4242 4242 4242');
+    // As Stripe's Payment Element: no cardholder name, only the country and postal code.
+    assert.equal(await f.locator('#billingName').count(), 0, 'no cardholder name field');
     await saveScreenshot(page, 'checkout-elements-desktop.png');
     await Promise.all([page.waitForURL((u) => u.pathname === '/return'), page.click('#pay')]);
     const done = await stripe.checkout.sessions.retrieve((await page.textContent('#session')) as string, { expand: ['payment_intent'] });
     assert.deepEqual([done.status, done.payment_status, done.ui_mode, done.amount_total], ['complete', 'paid', 'elements', 4950]);
     assert.equal(done.customer_details?.email, 'jenny@example.com');
     assert.equal((done.payment_intent as Stripe.PaymentIntent).amount, 4950);
+    const pm = await stripe.paymentMethods.retrieve((done.payment_intent as Stripe.PaymentIntent).payment_method as string);
+    assert.deepEqual([pm.card?.last4, pm.billing_details.name, pm.billing_details.address?.postal_code], ['4242', null, '94102']);
     clean(probe, [404]);
   });
 
