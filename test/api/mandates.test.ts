@@ -100,6 +100,26 @@ for (const store of STORES) {
       assert.equal((await stripe.mandates.retrieve(si.mandate as string)).status, 'pending');
       await stripe.setupIntents.verifyMicrodeposits(si.id, { descriptor_code: 'SM11AA' });
       assert.equal((await stripe.mandates.retrieve(si.mandate as string)).status, 'active');
+      // A PaymentIntent that waits for microdeposits debits under the mandate accepted at its confirmation, active once verified.
+      const waiting = await stripe.paymentIntents.create({
+        amount: 3100,
+        currency: 'usd',
+        allowed_payment_method_types: ['us_bank_account'],
+        payment_method_options: { us_bank_account: { verification_method: 'microdeposits' } },
+        payment_method_data: { type: 'us_bank_account', us_bank_account: BANK, billing_details: { name: 'Jenny Rosen' } },
+        mandate_data: ONLINE,
+        confirm: true,
+      });
+      assert.equal(waiting.status, 'requires_action');
+      const debited = await stripe.paymentIntents.verifyMicrodeposits(waiting.id, { descriptor_code: 'SM11AA' });
+      assert.equal(debited.status, 'processing');
+      const debit = await stripe.charges.retrieve(debited.latest_charge as string);
+      const accepted = await stripe.mandates.retrieve(debit.payment_method_details?.us_bank_account?.mandate as string);
+      assert.deepEqual(
+        [accepted.status, accepted.type, accepted.single_use, accepted.customer_acceptance.type, accepted.customer_acceptance.online?.ip_address],
+        ['active', 'single_use', { amount: 3100, currency: 'usd' }, 'online', '203.0.113.7'],
+      );
+
       // A card has no mandate; bad mandate_data is Stripe's 400.
       const card = await stripe.setupIntents.create({ payment_method: 'pm_card_visa', payment_method_types: ['card'], confirm: true } as Stripe.SetupIntentCreateParams);
       assert.equal(card.mandate, null);

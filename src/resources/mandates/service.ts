@@ -10,7 +10,7 @@ import { newId } from '../../api/ids.js';
 import { expand, int, nullableObj, obj, oneOf, parseParams, required, str } from '../../api/params.js';
 import { findPaymentMethodType } from '../../payment-method-types/index.js';
 import type { PaymentMethod } from '../payment-methods/shape.js';
-import { findStoredMandate, insertMandate, lockMandate, saveMandate, type CustomerAcceptance, type Mandate, type StoredMandate } from './store.js';
+import { findStoredMandate, insertMandate, lockMandate, mandatesOf, saveMandate, type CustomerAcceptance, type Mandate, type StoredMandate } from './store.js';
 
 export type { Mandate, CustomerAcceptance };
 
@@ -73,6 +73,15 @@ export async function createMandate(
   };
   await insertMandate(ctx, m);
   return served(m);
+}
+
+/**
+ * The pending Mandate a debit made while its bank account waited for microdeposits (the newest of
+ * the payment method's), or undefined: the debit goes on under it once the account is verified.
+ */
+export async function pendingMandateOf(ctx: Ctx, paymentMethod: string): Promise<Mandate | undefined> {
+  const m = (await mandatesOf(ctx, paymentMethod)).find((x) => x.status === 'pending');
+  return m ? served(m) : undefined;
 }
 
 /** A pending Mandate (its account still being verified) becomes active, or inactive when the verification failed. */

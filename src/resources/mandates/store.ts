@@ -51,6 +51,11 @@ export function findStoredMandate(ctx: Ctx, id: string): Promise<StoredMandate |
   return mandates.get(ctx.db, ctx.account, id);
 }
 
+/** The newest Mandates of a payment method, newest first. */
+export async function mandatesOf(ctx: Ctx, paymentMethod: string, limit = 10): Promise<StoredMandate[]> {
+  return (await mandates.list(ctx.db, ctx.account, { payment_method_id: paymentMethod }, { limit })).data;
+}
+
 export function lockMandate(ctx: Ctx, id: string): Promise<StoredMandate | undefined> {
   return mandates.getForUpdate(ctx.db, ctx.account, id);
 }

@@ -18,7 +18,7 @@ import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
-import { createMandate, customerAcceptance, takesMandate } from '../mandates/service.js';
+import { createMandate, customerAcceptance, pendingMandateOf, settleMandate, takesMandate } from '../mandates/service.js';
 import type { FormValue } from '../../api/form.js';
 import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
@@ -54,6 +54,7 @@ export async function runMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<voi
   const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, job.subject_id);
   if (!pi || pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) return;
   const pm = await findPaymentMethod(ctx, pi.payment_method);
+  await settleMandate(ctx, (await pendingMandateOf(ctx, pi.payment_method))?.id ?? null, 'inactive');
   const failed: PaymentIntent = {
     ...pi,
     status: 'requires_payment_method',
@@ -67,6 +68,11 @@ export async function runMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<voi
     },
   };
   await transitionPaymentIntent(ctx, pi, failed, await intentNow(ctx, pi));
+}
+
+/** A debit's Mandate is single-use for its amount, unless the account is kept for later (multi-use). */
+function singleUseOf(pi: PaymentIntent, pm: PaymentMethod): { amount: number; currency: string } | undefined {
+  return pi.setup_future_usage || pm.customer ? undefined : { amount: pi.amount, currency: pi.currency };
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */
@@ -145,6 +151,8 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
   if (!o.microdepositsVerified && microdepositsRequired(pm.type, pi.payment_method_options, setUp)) {
     if (await microdepositsLocked(ctx, pm.id)) throw errors.invalid(MICRODEPOSITS_EXCEEDED.message, 'payment_method', MICRODEPOSITS_EXCEEDED.code);
     const nextAction = microdepositAction(now, `${ctx.deps.publicUrl()}${microdepositPath(pi.id)}`);
+    // The buyer accepts the mandate now, with this confirmation's `mandate_data`: it is pending until the account is verified.
+    if (takesMandate(pm)) await createMandate(ctx, pm, { acceptance: customerAcceptance(o.mandateData, now), singleUse: singleUseOf(pi, pm), status: 'pending', now });
     const waiting: PaymentIntent = { ...base, status: 'requires_action', last_payment_error: null, next_action: nextAction };
     // Microdeposits that cannot be sent fail the payment later, as Stripe's test account 000666666661 does.
     if (!(await microdepositsDeliverable(ctx.db, pm))) await schedule(ctx, MICRODEPOSITS_FAILED_JOB, pi.id, now + ctx.deps.config.settlementDelaySeconds, await testClockOf(ctx, pi.customer));
@@ -187,14 +195,14 @@ export async function attemptPayment(ctx: Ctx, pi: PaymentIntent, pm: PaymentMet
     return { pi: await startVoucher(ctx, base, { pm, outcome, now, options, voucherUrl, testClock: await testClockOf(ctx, pi.customer) }) };
   }
   // A bank debit is made under a Mandate: single-use for this amount, multi-use when the account is kept.
+  // After microdeposits, the one accepted at confirmation (pending until now) becomes active.
+  const accepted = o.microdepositsVerified ? await pendingMandateOf(ctx, pm.id) : undefined;
+  if (accepted) await settleMandate(ctx, accepted.id, 'active');
   const mandate =
-    outcome.status === 'processing' && takesMandate(pm)
-      ? await createMandate(ctx, pm, {
-          acceptance: customerAcceptance(o.mandateData, now),
-          singleUse: pi.setup_future_usage || pm.customer ? undefined : { amount: pi.amount, currency: pi.currency },
-          now,
-        })
-      : undefined;
+    accepted ??
+    (outcome.status === 'processing' && takesMandate(pm)
+      ? await createMandate(ctx, pm, { acceptance: customerAcceptance(o.mandateData, now), singleUse: singleUseOf(pi, pm), now })
+      : undefined);
   const charged = await chargeAttempt(ctx, base, pm, outcome, now, o.authenticated, mandate?.id ?? null);
   let next: PaymentIntent;
   if (outcome.status === 'processing') {
