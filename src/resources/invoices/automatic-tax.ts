@@ -47,6 +47,16 @@ export function automaticInvoiceRate(ctx: Ctx, location: Location, created: numb
   return automaticRate(ctx, location, created, at);
 }
 
+/**
+ * An invoice's `automatic_tax` under Stripe Tax: `complete` when the customer's location was
+ * recognized, else not applied with `finalization_requires_location_inputs`.
+ */
+export function invoiceAutomaticTax(located: boolean) {
+  return located
+    ? { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' }
+    : { disabled_reason: 'finalization_requires_location_inputs', enabled: false, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' };
+}
+
 /** A subscription's `automatic_tax` when enabled (or not). */
 export function subscriptionAutomaticTax(enabled: boolean): { disabled_reason: null; enabled: boolean; liability: { type: 'self' } | null } {
   return { disabled_reason: null, enabled, liability: enabled ? { type: 'self' } : null };

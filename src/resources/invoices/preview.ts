@@ -20,7 +20,7 @@ import { resolveDiscounts } from './discounts.js';
 import { computeDraft } from './draft.js';
 import { newInvoice } from './new-invoice.js';
 import { accepted, discountsParam, idList } from './params.js';
-import { automaticInvoiceRate, taxLocation } from './automatic-tax.js';
+import { automaticInvoiceRate, invoiceAutomaticTax, taxLocation } from './automatic-tax.js';
 
 const previewShape = {
   automatic_tax: obj({ enabled: required(bool()), liability: accepted() }),
@@ -133,9 +133,7 @@ export async function createPreview(ctx: Ctx, params: FormObject): Promise<objec
     const location = taxLocation(customer);
     const rate = location ? await automaticInvoiceRate(ctx, location, now, now) : null;
     taxed = items.map((i) => ({ ...i, item: { ...i.item, tax_rates: rate ? [rate] : [] } }));
-    base.automatic_tax = location
-      ? { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' }
-      : { disabled_reason: 'finalization_requires_location_inputs', enabled: false, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' };
+    base.automatic_tax = invoiceAutomaticTax(location !== null);
   }
   const preview = computeDraft({ ...base, ...(sub ? { parent: { quote_details: null, subscription_details: { metadata: sub.metadata, subscription: sub.id }, type: 'subscription_details' } } : {}) }, taxed, coupons);
   const lines = (preview.lines as { data: Array<Record<string, unknown>> }).data.map((l) => ({ ...l, id: `il_tmp_${randomToken(24)}` }));

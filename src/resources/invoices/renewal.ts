@@ -17,7 +17,7 @@ import { invoiceAmounts } from './totals.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import type { DiscountCoupons } from '../invoice-items/store.js';
 import type { TaxRate } from '../tax-rates/shape.js';
-import { automaticallyTaxedLines } from './automatic-tax.js';
+import { automaticallyTaxedLines, invoiceAutomaticTax } from './automatic-tax.js';
 
 export type { SubscriptionLine };
 
@@ -88,11 +88,7 @@ export async function createSubscriptionInvoice(ctx: Ctx, n: NewSubscriptionInvo
   // Stripe Tax on the subscription: its rate for the customer's location; a location it cannot
   // tax leaves the invoice untaxed with `disabled_reason` (docs/decisions.md#automatic-tax-on-subscriptions).
   const taxed = sub.automatic_tax.enabled ? await automaticallyTaxedLines(ctx, c, n.lines, n.created, n.created) : null;
-  const automaticTax = !sub.automatic_tax.enabled
-    ? null
-    : taxed
-      ? { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' }
-      : { disabled_reason: 'finalization_requires_location_inputs', enabled: false, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' };
+  const automaticTax = sub.automatic_tax.enabled ? invoiceAutomaticTax(taxed !== null) : null;
   const amounts = subscriptionInvoiceAmounts(taxed ?? n.lines, n.discounts ?? {}, sub.currency);
   const lines = amounts.lines.map((l) => subscriptionLine(id, sub, l));
   const { subtotal, total, taxes } = amounts;

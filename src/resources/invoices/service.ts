@@ -7,6 +7,7 @@ import { recordInvoicePayment } from './payments.js';
 import type { Customer } from '../customers/shape.js';
 import type { Subscription } from '../subscriptions/service.js';
 import { invoicePayment, newInvoice, productIdOf, subscriptionLine, type InvoicePayment, type SubscriptionLine } from './new-invoice.js';
+import { invoiceAutomaticTax } from './automatic-tax.js';
 
 /** An Invoice at the current API version (payments listed under `payments`, parent details). */
 export type Invoice = Record<string, unknown> & { id: string; object: 'invoice'; created: number; status: string };
@@ -98,7 +99,7 @@ export async function createPaidFirstInvoice(ctx: Ctx, n: FirstInvoiceInput): Pr
     shipping: 0,
   });
   // Checkout computed its tax with Stripe Tax when the subscription has it: the first invoice says so, as its renewals will.
-  if (n.subscription.automatic_tax.enabled) invoice.automatic_tax = { disabled_reason: null, enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'complete' };
+  if (n.subscription.automatic_tax.enabled) invoice.automatic_tax = invoiceAutomaticTax(true);
   await storeAndAnnounce(ctx, invoice, n.customer.id, n.subscription.id, n.created);
   return invoice;
 }
