@@ -11,7 +11,7 @@ import type { Customer } from '../resources/customers/shape.js';
 import { createPaymentIntent, findPaymentIntent, savePaymentIntent, transitionPaymentIntent, type PaymentIntent } from '../resources/payment-intents/service.js';
 import { chargeAttempt } from '../resources/payment-intents/charging.js';
 import type { PaymentMethod } from '../resources/payment-methods/shape.js';
-import { createMandate, takesMandate, type CustomerAcceptance } from '../resources/mandates/service.js';
+import { createMandate, offlineAcceptance, onlineAcceptance, singleUseOf, takesMandate, type CustomerAcceptance } from '../resources/mandates/service.js';
 import { createSucceededSetupIntent, succeedCheckoutSetupIntent } from '../resources/setup-intents/service.js';
 import type { CompletionForm } from './contract.js';
 import { startDelayedPayment } from './settle.js';
@@ -112,11 +112,7 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
   // A bank debit is made under a Mandate, as through the API: single-use for this amount, multi-use when the account is kept.
   const mandate =
     i.outcome.status === 'processing' && takesMandate(i.pm)
-      ? await createMandate(ctx, i.pm, {
-          acceptance: acceptanceOf(i.form, i.now),
-          singleUse: intent.setup_future_usage || i.pm.customer ? undefined : { amount: intent.amount, currency: intent.currency },
-          now: i.now,
-        })
+      ? await createMandate(ctx, i.pm, { acceptance: acceptanceOf(i.form, i.now), singleUse: singleUseOf(intent, i.pm), now: i.now })
       : undefined;
   const pi = await chargeAttempt(ctx, intent, i.pm, i.outcome, i.now, false, mandate?.id ?? null);
   const later = await startDelayedPayment(ctx, pi, i);
@@ -131,5 +127,5 @@ export async function payForSession(ctx: Ctx, i: PayInput): Promise<SessionField
 /** The mandate's acceptance: online by the buyer's browser on the page, offline through the payment-page API. */
 function acceptanceOf(form: CompletionForm, now: number): CustomerAcceptance {
   const a = form.acceptance;
-  return a ? { accepted_at: now, online: { ip_address: a.ipAddress, user_agent: a.userAgent }, type: 'online' } : { accepted_at: now, offline: {}, type: 'offline' };
+  return a ? onlineAcceptance(now, a.ipAddress, a.userAgent) : offlineAcceptance(now);
 }

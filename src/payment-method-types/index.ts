@@ -165,6 +165,7 @@ export {
   microdepositPath,
   microdepositsRequired,
   MICRODEPOSITS_EXCEEDED,
+  MICRODEPOSITS_NOT_DELIVERED,
   type MicrodepositResult,
   type MicrodepositValues,
 } from './microdeposits.js';

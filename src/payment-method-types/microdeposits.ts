@@ -70,6 +70,11 @@ export const MICRODEPOSITS_EXCEEDED: { status: 'failed'; code: string; message: 
   code: 'payment_method_microdeposit_verification_attempts_exceeded',
   message: 'You have exceeded the number of allowed verification attempts.',
 };
+/** The microdeposits could not be sent to the account (Stripe's test account 000666666661). */
+export const MICRODEPOSITS_NOT_DELIVERED: { code: string; message: string } = {
+  code: 'payment_method_microdeposit_failed',
+  message: "Microdeposits failed to deposit into the customer's bank account. Check the account, routing number and currency.",
+};
 const TIMED_OUT: MicrodepositResult = {
   status: 'failed',
   code: 'payment_method_microdeposit_verification_timeout',

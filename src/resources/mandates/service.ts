@@ -31,14 +31,30 @@ const acceptanceShape = {
  * Absent: the merchant collected it on paper (offline), accepted now.
  */
 export function customerAcceptance(raw: FormValue | null | undefined, now: number, param = 'mandate_data'): CustomerAcceptance {
-  if (raw === undefined || raw === null || raw === '') return { accepted_at: now, offline: {}, type: 'offline' };
+  if (raw === undefined || raw === null || raw === '') return offlineAcceptance(now);
   const p = obj(acceptanceShape).parse(raw, param);
   const a = p?.customer_acceptance;
-  if (!a) return { accepted_at: now, offline: {}, type: 'offline' };
+  if (!a) return offlineAcceptance(now);
   if (a.type === 'online' && !a.online) throw errors.missingParam(`${param}[customer_acceptance][online]`);
-  return a.type === 'online'
-    ? { accepted_at: a.accepted_at ?? now, online: { ip_address: a.online?.ip_address ?? null, user_agent: a.online?.user_agent ?? null }, type: 'online' }
-    : { accepted_at: a.accepted_at ?? now, offline: {}, type: 'offline' };
+  return a.type === 'online' ? onlineAcceptance(a.accepted_at ?? now, a.online?.ip_address ?? null, a.online?.user_agent ?? null) : offlineAcceptance(a.accepted_at ?? now);
+}
+
+/** Accepted in the buyer's browser, at this address and with this user agent. */
+export function onlineAcceptance(at: number, ipAddress: string | null, userAgent: string | null): CustomerAcceptance {
+  return { accepted_at: at, online: { ip_address: ipAddress, user_agent: userAgent }, type: 'online' };
+}
+
+/** Accepted away from any browser (on paper, or as the merchant says). */
+export function offlineAcceptance(at: number): CustomerAcceptance {
+  return { accepted_at: at, offline: {}, type: 'offline' };
+}
+
+/**
+ * The `single_use` terms of a debit's Mandate: its amount and currency, or undefined (`multi_use`)
+ * when the account is kept for later (`setup_future_usage`, or already the customer's).
+ */
+export function singleUseOf(intent: { setup_future_usage: string | null; amount: number; currency: string }, pm: PaymentMethod): { amount: number; currency: string } | undefined {
+  return intent.setup_future_usage || pm.customer ? undefined : { amount: intent.amount, currency: intent.currency };
 }
 
 /** Whether paying or saving with a payment method of this type makes a Mandate. */

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
-import { awaitsMicrodeposits, checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, checkTypeAmount, findPaymentMethodType, microdepositAction, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED, MICRODEPOSITS_NOT_DELIVERED } from '../../payment-method-types/index.js';
 import { microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
 import { startVoucher, voucherPath } from '../../checkout/settle.js';
@@ -18,7 +18,7 @@ import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
-import { createMandate, customerAcceptance, pendingMandateOf, settleMandate, takesMandate } from '../mandates/service.js';
+import { createMandate, customerAcceptance, pendingMandateOf, settleMandate, singleUseOf, takesMandate } from '../mandates/service.js';
 import type { FormValue } from '../../api/form.js';
 import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
@@ -62,17 +62,11 @@ export async function runMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<voi
     next_action: null,
     last_payment_error: {
       type: 'invalid_request_error',
-      code: 'payment_method_microdeposit_failed',
-      message: "Microdeposits failed to deposit into the customer's bank account. Check the account, routing number and currency.",
+      ...MICRODEPOSITS_NOT_DELIVERED,
       payment_method: pm ?? null,
     },
   };
   await transitionPaymentIntent(ctx, pi, failed, await intentNow(ctx, pi));
-}
-
-/** A debit's Mandate is single-use for its amount, unless the account is kept for later (multi-use). */
-function singleUseOf(pi: PaymentIntent, pm: PaymentMethod): { amount: number; currency: string } | undefined {
-  return pi.setup_future_usage || pm.customer ? undefined : { amount: pi.amount, currency: pi.currency };
 }
 
 /** The PaymentIntent after an attempt, and the error the request answers with when it failed. */

@@ -8,7 +8,7 @@ import { errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { parseParams } from '../../api/params.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
-import { awaitsMicrodeposits, microdepositAction, microdepositAttemptLimit, microdepositFailure, microdepositMismatch, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED, type MicrodepositValues } from '../../payment-method-types/index.js';
+import { awaitsMicrodeposits, microdepositAction, microdepositAttemptLimit, microdepositFailure, microdepositMismatch, microdepositPath, microdepositsRequired, MICRODEPOSITS_EXCEEDED, MICRODEPOSITS_NOT_DELIVERED, type MicrodepositValues } from '../../payment-method-types/index.js';
 import { createMandate, customerAcceptance, settleMandate, takesMandate } from '../mandates/service.js';
 import { decideMicrodeposits, microdepositsLocked } from '../payment-methods/microdeposit-attempts.js';
 import { attachOutcome, authenticationNeed, authenticationResult, microdepositsDeliverable, SETUP_AUTHENTICATION_FAILURE, type Decline } from '../../processor/index.js';
@@ -55,7 +55,7 @@ export async function runSetupMicrodepositsFailedJob(ctx: Ctx, job: Job): Promis
   if (!si || si.status !== 'requires_action' || !awaitsMicrodeposits(si.next_action) || !si.payment_method) return;
   const pm = await findPaymentMethod(ctx, si.payment_method);
   await settleMandate(ctx, si.mandate, 'inactive');
-  const code = 'payment_method_microdeposit_failed';
+  const { code, message } = MICRODEPOSITS_NOT_DELIVERED;
   const failed: SetupIntent = {
     ...si,
     status: 'requires_payment_method',
@@ -65,7 +65,7 @@ export async function runSetupMicrodepositsFailedJob(ctx: Ctx, job: Job): Promis
       type: 'invalid_request_error',
       code,
       doc_url: `https://stripe.com/docs/error-codes/${code.replaceAll('_', '-')}`,
-      message: "Microdeposits failed to deposit into the customer's bank account. Check the account, routing number and currency.",
+      message,
       payment_method: pm ?? null,
     },
   };
