@@ -174,15 +174,19 @@ const RAW_FORM = '?';
 function storedParams(p: Pending): string {
   const form = p.body === undefined ? p.query : p.body.toString('latin1');
   if (form === '') return '{}';
-  if (form.length > FAST_FORM_CHARS) return JSON.stringify(maskParams(paramsOf(p)));
-  let decoded: string | undefined;
+  return keptAsSent(form) ? RAW_FORM + form : JSON.stringify(maskParams(paramsOf(p)));
+}
+
+/** Whether a form holds nothing to mask (see {@link storedParams}): short, printable ASCII, no special key, no secret. */
+function keptAsSent(form: string): boolean {
+  if (form.length > FAST_FORM_CHARS || !PRINTABLE_ASCII.test(form)) return false;
+  let decoded: string;
   try {
     decoded = decodeURIComponent(form.replace(/\+/g, ' '));
   } catch {
-    decoded = undefined;
+    return false;
   }
-  if (decoded !== undefined && !SPECIAL_KEY.test(decoded) && !MAYBE_SECRET.test(decoded) && PRINTABLE_ASCII.test(form)) return RAW_FORM + form;
-  return JSON.stringify(maskParams(paramsOf(p)));
+  return !SPECIAL_KEY.test(decoded) && !MAYBE_SECRET.test(decoded);
 }
 
 /** Stored params as the reader sees them: JSON, or a form kept as its text (see {@link storedParams}). */
@@ -203,7 +207,12 @@ function bodyLimit(method: string, status: number): number {
 /** The body a row keeps, cut and marked beyond {@link bodyLimit}. */
 function keptBody(p: Pending): string {
   const limit = bodyLimit(p.method, p.status);
-  return p.response.length > limit ? `${p.response.slice(0, limit)}\n… (cut at ${limit} characters)` : p.response;
+  return p.response.length > limit ? cutMarked(p.response.slice(0, limit), limit) : p.response;
+}
+
+/** A body cut at `limit` characters, as a reader sees it: with a line saying so. */
+function cutMarked(kept: string, limit: number): string {
+  return `${kept}\n… (cut at ${limit} characters)`;
 }
 
 /** The account a request's key opens, or null when it opens none (no account's log shows it). */
@@ -383,7 +392,7 @@ export class MemoryRing {
   entryOf(h: Held): RequestLogEntry {
     const n = this.bytes.readUInt32LE(h.responseAt);
     const response = this.bytes.toString('utf8', h.responseAt + 4, h.responseAt + 4 + n);
-    const body = h.cut ? `${response}\n… (cut at ${bodyLimit(h.method, h.status)} characters)` : response;
+    const body = h.cut ? cutMarked(response, bodyLimit(h.method, h.status)) : response;
     return {
       id: h.requestId,
       seq: null,
