@@ -95,12 +95,16 @@ function productName(i: PortalPageInput, sub: Subscription): string {
   return i.data.subscriptions.find((s) => s.sub.id === sub.id)?.productName ?? '';
 }
 
-/** A form posting one action, with the CSRF token. `fields` values are escaped here. */
-function actionForm(csrf: string, action: string, fields: Record<string, string>, label: string, cls: string, testid: string): string {
+/**
+ * A form posting one action, with the CSRF token. `fields` values are escaped here; `inputs` is
+ * markup the caller built (and escaped) for what the customer chooses, shown before the button.
+ */
+function actionForm(csrf: string, action: string, fields: Record<string, string>, label: string, cls: string, testid: string, inputs?: { html: string; formClass: string }): string {
   const hidden = Object.entries(fields)
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
     .join('');
-  return `<form method="post"><input type="hidden" name="csrf_token" value="${esc(csrf)}"><input type="hidden" name="action" value="${esc(action)}">${hidden}<button class="b2 ${cls}" type="submit" data-testid="${esc(testid)}">${esc(label)}</button></form>`;
+  const open = inputs ? `<form method="post" class="${esc(inputs.formClass)}">` : '<form method="post">';
+  return `${open}<input type="hidden" name="csrf_token" value="${esc(csrf)}"><input type="hidden" name="action" value="${esc(action)}">${hidden}${inputs?.html ?? ''}<button class="b2 ${cls}" type="submit" data-testid="${esc(testid)}">${esc(label)}</button></form>`;
 }
 
 /** The pause action: one button when the pause is indefinite, else a choice of the configured lengths. */
@@ -112,12 +116,8 @@ function pauseForm(i: PortalPageInput, subscription: string): string {
   const options = d.interval_options
     .map((o, n) => `<option value="${n}">${esc(new Intl.NumberFormat(i.locale, { style: 'unit', unit: o.interval, unitDisplay: 'long' }).format(o.interval_count))}</option>`)
     .join('');
-  return (
-    `<form method="post" class="pause"><input type="hidden" name="csrf_token" value="${esc(i.csrf)}"><input type="hidden" name="action" value="pause">` +
-    `<input type="hidden" name="subscription" value="${esc(subscription)}">` +
-    `<label for="pause-${esc(subscription)}">${esc(t.pauseLength)}</label><select id="pause-${esc(subscription)}" name="option" data-testid="pause-length">${options}</select>` +
-    `<button class="b2" type="submit" data-testid="pause-subscription">${esc(t.pause)}</button></form>`
-  );
+  const choice = `<label for="pause-${esc(subscription)}">${esc(t.pauseLength)}</label><select id="pause-${esc(subscription)}" name="option" data-testid="pause-length">${options}</select>`;
+  return actionForm(i.csrf, 'pause', { subscription }, t.pause, '', 'pause-subscription', { html: choice, formClass: 'pause' });
 }
 
 function returnHost(url: string | null): string | null {
