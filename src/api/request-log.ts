@@ -487,11 +487,13 @@ export class RequestLog {
 
   /**
    * Whether a successful write may be stored: at most `requestLogStoredPerSecond` a second; the
-   * rest are held in memory as GETs are. Errors are always stored.
+   * rest are held in memory as GETs are. Errors are always stored. Requests finish out of the
+   * order they started in, so a start in an earlier second counts against the current one: the
+   * second only moves forward, and a late finisher never reopens a spent second.
    */
   private mayStore(nowMs: number): boolean {
     const second = Math.floor(nowMs / 1000);
-    if (second !== this.second) {
+    if (second > this.second) {
       this.second = second;
       this.storedThisSecond = 0;
     }
