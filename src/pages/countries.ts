@@ -6,7 +6,7 @@
  */
 import { COUNTRIES } from '../checkout/address-form.js';
 import { esc } from './escape.js';
-import { intlTag, PAGE_LOCALES, type PageLocale } from './i18n.js';
+import { intlTag, type PageLocale } from './i18n.js';
 
 interface Countries {
   names: ReadonlyMap<string, string>;
@@ -23,11 +23,15 @@ function build(locale: PageLocale): Countries {
   return { names: new Map(named), display, options: sorted.map(([code, name]) => `<option value="${code}">${esc(name)}</option>`).join('') };
 }
 
-// Ten locales, sixty countries: built once at start-up rather than on every render.
-const BY_LOCALE = new Map(PAGE_LOCALES.map((l) => [l, build(l)] as const));
+// Built once per locale, at its first page rather than on every render; not at start-up, where
+// ten locales' region names and collation tables would stay resident in a server that may never
+// render a page in most of them (bench/README.md, "Memory").
+const BY_LOCALE = new Map<PageLocale, Countries>();
 
 function countriesIn(locale: PageLocale): Countries {
-  return BY_LOCALE.get(locale) as Countries;
+  let built = BY_LOCALE.get(locale);
+  if (!built) BY_LOCALE.set(locale, (built = build(locale)));
+  return built;
 }
 
 /** The name of country `code` in the page's language (the code itself when Intl does not know it). */
