@@ -69,7 +69,7 @@ export function openAppStore(opts: Omit<StoreOptions, 'migrations'>): Promise<St
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   const assembly = assemble(opts.modules ?? resources);
-  const store = opts.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, migrations: assembly.migrations }));
+  const store = opts.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, sqliteCacheMib: config.sqliteCacheMib, migrations: assembly.migrations }));
   const signals = new EventEmitter();
   let boundUrl = '';
   const deps: Deps = {

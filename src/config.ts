@@ -4,6 +4,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Page cache of each SQLite connection, in MiB (bench/README.md, "Memory"). */
+  sqliteCacheMib: number;
   publicUrl: string | undefined;
   /** Strict mode: only these secret keys authenticate. Undefined = dev mode (any well-formed key). */
   apiKeys: string[] | undefined;
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: env.DATA_DIR ?? './data',
     databaseUrl: env.DATABASE_URL || undefined,
+    sqliteCacheMib: int(env, 'OPENCHECKOUT_SQLITE_CACHE_MIB', 4),
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     apiKeys: list(env.OPENCHECKOUT_API_KEYS),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -117,6 +120,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'HOST', default: '0.0.0.0', meaning: 'Interface to listen on.' },
   { env: 'DATA_DIR', default: './data', meaning: 'Where the embedded SQLite database lives.' },
   { env: 'DATABASE_URL', default: '', meaning: 'postgres://...: use PostgreSQL instead of SQLite; several instances may share it.' },
+  { env: 'OPENCHECKOUT_SQLITE_CACHE_MIB', default: '4', meaning: 'Page cache of each SQLite connection, in MiB. The OS caches the file as well; raise it for stores of millions of rows.' },
   { env: 'PUBLIC_URL', default: 'the bound address', meaning: 'Base of session.url and other links, behind a proxy.' },
   { env: 'OPENCHECKOUT_API_KEYS', default: '', meaning: 'Strict mode: comma-separated list of the only secret keys that authenticate.' },
   { env: 'LOG_LEVEL', default: 'info', meaning: 'pino log level (debug, info, warn, error, silent).' },

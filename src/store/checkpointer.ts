@@ -12,6 +12,7 @@ const Database = require(workerData.sqlite);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = NORMAL');
+db.pragma('cache_size = -1024');
 const timer = setInterval(() => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick tries again */ }
 }, workerData.intervalMs);
@@ -32,7 +33,13 @@ export interface Checkpointer {
  */
 export function startCheckpointer(file: string, intervalMs = 200): Checkpointer {
   const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(CODE, { eval: true, workerData: { sqlite, file, intervalMs }, execArgv: [] });
+  // The thread runs one pragma on a timer: a small heap of its own is plenty (docs/decisions.md#memory).
+  const worker = new Worker(CODE, {
+    eval: true,
+    workerData: { sqlite, file, intervalMs },
+    execArgv: [],
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  });
   worker.unref();
   // A failing checkpointer (the file went away in a test's cleanup) must not take the server down;
   // the main connection's autocheckpoint still bounds the WAL.

@@ -69,7 +69,7 @@ function cachingDatabase(raw: BetterSqlite3.Database) {
   };
 }
 
-function openSqlite(dataDir: string): {
+function openSqlite(dataDir: string, cacheMib: number): {
   db: Kysely<Database>;
   reader: Kysely<Database>;
   transaction: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>;
@@ -87,6 +87,10 @@ function openSqlite(dataDir: string): {
   // touches into a statement journal, a temp file by default. In memory it costs a memcpy
   // (bench/README.md, "Statement journals in memory").
   raw.pragma('temp_store = MEMORY');
+  // better-sqlite3 builds SQLite with a 16 MiB page cache per connection; two of them were a
+  // quarter of the server's memory under load. The OS caches the file too, so a page missing here
+  // costs a read from memory, not the disk (bench/README.md, "Memory").
+  raw.pragma(`cache_size = ${-Math.round(cacheMib * 1024)}`);
   // Checkpoints (and their fsyncs) run in a worker thread (checkpointer.ts); this threshold
   // (~40 MB of WAL) is only the backstop, and the WAL file is cut back to 64 MB after a reset.
   raw.pragma('wal_autocheckpoint = 10000');
@@ -94,7 +98,9 @@ function openSqlite(dataDir: string): {
   const checkpointer = startCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
   // One statement cache serves both ways of reading: Kysely's queries and the direct ones.
-  const readerDb = cachingDatabase(new BetterSqlite3(file, { readonly: true }));
+  const readOnly = new BetterSqlite3(file, { readonly: true });
+  readOnly.pragma(`cache_size = ${-Math.round(cacheMib * 1024)}`);
+  const readerDb = cachingDatabase(readOnly);
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerDb }) });
   registerDirect(reader, (sql) => readerDb.prepare(sql));
   return {
@@ -169,6 +175,8 @@ async function openPostgres(url: string): Promise<Kysely<Database>> {
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** Page cache of each SQLite connection, in MiB (config `sqliteCacheMib`); 4 when not given. */
+  sqliteCacheMib?: number | undefined;
   /** Resources' own migrations (their `migrations`, assembled in resources/index.ts), by unique name. */
   migrations?: Readonly<Record<string, StoreMigration>>;
 }
@@ -176,7 +184,7 @@ export interface StoreOptions {
 /** Opens SQLite (`dataDir`) or PostgreSQL (`databaseUrl`) and runs the migrations not yet run. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir);
+  const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir, opts.sqliteCacheMib ?? 4);
   const db = sqlite?.db ?? (await openPostgres(opts.databaseUrl as string));
   await migrate(db, dialect, { ...opts.migrations, ...MIGRATIONS });
   return {
