@@ -12,7 +12,7 @@
  *   npm run bench:api -- --pg               # also PostgreSQL, on a throwaway cluster (scripts/pg.sh)
  *   npm run bench:api -- --pg=postgres://…  # also PostgreSQL, on that cluster
  * Knobs: --seconds=10 (per measurement), --connections=10, --rounds=2 (best run kept), LOG_LEVEL (info),
- * BENCH_NODE_OPTIONS (V8 flags for the server, e.g. --max-semi-space-size=4).
+ * BENCH_NODE_OPTIONS (how the server starts, `NAME=value node --flag ...`; default: as `npm start`).
  */
 import fs from 'node:fs';
 import os from 'node:os';

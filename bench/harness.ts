@@ -6,6 +6,26 @@ import autocannon from 'autocannon';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/**
+ * How `npm start` and the `opencheckout` command start the server: environment, `node`, Node
+ * flags (package.json's start script and bin/opencheckout.js's first line hold exactly this;
+ * test/architecture/settings.test.ts checks it). Benches start servers the same way, so they
+ * measure what users run (docs/decisions.md#memory).
+ */
+export const SERVER_LAUNCH = 'MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --max-old-space-size=256';
+
+/** The environment and Node flags of `launch` (`NAME=value ... node --flag ...`). */
+export function launchParts(launch: string): { env: Record<string, string>; flags: string[] } {
+  const env: Record<string, string> = {};
+  const flags: string[] = [];
+  for (const token of launch.split(/\s+/).filter(Boolean)) {
+    const assignment = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(token);
+    if (assignment) env[assignment[1] as string] = assignment[2] as string;
+    else if (token !== 'node') flags.push(token);
+  }
+  return { env, flags };
+}
+
 /** A server process under benchmark (see server-child.ts). */
 export interface Child {
   url: string;
@@ -18,16 +38,19 @@ export interface Child {
 /**
  * Starts `bench/server-child.mjs <mode>` (on the compiled build in dist/: run `npm run build`
  * first, as the npm scripts do) with the given environment and waits for its address.
+ * `launch` (`NAME=value node --flag`) replaces the server's environment additions and Node flags
+ * (bench/memory.ts compares several).
  */
-export function startChild(mode: 'bare' | 'opencheckout', env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
+export function startChild(mode: 'bare' | 'opencheckout', env: Record<string, string> = {}, execArgv: string[] = [], launch?: string): Promise<Child> {
   if (mode === 'opencheckout' && !fs.existsSync(path.join(here, '..', 'dist', 'app.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (the bench npm scripts do)');
   }
-  // BENCH_NODE_OPTIONS: V8 flags for the server under test (e.g. --max-semi-space-size=4).
-  const flags = mode === 'opencheckout' ? (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean) : [];
+  // `launch`, else BENCH_NODE_OPTIONS: environment and Node flags of the server under test; neither
+  // given, those `npm start` runs it with.
+  const started = launchParts(mode === 'opencheckout' ? (launch ?? process.env.BENCH_NODE_OPTIONS ?? SERVER_LAUNCH) : '');
   const proc: ChildProcess = fork(path.join(here, 'server-child.mjs'), [mode], {
-    execArgv: [...flags, ...execArgv],
-    env: { ...process.env, ...env },
+    execArgv: [...started.flags, ...execArgv],
+    env: { ...process.env, ...started.env, ...env },
     // The server's logs go to /dev/null: they are written (and cost what they cost), not kept.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

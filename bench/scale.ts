@@ -8,7 +8,7 @@
  *   npm run bench:scale                        # SQLite
  *   npm run bench:scale -- --pg                # PostgreSQL too, on a throwaway cluster (scripts/pg.sh)
  * Knobs: --customers=1000000, --seconds=10, --connections=10, --rounds=2 (best run kept),
- * BENCH_NODE_OPTIONS (V8 flags for the server).
+ * BENCH_NODE_OPTIONS (how the server starts, `NAME=value node --flag ...`; default: as `npm start`).
  */
 import fs from 'node:fs';
 import os from 'node:os';

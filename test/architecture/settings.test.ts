@@ -49,4 +49,16 @@ describe('settings', () => {
     const rows = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1] as string);
     assert.deepEqual([...rows].sort(), SETTINGS.map((x) => x.env).sort());
   });
+
+  it('starts the server the same way from npm start, the opencheckout command and the benches', () => {
+    // docs/decisions.md#memory: the environment and flags keep the server under its memory
+    // target, and the benches measure it as users run it.
+    const harness = fs.readFileSync(path.join(ROOT, 'bench/harness.ts'), 'utf8');
+    const launch = /export const SERVER_LAUNCH = '([^']+)'/.exec(harness)?.[1];
+    assert.match(launch ?? '', /(^| )node --/, 'bench/harness.ts exports SERVER_LAUNCH');
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.equal(pkg.scripts.start, `${launch} scripts/start.mjs`);
+    const shebang = fs.readFileSync(path.join(ROOT, 'bin/opencheckout.js'), 'utf8').split('\n', 1)[0];
+    assert.equal(shebang, `#!/usr/bin/env -S ${launch}`);
+  });
 });
