@@ -66,6 +66,11 @@ function dialectOf(db: Db): 'pg' | 'sqlite' {
   return d;
 }
 
+/** The dialect `db` speaks: SQLite (the direct runner or Kysely's SQLite adapter) or PostgreSQL. */
+export function dialectFor(db: Db): 'pg' | 'sqlite' {
+  return directRunner(db) ? 'sqlite' : dialectOf(db);
+}
+
 /**
  * Runs the SQL `build` makes (cached by `key` and dialect) with positional params: for the queries
  * every request runs, where building and compiling a Kysely query would cost more than running it.
