@@ -6,13 +6,15 @@ import autocannon from 'autocannon';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** bin/relaunch.mjs's settings, imported by URL: a .mjs file without types. */
+const relaunchSettings = (await import(new URL('../bin/relaunch.mjs', import.meta.url).href)) as { SERVER_ENV: Record<string, string>; SERVER_FLAGS: readonly string[] };
+
 /**
- * How `npm start` and the `opencheckout` command start the server: environment, `node`, Node
- * flags (package.json's start script and bin/opencheckout.js's first line hold exactly this;
- * test/architecture/settings.test.ts checks it). Benches start servers the same way, so they
- * measure what users run (docs/decisions.md#memory).
+ * How `npm start` and the `opencheckout` command start the server (bin/relaunch.mjs): its
+ * environment, `node`, its Node flags. Benches start servers the same way, so they measure what
+ * users run (docs/decisions.md#memory).
  */
-export const SERVER_LAUNCH = 'MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --max-old-space-size=256';
+export const SERVER_LAUNCH = [...Object.entries(relaunchSettings.SERVER_ENV).map(([k, v]) => `${k}=${v}`), 'node', ...relaunchSettings.SERVER_FLAGS].join(' ');
 
 /** The environment and Node flags of `launch` (`NAME=value ... node --flag ...`). */
 export function launchParts(launch: string): { env: Record<string, string>; flags: string[] } {
