@@ -46,7 +46,10 @@ export class StripeError extends Error {
   }
 }
 
-const DOCS = 'https://stripe.com/docs/error-codes/';
+/** Stripe's documentation page of an error code, as its errors' `doc_url` gives it. */
+export function docUrl(code: string): string {
+  return `https://stripe.com/docs/error-codes/${code.replaceAll('_', '-')}`;
+}
 
 /** Stripe's error schema bounds `param` (5000) and `message` (40000); a hostile param name must not break them. */
 function clip(s: string, max: number): string {
@@ -56,7 +59,7 @@ function clip(s: string, max: number): string {
 function invalid(status: number, code: string | undefined, message: string, param?: string): StripeError {
   return new StripeError(status, {
     type: 'invalid_request_error',
-    ...(code ? { code, doc_url: DOCS + code.replaceAll('_', '-') } : {}),
+    ...(code ? { code, doc_url: docUrl(code) } : {}),
     message: clip(message, 2000),
     ...(param !== undefined ? { param: clip(param, 500) } : {}),
   });
@@ -117,7 +120,7 @@ export const errors = {
     });
   },
   card(code: string, message: string, extra: Partial<ErrorBody> = {}): StripeError {
-    return new StripeError(402, { type: 'card_error', code, doc_url: DOCS + code.replaceAll('_', '-'), message, ...extra }, true);
+    return new StripeError(402, { type: 'card_error', code, doc_url: docUrl(code), message, ...extra }, true);
   },
   internal(): StripeError {
     return new StripeError(500, { type: 'api_error', message: 'An unexpected error occurred on the server. The request id identifies it in the server log.' });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Deps } from './context.js';
-import { StripeError, errors } from './errors.js';
+import { StripeError, docUrl, errors } from './errors.js';
 import { readSetting, writeSetting } from '../store/db.js';
 
 /**
@@ -216,7 +216,7 @@ const RATE_LIMIT_BODY = JSON.stringify(
     type: 'invalid_request_error',
     code: 'rate_limit',
     message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-    doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+    doc_url: docUrl('rate_limit'),
   }).toJSON(),
 );
 

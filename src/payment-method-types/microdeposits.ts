@@ -4,7 +4,7 @@
  * waits in `requires_action` with `verify_with_microdeposits` until the values Stripe's test mode
  * documents are sent to `verify_microdeposits` (the API or the hosted verification page).
  */
-import { errors, StripeError, type ErrorBody } from '../api/errors.js';
+import { docUrl, errors, StripeError, type ErrorBody } from '../api/errors.js';
 import { usBankAccount } from './us-bank-account.js';
 
 const DAY = 86_400;
@@ -136,7 +136,7 @@ export function microdepositMismatch(result: { code: string; message: string; pa
   const left = attemptsLeft === 1 ? '1 attempt remains' : `${attemptsLeft} attempts remain`;
   return new StripeError(
     400,
-    { type: 'invalid_request_error', code: result.code, doc_url: `https://stripe.com/docs/error-codes/${result.code.replaceAll('_', '-')}`, message: `${result.message} ${left}.`, param: result.param },
+    { type: 'invalid_request_error', code: result.code, doc_url: docUrl(result.code), message: `${result.message} ${left}.`, param: result.param },
     true,
   );
 }
@@ -146,7 +146,7 @@ export function microdepositMismatch(result: { code: string; message: string; pa
  * `requires_payment_method`: its writes commit, and an idempotent replay returns it.
  */
 export function microdepositFailure(result: { code: string; message: string }, extra: Partial<ErrorBody>): StripeError {
-  return new StripeError(400, { type: 'invalid_request_error', code: result.code, doc_url: `https://stripe.com/docs/error-codes/${result.code.replaceAll('_', '-')}`, message: result.message, ...extra }, true);
+  return new StripeError(400, { type: 'invalid_request_error', code: result.code, doc_url: docUrl(result.code), message: result.message, ...extra }, true);
 }
 
 /** The path of the hosted verification page of an intent. */

@@ -4,7 +4,7 @@
  * may be saved; on success the PaymentMethod is attached to the SetupIntent's customer.
  */
 import type { Ctx } from '../../api/context.js';
-import { errors, StripeError } from '../../api/errors.js';
+import { docUrl, errors, StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { parseParams } from '../../api/params.js';
 import { requireAuthentication } from '../../checkout/authentication.js';
@@ -64,7 +64,7 @@ export async function runSetupMicrodepositsFailedJob(ctx: Ctx, job: Job): Promis
     last_setup_error: {
       type: 'invalid_request_error',
       code,
-      doc_url: `https://stripe.com/docs/error-codes/${code.replaceAll('_', '-')}`,
+      doc_url: docUrl(code),
       message,
       payment_method: pm ?? null,
     },
@@ -79,7 +79,7 @@ async function decline(ctx: Ctx, si: SetupIntent, pm: PaymentMethod, d: Decline,
     status: 'requires_payment_method',
     payment_method: null,
     next_action: null,
-    last_setup_error: { type: 'card_error', code: d.code, decline_code: d.decline_code, doc_url: `https://stripe.com/docs/error-codes/${d.code.replaceAll('_', '-')}`, message: d.message, payment_method: pm },
+    last_setup_error: { type: 'card_error', code: d.code, decline_code: d.decline_code, doc_url: docUrl(d.code), message: d.message, payment_method: pm },
   };
   await transitionSetupIntent(ctx, si, failed, now);
   return errors.card(d.code, d.message, { decline_code: d.decline_code, setup_intent: failed, payment_method: pm });
@@ -167,7 +167,7 @@ export async function verifySetupMicrodeposits(ctx: Ctx, si: SetupIntent, values
     status: 'requires_payment_method',
     payment_method: null,
     next_action: null,
-    last_setup_error: { type: 'invalid_request_error', code: result.code, doc_url: `https://stripe.com/docs/error-codes/${result.code.replaceAll('_', '-')}`, message: result.message, payment_method: pm },
+    last_setup_error: { type: 'invalid_request_error', code: result.code, doc_url: docUrl(result.code), message: result.message, payment_method: pm },
   };
   const after = await transitionSetupIntent(ctx, si, failed, now);
   return microdepositFailure(result, { setup_intent: after, payment_method: pm });
@@ -189,7 +189,7 @@ export async function finishSetupAuthentication(ctx: Ctx, id: string, completed:
       status: 'requires_payment_method',
       payment_method: null,
       next_action: null,
-      last_setup_error: { type: 'invalid_request_error', ...SETUP_AUTHENTICATION_FAILURE, doc_url: 'https://stripe.com/docs/error-codes/setup-intent-authentication-failure', payment_method: pm },
+      last_setup_error: { type: 'invalid_request_error', ...SETUP_AUTHENTICATION_FAILURE, doc_url: docUrl(SETUP_AUTHENTICATION_FAILURE.code), payment_method: pm },
     };
     return transitionSetupIntent(ctx, si, failed, now);
   }
