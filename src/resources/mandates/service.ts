@@ -100,6 +100,11 @@ export async function pendingMandateOf(ctx: Ctx, paymentMethod: string): Promise
   return m ? served(m) : undefined;
 }
 
+/** The pending Mandate of a debit whose account failed verification (if it has one) becomes inactive: nothing is debited under it. */
+export async function endPendingMandate(ctx: Ctx, paymentMethod: string): Promise<void> {
+  await settleMandate(ctx, (await pendingMandateOf(ctx, paymentMethod))?.id ?? null, 'inactive');
+}
+
 /** A pending Mandate (its account still being verified) becomes active, or inactive when the verification failed. */
 export async function settleMandate(ctx: Ctx, id: string | null, status: 'active' | 'inactive'): Promise<void> {
   if (!id) return;

@@ -3,7 +3,7 @@
  * `/:id/increment_authorization`, and the service function other resources charge a saved
  * payment method with (docs/decisions.md#paymentintents).
  */
-import { pendingMandateOf, settleMandate } from '../mandates/service.js';
+import { endPendingMandate } from '../mandates/service.js';
 import type { Ctx } from '../../api/context.js';
 import { errors, type StripeError } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
@@ -339,7 +339,7 @@ export async function verifyIntentMicrodeposits(ctx: Ctx, pi: PaymentIntent, val
     next_action: null,
     last_payment_error: { type: 'invalid_request_error', code: result.code, message: result.message, payment_method: pm },
   };
-  await settleMandate(ctx, (await pendingMandateOf(ctx, pm.id))?.id ?? null, 'inactive');
+  await endPendingMandate(ctx, pm.id);
   const after = await transitionPaymentIntent(ctx, pi, failed, await intentNow(ctx, pi));
   return microdepositFailure(result, { payment_intent: after, payment_method: pm });
 }

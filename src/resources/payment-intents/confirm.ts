@@ -18,7 +18,7 @@ import type { PaymentMethod } from '../payment-methods/shape.js';
 import { businessNow } from '../test-clocks/store.js';
 import { startBankTransfer } from './bank-transfer.js';
 import { chargeAttempt } from './charging.js';
-import { createMandate, customerAcceptance, pendingMandateOf, settleMandate, singleUseOf, takesMandate } from '../mandates/service.js';
+import { createMandate, customerAcceptance, endPendingMandate, pendingMandateOf, settleMandate, singleUseOf, takesMandate } from '../mandates/service.js';
 import type { FormValue } from '../../api/form.js';
 import { paymentIntents, transitionPaymentIntent, type PaymentIntent } from './service.js';
 
@@ -54,7 +54,7 @@ export async function runMicrodepositsFailedJob(ctx: Ctx, job: Job): Promise<voi
   const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, job.subject_id);
   if (!pi || pi.status !== 'requires_action' || !awaitsMicrodeposits(pi.next_action) || !pi.payment_method) return;
   const pm = await findPaymentMethod(ctx, pi.payment_method);
-  await settleMandate(ctx, (await pendingMandateOf(ctx, pi.payment_method))?.id ?? null, 'inactive');
+  await endPendingMandate(ctx, pi.payment_method);
   const failed: PaymentIntent = {
     ...pi,
     status: 'requires_payment_method',
