@@ -39,6 +39,9 @@ export interface Config {
   fixturesApiKey: string | undefined;
 }
 
+/** The SQLite page cache per connection, in MiB, when OPENCHECKOUT_SQLITE_CACHE_MIB is not set (docs/decisions.md#memory). */
+export const SQLITE_CACHE_MIB = 4;
+
 const DEFAULT_RETRY_SCHEDULE = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 86400];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -67,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: env.DATA_DIR ?? './data',
     databaseUrl: env.DATABASE_URL || undefined,
-    sqliteCacheMib: int(env, 'OPENCHECKOUT_SQLITE_CACHE_MIB', 4),
+    sqliteCacheMib: int(env, 'OPENCHECKOUT_SQLITE_CACHE_MIB', SQLITE_CACHE_MIB),
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     apiKeys: list(env.OPENCHECKOUT_API_KEYS),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -120,7 +123,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'HOST', default: '0.0.0.0', meaning: 'Interface to listen on.' },
   { env: 'DATA_DIR', default: './data', meaning: 'Where the embedded SQLite database lives.' },
   { env: 'DATABASE_URL', default: '', meaning: 'postgres://...: use PostgreSQL instead of SQLite; several instances may share it.' },
-  { env: 'OPENCHECKOUT_SQLITE_CACHE_MIB', default: '4', meaning: 'Page cache of each SQLite connection, in MiB. The OS caches the file as well: at 4, a create and a list with 1,000,000 customers stored cost within 1.1x of an empty store.' },
+  { env: 'OPENCHECKOUT_SQLITE_CACHE_MIB', default: String(SQLITE_CACHE_MIB), meaning: 'Page cache of each SQLite connection, in MiB. The OS caches the file as well: at 4, a create and a list with 1,000,000 customers stored cost within 1.1x of an empty store.' },
   { env: 'PUBLIC_URL', default: 'the bound address', meaning: 'Base of session.url and other links, behind a proxy.' },
   { env: 'OPENCHECKOUT_API_KEYS', default: '', meaning: 'Strict mode: comma-separated list of the only secret keys that authenticate.' },
   { env: 'LOG_LEVEL', default: 'info', meaning: 'pino log level (debug, info, warn, error, silent).' },

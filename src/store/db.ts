@@ -8,6 +8,7 @@ import { startCheckpointer } from './checkpointer.js';
 import { registerDirect } from './direct.js';
 import { groupCommit } from './group-commit.js';
 import type { Database } from './schema.js';
+import { SQLITE_CACHE_MIB } from '../config.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_price_filters.js';
 import * as m003 from './migrations/003_checkout_session_id.js';
@@ -90,7 +91,8 @@ function openSqlite(dataDir: string, cacheMib: number): {
   // better-sqlite3 builds SQLite with a 16 MiB page cache per connection; two of them were a
   // quarter of the server's memory under load. The OS caches the file too, so a page missing here
   // costs a read from memory, not the disk (bench/README.md, "Memory").
-  raw.pragma(`cache_size = ${-Math.round(cacheMib * 1024)}`);
+  const cacheSize = `cache_size = ${-Math.round(cacheMib * 1024)}`;
+  raw.pragma(cacheSize);
   // Checkpoints (and their fsyncs) run in a worker thread (checkpointer.ts); this threshold
   // (~40 MB of WAL) is only the backstop, and the WAL file is cut back to 64 MB after a reset.
   raw.pragma('wal_autocheckpoint = 10000');
@@ -99,7 +101,7 @@ function openSqlite(dataDir: string, cacheMib: number): {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
   // One statement cache serves both ways of reading: Kysely's queries and the direct ones.
   const readOnly = new BetterSqlite3(file, { readonly: true });
-  readOnly.pragma(`cache_size = ${-Math.round(cacheMib * 1024)}`);
+  readOnly.pragma(cacheSize);
   const readerDb = cachingDatabase(readOnly);
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerDb }) });
   registerDirect(reader, (sql) => readerDb.prepare(sql));
@@ -175,7 +177,7 @@ async function openPostgres(url: string): Promise<Kysely<Database>> {
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
-  /** Page cache of each SQLite connection, in MiB (config `sqliteCacheMib`); 4 when not given. */
+  /** Page cache of each SQLite connection, in MiB (config `sqliteCacheMib`); SQLITE_CACHE_MIB when not given. */
   sqliteCacheMib?: number | undefined;
   /** Resources' own migrations (their `migrations`, assembled in resources/index.ts), by unique name. */
   migrations?: Readonly<Record<string, StoreMigration>>;
@@ -184,7 +186,7 @@ export interface StoreOptions {
 /** Opens SQLite (`dataDir`) or PostgreSQL (`databaseUrl`) and runs the migrations not yet run. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir, opts.sqliteCacheMib ?? 4);
+  const sqlite = opts.databaseUrl ? undefined : openSqlite(opts.dataDir, opts.sqliteCacheMib ?? SQLITE_CACHE_MIB);
   const db = sqlite?.db ?? (await openPostgres(opts.databaseUrl as string));
   await migrate(db, dialect, { ...opts.migrations, ...MIGRATIONS });
   return {
