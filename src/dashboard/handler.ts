@@ -14,7 +14,7 @@ import { unixNow } from '../clock.js';
 import { checkCsrf, csrfToken } from '../pages/csrf.js';
 import { esc } from '../pages/escape.js';
 import { fill } from '../pages/i18n.js';
-import { pageHeaders } from '../pages/route.js';
+import { newNonce, pageHeaders } from '../pages/route.js';
 import { adminAccounts, cookieValue, issueToken, LOGIN_COOKIE, readToken, SESSION_COOKIE, SESSION_SECONDS, setCookie, signInWith, type DashboardSession } from './auth.js';
 import { DASHBOARD_TEXT, dashboardLocale, type DashboardLocale, type DashboardText } from './catalog.js';
 import { clientFactory, type DashboardClient } from './client.js';
@@ -37,7 +37,6 @@ interface Reply {
 /** Success notices an action redirects with (`?notice=`). */
 const NOTICES = { resent: 'resent', disabled: 'endpointDisabled', enabled: 'endpointEnabled', created: 'clockCreated', advanced: 'clockAdvanced' } as const;
 
-const newNonce = (): string => randomBytes(16).toString('base64');
 const redirect = (location: string, cookies?: string[]): Reply => ({ status: 303, location, ...(cookies ? { cookies } : {}) });
 
 function send(res: ServerResponse, requestId: string, r: Reply, head: boolean): void {

@@ -3,9 +3,9 @@
  * methods it takes, and write the reply with the page security headers (strict CSP with a
  * per-response nonce).
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../api/context.js';
+import { randomToken } from '../api/ids.js';
 
 /** A page's answer: its HTML, the nonce its CSP allows, and where it may lead. */
 export interface PageReply {
@@ -21,8 +21,12 @@ export interface PageReply {
   frameable?: boolean;
 }
 
-/** A fresh nonce for one response's CSP. */
-export const newNonce = (): string => randomBytes(16).toString('base64');
+/**
+ * A fresh nonce for one response's CSP: 22 base62 characters (~131 bits; CSP asks for 128), all
+ * valid in a nonce. Drawn from the id generator's pool of random bytes: a `randomBytes(16)` of
+ * its own cost 5-22 µs on each page, more than the page's render.
+ */
+export const newNonce = (): string => randomToken(22);
 
 /** Security headers of every page response (strict CSP with a per-response nonce). */
 export function pageHeaders(nonce: string, formOrigins: string[] = [], frameable = false): Record<string, string> {
