@@ -93,12 +93,12 @@ function report(run: StoreRun): string {
   const rows: Array<Array<string | number>> = [[run.bare.name, fmt(run.bare.rps), '1.00', `${run.bare.p50} / ${run.bare.p99}`, fmt(run.bare.cpuUs), '']];
   for (const r of run.results) {
     const ratio = r.rps / run.bare.rps;
-    const target = TARGETS[r.name] ?? 0;
+    const target = TARGETS[r.name];
     const bad = r.non2xx + r.errors > 0 ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
     rows.push([
       `${r.name}${bad}`,
       fmt(r.rps),
-      `${ratio.toFixed(2)} (>= ${target}: ${ratio >= target ? 'yes' : 'no'})`,
+      target === undefined ? ratio.toFixed(2) : `${ratio.toFixed(2)} (>= ${target}: ${ratio >= target ? 'yes' : 'no'})`,
       `${r.p50} / ${r.p99} (<= 10: ${r.p99 <= 10 ? 'yes' : 'no'})`,
       fmt(r.cpuUs),
       '',

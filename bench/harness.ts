@@ -43,7 +43,7 @@ export interface Child {
  * `launch` (`NAME=value node --flag`) replaces the server's environment additions and Node flags
  * (bench/memory.ts compares several).
  */
-export function startChild(mode: 'bare' | 'opencheckout', env: Record<string, string> = {}, execArgv: string[] = [], launch?: string): Promise<Child> {
+export function startChild(mode: 'bare' | 'opencheckout' | 'get-floor', env: Record<string, string> = {}, execArgv: string[] = [], launch?: string): Promise<Child> {
   if (mode === 'opencheckout' && !fs.existsSync(path.join(here, '..', 'dist', 'app.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (the bench npm scripts do)');
   }

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     const l = stats(loadTimes);
     const h = stats(httpTimes);
     const bytes = Buffer.byteLength(html);
+    if (process.env.PAGE_OUT) fs.writeFileSync(process.env.PAGE_OUT, html);
     const result = {
       node: process.version,
       cpus: os.cpus().length,
