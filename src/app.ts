@@ -26,7 +26,10 @@ import { createRecoveryHandler } from './pages/recover.js';
 import { resources } from './resources/index.js';
 import { assemble, type ResourceModule } from './resources/module.js';
 import { startScheduler } from './scheduler/scheduler.js';
-import { openStore, type Store, type StoreOptions } from './store/db.js';
+import { installationSecret, openStore, type Store, type StoreOptions } from './store/db.js';
+import { BANK_FINGERPRINT_SECRET, CARD_FINGERPRINT_SECRET } from './processor/fingerprint.js';
+import { CSRF_SECRET_NAME } from './pages/csrf.js';
+import { SECRET_NAME as DASHBOARD_SECRET_NAME } from './dashboard/auth.js';
 
 export interface App {
   deps: Deps;
@@ -70,6 +73,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   const assembly = assemble(opts.modules ?? resources);
   const store = opts.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, sqliteCacheMib: config.sqliteCacheMib, migrations: assembly.migrations }));
+  // The installation's secrets exist, committed, before the first request: requests only read them,
+  // and a secret read is remembered (store/db.ts installationSecret).
+  for (const name of [CARD_FINGERPRINT_SECRET, BANK_FINGERPRINT_SECRET, CSRF_SECRET_NAME, DASHBOARD_SECRET_NAME]) await installationSecret(store.db, name);
   const signals = new EventEmitter();
   let boundUrl = '';
   const deps: Deps = {

@@ -18,7 +18,7 @@ export const LOGIN_COOKIE = 'oc_dashboard_login';
 /** A sign-in lasts 12 hours. */
 export const SESSION_SECONDS = 12 * 60 * 60;
 
-const SECRET_NAME = 'dashboard_session';
+export const SECRET_NAME = 'dashboard_session';
 const secrets = new WeakMap<Db, Promise<string>>();
 
 function secretFor(db: Db): Promise<string> {

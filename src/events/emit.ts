@@ -32,7 +32,7 @@ export async function emit(
   previousAttributes?: Record<string, unknown>,
   created: number = unixNow(ctx.deps.clock),
 ): Promise<StripeEvent> {
-  const targets = await endpointIdsFor(ctx.db, ctx.account, type);
+  const targets = await endpointIdsFor(ctx.db, ctx.account, type, ctx);
   const event: StripeEvent = {
     id: newId('evt_'),
     object: 'event',

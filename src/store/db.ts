@@ -216,17 +216,35 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, migrations: Recor
 }
 
 /**
+ * Secrets already read, per database: keyed by its Kysely adapter, which the database's
+ * transactions share, so a second app in the same process (tests) keeps its own.
+ */
+const secretsRead = new WeakMap<object, Map<string, string>>();
+
+/**
  * A per-installation secret (fingerprint key, page tokens), created once and kept in the database
- * so every instance uses the same one.
+ * so every instance uses the same one. A secret found stored never changes, so each process reads
+ * it once (a card payment asked for it twice per request). One created here is not remembered: it
+ * may be inside a request's transaction that still rolls back. createApp creates the installation's
+ * secrets at start, committed, so requests only ever find them.
  */
 export async function installationSecret(db: Db, name: string): Promise<string> {
+  const adapter = db.getExecutor().adapter;
+  const known = secretsRead.get(adapter)?.get(name);
+  if (known !== undefined) return known;
   const row = await db.selectFrom('settings').select('value').where('key', '=', name).executeTakeFirst();
-  if (row) return row.value;
+  if (row) {
+    let read = secretsRead.get(adapter);
+    if (!read) secretsRead.set(adapter, (read = new Map()));
+    read.set(name, row.value);
+    return row.value;
+  }
   await db
     .insertInto('settings')
     .values({ key: name, value: randomBytes(32).toString('hex') })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
+  // Another instance may have stored its secret first: the stored one is the secret.
   const stored = await db.selectFrom('settings').select('value').where('key', '=', name).executeTakeFirstOrThrow();
   return stored.value;
 }

@@ -26,13 +26,34 @@ export function findWebhookEndpoint(db: Db, account: string, id: string): Promis
   return webhookEndpoints.get(db, account, id);
 }
 
+interface Enabled {
+  id: string;
+  events: readonly string[];
+}
+
+/** The enabled endpoints read for a scope (a request's or a job's context), with where they were read. */
+const readFor = new WeakMap<object, { db: Db; account: string; endpoints: Promise<Enabled[]> }>();
+
 /**
- * The ids of the account's enabled endpoints that take events of `type`: one cached query, run
- * for every event emitted.
+ * The ids of the account's enabled endpoints that take events of `type`, for every event emitted.
+ * Given a `scope` (the request's or job's context), the endpoints are read once for it: a
+ * subscription create emits nine events, and read them nine times. A scope lives for one request
+ * or job, and no request both changes an endpoint and emits an event.
  */
-export async function endpointIdsFor(db: Db, account: string, type: string): Promise<string[]> {
+export async function endpointIdsFor(db: Db, account: string, type: string, scope?: object): Promise<string[]> {
+  let read = scope ? readFor.get(scope) : undefined;
+  if (!read || read.db !== db || read.account !== account) {
+    read = { db, account, endpoints: enabledEndpoints(db, account) };
+    if (scope) readFor.set(scope, read);
+  }
+  const ids: string[] = [];
+  for (const e of await read.endpoints) if (endpointWants(e.events, type)) ids.push(e.id);
+  return ids;
+}
+
+async function enabledEndpoints(db: Db, account: string): Promise<Enabled[]> {
   const rows = (await webhookEndpoints.select(db, account, { status: 'enabled' }, ['id', 'data'])) as Array<{ id: string; data: string }>;
-  return rows.filter((e) => endpointWants((JSON.parse(e.data) as { enabled_events: string[] }).enabled_events, type)).map((e) => e.id);
+  return rows.map((e) => ({ id: e.id, events: (JSON.parse(e.data) as { enabled_events: string[] }).enabled_events }));
 }
 
 /** The account's endpoints with these ids (unknown ids are left out), with their secrets. */
