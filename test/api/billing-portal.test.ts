@@ -288,6 +288,72 @@ for (const store of STORES) {
       }
     });
 
+    it('adds a card through a SetupIntent: a 3D Secure card waits for its authentication, a failed one is not saved', async () => {
+      const key = freshKey();
+      const stripe = server.stripe(key);
+      const customer = await stripe.customers.create({ email: 'jenny@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+      const visa = customer.invoice_settings.default_payment_method as string;
+      const session = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'https://example.com/account' });
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(await (await fetch(`${session.url}?view=card`)).text())?.[1] as string;
+      const addCard = (cardNumber: string) =>
+        fetch(session.url, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf_token: csrf, action: 'add_card', cardNumber, cardExpiry: '12 / 34', cardCvc: '123' }),
+        });
+      const press = async (url: string, action: 'complete' | 'fail') => {
+        const token = /name="csrf_token" value="([^"]+)"/.exec(await (await fetch(url)).text())?.[1] as string;
+        const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: token, action }) });
+        assert.equal(res.status, 303);
+        return res.headers.get('location') as string;
+      };
+      const cards = async () => (await stripe.customers.listPaymentMethods(customer.id)).data.map((pm) => pm.card?.last4).sort();
+      const defaultOf = async () => ((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method;
+
+      // 4000 0027 6000 3184 asks for authentication: nothing is attached until the buyer completes it.
+      const asked = await addCard('4000 0027 6000 3184');
+      assert.equal(asked.status, 303);
+      const challenge = asked.headers.get('location') as string;
+      assert.match(challenge, new RegExp(`^${server.url}/c/3ds/seti_`));
+      const seti = decodeURIComponent(challenge.split('/').pop() as string);
+      const waiting = await stripe.setupIntents.retrieve(seti);
+      assert.equal(waiting.status, 'requires_action');
+      assert.equal(waiting.customer, customer.id);
+      assert.deepEqual(await cards(), ['4242'], 'not attached while it waits');
+      const back = await press(challenge, 'complete');
+      assert.ok(back.startsWith(`${session.url}?view=card&setup_intent=${seti}&setup_intent_client_secret=`), back);
+      assert.match(back, /redirect_status=succeeded/);
+      // A forged return (another secret) changes nothing.
+      assert.equal((await fetch(back.replace(/setup_intent_client_secret=[^&]+/, 'setup_intent_client_secret=seti_x_secret_y'), { redirect: 'manual' })).status, 400);
+      assert.equal(await defaultOf(), visa);
+      const home = await fetch(back, { redirect: 'manual' });
+      assert.equal(home.status, 303);
+      assert.equal(home.headers.get('location'), `${session.url}?view=home`);
+      const saved = (await stripe.setupIntents.retrieve(seti)).payment_method as string;
+      assert.deepEqual(await cards(), ['3184', '4242']);
+      assert.equal(await defaultOf(), saved, 'the authenticated card becomes the default');
+      assert.equal((await fetch(back, { redirect: 'manual' })).status, 303, 'coming back again changes nothing');
+      const types = (await eventsOf(server, key)).map((e) => e.type);
+      for (const t of ['setup_intent.created', 'setup_intent.requires_action', 'setup_intent.succeeded', 'payment_method.attached', 'customer.updated']) assert.ok(types.includes(t), t);
+
+      // A failed authentication: the card view says why, and the card is not saved.
+      const failing = await addCard('4000 0027 6000 3184');
+      const failedBack = await press(failing.headers.get('location') as string, 'fail');
+      assert.match(failedBack, /redirect_status=failed/);
+      const refused = await fetch(failedBack, { redirect: 'manual' });
+      assert.equal(refused.status, 402);
+      assert.match(await refused.text(), /data-testid="portal-error"[^>]*>We are unable to authenticate your payment method/);
+      assert.deepEqual(await cards(), ['3184', '4242']);
+      assert.equal(await defaultOf(), saved);
+
+      // A card that needs no authentication is saved at once, as before.
+      const plain = await addCard('5555 5555 5555 4444');
+      assert.equal(plain.status, 303);
+      assert.equal(plain.headers.get('location'), `${session.url}?view=home`);
+      assert.deepEqual(await cards(), ['3184', '4242', '4444']);
+    });
+
     it('opens the portal page within 5 minutes of the session, for an hour once opened', async () => {
       const stripe = server.stripe();
       const customer = await stripe.customers.create({ name: 'Jenny <script>alert(1)</script>' });

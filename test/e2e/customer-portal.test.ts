@@ -227,6 +227,37 @@ describe('customer portal in Chromium', () => {
     assert.deepEqual(probe.errors.filter((e) => !/status of 402/.test(e)), [], 'no errors beside the refused card');
   });
 
+  it('a card that asks for 3D Secure is saved only after the buyer completes it, in Japanese', async () => {
+    const stripe = server.stripe();
+    const { customer, config } = await setup(stripe);
+    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id, locale: 'ja' });
+    const probe = await browser.newPage({ allowedOrigins: [server.url], viewport: PHONE, locale: 'ja-JP' });
+    const { page } = probe;
+    await page.goto(`${session.url}?view=card`);
+    await page.fill('#cardNumber', '4000 0027 6000 3184');
+    await page.fill('#cardExpiry', '12 / 34');
+    await page.fill('#cardCvc', '123');
+    await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/seti_')), page.click('[data-testid="add-card"]')]);
+    await page.locator('#test-source-fail-3ds').waitFor();
+    await saveScreenshot(page, 'portal-card-3ds-phone.png');
+    const count = async () => (await stripe.customers.listPaymentMethods(customer.id)).data.length;
+    assert.equal(await count(), 1, 'nothing attached while the card waits for authentication');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('view') === 'card'), page.click('#test-source-fail-3ds')]);
+    assert.match((await page.textContent('[data-testid="portal-error"]')) ?? '', /認証できませんでした/, 'the failure is told in Japanese');
+    assert.equal(await count(), 1);
+    await page.fill('#cardNumber', '4000 0027 6000 3184');
+    await page.fill('#cardExpiry', '12 / 34');
+    await page.fill('#cardCvc', '123');
+    await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/3ds/seti_')), page.click('[data-testid="add-card"]')]);
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('view') === 'home'), page.click('#test-source-authorize-3ds')]);
+    const added = (await stripe.customers.listPaymentMethods(customer.id)).data.find((pm) => pm.card?.last4 === '3184') as Stripe.PaymentMethod;
+    assert.ok(added, 'attached once authenticated');
+    await page.waitForSelector(`[data-testid="payment-method"][data-id="${added.id}"] [data-testid="default-tag"]`);
+    await saveScreenshot(page, 'portal-card-3ds-saved-phone.png');
+    assert.deepEqual(probe.errors.filter((e) => !/status of 402/.test(e)), [], 'no errors beside the refused authentication');
+    assert.deepEqual(probe.externalRequests, []);
+  });
+
   it('speaks Japanese, cancels immediately from a deep link and shows the hosted confirmation', async () => {
     const stripe = server.stripe();
     const { customer, sub, config } = await setup(stripe, { enabled: true, mode: 'immediately' });

@@ -21,7 +21,9 @@ import { resolvePageLocale, textOf, type PageLocale } from '../i18n.js';
 import { noticeHtml, safeHref, type Notice } from '../layout.js';
 import { NOTICES } from '../notices.js';
 import { answerFormPage, idFromPath, newNonce, type PageReply } from '../route.js';
-import { changeRules, loadPortal, planChoices, previewChange, readCtx, routeReader, runAction, type ChangeRequest, type PortalAction, type PortalData } from './model.js';
+import { THREE_D_SECURE_TEXT } from '../three-d-secure.js';
+import { SETUP_AUTHENTICATION_FAILURE } from '../../processor/index.js';
+import { changeRules, finishAddedCard, loadPortal, planChoices, previewChange, readCtx, routeReader, runAction, type ActionOutcome, type ChangeRequest, type PortalAction, type PortalData } from './model.js';
 import { TAX_ID_TYPE_FIELD, TAX_ID_VALUE_FIELD } from '../sections/tax-id.js';
 import { portalHtml, type PortalView } from './page.js';
 import { PORTAL_TEXT } from './text.js';
@@ -168,10 +170,11 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
     }
     const query = new URL(req.url ?? '/', 'http://portal.invalid').searchParams;
     if (query.get('view') === 'done') return confirmation(rec, locale, query.get('what'));
+    if (query.get('view') === 'card' && query.has('setup_intent') && req.method === 'GET') return finishCard(rec, token, locale, query, requestId);
     return render(rec, locale, query, requestId);
   }
 
-  function parseAction(body: URLSearchParams, locale: PageLocale): PortalAction | null {
+  function parseAction(body: URLSearchParams, locale: PageLocale, token: string): PortalAction | null {
     const v = (k: string) => body.get(k) ?? '';
     switch (body.get('action')) {
       case 'cancel':
@@ -194,7 +197,7 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
         };
       }
       case 'add_card':
-        return { kind: 'add_card', body, locale };
+        return { kind: 'add_card', body, locale, returnUrl: `${deps.publicUrl()}${pathOf(token)}?view=card` };
       case 'set_default':
         return { kind: 'set_default', paymentMethod: v('payment_method') };
       case 'remove':
@@ -241,27 +244,57 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
     }
     // An action needs an open visit: the link opened, and within its hour.
     if (rec.visitEndsAt === null || unixNow(deps.clock) >= rec.visitEndsAt) return expired(locale);
-    const action = parseAction(body, locale);
+    const action = parseAction(body, locale, token);
     if (!action) return notice(400, NOTICES.forbidden(locale));
     const config = await findConfiguration(readCtx(deps, rec.account, requestId), rec.session.configuration);
     if (!config) return notice(404, NOTICES.notFound(locale));
+    let outcome: ActionOutcome;
     try {
-      await inTransaction(deps, rec.account, (ctx) => runAction(ctx, rec.session, config, action, rec.loginEmail), requestId);
+      outcome = await inTransaction(deps, rec.account, (ctx) => runAction(ctx, rec.session, config, action, rec.loginEmail), requestId);
     } catch (err) {
       if (!(err instanceof StripeError) || err.status >= 500) throw err;
       const b = err.body;
       deps.log.info({ requestId, portal_session: rec.session.id, error: b }, 'portal action refused');
       return render(rec, locale, retryQuery(action), requestId, err.status === 402 ? 402 : 400, refusalOf(err));
     }
-    deps.log.info({ requestId, portal_session: rec.session.id, action: action.kind }, 'portal action done');
+    if (outcome) {
+      // The card asks for 3D Secure: the buyer authenticates it, and comes back to finishCard.
+      deps.log.info({ requestId, portal_session: rec.session.id, action: action.kind }, 'portal card waits for authentication');
+      return { status: 303, nonce: newNonce(), html: '', location: outcome.authenticateAt };
+    }
+    return done(rec, token, action.kind, requestId);
+  }
+
+  /**
+   * The buyer is back from the 3D Secure page of a card added here: saved, the action is done
+   * (and a flow completes) as if no authentication had been asked; failed, the card view shows why.
+   */
+  async function finishCard(rec: SessionRecord, token: string, locale: PageLocale, query: URLSearchParams, requestId: string): Promise<PageReply> {
+    if (rec.visitEndsAt === null || unixNow(deps.clock) >= rec.visitEndsAt) return expired(locale);
+    try {
+      await inTransaction(deps, rec.account, (ctx) => finishAddedCard(ctx, rec.session, query.get('setup_intent') ?? '', query.get('setup_intent_client_secret') ?? ''), requestId);
+    } catch (err) {
+      if (!(err instanceof StripeError) || err.status >= 500) throw err;
+      deps.log.info({ requestId, portal_session: rec.session.id, error: err.body }, 'portal card not saved');
+      const refusal = refusalOf(err);
+      // The buyer reads why in their language, as the hosted page says it after a failed authentication.
+      if (refusal.code === SETUP_AUTHENTICATION_FAILURE.code) refusal.message = textOf(THREE_D_SECURE_TEXT, locale).authenticationFailed;
+      return render(rec, locale, new URLSearchParams({ view: 'card' }), requestId, err.status === 402 ? 402 : 400, refusal);
+    }
+    return done(rec, token, 'add_card', requestId);
+  }
+
+  /** Where the buyer goes once an action is done: the flow's after_completion, the details view, or home. */
+  function done(rec: SessionRecord, token: string, kind: PortalAction['kind'], requestId: string): PageReply {
+    deps.log.info({ requestId, portal_session: rec.session.id, action: kind }, 'portal action done');
     const flow = rec.session.flow;
     const home = `${deps.publicUrl()}${pathOf(token)}?view=home`;
-    if (flow && COMPLETES[action.kind].includes(flow.type)) {
+    if (flow && COMPLETES[kind].includes(flow.type)) {
       const ac = flow.after_completion;
       if (ac.type === 'redirect' && ac.redirect) return { status: 303, nonce: newNonce(), html: '', location: ac.redirect.return_url, formOrigins: originOf(ac.redirect.return_url) };
-      if (ac.type === 'hosted_confirmation') return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=done&what=${action.kind}` };
+      if (ac.type === 'hosted_confirmation') return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=done&what=${kind}` };
     }
-    if (STAYS_ON_DETAILS.has(action.kind)) return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=details` };
+    if (STAYS_ON_DETAILS.has(kind)) return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}${pathOf(token)}?view=details` };
     return { status: 303, nonce: newNonce(), html: '', location: home };
   }
 

@@ -18,7 +18,7 @@ import type { Customer } from '../../resources/customers/shape.js';
 import { createPreview } from '../../resources/invoices/preview.js';
 import { findPrice } from '../../resources/prices/service.js';
 import { findProduct } from '../../resources/products/model.js';
-import { attachToCustomer, createPaymentMethodOfType, customerPaymentMethods, detachPaymentMethod, findPaymentMethod } from '../../resources/payment-methods/service.js';
+import { createPaymentMethodOfType, customerPaymentMethods, detachPaymentMethod, findPaymentMethod } from '../../resources/payment-methods/service.js';
 import type { PaymentMethod } from '../../resources/payment-methods/shape.js';
 import type { Price } from '../../resources/prices/shape.js';
 import { findSubscription, periodEnd, type Subscription } from '../../resources/subscriptions/service.js';
@@ -27,6 +27,8 @@ import { cancelSubscription, updateSubscription } from '../../resources/subscrip
 import { findInvoice } from '../../resources/invoices/renewal.js';
 import { discountsInEffect } from '../../resources/subscriptions/discounts.js';
 import { businessNow } from '../../resources/test-clocks/store.js';
+import { createSetupIntent } from '../../resources/setup-intents/create.js';
+import { requireSetupIntent } from '../../resources/setup-intents/service.js';
 import { activePromotionCodeId } from '../../resources/promotion-codes/service.js';
 import { createCustomerTaxId, deleteCustomerTaxId } from '../../resources/tax-ids/service.js';
 import type { TaxId } from '../../resources/tax-ids/shape.js';
@@ -292,7 +294,8 @@ export type PortalAction =
   | { kind: 'pause'; subscription: string; option: number | null }
   | { kind: 'resume_payments'; subscription: string }
   | ({ kind: 'update'; prorationDate?: number | undefined } & ChangeRequest)
-  | { kind: 'add_card'; body: URLSearchParams; locale: import('../i18n.js').PageLocale }
+  /** `returnUrl`: where the card's 3D Secure page sends the buyer back (the portal's card view). */
+  | { kind: 'add_card'; body: URLSearchParams; locale: import('../i18n.js').PageLocale; returnUrl: string }
   | { kind: 'set_default'; paymentMethod: string }
   | { kind: 'remove'; paymentMethod: string }
   | { kind: 'details'; body: URLSearchParams }
@@ -314,8 +317,31 @@ function requireFeature(on: boolean): void {
   if (!on) throw errors.invalid('This action is not enabled for this portal.', 'action');
 }
 
+/**
+ * The buyer is back from the 3D Secure page of a card added here (`setup_intent` and its client
+ * secret in the query, as Stripe's redirect gives them). The SetupIntent must be the customer's
+ * and the secret its own; succeeded, its card (attached by the SetupIntent) becomes the default.
+ * Not saved (the authentication failed), the SetupIntent's error is thrown, for the card view to
+ * show. Running it again changes nothing more.
+ */
+export async function finishAddedCard(ctx: Ctx, session: PortalSession, setupIntent: string, clientSecret: string): Promise<void> {
+  const si = await requireSetupIntent(ctx, setupIntent).catch(() => null);
+  if (!si || si.customer !== session.customer || si.client_secret !== clientSecret) throw errors.missingResource('setup_intent', setupIntent, 'setup_intent');
+  if (si.status !== 'succeeded' || !si.payment_method) {
+    const e = si.last_setup_error;
+    throw new StripeError(402, { type: 'card_error', code: e?.code ?? 'setup_intent_authentication_failure', message: e?.message ?? 'This card could not be saved. Try another card.' });
+  }
+  const customer = await requireCustomerOf(ctx, session);
+  if (customer.invoice_settings.default_payment_method !== si.payment_method) {
+    await updateCustomer(ctx, customer.id, { invoice_settings: { default_payment_method: si.payment_method } });
+  }
+}
+
+/** What an action leaves to the buyer: nothing, or the 3D Secure page of the card just added. */
+export type ActionOutcome = { authenticateAt: string } | undefined;
+
 /** Runs one action for the session's customer; throws the services' StripeErrors (or a form error for the card). */
-export async function runAction(ctx: Ctx, session: PortalSession, config: PortalConfiguration, a: PortalAction, loginEmail: string | null = null): Promise<void> {
+export async function runAction(ctx: Ctx, session: PortalSession, config: PortalConfiguration, a: PortalAction, loginEmail: string | null = null): Promise<ActionOutcome> {
   const f = config.features;
   switch (a.kind) {
     case 'cancel': {
@@ -377,7 +403,14 @@ export async function runAction(ctx: Ctx, session: PortalSession, config: Portal
       if (!('params' in entry)) throw new StripeError(400, { type: 'card_error', code: entry.code, message: entry.message, param: entry.field });
       const customer = await requireCustomerOf(ctx, session);
       const pm = await createPaymentMethodOfType(ctx, DEFAULT_PAYMENT_METHOD_TYPE, entry.params, { billing_details: { ...(customer.name ? { name: customer.name } : {}), ...(customer.email ? { email: customer.email } : {}) } });
-      await attachToCustomer(ctx, pm, customer);
+      // Saved through a SetupIntent, as Stripe's portal saves it: a card that asks for 3D Secure
+      // waits for the buyer's authentication, and is attached only once it succeeds
+      // (docs/decisions.md#customer-portal). A decline is thrown: nothing of it is kept.
+      const si = await createSetupIntent(ctx, { customer: customer.id, payment_method: pm.id, payment_method_types: [DEFAULT_PAYMENT_METHOD_TYPE], usage: 'off_session', confirm: 'true', return_url: a.returnUrl });
+      if (si instanceof StripeError) throw si;
+      const redirect = (si.next_action as { redirect_to_url?: { url: string } } | null)?.redirect_to_url?.url;
+      if (si.status === 'requires_action' && redirect) return { authenticateAt: redirect };
+      if (si.status !== 'succeeded') throw errors.invalid('This card could not be saved. Try another card.', 'card[number]');
       // The new card becomes the default, as the portal's "add" does.
       await updateCustomer(ctx, customer.id, { invoice_settings: { default_payment_method: pm.id } });
       return;
