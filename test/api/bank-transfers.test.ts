@@ -239,6 +239,107 @@ for (const store of STORES) {
       assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available, null, 'never funded');
     });
 
+    describe('invoices that take bank transfers', () => {
+      async function bankTransferInvoice(stripe: Stripe, customer: string, amount: number, extra: Partial<Stripe.InvoiceCreateParams> = {}) {
+        await stripe.invoiceItems.create({ customer, amount, currency: 'jpy', description: 'Consulting, November' });
+        return stripe.invoices.create({
+          customer,
+          collection_method: 'send_invoice',
+          days_until_due: 30,
+          pending_invoice_items_behavior: 'include',
+          payment_settings: { payment_method_types: ['customer_balance'], payment_method_options: JP },
+          ...extra,
+        });
+      }
+
+      it('stores and returns payment_settings, validates them like Stripe, and clears them with ""', async () => {
+        const stripe = server.stripe(freshKey());
+        const customer = await stripe.customers.create({ name: '山田 太郎' });
+        const inv = await bankTransferInvoice(stripe, customer.id, 1000);
+        assertMatchesSchema('invoice', inv);
+        assert.deepEqual(inv.payment_settings.payment_method_types, ['customer_balance']);
+        assert.deepEqual(inv.payment_settings.payment_method_options?.customer_balance, { funding_type: 'bank_transfer', bank_transfer: { type: 'jp_bank_transfer' } });
+        assert.equal(inv.payment_settings.payment_method_options?.card, null);
+        assert.equal(inv.payment_settings.default_mandate, null);
+        const updated = await stripe.invoices.update(inv.id, { payment_settings: { payment_method_types: ['card', 'customer_balance'], payment_method_options: { card: { request_three_d_secure: 'any' } } } });
+        assert.deepEqual(updated.payment_settings.payment_method_types, ['card', 'customer_balance']);
+        assert.deepEqual(updated.payment_settings.payment_method_options?.card, { request_three_d_secure: 'any' });
+        assert.deepEqual(updated.payment_settings.payment_method_options?.customer_balance, JP.customer_balance, 'an option of another type is kept');
+        assert.equal((await stripe.invoices.retrieve(inv.id)).payment_settings.payment_method_types?.length, 2);
+        const cleared = await stripe.invoices.update(inv.id, { payment_settings: { payment_method_types: '' as unknown as [] } });
+        assert.equal(cleared.payment_settings.payment_method_types, null);
+        await assert.rejects(stripe.invoices.update(inv.id, { payment_settings: { payment_method_types: ['cheque' as 'card'] } }), refusal(400, 'parameter_invalid_string', 'payment_settings[payment_method_types][0]'));
+        await assert.rejects(stripe.invoices.update(inv.id, { payment_settings: { payment_method_options: { card: { bogus: 1 } as object } } }), refusal(400, 'parameter_unknown', 'payment_settings[payment_method_options][card][bogus]'));
+      });
+
+      it('waits for a transfer at finalization, is never partly funded, and is paid once the cash balance covers it', async () => {
+        const key = freshKey();
+        const stripe = server.stripe(key);
+        const customer = await stripe.customers.create({ name: '山田 太郎' });
+        const inv = await bankTransferInvoice(stripe, customer.id, 55000);
+        const open = await stripe.invoices.finalizeInvoice(inv.id, { expand: ['payments'] });
+        assert.equal(open.status, 'open');
+        const piId = (open.payments?.data[0]?.payment as { payment_intent: string }).payment_intent;
+        const pi = await stripe.paymentIntents.retrieve(piId);
+        assert.equal(pi.status, 'requires_action');
+        assert.equal(pi.amount, 55000);
+        assert.deepEqual(pi.payment_method_types, ['customer_balance']);
+        assert.equal(instructionsOf(pi).type, 'jp_bank_transfer');
+        assert.equal(instructionsOf(pi).amount_remaining, 55000);
+
+        // The hosted invoice page links the transfer instructions, and offers no card: the invoice takes bank transfers only.
+        const page = await (await fetch(open.hosted_invoice_url as string, { headers: { 'accept-language': 'ja' } })).text();
+        assert.match(page, /data-testid="pay-bank-transfer"/);
+        assert.match(page, /銀行振込で支払う/);
+        assert.ok(page.includes(`/c/bank-transfer/${piId}`));
+        assert.ok(!page.includes('data-testid="pay-card"'));
+
+        await assert.rejects(stripe.invoices.pay(inv.id), refusal(400, undefined, 'id'), 'the empty cash balance does not pay it');
+        await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 30000, currency: 'jpy' });
+        assert.equal((await stripe.invoices.retrieve(inv.id)).status, 'open', 'part of the amount does not fund an invoice');
+        assert.equal(instructionsOf(await stripe.paymentIntents.retrieve(piId)).amount_remaining, 55000);
+        assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available?.jpy, 30000, 'the money waits in the cash balance');
+
+        await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 30000, currency: 'jpy' });
+        const paid = await stripe.invoices.retrieve(inv.id);
+        assert.equal(paid.status, 'paid');
+        assert.equal(paid.amount_paid, 55000);
+        assert.equal((await stripe.paymentIntents.retrieve(piId)).status, 'succeeded');
+        assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available?.jpy, 5000);
+        const types = (await eventsOf(server, key)).map((e) => e.type);
+        for (const t of ['invoice.finalized', 'payment_intent.requires_action', 'customer_cash_balance_transaction.created', 'payment_intent.succeeded', 'invoice.paid', 'invoice.payment_succeeded']) assert.ok(types.includes(t), t);
+        assert.ok(!types.includes('payment_intent.partially_funded'));
+        assert.match(await (await fetch(open.hosted_invoice_url as string)).text(), /data-status="paid"/);
+      });
+
+      it('is paid at finalization from a cash balance that covers it, and by /pay in manual reconciliation', async () => {
+        const stripe = server.stripe(freshKey());
+        const customer = await stripe.customers.create({ name: '山田 花子' });
+        await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 20000, currency: 'jpy' });
+        const covered = await stripe.invoices.finalizeInvoice((await bankTransferInvoice(stripe, customer.id, 12000)).id);
+        assert.equal(covered.status, 'paid');
+        assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available?.jpy, 8000);
+
+        await stripe.customers.updateCashBalance(customer.id, { settings: { reconciliation_mode: 'manual' } });
+        const waiting = await stripe.invoices.finalizeInvoice((await bankTransferInvoice(stripe, customer.id, 9000)).id);
+        assert.equal(waiting.status, 'open', 'the balance holds too little');
+        await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 1000, currency: 'jpy' });
+        assert.equal((await stripe.invoices.retrieve(waiting.id)).status, 'open', 'manual reconciliation applies nothing by itself');
+        const paid = await stripe.invoices.pay(waiting.id);
+        assert.equal(paid.status, 'paid');
+        assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available?.jpy, 0);
+
+        // Voided while it waits: its PaymentIntent is canceled, and a later transfer stays in the balance.
+        const voided = await stripe.invoices.finalizeInvoice((await bankTransferInvoice(stripe, customer.id, 3000)).id, { expand: ['payments'] });
+        const piId = (voided.payments?.data[0]?.payment as { payment_intent: string }).payment_intent;
+        assert.equal((await stripe.invoices.voidInvoice(voided.id)).status, 'void');
+        assert.equal((await stripe.paymentIntents.retrieve(piId)).status, 'canceled');
+        await stripe.customers.updateCashBalance(customer.id, { settings: { reconciliation_mode: 'merchant_default' } });
+        await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 3000, currency: 'jpy' });
+        assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available?.jpy, 3000);
+      });
+    });
+
     it('never applies more than the balance or the amount when transfers arrive at the same moment', async () => {
       const key = freshKey();
       const stripe = server.stripe(key);

@@ -111,6 +111,37 @@ describe('hosted invoice page in Chromium', () => {
     assert.deepEqual(probe.errors, []);
   });
 
+  it('a yen invoice paid by bank transfer: the page links the transfer instructions, in Japanese, and shows the receipt once the transfer arrives', async () => {
+    const stripe = server.stripe();
+    const customer = await stripe.customers.create({ name: '株式会社テスト', email: 'keiri@example.com' });
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 110000, currency: 'jpy', description: 'コンサルティング 11月分' });
+    const draft = await stripe.invoices.create({
+      customer: customer.id,
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+      pending_invoice_items_behavior: 'include',
+      payment_settings: { payment_method_types: ['customer_balance'], payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'jp_bank_transfer' } } } },
+    });
+    const inv = await stripe.invoices.finalizeInvoice(draft.id as string);
+    const probe = await browser.newPage({ allowedOrigins: [server.url], viewport: PHONE, locale: 'ja-JP' });
+    const { page } = probe;
+    await page.goto(inv.hosted_invoice_url as string);
+    await page.waitForSelector('[data-testid="pay-bank-transfer"]');
+    assert.match(await page.innerText('[data-testid="pay-bank-transfer"]'), /￥110,000/);
+    assert.equal(await page.locator('[data-testid="pay-card"]').count(), 0, 'no card form: the invoice takes bank transfers only');
+    await saveScreenshot(page, 'invoice-bank-transfer-ja-phone.png');
+    await page.setViewportSize(DESKTOP);
+    await saveScreenshot(page, 'invoice-bank-transfer-ja-desktop.png');
+    await page.setViewportSize(PHONE);
+    await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/c/bank-transfer/')), page.click('[data-testid="bank-transfer-instructions"]')]);
+    await saveScreenshot(page, 'invoice-bank-transfer-instructions-ja-phone.png');
+    await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 110000, currency: 'jpy' });
+    await page.goto(inv.hosted_invoice_url as string);
+    await page.waitForSelector('[data-testid="hosted-invoice"][data-status="paid"]');
+    assert.deepEqual(probe.errors, []);
+    assert.deepEqual(probe.externalRequests, []);
+  });
+
   it('pays by US bank account, in Japanese', async () => {
     const stripe = server.stripe();
     const inv = await openInvoice(stripe);

@@ -252,6 +252,8 @@ const WIRE_EXCEPTIONS: Record<string, string> = {
     'the shape of `payment_method_options[us_bank_account]`: a key of Stripe’s params for every type, supported here or not, validated and stored',
   'src/resources/checkout-sessions/params-stored.ts':
     'the enum of `excluded_payment_method_types`: every type Stripe names, supported here or not',
+  'src/resources/invoices/params-payment-settings.ts':
+    'an invoice’s `payment_settings`: the enum of its `payment_method_types` and the keys of its `payment_method_options`, every type Stripe names, supported here or not',
 };
 
 describe('payment method types: one seam', () => {
@@ -268,7 +270,7 @@ describe('payment method types: one seam', () => {
     const outside = sourceFiles('src')
       .filter((file) => !SPELLED_IN.some((allowed) => file.startsWith(allowed)))
       .filter((file) => quoted.test(fs.readFileSync(path.join(ROOT, file), 'utf8')));
-    const wireEnums = ['src/resources/checkout-sessions/params-pmo.ts', 'src/resources/checkout-sessions/params-stored.ts'];
+    const wireEnums = ['src/resources/checkout-sessions/params-pmo.ts', 'src/resources/checkout-sessions/params-stored.ts', 'src/resources/invoices/params-payment-settings.ts'];
     assert.deepEqual(outside.sort(), wireEnums.filter((f) => quoted.test(fs.readFileSync(path.join(ROOT, f), 'utf8'))).sort());
   });
 });

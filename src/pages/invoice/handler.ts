@@ -7,12 +7,13 @@
  * creating and attaching the payment method through the PaymentMethods service. The unguessable `in_` id is the credential, as on Stripe.
  */
 import type { IncomingMessage } from 'node:http';
-import { inTransaction, type Deps } from '../../api/context.js';
+import { inTransaction, makeCtx, type Deps } from '../../api/context.js';
 import { StripeError } from '../../api/errors.js';
 import { readBody, type PathHandler } from '../../api/server.js';
-import { DEFAULT_PAYMENT_METHOD_TYPE, findHostedPaymentMethodType, HOSTED_PAYMENT_METHOD_TYPES, hostedPaymentMethodType, type HostedPaymentMethodType } from '../../payment-method-types/index.js';
+import { bankTransferPath, DEFAULT_PAYMENT_METHOD_TYPE, findHostedPaymentMethodType, HOSTED_PAYMENT_METHOD_TYPES, hostedPaymentMethodType, type HostedPaymentMethodType } from '../../payment-method-types/index.js';
 import { requireCustomer } from '../../resources/customers/service.js';
 import { payInvoiceOnSession } from '../../resources/invoices/lifecycle.js';
+import { waitingBankTransfer } from '../../resources/invoices/charge.js';
 import type { Invoice } from '../../resources/invoices/service.js';
 import { invoiceWithAccount } from '../../resources/invoices/store.js';
 import { attachToCustomer, createPaymentMethodOfType } from '../../resources/payment-methods/service.js';
@@ -43,6 +44,7 @@ const CSS = `
 .kv.strong{font-weight:600;font-size:15px;border-top:1px solid #e0e0e0;padding-top:10px}
 .payform{margin-top:22px;padding-top:18px;border-top:1px solid #ececec}
 .payform h2{font-size:15px;margin:0 0 10px}
+.payform .btn{margin-top:12px}
 .err{color:#df1b41;font-size:14px;margin:0 0 12px}
 .paybtn{margin-top:14px;width:100%;font:inherit;font-weight:600;padding:11px;border-radius:6px;border:0;background:#0570de;color:#fff;cursor:pointer}
 .state{display:inline-block;font-size:12px;font-weight:600;border-radius:4px;padding:2px 8px;background:#e6e8eb}
@@ -53,15 +55,22 @@ const CSS = `
 
 type Line = { description: string | null; quantity: number | null; amount: number };
 
-/** The types the page offers for an invoice: cards, and the reusable bank debits its currency takes. */
-function offeredTypes(currency: string): HostedPaymentMethodType[] {
+/**
+ * The types the page offers for an invoice: cards, and the reusable bank debits its currency
+ * takes; only those its `payment_settings.payment_method_types` names, when it names some.
+ */
+function offeredTypes(inv: Invoice): HostedPaymentMethodType[] {
+  const currency = inv.currency as string;
   const card = hostedPaymentMethodType(DEFAULT_PAYMENT_METHOD_TYPE);
   const debits = HOSTED_PAYMENT_METHOD_TYPES.filter((t) => t.settlement === 'delayed' && t.reusable && t.currencies !== null && t.currencies.includes(currency));
-  return [card, ...debits];
+  const named = (inv.payment_settings as { payment_method_types: string[] | null } | undefined)?.payment_method_types;
+  return [card, ...debits].filter((t) => !named || named.includes(t.type));
 }
 
 interface Render {
   inv: Invoice;
+  /** The instructions page of the bank transfer the invoice waits for, if it does. */
+  transferUrl?: string | null;
   locale: PageLocale;
   csrf: string;
   nonce: string;
@@ -102,7 +111,7 @@ function pageHtml(r: Render): string {
     `<div class="kv strong"><span>${esc(t.amountDue)}</span><span>${esc(money(inv.amount_remaining as number))}</span></div>`;
   let pay = '';
   if (status === 'open' && (inv.amount_remaining as number) > 0) {
-    pay = offeredTypes(cur)
+    pay = offeredTypes(inv)
       .map((type) => {
         const err = r.error?.type === type.type ? r.error.error : undefined;
         const label = type.page.label[r.locale];
@@ -119,6 +128,13 @@ function pageHtml(r: Render): string {
         );
       })
       .join('');
+    if (r.transferUrl) {
+      pay =
+        `<section class="payform" data-testid="pay-bank-transfer"><h2>${esc(t.bankTransfer)}</h2>` +
+        `<p class="meta">${esc(fill(t.bankTransferText, { amount: money(inv.amount_remaining as number) }))}</p>` +
+        `<a class="btn" href="${esc(r.transferUrl)}" data-testid="bank-transfer-instructions">${esc(t.bankTransferLink)}</a></section>` +
+        pay;
+    }
   } else if (status === 'void') {
     pay = `<p class="meta" data-testid="void-notice">${esc(t.voidHeading)}</p>`;
   } else if (status === 'uncollectible') {
@@ -141,9 +157,11 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
     return { status, nonce, html: noticeHtml(n, nonce) };
   };
 
-  async function render(inv: Invoice, locale: PageLocale, status = 200, error?: Render['error']): Promise<PageReply> {
+  async function render(inv: Invoice, locale: PageLocale, status = 200, error?: Render['error'], account?: string): Promise<PageReply> {
     const nonce = newNonce();
-    return { status, nonce, html: pageHtml({ inv, locale, nonce, csrf: await csrfToken(deps.store.db, inv.id), error }) };
+    const waiting = account ? await waitingBankTransfer(makeCtx(deps, account, deps.store.reader ?? deps.store.db), inv) : null;
+    const transferUrl = waiting ? `${deps.publicUrl()}${bankTransferPath(waiting.id)}` : null;
+    return { status, nonce, html: pageHtml({ inv, locale, nonce, csrf: await csrfToken(deps.store.db, inv.id), error, transferUrl }) };
   }
 
   async function show(req: IncomingMessage, id: string): Promise<PageReply> {
@@ -154,9 +172,9 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
     const failed = new URL(req.url ?? '/', 'http://invoice.invalid').searchParams.get('redirect_status') === 'failed';
     if (failed && found.invoice.status === 'open') {
       const message = textOf(INVOICE_TEXT, locale).authenticationFailed;
-      return render(found.invoice, locale, 200, { type: DEFAULT_PAYMENT_METHOD_TYPE, error: { code: 'payment_intent_authentication_failure', message, field: undefined } });
+      return render(found.invoice, locale, 200, { type: DEFAULT_PAYMENT_METHOD_TYPE, error: { code: 'payment_intent_authentication_failure', message, field: undefined } }, found.account);
     }
-    return render(found.invoice, locale);
+    return render(found.invoice, locale, 200, undefined, found.account);
   }
 
   async function submit(req: IncomingMessage, id: string, requestId: string): Promise<PageReply> {
@@ -177,9 +195,9 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
     const { account, invoice } = found;
     if (invoice.status !== 'open') return render(invoice, locale, 409);
     const type = findHostedPaymentMethodType(body.get('pm_type') ?? '');
-    if (!type || !offeredTypes(invoice.currency as string).includes(type)) return notice(400, NOTICES.forbidden(locale));
+    if (!type || !offeredTypes(invoice).includes(type)) return notice(400, NOTICES.forbidden(locale));
     const entry = type.page.read(body, locale);
-    if (!('params' in entry)) return render(invoice, locale, 400, { type: type.type, error: entry });
+    if (!('params' in entry)) return render(invoice, locale, 400, { type: type.type, error: entry }, account);
     const name = (body.get('billingName') ?? '').trim().slice(0, 200) || entry.billingName;
     try {
       // The payment method is made and attached first (the invoice is charged off the customer's
@@ -211,7 +229,7 @@ export function createInvoicePageHandler(deps: Deps): PathHandler {
       const b = err.body;
       deps.log.info({ requestId, invoice: id, error: b }, 'hosted invoice payment refused');
       const after = (await invoiceWithAccount(deps.store.db, id))?.invoice ?? invoice;
-      return render(after, locale, err.status === 402 ? 402 : 400, { type: type.type, error: { code: b.code ?? 'invalid', message: b.message, field: undefined } });
+      return render(after, locale, err.status === 402 ? 402 : 400, { type: type.type, error: { code: b.code ?? 'invalid', message: b.message, field: undefined } }, account);
     }
     deps.log.info({ requestId, invoice: id }, 'invoice paid on the hosted invoice page');
     return { status: 303, nonce: newNonce(), html: '', location: `${deps.publicUrl()}/invoices/${id}` };

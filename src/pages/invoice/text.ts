@@ -32,6 +32,9 @@ const en = {
   status_paid: 'Paid',
   status_void: 'Void',
   status_uncollectible: 'Uncollectible',
+  bankTransfer: 'Pay by bank transfer',
+  bankTransferText: 'Send {amount} to your bank account for this merchant, shown with the reference on the instructions page. The invoice is paid when the transfer arrives.',
+  bankTransferLink: 'Bank transfer instructions',
 };
 
 export type InvoiceKey = keyof typeof en;
@@ -69,6 +72,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     status_paid: '支払い済み',
     status_void: '無効',
     status_uncollectible: '回収不能',
+    bankTransfer: '銀行振込で支払う', bankTransferText: '{amount} を、振込先ページに表示される口座へお振り込みください。入金が確認されると、この請求書は支払い済みになります。', bankTransferLink: '振込先を確認する',
   },
   fr: {
     title: 'Facture {number}', testMode: 'Mode test', invoiceFrom: 'Facture de {merchant}', due: 'Échéance le {date}', paidOn: 'Payée le {date}', number: 'Numéro de facture',
@@ -76,6 +80,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: 'Montant payé', amountDue: 'Montant dû', payWith: 'Payer par {method}', pay: 'Payer {amount}', paidHeading: 'Facture payée', receipt: 'Reçu',
     processing: 'Votre paiement est en cours de traitement.', authenticationFailed: "Nous n'avons pas pu authentifier votre moyen de paiement. Veuillez choisir un autre moyen de paiement et réessayer.", voidHeading: 'Cette facture a été annulée', uncollectible: "Cette facture ne peut plus être payée en ligne.",
     name: 'Nom du titulaire', email: 'E-mail', status_open: 'Ouverte', status_paid: 'Payée', status_void: 'Annulée', status_uncollectible: 'Irrécouvrable',
+    bankTransfer: 'Payer par virement bancaire', bankTransferText: 'Envoyez {amount} sur le compte bancaire indiqué, avec sa référence, sur la page des instructions. La facture est payée à réception du virement.', bankTransferLink: 'Instructions de virement',
   },
   de: {
     title: 'Rechnung {number}', testMode: 'Testmodus', invoiceFrom: 'Rechnung von {merchant}', due: 'Fällig am {date}', paidOn: 'Bezahlt am {date}', number: 'Rechnungsnummer',
@@ -83,6 +88,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: 'Bezahlter Betrag', amountDue: 'Fälliger Betrag', payWith: 'Mit {method} bezahlen', pay: '{amount} bezahlen', paidHeading: 'Rechnung bezahlt', receipt: 'Beleg',
     processing: 'Ihre Zahlung wird verarbeitet.', authenticationFailed: 'Ihre Zahlungsmethode konnte nicht authentifiziert werden. Bitte wählen Sie eine andere Zahlungsmethode und versuchen Sie es erneut.', voidHeading: 'Diese Rechnung wurde storniert', uncollectible: 'Diese Rechnung kann nicht mehr online bezahlt werden.',
     name: 'Name des Inhabers', email: 'E-Mail', status_open: 'Offen', status_paid: 'Bezahlt', status_void: 'Storniert', status_uncollectible: 'Uneinbringlich',
+    bankTransfer: 'Per Banküberweisung bezahlen', bankTransferText: 'Überweisen Sie {amount} auf das Bankkonto, das mit seiner Referenz auf der Seite mit den Anweisungen steht. Die Rechnung ist bezahlt, sobald die Überweisung eingeht.', bankTransferLink: 'Überweisungsanweisungen',
   },
   es: {
     title: 'Factura {number}', testMode: 'Modo de prueba', invoiceFrom: 'Factura de {merchant}', due: 'Vence el {date}', paidOn: 'Pagada el {date}', number: 'Número de factura',
@@ -90,6 +96,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: 'Importe pagado', amountDue: 'Importe a pagar', payWith: 'Pagar con {method}', pay: 'Pagar {amount}', paidHeading: 'Factura pagada', receipt: 'Recibo',
     processing: 'Tu pago se está procesando.', authenticationFailed: 'No hemos podido autenticar tu método de pago. Elige otro método de pago e inténtalo de nuevo.', voidHeading: 'Esta factura se ha anulado', uncollectible: 'Esta factura ya no se puede pagar en línea.',
     name: 'Nombre del titular', email: 'Correo electrónico', status_open: 'Abierta', status_paid: 'Pagada', status_void: 'Anulada', status_uncollectible: 'Incobrable',
+    bankTransfer: 'Pagar por transferencia bancaria', bankTransferText: 'Envía {amount} a la cuenta bancaria que aparece, con su referencia, en la página de instrucciones. La factura se paga cuando llega la transferencia.', bankTransferLink: 'Instrucciones de transferencia',
   },
   it: {
     title: 'Fattura {number}', testMode: 'Modalità test', invoiceFrom: 'Fattura da {merchant}', due: 'Scadenza {date}', paidOn: 'Pagata il {date}', number: 'Numero fattura',
@@ -97,6 +104,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: 'Importo pagato', amountDue: 'Importo dovuto', payWith: 'Paga con {method}', pay: 'Paga {amount}', paidHeading: 'Fattura pagata', receipt: 'Ricevuta',
     processing: 'Il pagamento è in corso di elaborazione.', authenticationFailed: 'Non è stato possibile autenticare il metodo di pagamento. Scegli un altro metodo di pagamento e riprova.', voidHeading: 'Questa fattura è stata annullata', uncollectible: 'Questa fattura non è più pagabile online.',
     name: 'Nome del titolare', email: 'Email', status_open: 'Aperta', status_paid: 'Pagata', status_void: 'Annullata', status_uncollectible: 'Inesigibile',
+    bankTransfer: 'Paga con bonifico bancario', bankTransferText: 'Invia {amount} al conto bancario indicato, con il suo riferimento, nella pagina delle istruzioni. La fattura risulta pagata all\'arrivo del bonifico.', bankTransferLink: 'Istruzioni per il bonifico',
   },
   nl: {
     title: 'Factuur {number}', testMode: 'Testmodus', invoiceFrom: 'Factuur van {merchant}', due: 'Vervalt op {date}', paidOn: 'Betaald op {date}', number: 'Factuurnummer',
@@ -104,6 +112,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: 'Betaald bedrag', amountDue: 'Te betalen', payWith: 'Betalen met {method}', pay: '{amount} betalen', paidHeading: 'Factuur betaald', receipt: 'Betaalbewijs',
     processing: 'Uw betaling wordt verwerkt.', authenticationFailed: 'We kunnen uw betaalmethode niet verifiëren. Kies een andere betaalmethode en probeer het opnieuw.', voidHeading: 'Deze factuur is ongeldig gemaakt', uncollectible: 'Deze factuur kan niet meer online worden betaald.',
     name: 'Naam van de houder', email: 'E-mail', status_open: 'Openstaand', status_paid: 'Betaald', status_void: 'Ongeldig', status_uncollectible: 'Oninbaar',
+    bankTransfer: 'Betalen via bankoverschrijving', bankTransferText: 'Maak {amount} over naar de bankrekening die met de referentie op de instructiepagina staat. De factuur is betaald zodra de overschrijving binnen is.', bankTransferLink: 'Instructies voor de overschrijving',
   },
   pt: {
     title: 'Fatura {number}', testMode: 'Modo de teste', invoiceFrom: 'Fatura de {merchant}', due: 'Vence em {date}', paidOn: 'Paga em {date}', number: 'Número da fatura',
@@ -111,6 +120,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: 'Valor pago', amountDue: 'Valor devido', payWith: 'Pagar com {method}', pay: 'Pagar {amount}', paidHeading: 'Fatura paga', receipt: 'Recibo',
     processing: 'Seu pagamento está sendo processado.', authenticationFailed: 'Não foi possível autenticar seu método de pagamento. Escolha outro método de pagamento e tente novamente.', voidHeading: 'Esta fatura foi anulada', uncollectible: 'Esta fatura não pode mais ser paga online.',
     name: 'Nome do titular', email: 'E-mail', status_open: 'Em aberto', status_paid: 'Paga', status_void: 'Anulada', status_uncollectible: 'Incobrável',
+    bankTransfer: 'Pagar por transferência bancária', bankTransferText: 'Envie {amount} para a conta bancária indicada, com a referência, na página de instruções. A fatura é paga quando a transferência chegar.', bankTransferLink: 'Instruções de transferência',
   },
   zh: {
     title: '发票 {number}', testMode: '测试模式', invoiceFrom: '来自 {merchant} 的发票', due: '到期日 {date}', paidOn: '已于 {date} 支付', number: '发票编号',
@@ -118,6 +128,7 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: '已付金额', amountDue: '应付金额', payWith: '使用{method}支付', pay: '支付 {amount}', paidHeading: '发票已支付', receipt: '收据',
     processing: '您的付款正在处理中。', authenticationFailed: '无法验证您的付款方式。请选择其他付款方式后重试。', voidHeading: '此发票已作废', uncollectible: '此发票已无法在线支付。',
     name: '持有人姓名', email: '电子邮件', status_open: '待支付', status_paid: '已支付', status_void: '已作废', status_uncollectible: '无法收款',
+    bankTransfer: '通过银行转账支付', bankTransferText: '请将 {amount} 转入说明页面上显示的银行账户，并附上参考号。转账到账后，此发票即为已支付。', bankTransferLink: '查看转账说明',
   },
   ko: {
     title: '청구서 {number}', testMode: '테스트 모드', invoiceFrom: '{merchant}의 청구서', due: '만기일 {date}', paidOn: '{date}에 결제됨', number: '청구서 번호',
@@ -125,5 +136,6 @@ export const INVOICE_TEXT: Catalog<InvoiceKey> = {
     amountPaid: '결제된 금액', amountDue: '결제할 금액', payWith: '{method}(으)로 결제', pay: '{amount} 결제', paidHeading: '청구서 결제 완료', receipt: '영수증',
     processing: '결제를 처리하고 있습니다.', authenticationFailed: '결제 수단을 인증할 수 없습니다. 다른 결제 수단을 선택한 후 다시 시도해 주세요.', voidHeading: '이 청구서는 무효화되었습니다', uncollectible: '이 청구서는 더 이상 온라인으로 결제할 수 없습니다.',
     name: '명의자 이름', email: '이메일', status_open: '미결제', status_paid: '결제 완료', status_void: '무효', status_uncollectible: '회수 불가',
+    bankTransfer: '계좌 이체로 결제', bankTransferText: '안내 페이지에 표시된 은행 계좌로 참조 번호와 함께 {amount}을(를) 이체해 주세요. 이체가 확인되면 청구서가 결제 완료됩니다.', bankTransferLink: '이체 안내 보기',
   },
 };

@@ -3,11 +3,16 @@
  * the PaymentIntents API's off-session charge (docs/decisions.md#invoices).
  */
 import type { Ctx } from '../../api/context.js';
-import { errors } from '../../api/errors.js';
-import { chargeOffSession } from '../payment-intents/api.js';
-import type { PaymentIntent } from '../payment-intents/service.js';
+import { errors, StripeError } from '../../api/errors.js';
+import type { FormObject } from '../../api/form.js';
+import { bankTransferType } from '../../payment-method-types/index.js';
+import { chargeOffSession, confirmPaymentIntent, createPaymentIntentApi } from '../payment-intents/api.js';
+import { payFromCashBalance, waitsForTransfer } from '../payment-intents/bank-transfer.js';
+import { findPaymentIntent, type PaymentIntent } from '../payment-intents/service.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
-import { openInvoicePayment } from './payments.js';
+import type { PaymentSettings } from './params-payment-settings.js';
+import { openInvoicePayment, rememberInvoicePaymentIntent } from './payments.js';
+import type { Invoice } from './service.js';
 
 /**
  * The PaymentIntent an invoice charge is confirming, per request: its outcome is the charge's to
@@ -76,4 +81,80 @@ export async function chargeInvoice(ctx: Ctx, c: InvoiceCharge): Promise<ChargeR
     message: body?.message ?? 'Your card was declined.',
     requiresAction: pi.status === 'requires_action' || code === 'authentication_required',
   };
+}
+
+/** The invoice takes bank transfers: its `payment_settings.payment_method_types` names the type paid from the cash balance. */
+export function takesBankTransfer(inv: Invoice): boolean {
+  const types = (inv.payment_settings as PaymentSettings | undefined)?.payment_method_types;
+  return types?.includes(bankTransferType().type) ?? false;
+}
+
+/**
+ * `payment_method_options[<type>]` of the invoice's bank transfer, as form values: the invoice's
+ * own options, the funding type `bank_transfer`, and the transfer type Stripe pairs with the
+ * currency when the invoice names none (`jp_bank_transfer` for JPY).
+ */
+function bankTransferOptions(inv: Invoice, type: string): FormObject {
+  const stored = ((inv.payment_settings as PaymentSettings).payment_method_options?.[type] ?? {}) as { funding_type?: string; bank_transfer?: { type?: string; eu_bank_transfer?: { country: string } } };
+  const currency = inv.currency as string;
+  const transfer = stored.bank_transfer?.type ?? bankTransferType().bankTransfer.funding(currency, null).type;
+  return {
+    funding_type: stored.funding_type ?? 'bank_transfer',
+    bank_transfer: { type: transfer, ...(stored.bank_transfer?.eu_bank_transfer ? { eu_bank_transfer: { country: stored.bank_transfer.eu_bank_transfer.country } } : {}) },
+  };
+}
+
+/**
+ * An invoice that takes bank transfers, finalized: its PaymentIntent is made and confirmed with a
+ * bank transfer to the customer's cash balance (docs/decisions.md#invoices-paid-by-bank-transfer),
+ * through the PaymentIntents API. It is the invoice's open payment before it is confirmed, so the
+ * cash balance pays it only in full. Answers the invoice with its open payment (for the caller to
+ * store) and the PaymentIntent: `succeeded` when the balance already held all of it, else
+ * `requires_action` with the transfer instructions.
+ */
+export async function startInvoiceBankTransfer(ctx: Ctx, inv: Invoice, at: number): Promise<{ invoice: Invoice; paymentIntent: PaymentIntent }> {
+  const type = bankTransferType().type;
+  const amount = inv.amount_remaining as number;
+  const created = (await createPaymentIntentApi(ctx, {
+    amount: String(amount),
+    currency: inv.currency as string,
+    customer: inv.customer as string,
+    payment_method_types: [type],
+    description: `Payment for Invoice ${String(inv.number)}`,
+  })) as PaymentIntent;
+  const invoice = await rememberInvoicePaymentIntent(ctx, inv, created.id, amount, at);
+  charging.set(ctx, created.id);
+  const answer = await confirmPaymentIntent(ctx, created.id, { payment_method_data: { type }, payment_method_options: { [type]: bankTransferOptions(inv, type) } }).finally(() => charging.delete(ctx));
+  if (answer instanceof StripeError) throw answer;
+  return { invoice, paymentIntent: answer };
+}
+
+/**
+ * `POST /v1/invoices/:id/pay` on an invoice whose PaymentIntent waits for a bank transfer: the
+ * cash balance pays it when it holds all that is due. Answers the PaymentIntent paid; null when the
+ * invoice waits for no transfer; throws when the balance does not cover it.
+ */
+export async function payInvoiceFromCashBalance(ctx: Ctx, inv: Invoice, at: number): Promise<PaymentIntent | null> {
+  const open = await openInvoicePayment(ctx, inv.id);
+  const piId = open?.payment.payment_intent;
+  if (!piId) return null;
+  const pi = await findPaymentIntent(ctx, piId);
+  if (!pi || !waitsForTransfer(pi)) return null;
+  charging.set(ctx, piId);
+  const paid = await payFromCashBalance(ctx, piId, at).finally(() => charging.delete(ctx));
+  if (!paid) {
+    throw errors.invalid(
+      `This invoice waits for a bank transfer: the customer's cash balance does not hold the ${String(inv.amount_remaining)} ${String(inv.currency)} due. It is paid when a transfer covering it arrives.`,
+      'id',
+    );
+  }
+  return paid;
+}
+
+/** The PaymentIntent of an open invoice that waits for a bank transfer, or null (the hosted invoice page links its instructions). */
+export async function waitingBankTransfer(ctx: Ctx, inv: Invoice): Promise<PaymentIntent | null> {
+  if (inv.status !== 'open' || !takesBankTransfer(inv)) return null;
+  const open = await openInvoicePayment(ctx, inv.id);
+  const pi = open ? await findPaymentIntent(ctx, open.payment.payment_intent) : undefined;
+  return pi && waitsForTransfer(pi) ? pi : null;
 }

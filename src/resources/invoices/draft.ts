@@ -22,6 +22,7 @@ import { invoiceCreateShape, invoiceUpdateShape } from './params.js';
 import { invoices, type Invoice } from './service.js';
 import { insertInvoice, invoiceCoupons, lockInvoice, removeInvoice, saveInvoice } from './store.js';
 import { invoiceAmounts } from './totals.js';
+import { applyPaymentSettings, type PaymentSettings } from './params-payment-settings.js';
 
 type WritableParams = InferShape<typeof invoiceUpdateShape>;
 
@@ -145,6 +146,7 @@ async function applyWritable(ctx: Ctx, inv: Invoice, p: WritableParams): Promise
   if (p.custom_fields !== undefined) next.custom_fields = p.custom_fields.length > 0 ? p.custom_fields : null;
   if (p.description !== undefined) next.description = p.description;
   if (p.footer !== undefined) next.footer = p.footer;
+  if (p.payment_settings !== undefined) next.payment_settings = applyPaymentSettings(inv.payment_settings as PaymentSettings, p.payment_settings);
   if (p.statement_descriptor !== undefined) next.statement_descriptor = p.statement_descriptor;
   if (p.default_payment_method !== undefined) {
     await checkPaymentMethod(ctx, p.default_payment_method, inv.customer as string);

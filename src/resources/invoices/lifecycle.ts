@@ -14,7 +14,7 @@ import { findPaymentMethod } from '../payment-methods/service.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { automaticInvoiceRate, taxLocation, taxLocationError } from './automatic-tax.js';
-import { chargeInvoice } from './charge.js';
+import { chargeInvoice, payInvoiceFromCashBalance, startInvoiceBankTransfer, takesBankTransfer } from './charge.js';
 import { computeDraft } from './draft.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import { scheduleOverdue } from './overdue.js';
@@ -102,7 +102,12 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
   await emit(ctx, 'invoice.finalized', open, undefined, at);
   if ((open.amount_due as number) === 0) return markPaid(ctx, open, at, null);
   await scheduleOverdue(ctx, open);
-  return open;
+  if (!takesBankTransfer(open)) return open;
+  // Paid from the cash balance when it holds all of it; else the invoice waits for a transfer.
+  const transfer = await startInvoiceBankTransfer(ctx, open, at);
+  if (transfer.paymentIntent.status === 'succeeded') return markPaid(ctx, transfer.invoice, at, transfer.paymentIntent.id);
+  await saveInvoice(ctx, transfer.invoice);
+  return transfer.invoice;
 }
 
 /** The invoice paid in full at `at` (by `paymentIntent`, or out of band when null); emits invoice.paid, then invoice.payment_succeeded for a payment. */
@@ -164,6 +169,11 @@ async function attemptPayment(ctx: Ctx, id: string, p: ReturnType<typeof parsePa
   if (inv.status === 'paid') return { invoice: inv };
   const at = await now(ctx, inv);
   if (p.paid_out_of_band) return { invoice: await markPaid(ctx, inv, at, null, true) };
+  if (p.payment_method === undefined) {
+    // Waiting for a bank transfer: the cash balance pays it, when it holds all that is due.
+    const fromBalance = await payInvoiceFromCashBalance(ctx, inv, at);
+    if (fromBalance) return { invoice: await markPaid(ctx, { ...inv, attempt_count: (inv.attempt_count as number) + 1, attempted: true }, at, fromBalance.id) };
+  }
   const customer = await lockCustomer(ctx, inv.customer as string, 'customer');
   const pmId = p.payment_method ?? (inv.default_payment_method as string | null) ?? customer.invoice_settings.default_payment_method;
   if (!pmId) {

@@ -5,6 +5,7 @@
 import { newId } from '../../api/ids.js';
 import type { Customer } from '../customers/shape.js';
 import type { Invoice, InvoiceTax } from './service.js';
+import { NO_PAYMENT_SETTINGS } from './params-payment-settings.js';
 
 /** One line of a subscription invoice: an item's period, or a proration of a change. */
 export interface SubscriptionLine {
@@ -126,7 +127,7 @@ export function newInvoice(id: string, c: Customer, currency: string, created: n
     number: null,
     on_behalf_of: null,
     parent: null,
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    payment_settings: { ...NO_PAYMENT_SETTINGS },
     payments: { object: 'list', data: [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
     period_end: created,
     period_start: created,

@@ -3,6 +3,7 @@ import { currencyParam } from '../../money/currencies.js';
 import type { FormValue } from '../../api/form.js';
 import { arr, bool, int, metadata, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
 import { listParams, range } from '../../api/list.js';
+import { paymentSettingsParam } from './params-payment-settings.js';
 
 /**
  * A param Stripe accepts whose effect OpenCheckout does not model (Connect, automatic tax,
@@ -45,7 +46,7 @@ const writable = {
   metadata: metadata(),
   number: nullableStr({ max: 26 }),
   on_behalf_of: accepted(),
-  payment_settings: accepted(),
+  payment_settings: paymentSettingsParam(),
   rendering: accepted(),
   shipping_cost: accepted(),
   shipping_details: accepted(),

@@ -77,6 +77,8 @@ export async function applyCashBalance(ctx: Ctx, balance: StoredCashBalance, pi:
   if (pi.status !== 'requires_action' || !instructions || !pi.next_action) return { pi, applied: 0 };
   const applied = Math.min(balance.available[pi.currency] ?? 0, instructions.amount_remaining, limit);
   if (applied <= 0) return { pi, applied: 0 };
+  // An invoice's PaymentIntent is paid in full or not at all: Stripe does not partly fund invoices.
+  if (applied < instructions.amount_remaining && (await ctx.deps.hooks.invoiceOfPaymentIntent(ctx, pi.id)) !== null) return { pi, applied: 0 };
   await moveCash(ctx, balance, pi.currency, -applied, { type: 'applied_to_payment', payment_intent: pi.id }, now);
   const remaining = instructions.amount_remaining - applied;
   if (remaining > 0) {
@@ -90,6 +92,26 @@ export async function applyCashBalance(ctx: Ctx, balance: StoredCashBalance, pi:
   const charged = await chargeAttempt(ctx, pi, pm, { status: 'succeeded' }, now);
   const paid = await transitionPaymentIntent(ctx, pi, { ...charged, status: 'succeeded', amount_received: pi.amount, next_action: null, last_payment_error: null }, now);
   return { pi: paid, applied };
+}
+
+/**
+ * Pays a PaymentIntent waiting for a transfer from what the customer's cash balance already holds,
+ * when it holds all that is still due (an invoice paid with `POST /v1/invoices/:id/pay`; manual
+ * reconciliation included). Answers the PaymentIntent (succeeded), or null when the balance does
+ * not cover it or the PaymentIntent waits for no transfer.
+ */
+export async function payFromCashBalance(ctx: Ctx, paymentIntentId: string, now: number): Promise<PaymentIntent | null> {
+  const pi = await paymentIntents.getForUpdate(ctx.db, ctx.account, paymentIntentId);
+  const instructions = pi ? bankTransferInstructions(pi.next_action) : undefined;
+  if (!pi || !pi.customer || pi.status !== 'requires_action' || !instructions) return null;
+  const balance = await lockCashBalance(ctx, pi.customer, now);
+  if ((balance.available[pi.currency] ?? 0) < instructions.amount_remaining) return null;
+  return (await applyCashBalance(ctx, balance, pi, now)).pi;
+}
+
+/** Whether the PaymentIntent waits for a bank transfer to the customer's cash balance. */
+export function waitsForTransfer(pi: PaymentIntent): boolean {
+  return pi.status === 'requires_action' && bankTransferInstructions(pi.next_action) !== undefined;
 }
 
 /** A canceled PaymentIntent gives what was applied to it back to the cash balance (`unapplied_from_payment`). */

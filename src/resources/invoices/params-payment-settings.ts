@@ -1,0 +1,108 @@
+/**
+ * An invoice's `payment_settings` as stripe-node 23.1.0's `InvoiceCreateParams.PaymentSettings`
+ * types it: the payment method types its PaymentIntent may use, and each type's options. Stored
+ * and returned (docs/decisions.md#invoices-paid-by-bank-transfer). Acted on: the types the hosted
+ * invoice page offers, and a bank transfer paid from the customer's cash balance; the other
+ * options are validated and stored, with no effect offline.
+ *
+ * The wire names of Stripe's types are spelled here, as in the Checkout Session's params: every
+ * type Stripe names, supported here or not (test/processor/payment-method-types.test.ts).
+ */
+import type { FormValue } from '../../api/form.js';
+import { arr, bool, int, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { addressParam } from '../shared/params.js';
+
+/** `x=` clears a setting (null); anything else is parsed by `field`. */
+function emptyable<T>(field: Field<T | undefined>): Field<T | null | undefined> {
+  return { parse: (value: FormValue | undefined, param: string) => (value === '' ? null : field.parse(value, param)) };
+}
+
+/** stripe-node 23.1.0 `InvoiceCreateParams.PaymentSettings.PaymentMethodType`. */
+export const INVOICE_PAYMENT_METHOD_TYPES = [
+  'ach_credit_transfer', 'ach_debit', 'acss_debit', 'affirm', 'alipay', 'amazon_pay', 'au_becs_debit', 'bacs_debit', 'bancontact', 'billie', 'blik',
+  'boleto', 'card', 'cashapp', 'crypto', 'custom', 'customer_balance', 'eps', 'fpx', 'giropay', 'grabpay', 'ideal', 'jp_credit_transfer', 'kakao_pay',
+  'klarna', 'konbini', 'kr_card', 'link', 'mb_way', 'multibanco', 'naver_pay', 'nz_bank_account', 'p24', 'pay_by_bank', 'payco', 'paynow', 'paypal',
+  'payto', 'pix', 'promptpay', 'revolut_pay', 'satispay', 'sepa_credit_transfer', 'sepa_debit', 'sequra', 'sofort', 'swish', 'twint', 'upi',
+  'us_bank_account', 'wechat_pay',
+] as const;
+
+/** The keys of the returned `payment_settings.payment_method_options` (Stripe's `invoices_payment_method_options`), each null unless set. */
+const RETURNED_OPTIONS = ['acss_debit', 'bancontact', 'card', 'customer_balance', 'konbini', 'sepa_debit', 'us_bank_account'] as const;
+
+const REGISTRATION_TYPES = ['ch_ein', 'de_hrb', 'dk_cvr', 'es_cif', 'fi_tunnus', 'fr_siren', 'fr_siret', 'it_rea', 'nl_kvk', 'no_org_number', 'no_pno', 'se_org_number', 'se_pno', 'uk_crn'] as const;
+
+const optionsShape = {
+  acss_debit: emptyable(obj({ mandate_options: obj({ transaction_type: oneOf(['business', 'personal']) }), verification_method: oneOf(['automatic', 'instant', 'microdeposits']) })),
+  bancontact: emptyable(obj({ preferred_language: oneOf(['de', 'en', 'fr', 'nl']) })),
+  billie: emptyable(
+    obj({
+      company_details: emptyable(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: emptyable(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })),
+      reference: str({ max: 5000 }),
+    }),
+  ),
+  blik: emptyable(obj({})),
+  card: emptyable(
+    obj({
+      installments: obj({ enabled: bool(), plan: emptyable(obj({ count: int({ min: 1 }), interval: oneOf(['month']), type: required(oneOf(['bonus', 'fixed_count', 'revolving'])) })) }),
+      request_three_d_secure: oneOf(['any', 'automatic', 'challenge']),
+    }),
+  ),
+  customer_balance: emptyable(
+    obj({
+      bank_transfer: obj({ eu_bank_transfer: obj({ country: required(str({ max: 5000 })) }), type: str({ max: 5000 }) }),
+      funding_type: str({ max: 5000 }),
+    }),
+  ),
+  konbini: emptyable(obj({})),
+  payto: emptyable(obj({ mandate_options: obj({ amount: int({ min: 0 }), purpose: oneOf(['dependant_support', 'government', 'loan', 'mortgage', 'other', 'pension', 'personal', 'retail', 'salary', 'tax', 'utility']) }) })),
+  pix: emptyable(obj({ amount_includes_iof: oneOf(['always', 'never']), expires_after_seconds: int({ min: 60, max: 1_209_600 }) })),
+  sepa_debit: emptyable(obj({})),
+  upi: emptyable(obj({ mandate_options: obj({ amount: int({ min: 0 }), amount_type: oneOf(['fixed', 'maximum']), description: str({ max: 20 }), end_date: int({ min: 0 }) }) })),
+  us_bank_account: emptyable(
+    obj({
+      financial_connections: obj({
+        filters: obj({ account_subcategories: arr(oneOf(['checking', 'savings'])) }),
+        permissions: arr(oneOf(['balances', 'ownership', 'payment_method', 'transactions'])),
+        prefetch: arr(oneOf(['balances', 'ownership', 'transactions'])),
+      }),
+      verification_method: oneOf(['automatic', 'instant', 'microdeposits']),
+    }),
+  ),
+};
+
+/** `payment_settings` of `POST /v1/invoices` and of a draft's update. */
+export const paymentSettingsParam = () =>
+  obj({
+    default_mandate: nullableStr({ max: 5000 }),
+    payment_method_options: emptyable(obj(optionsShape)),
+    payment_method_types: emptyable(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
+  });
+
+type ParsedSettings = NonNullable<ReturnType<ReturnType<typeof paymentSettingsParam>['parse']>>;
+
+/** An invoice's `payment_settings`, as returned. */
+export interface PaymentSettings {
+  default_mandate: string | null;
+  payment_method_options: Record<string, unknown> | null;
+  payment_method_types: string[] | null;
+}
+
+export const NO_PAYMENT_SETTINGS: PaymentSettings = { default_mandate: null, payment_method_options: null, payment_method_types: null };
+
+/**
+ * The settings after `update` (a create's params on no settings, or a draft's update): each key
+ * sent replaces the stored one, `''` clears it; an option sent for a type replaces that type's.
+ */
+export function applyPaymentSettings(current: PaymentSettings, update: ParsedSettings | undefined): PaymentSettings {
+  if (!update) return current;
+  const next: PaymentSettings = { ...current };
+  if (update.default_mandate !== undefined) next.default_mandate = update.default_mandate;
+  if (update.payment_method_types !== undefined) next.payment_method_types = update.payment_method_types === null || update.payment_method_types.length === 0 ? null : [...update.payment_method_types];
+  if (update.payment_method_options === null) next.payment_method_options = null;
+  else if (update.payment_method_options !== undefined) {
+    const options: Record<string, unknown> = { ...Object.fromEntries(RETURNED_OPTIONS.map((k) => [k, null])), ...(current.payment_method_options ?? {}) };
+    for (const [type, value] of Object.entries(update.payment_method_options)) options[type] = value ?? null;
+    next.payment_method_options = options;
+  }
+  return next;
+}
