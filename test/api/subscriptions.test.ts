@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
+import { assertMatchesSchema } from '../helpers/contract.js';
 import { STORES, startServer, type TestServer } from '../helpers/server.js';
 import { advance } from '../helpers/wait.js';
 
@@ -99,6 +100,55 @@ for (const store of STORES) {
       assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'incomplete_expired');
       assert.equal((await stripe.invoices.retrieve(inv.id)).status, 'void');
       assert.equal((await stripe.subscriptions.retrieve(pending.id)).status, 'incomplete_expired');
+    });
+
+    it('payment_settings: validated, stored, returned; save_default_payment_method=on_subscription saves the card that paid the first invoice', async () => {
+      const stripe = server.stripe();
+      const { customer, price } = await setup(stripe);
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        payment_behavior: 'default_incomplete',
+        payment_settings: { save_default_payment_method: 'on_subscription', payment_method_types: ['card'], payment_method_options: { card: { request_three_d_secure: 'automatic' } } },
+        expand: ['latest_invoice.payments', 'latest_invoice.confirmation_secret'],
+      });
+      assertMatchesSchema('subscription', sub);
+      assert.equal(sub.status, 'incomplete');
+      assert.equal(sub.default_payment_method, null);
+      assert.equal(sub.payment_settings?.save_default_payment_method, 'on_subscription');
+      assert.deepEqual(sub.payment_settings?.payment_method_types, ['card']);
+      assert.deepEqual(sub.payment_settings?.payment_method_options?.card, { request_three_d_secure: 'automatic' });
+      assert.equal(sub.payment_settings?.payment_method_options?.customer_balance, null);
+
+      // The buyer confirms the first invoice's PaymentIntent (as Stripe.js does with its client secret).
+      const first = sub.latest_invoice as Stripe.Invoice;
+      assert.equal(first.status, 'open');
+      const piId = (first.payments?.data[0]?.payment as { payment_intent: string }).payment_intent;
+      const waiting = await stripe.paymentIntents.retrieve(piId);
+      assert.equal(waiting.status, 'requires_payment_method');
+      assert.equal(waiting.amount, first.amount_due);
+      assert.equal(waiting.setup_future_usage, 'off_session', 'the card is set up for the renewals');
+      assert.deepEqual(first.confirmation_secret, { client_secret: waiting.client_secret, type: 'payment_intent' });
+      assert.equal((await stripe.invoices.retrieve(first.id)).confirmation_secret, undefined, 'returned only when expanded');
+      const paid = await stripe.paymentIntents.confirm(piId, { payment_method: 'pm_card_visa' });
+      assert.equal(paid.status, 'succeeded');
+      const active = await stripe.subscriptions.retrieve(sub.id);
+      assert.equal(active.status, 'active');
+      assert.equal(active.default_payment_method, paid.payment_method, 'the card that paid becomes the subscription’s default');
+
+      const off = await stripe.subscriptions.update(sub.id, { payment_settings: { save_default_payment_method: 'off', payment_method_types: '' as unknown as [] } });
+      assert.equal(off.payment_settings?.save_default_payment_method, 'off');
+      assert.equal(off.payment_settings?.payment_method_types, null);
+      assert.deepEqual(off.payment_settings?.payment_method_options?.card, { request_three_d_secure: 'automatic' }, 'options not sent are kept');
+      await assert.rejects(stripe.subscriptions.update(sub.id, { payment_settings: { save_default_payment_method: 'always' as 'off' } }), { statusCode: 400, param: 'payment_settings[save_default_payment_method]' });
+      await assert.rejects(stripe.subscriptions.update(sub.id, { payment_settings: { payment_method_options: { card: { installments: { enabled: true } } as object } } }), { statusCode: 400, code: 'parameter_unknown', param: 'payment_settings[payment_method_options][card][installments]' });
+
+      // Without it, a card that pays is not saved on the subscription.
+      const plain = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete', expand: ['latest_invoice.payments'] });
+      assert.equal(plain.payment_settings?.save_default_payment_method, 'off');
+      const plainPi = ((plain.latest_invoice as Stripe.Invoice).payments?.data[0]?.payment as { payment_intent: string }).payment_intent;
+      await stripe.paymentIntents.confirm(plainPi, { payment_method: 'pm_card_visa' });
+      assert.equal((await stripe.subscriptions.retrieve(plain.id)).default_payment_method, null);
     });
 
     it('refuses a charge without a payment method, but send_invoice leaves the invoice open with a due date', async () => {

@@ -158,3 +158,30 @@ export async function waitingBankTransfer(ctx: Ctx, inv: Invoice): Promise<Payme
   const pi = open ? await findPaymentIntent(ctx, open.payment.payment_intent) : undefined;
   return pi && waitsForTransfer(pi) ? pi : null;
 }
+
+/**
+ * The PaymentIntent an open invoice waits on for the customer to pay it themselves (a
+ * subscription made with `payment_behavior: default_incomplete`): made through the PaymentIntents
+ * API, `requires_payment_method`, and recorded as the invoice's open payment; its client secret is
+ * the invoice's `confirmation_secret`. Confirming it pays the invoice (intent-outcome.ts).
+ * Answers the invoice with its open payment, for the caller to store.
+ */
+export async function openInvoicePaymentIntent(ctx: Ctx, inv: Invoice, o: { paymentMethodTypes: string[] | null; saveForLater: boolean; at: number }): Promise<Invoice> {
+  const created = (await createPaymentIntentApi(ctx, {
+    amount: String(inv.amount_remaining as number),
+    currency: inv.currency as string,
+    customer: inv.customer as string,
+    description: `Payment for Invoice ${String(inv.number)}`,
+    ...(o.paymentMethodTypes ? { payment_method_types: o.paymentMethodTypes } : {}),
+    ...(o.saveForLater ? { setup_future_usage: 'off_session' } : {}),
+  })) as PaymentIntent;
+  return rememberInvoicePaymentIntent(ctx, inv, created.id, inv.amount_remaining as number, o.at);
+}
+
+/** `confirmation_secret` of an invoice (an includable field): the client secret of its open PaymentIntent, or null. */
+export async function invoiceConfirmationSecret(ctx: Ctx, inv: Record<string, unknown>): Promise<{ client_secret: string; type: 'payment_intent' } | null> {
+  if (inv.status !== 'open') return null;
+  const open = await openInvoicePayment(ctx, inv.id as string);
+  const pi = open ? await findPaymentIntent(ctx, open.payment.payment_intent) : undefined;
+  return pi ? { client_secret: pi.client_secret, type: 'payment_intent' } : null;
+}

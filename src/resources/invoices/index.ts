@@ -4,6 +4,7 @@ import { invoiceMigrations } from './migrations.js';
 import { OVERDUE_JOB, runOverdueJob } from './overdue.js';
 import { AUTO_FINALIZE_JOB, runAutoFinalizeJob } from './auto-advance.js';
 import { findInvoicePayment, invoicePaymentRoutes } from './payments.js';
+import { invoiceConfirmationSecret } from './charge.js';
 import { invoiceRoutes } from './routes.js';
 import { invoices } from './service.js';
 
@@ -15,6 +16,7 @@ export const invoicesModule: ResourceModule = {
   name: 'invoices',
   routes: [...invoiceRoutes, ...invoicePaymentRoutes],
   expandable: { in_: (ctx, id) => invoices.get(ctx.db, ctx.account, id), inpay_: findInvoicePayment },
+  virtualFields: { invoice: { confirmation_secret: invoiceConfirmationSecret } },
   jobs: { [OVERDUE_JOB]: runOverdueJob, [AUTO_FINALIZE_JOB]: runAutoFinalizeJob },
   events: [
     'invoice.created',

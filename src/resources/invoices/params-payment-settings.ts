@@ -70,6 +70,56 @@ const optionsShape = {
   ),
 };
 
+/**
+ * A subscription's `payment_method_options` (stripe-node 23.1.0
+ * `SubscriptionCreateParams.PaymentSettings.PaymentMethodOptions`): the invoice's, but for the
+ * types whose options differ on a subscription (mandates for recurring charges).
+ */
+const subscriptionOptionsShape = {
+  ...optionsShape,
+  billie: emptyable(obj({ company_details: emptyable(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: emptyable(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })) })),
+  blik: emptyable(obj({ mandate_options: obj({ expires_at: int({ min: 0 }) }) })),
+  card: emptyable(
+    obj({
+      mandate_options: obj({ amount: int({ min: 0 }), amount_type: oneOf(['fixed', 'maximum']), description: str({ max: 200 }) }),
+      network: oneOf(['amex', 'cartes_bancaires', 'diners', 'discover', 'eftpos_au', 'girocard', 'interac', 'jcb', 'link', 'mastercard', 'unionpay', 'unknown', 'visa']),
+      request_three_d_secure: oneOf(['any', 'automatic', 'challenge']),
+    }),
+  ),
+  pix: emptyable(
+    obj({
+      expires_after_seconds: int({ min: 60, max: 1_209_600 }),
+      mandate_options: obj({ amount: int({ min: 0 }), amount_includes_iof: oneOf(['always', 'never']), end_date: str({ max: 5000 }), payment_schedule: oneOf(['halfyearly', 'monthly', 'quarterly', 'weekly', 'yearly']) }),
+    }),
+  ),
+};
+
+/** `payment_settings` of `POST /v1/subscriptions` and of its update. */
+export const subscriptionPaymentSettingsParam = () =>
+  obj({
+    payment_method_options: obj(subscriptionOptionsShape),
+    payment_method_types: emptyable(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
+    save_default_payment_method: oneOf(['off', 'on_subscription']),
+  });
+
+/** A subscription's `payment_settings`, as returned. */
+export interface SubscriptionPaymentSettings {
+  payment_method_options: Record<string, unknown> | null;
+  payment_method_types: string[] | null;
+  save_default_payment_method: 'off' | 'on_subscription';
+}
+
+/** A subscription's settings after `update`: each key sent replaces the stored one; an option sent for a type replaces that type's, `''` clears it. */
+export function applySubscriptionPaymentSettings(current: SubscriptionPaymentSettings, update: (SettingsUpdate & { save_default_payment_method?: 'off' | 'on_subscription' | undefined }) | undefined): SubscriptionPaymentSettings {
+  if (!update) return current;
+  const { payment_method_options: options, payment_method_types: types, save_default_payment_method: save } = update;
+  const merged = applyPaymentSettings(
+    { default_mandate: null, payment_method_options: current.payment_method_options, payment_method_types: current.payment_method_types },
+    { ...(options !== undefined ? { payment_method_options: options } : {}), ...(types !== undefined ? { payment_method_types: types } : {}) },
+  );
+  return { payment_method_options: merged.payment_method_options, payment_method_types: merged.payment_method_types, save_default_payment_method: save ?? current.save_default_payment_method };
+}
+
 /** `payment_settings` of `POST /v1/invoices` and of a draft's update. */
 export const paymentSettingsParam = () =>
   obj({
@@ -78,7 +128,12 @@ export const paymentSettingsParam = () =>
     payment_method_types: emptyable(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
   });
 
-type ParsedSettings = NonNullable<ReturnType<ReturnType<typeof paymentSettingsParam>['parse']>>;
+/** What an update of either settings sends, as parsed. */
+interface SettingsUpdate {
+  default_mandate?: string | null | undefined;
+  payment_method_options?: Record<string, unknown> | null | undefined;
+  payment_method_types?: string[] | null | undefined;
+}
 
 /** An invoice's `payment_settings`, as returned. */
 export interface PaymentSettings {
@@ -93,7 +148,7 @@ export const NO_PAYMENT_SETTINGS: PaymentSettings = { default_mandate: null, pay
  * The settings after `update` (a create's params on no settings, or a draft's update): each key
  * sent replaces the stored one, `''` clears it; an option sent for a type replaces that type's.
  */
-export function applyPaymentSettings(current: PaymentSettings, update: ParsedSettings | undefined): PaymentSettings {
+export function applyPaymentSettings(current: PaymentSettings, update: SettingsUpdate | undefined): PaymentSettings {
   if (!update) return current;
   const next: PaymentSettings = { ...current };
   if (update.default_mandate !== undefined) next.default_mandate = update.default_mandate;

@@ -4,6 +4,7 @@
  * `payment_behavior`, and the subscription `trialing`, `active` or `incomplete` by its outcome.
  */
 import type { Ctx } from '../../api/context.js';
+import { applySubscriptionPaymentSettings } from '../invoices/params-payment-settings.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject } from '../../api/form.js';
 import { mergeMetadata, parseParams, required, type InferShape } from '../../api/params.js';
@@ -11,6 +12,8 @@ import type { Customer } from '../customers/shape.js';
 import { requireCustomer } from '../customers/service.js';
 import { automaticallyTaxedLines, subscriptionAutomaticTax, taxLocation, taxLocationError } from '../invoices/automatic-tax.js';
 import { createSubscriptionInvoice, finalizeSubscriptionInvoice, subscriptionInvoiceAmounts } from '../invoices/renewal.js';
+import { openInvoicePaymentIntent } from '../invoices/charge.js';
+import { saveInvoice } from '../invoices/store.js';
 import { findPaymentMethod } from '../payment-methods/service.js';
 import { checkUnitAmount } from '../prices/params.js';
 import { insertPrice, requirePrice } from '../prices/service.js';
@@ -134,6 +137,7 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
     cancel_at: cancelAt,
     cancel_at_period_end: p.cancel_at_period_end ?? false,
     ...(p.backdate_start_date !== undefined ? { start_date: p.backdate_start_date } : {}),
+    payment_settings: applySubscriptionPaymentSettings(built.payment_settings, p.payment_settings),
   };
   // Stripe Tax checks the customer's location when the subscription is created (docs/decisions.md#automatic-tax-on-subscriptions).
   if (p.automatic_tax?.enabled) {
@@ -171,6 +175,11 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
   if (collection === 'send_invoice' && amountDue > 0) await scheduleRetry(ctx, invoice.id, invoice.due_date as number, sub.test_clock);
   if (collection === 'charge_automatically' || amountDue === 0) {
     if (result !== null || amountDue === 0) invoice = (await applyCharge(ctx, sub, invoice, result, now, false)).invoice;
+  }
+  if (charges && behavior === 'default_incomplete' && invoice.status === 'open') {
+    // The customer pays it themselves: its PaymentIntent's client secret is the invoice's `confirmation_secret`.
+    invoice = await openInvoicePaymentIntent(ctx, invoice, { paymentMethodTypes: sub.payment_settings.payment_method_types, saveForLater: sub.payment_settings.save_default_payment_method === 'on_subscription', at: now });
+    await saveInvoice(ctx, invoice);
   }
   sub = { ...sub, latest_invoice: invoice.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts, invoice) };
   await saveSubscription(ctx, sub);

@@ -6,6 +6,7 @@
 import type { Ctx } from '../../api/context.js';
 import { emit } from '../../events/emit.js';
 import type { Invoice } from '../invoices/service.js';
+import { findPaymentIntent } from '../payment-intents/service.js';
 import { cancelRetry, scheduleSubscriptionJobs } from './jobs.js';
 import { findSubscription, transitionSubscription, type Subscription } from './service.js';
 
@@ -19,17 +20,41 @@ export async function subscriptionInvoicePaid(ctx: Ctx, invoice: Invoice, at: nu
   if (!subId) return;
   await cancelRetry(ctx, invoice.id);
   const sub = await findSubscription(ctx, subId, true);
-  if (!sub || sub.latest_invoice !== invoice.id) return;
-  if (sub.pending_update) {
-    const applied = await applyPendingUpdate(ctx, sub, at);
+  if (!sub) return;
+  const saved = await withSavedPaymentMethod(ctx, sub, invoice);
+  if (sub.latest_invoice !== invoice.id) {
+    if (saved !== sub) await transitionSubscription(ctx, sub, saved, at);
+    return;
+  }
+  if (saved.pending_update) {
+    const applied = await applyPendingUpdate(ctx, saved, at);
     await transitionSubscription(ctx, sub, applied, at);
     await scheduleSubscriptionJobs(ctx, applied);
     return;
   }
-  if (sub.status !== 'incomplete' && sub.status !== 'past_due' && sub.status !== 'unpaid') return;
-  const active: Subscription = { ...sub, status: 'active' };
+  if (saved.status !== 'incomplete' && saved.status !== 'past_due' && saved.status !== 'unpaid') {
+    if (saved !== sub) await transitionSubscription(ctx, sub, saved, at);
+    return;
+  }
+  const active: Subscription = { ...saved, status: 'active' };
   await transitionSubscription(ctx, sub, active, at);
   await scheduleSubscriptionJobs(ctx, active);
+}
+
+/**
+ * `payment_settings[save_default_payment_method]: on_subscription`: the payment method that paid
+ * the subscription's invoice becomes its `default_payment_method`, as Stripe saves it when a
+ * subscription payment succeeds (docs/decisions.md#subscription-payment-settings). The
+ * subscription as it is otherwise.
+ */
+async function withSavedPaymentMethod(ctx: Ctx, sub: Subscription, invoice: Invoice): Promise<Subscription> {
+  if (sub.payment_settings.save_default_payment_method !== 'on_subscription') return sub;
+  const payments = (invoice.payments as { data: Array<{ status: string; payment: { payment_intent?: string } }> } | undefined)?.data ?? [];
+  const paidBy = payments.find((p) => p.status === 'paid')?.payment.payment_intent;
+  const pi = paidBy ? await findPaymentIntent(ctx, paidBy) : undefined;
+  const pm = pi?.payment_method ?? null;
+  if (!pm || pm === sub.default_payment_method) return sub;
+  return { ...sub, default_payment_method: pm };
 }
 
 /**

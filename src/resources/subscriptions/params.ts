@@ -4,6 +4,7 @@
  * accepted and have no offline effect (docs/decisions.md#subscriptions-and-renewals).
  */
 import type { FormValue } from '../../api/form.js';
+import { subscriptionPaymentSettingsParam } from '../invoices/params-payment-settings.js';
 import { errors } from '../../api/errors.js';
 import { arr, bool, int, metadata, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
 import { discountsParam } from './discounts.js';
@@ -112,7 +113,7 @@ export const createShape = {
   off_session: bool(),
   on_behalf_of: kept,
   payment_behavior: oneOf(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'] as const),
-  payment_settings: kept,
+  payment_settings: subscriptionPaymentSettingsParam(),
   pending_invoice_item_interval: kept,
   proration_behavior: oneOf(['always_invoice', 'create_prorations', 'none'] as const),
   transfer_data: kept,
@@ -150,7 +151,7 @@ export const updateShape = {
   on_behalf_of: kept,
   pause_collection: pauseCollection(),
   payment_behavior: oneOf(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'] as const),
-  payment_settings: kept,
+  payment_settings: subscriptionPaymentSettingsParam(),
   pending_invoice_item_interval: kept,
   proration_behavior: oneOf(['always_invoice', 'create_prorations', 'none'] as const),
   proration_date: int({ min: 0 }),

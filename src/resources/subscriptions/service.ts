@@ -1,4 +1,5 @@
 import type { Ctx } from '../../api/context.js';
+import type { SubscriptionPaymentSettings } from '../invoices/params-payment-settings.js';
 import { newId } from '../../api/ids.js';
 import type { Metadata } from '../../api/params.js';
 import { emit, previousAttributes } from '../../events/emit.js';
@@ -77,7 +78,7 @@ export interface Subscription {
   next_pending_invoice_item_invoice: null;
   on_behalf_of: null;
   pause_collection: { behavior: 'keep_as_draft' | 'mark_uncollectible' | 'void'; resumes_at: number | null } | null;
-  payment_settings: { payment_method_options: null; payment_method_types: null; save_default_payment_method: 'off' };
+  payment_settings: SubscriptionPaymentSettings;
   pending_invoice_item_interval: null;
   pending_setup_intent: null;
   /** A `pending_if_incomplete` change waiting for its invoice to be paid (update.ts). */

@@ -4,6 +4,7 @@
  * trial end, settings), `DELETE /v1/subscriptions/:id` and `POST .../resume`.
  */
 import type { Ctx } from '../../api/context.js';
+import { applySubscriptionPaymentSettings } from '../invoices/params-payment-settings.js';
 import { errors } from '../../api/errors.js';
 import type { FormObject, FormValue } from '../../api/form.js';
 import { newId } from '../../api/ids.js';
@@ -72,6 +73,7 @@ export async function updateSubscription(ctx: Ctx, id: string, params: FormObjec
   }
   let sub: Subscription = { ...before, metadata: mergeMetadata(before.metadata, p.metadata) };
   if (p.description !== undefined) sub.description = p.description;
+  if (p.payment_settings !== undefined) sub.payment_settings = applySubscriptionPaymentSettings(sub.payment_settings, p.payment_settings);
   if (p.automatic_tax !== undefined) {
     // Turned on, the customer's location must be one Stripe Tax recognizes (docs/decisions.md#automatic-tax-on-subscriptions).
     if (p.automatic_tax.enabled && !taxLocation(customer)) throw taxLocationError();
