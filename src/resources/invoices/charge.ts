@@ -166,13 +166,12 @@ export async function waitingBankTransfer(ctx: Ctx, inv: Invoice): Promise<Payme
  * the invoice's `confirmation_secret`. Confirming it pays the invoice (intent-outcome.ts).
  * Answers the invoice with its open payment, for the caller to store.
  */
-export async function openInvoicePaymentIntent(ctx: Ctx, inv: Invoice, o: { paymentMethodTypes: string[] | null; saveForLater: boolean; at: number }): Promise<Invoice> {
+export async function openInvoicePaymentIntent(ctx: Ctx, inv: Invoice, o: { saveForLater: boolean; at: number }): Promise<Invoice> {
   const created = (await createPaymentIntentApi(ctx, {
     amount: String(inv.amount_remaining as number),
     currency: inv.currency as string,
     customer: inv.customer as string,
     description: `Payment for Invoice ${String(inv.number)}`,
-    ...(o.paymentMethodTypes ? { payment_method_types: o.paymentMethodTypes } : {}),
     ...(o.saveForLater ? { setup_future_usage: 'off_session' } : {}),
   })) as PaymentIntent;
   return rememberInvoicePaymentIntent(ctx, inv, created.id, inv.amount_remaining as number, o.at);

@@ -178,7 +178,7 @@ export async function createSubscription(ctx: Ctx, params: FormObject): Promise<
   }
   if (charges && behavior === 'default_incomplete' && invoice.status === 'open') {
     // The customer pays it themselves: its PaymentIntent's client secret is the invoice's `confirmation_secret`.
-    invoice = await openInvoicePaymentIntent(ctx, invoice, { paymentMethodTypes: sub.payment_settings.payment_method_types, saveForLater: sub.payment_settings.save_default_payment_method === 'on_subscription', at: now });
+    invoice = await openInvoicePaymentIntent(ctx, invoice, { saveForLater: sub.payment_settings.save_default_payment_method === 'on_subscription', at: now });
     await saveInvoice(ctx, invoice);
   }
   sub = { ...sub, latest_invoice: invoice.id, discounts: await endOnceDiscounts(ctx, sub, customer, discounts, invoice) };
