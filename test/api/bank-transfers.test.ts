@@ -11,6 +11,7 @@ import type Stripe from 'stripe';
 import { assertMatchesSchema } from '../helpers/contract.js';
 import { eventsOf } from '../helpers/events.js';
 import { STORES, freshKey, startServer, type TestServer } from '../helpers/server.js';
+import { advance } from '../helpers/wait.js';
 
 function refusal(status: number, code: string | undefined, param?: string) {
   return (err: Stripe.errors.StripeError) => {
@@ -270,6 +271,42 @@ for (const store of STORES) {
         assert.equal(cleared.payment_settings.payment_method_types, null);
         await assert.rejects(stripe.invoices.update(inv.id, { payment_settings: { payment_method_types: ['cheque' as 'card'] } }), refusal(400, 'parameter_invalid_string', 'payment_settings[payment_method_types][0]'));
         await assert.rejects(stripe.invoices.update(inv.id, { payment_settings: { payment_method_options: { card: { bogus: 1 } as object } } }), refusal(400, 'parameter_unknown', 'payment_settings[payment_method_options][card][bogus]'));
+      });
+
+      it('finalized automatically (auto_advance, charge_automatically), it waits for the transfer and no card is charged', async () => {
+        const stripe = server.stripe(freshKey());
+        const start = Math.floor(Date.UTC(2026, 0, 5) / 1000);
+        const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+        const customer = await stripe.customers.create({ name: '山田 太郎', test_clock: clock.id, payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+        const draft = await bankTransferInvoice(stripe, customer.id, 8000, { collection_method: 'charge_automatically', days_until_due: undefined, auto_advance: true });
+        await advance(stripe, clock.id, start + 2 * 3600);
+        const inv = await stripe.invoices.retrieve(draft.id, { expand: ['payments'] });
+        assert.equal(inv.status, 'open');
+        const pi = await stripe.paymentIntents.retrieve((inv.payments?.data[0]?.payment as { payment_intent: string }).payment_intent);
+        assert.equal(pi.status, 'requires_action');
+        assert.deepEqual(pi.payment_method_types, ['customer_balance']);
+        assert.equal((await stripe.charges.list({ customer: customer.id })).data.length, 0, 'the default card is not charged');
+      });
+
+      it('refuses to finalize one that cannot make its transfer, recording the failure, and leaves it a draft', async () => {
+        const key = freshKey();
+        const stripe = server.stripe(key);
+        const customer = await stripe.customers.create({ name: 'Jean Dupont' });
+        await stripe.invoiceItems.create({ customer: customer.id, amount: 5000, currency: 'cad' });
+        const cad = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'include', payment_settings: { payment_method_types: ['customer_balance'] } });
+        await assert.rejects(stripe.invoices.finalizeInvoice(cad.id), refusal(400, undefined, 'currency'));
+        const failed = await stripe.invoices.retrieve(cad.id);
+        assert.equal(failed.status, 'draft');
+        assert.equal(failed.last_finalization_error?.param, 'currency');
+        assert.ok((await eventsOf(server, key)).some((e) => e.type === 'invoice.finalization_failed'));
+
+        await stripe.invoiceItems.create({ customer: customer.id, amount: 5000, currency: 'eur' });
+        const eur = await stripe.invoices.create({ customer: customer.id, currency: 'eur', collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'include', payment_settings: { payment_method_types: ['customer_balance'], payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer' } } } } });
+        await assert.rejects(stripe.invoices.finalizeInvoice(eur.id), refusal(400, 'parameter_missing'));
+        await stripe.invoices.update(eur.id, { payment_settings: { payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'FR' } } } } } });
+        const open = await stripe.invoices.finalizeInvoice(eur.id);
+        assert.equal(open.status, 'open', 'with its country, the EUR transfer is made');
+        assert.equal(open.last_finalization_error, null);
       });
 
       it('waits for a transfer at finalization, is never partly funded, and is paid once the cash balance covers it', async () => {

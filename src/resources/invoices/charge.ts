@@ -105,6 +105,23 @@ function bankTransferOptions(inv: Invoice, type: string): FormObject {
 }
 
 /**
+ * Why the invoice's bank transfer cannot be made, or null: a currency cash balances do not take, a
+ * transfer type of another currency, an EUR transfer without its country. Asked before the
+ * invoice is finalized, so the refusal is a recorded finalization failure, not a thrown error.
+ */
+export function bankTransferRefusal(inv: Invoice): StripeError | null {
+  const type = bankTransferType().type;
+  try {
+    const options = bankTransferOptions(inv, type) as Record<string, unknown>;
+    bankTransferType().bankTransfer.transferType(options, inv.currency as string);
+    return null;
+  } catch (err) {
+    if (err instanceof StripeError) return err;
+    throw err;
+  }
+}
+
+/**
  * An invoice that takes bank transfers, finalized: its PaymentIntent is made and confirmed with a
  * bank transfer to the customer's cash balance (docs/decisions.md#invoices-paid-by-bank-transfer),
  * through the PaymentIntents API. It is the invoice's open payment before it is confirmed, so the

@@ -14,7 +14,7 @@ import { findPaymentMethod } from '../payment-methods/service.js';
 import { subscriptionInvoicePaid } from '../subscriptions/paid.js';
 import { businessNow } from '../test-clocks/store.js';
 import { automaticInvoiceRate, taxLocation, taxLocationError } from './automatic-tax.js';
-import { chargeInvoice, payInvoiceFromCashBalance, startInvoiceBankTransfer, takesBankTransfer } from './charge.js';
+import { bankTransferRefusal, chargeInvoice, payInvoiceFromCashBalance, startInvoiceBankTransfer, takesBankTransfer } from './charge.js';
 import { computeDraft } from './draft.js';
 import { cancelOpenPayment, paidInvoicePayment, recordInvoicePayment, rememberInvoicePaymentIntent, withPayment } from './payments.js';
 import { scheduleOverdue } from './overdue.js';
@@ -66,6 +66,9 @@ async function finalizeDraft(ctx: Ctx, draft: Invoice, autoAdvance: boolean | un
     const taxed = computeDraft({ ...draft, default_tax_rates: rate ? [rate] : [] }, items, coupons);
     computed = { ...taxed, default_tax_rates: draft.default_tax_rates, automatic_tax: { ...automatic, status: 'complete' } };
   }
+  // An invoice that takes bank transfers must be able to make one (its currency, its options).
+  const refused = takesBankTransfer(draft) ? bankTransferRefusal(draft) : null;
+  if (refused) return finalizationFailed(ctx, draft, refused, at, (draft.automatic_tax as { status: string | null }).status);
   let number = draft.number as string | null;
   const sequence = number === null ? customer.next_invoice_sequence + 1 : customer.next_invoice_sequence;
   number ??= `${customer.invoice_prefix}-${String(customer.next_invoice_sequence).padStart(4, '0')}`;
@@ -304,6 +307,8 @@ export async function advanceDraft(ctx: Ctx, id: string): Promise<void> {
     await emit(ctx, 'invoice.sent', finalized, undefined, at);
     return;
   }
+  // Its PaymentIntent waits for a bank transfer: no card is charged instead.
+  if (takesBankTransfer(finalized)) return;
   const customer = await lockCustomer(ctx, finalized.customer as string, 'customer');
   const pmId = (finalized.default_payment_method as string | null) ?? customer.invoice_settings.default_payment_method;
   const pm = pmId ? await findPaymentMethod(ctx, pmId) : undefined;
