@@ -138,15 +138,14 @@ export function obj<S extends Shape>(shape: S): Field<InferShape<S> | undefined>
   };
 }
 
+/** Stripe's `Emptyable<T>`: `param=` unsets (-> null), anything else is read by `field`. */
+export function unset<T>(field: Field<T | undefined>): Field<T | null | undefined> {
+  return { parse: (value, param) => (value === '' ? null : field.parse(value, param)) };
+}
+
 /** Like obj, but `param=` unsets it (-> null). */
 export function nullableObj<S extends Shape>(shape: S): Field<InferShape<S> | null | undefined> {
-  const inner = obj(shape);
-  return {
-    parse(value, param) {
-      if (value === '') return null;
-      return inner.parse(value, param);
-    },
-  };
+  return unset(obj(shape));
 }
 
 const INDEX = /^(0|[1-9]\d{0,5})$/;

@@ -3,8 +3,8 @@
  * as stripe-node 23.1.0 types them (`BillingPortal.ConfigurationCreateParams`, `...UpdateParams`,
  * `SessionCreateParams`). `Emptyable` params take `''` to unset.
  */
-import { arr, bool, expand, int, metadata, nullableStr, obj, oneOf, required, str, type InferShape } from '../../api/params.js';
-import { unset, urlParam } from '../checkout-sessions/params-stored.js';
+import { arr, bool, expand, int, metadata, nullableStr, obj, oneOf, required, str, unset, type InferShape } from '../../api/params.js';
+import { urlParam } from '../checkout-sessions/params-stored.js';
 
 export const ALLOWED_UPDATES = ['address', 'email', 'name', 'phone', 'shipping', 'tax_id'] as const;
 export const CANCELLATION_REASONS = ['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused'] as const;

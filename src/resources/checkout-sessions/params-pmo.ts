@@ -1,6 +1,6 @@
-import { arr, bool, int, metadata, obj, oneOf, required, str } from '../../api/params.js';
+import { arr, bool, int, metadata, obj, oneOf, required, str, unset } from '../../api/params.js';
 import { currencyParam } from '../../money/currencies.js';
-import { unset, urlParam } from './params-stored.js';
+import { urlParam } from './params-stored.js';
 
 /**
  * `payment_method_options` of `checkout.sessions.create`, in full: every payment method's options

@@ -1,6 +1,6 @@
 import { errors } from '../../api/errors.js';
 import type { FormValue } from '../../api/form.js';
-import { arr, bool, int, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { arr, bool, int, obj, oneOf, required, str, unset, type Field } from '../../api/params.js';
 
 /**
  * Checkout Session params that have no effect offline (docs/decisions.md#session-parameters-with-no-offline-effect):
@@ -38,10 +38,6 @@ export const country = (): Field<string | undefined> => ({
   },
 });
 
-/** Stripe's `Emptyable<T>`: `param=` unsets (-> null), anything else is read by `field`. */
-export function unset<T>(field: Field<T | undefined>): Field<T | null | undefined> {
-  return { parse: (value, param) => (value === '' ? null : field.parse(value, param)) };
-}
 
 /** A decimal number (percentages: `application_fee_percent`), within bounds. */
 export function decimal(opts: { min: number; max: number }): Field<number | undefined> {

@@ -1,11 +1,11 @@
 import { errors } from '../../api/errors.js';
 import type { FormObject, FormValue } from '../../api/form.js';
-import { arr, bool, int, metadata, obj, oneOf, required, str, type Field, type InferShape } from '../../api/params.js';
+import { arr, bool, int, metadata, obj, oneOf, required, str, unset, type Field, type InferShape } from '../../api/params.js';
 import { requirePaymentMethodType } from '../../payment-method-types/index.js';
 import { currencyParam } from '../../money/currencies.js';
 import { emailParam } from '../shared/params.js';
 import { paymentMethodOptionsShape } from './params-pmo.js';
-import { country, decimal, storedShape, unset, urlParam } from './params-stored.js';
+import { country, decimal, storedShape, urlParam } from './params-stored.js';
 
 export { urlParam };
 

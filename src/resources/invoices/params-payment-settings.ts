@@ -8,14 +8,8 @@
  * The wire names of Stripe's types are spelled here, as in the Checkout Session's params: every
  * type Stripe names, supported here or not (test/processor/payment-method-types.test.ts).
  */
-import type { FormValue } from '../../api/form.js';
-import { arr, bool, int, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { arr, bool, int, nullableStr, obj, oneOf, required, str, unset } from '../../api/params.js';
 import { addressParam } from '../shared/params.js';
-
-/** `x=` clears a setting (null); anything else is parsed by `field`. */
-function emptyable<T>(field: Field<T | undefined>): Field<T | null | undefined> {
-  return { parse: (value: FormValue | undefined, param: string) => (value === '' ? null : field.parse(value, param)) };
-}
 
 /** stripe-node 23.1.0 `InvoiceCreateParams.PaymentSettings.PaymentMethodType`. */
 export const INVOICE_PAYMENT_METHOD_TYPES = [
@@ -32,33 +26,33 @@ const RETURNED_OPTIONS = ['acss_debit', 'bancontact', 'card', 'customer_balance'
 const REGISTRATION_TYPES = ['ch_ein', 'de_hrb', 'dk_cvr', 'es_cif', 'fi_tunnus', 'fr_siren', 'fr_siret', 'it_rea', 'nl_kvk', 'no_org_number', 'no_pno', 'se_org_number', 'se_pno', 'uk_crn'] as const;
 
 const optionsShape = {
-  acss_debit: emptyable(obj({ mandate_options: obj({ transaction_type: oneOf(['business', 'personal']) }), verification_method: oneOf(['automatic', 'instant', 'microdeposits']) })),
-  bancontact: emptyable(obj({ preferred_language: oneOf(['de', 'en', 'fr', 'nl']) })),
-  billie: emptyable(
+  acss_debit: unset(obj({ mandate_options: obj({ transaction_type: oneOf(['business', 'personal']) }), verification_method: oneOf(['automatic', 'instant', 'microdeposits']) })),
+  bancontact: unset(obj({ preferred_language: oneOf(['de', 'en', 'fr', 'nl']) })),
+  billie: unset(
     obj({
-      company_details: emptyable(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: emptyable(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })),
+      company_details: unset(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: unset(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })),
       reference: str({ max: 5000 }),
     }),
   ),
-  blik: emptyable(obj({})),
-  card: emptyable(
+  blik: unset(obj({})),
+  card: unset(
     obj({
-      installments: obj({ enabled: bool(), plan: emptyable(obj({ count: int({ min: 1 }), interval: oneOf(['month']), type: required(oneOf(['bonus', 'fixed_count', 'revolving'])) })) }),
+      installments: obj({ enabled: bool(), plan: unset(obj({ count: int({ min: 1 }), interval: oneOf(['month']), type: required(oneOf(['bonus', 'fixed_count', 'revolving'])) })) }),
       request_three_d_secure: oneOf(['any', 'automatic', 'challenge']),
     }),
   ),
-  customer_balance: emptyable(
+  customer_balance: unset(
     obj({
       bank_transfer: obj({ eu_bank_transfer: obj({ country: required(str({ max: 5000 })) }), type: str({ max: 5000 }) }),
       funding_type: str({ max: 5000 }),
     }),
   ),
-  konbini: emptyable(obj({})),
-  payto: emptyable(obj({ mandate_options: obj({ amount: int({ min: 0 }), purpose: oneOf(['dependant_support', 'government', 'loan', 'mortgage', 'other', 'pension', 'personal', 'retail', 'salary', 'tax', 'utility']) }) })),
-  pix: emptyable(obj({ amount_includes_iof: oneOf(['always', 'never']), expires_after_seconds: int({ min: 60, max: 1_209_600 }) })),
-  sepa_debit: emptyable(obj({})),
-  upi: emptyable(obj({ mandate_options: obj({ amount: int({ min: 0 }), amount_type: oneOf(['fixed', 'maximum']), description: str({ max: 20 }), end_date: int({ min: 0 }) }) })),
-  us_bank_account: emptyable(
+  konbini: unset(obj({})),
+  payto: unset(obj({ mandate_options: obj({ amount: int({ min: 0 }), purpose: oneOf(['dependant_support', 'government', 'loan', 'mortgage', 'other', 'pension', 'personal', 'retail', 'salary', 'tax', 'utility']) }) })),
+  pix: unset(obj({ amount_includes_iof: oneOf(['always', 'never']), expires_after_seconds: int({ min: 60, max: 1_209_600 }) })),
+  sepa_debit: unset(obj({})),
+  upi: unset(obj({ mandate_options: obj({ amount: int({ min: 0 }), amount_type: oneOf(['fixed', 'maximum']), description: str({ max: 20 }), end_date: int({ min: 0 }) }) })),
+  us_bank_account: unset(
     obj({
       financial_connections: obj({
         filters: obj({ account_subcategories: arr(oneOf(['checking', 'savings'])) }),
@@ -77,16 +71,16 @@ const optionsShape = {
  */
 const subscriptionOptionsShape = {
   ...optionsShape,
-  billie: emptyable(obj({ company_details: emptyable(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: emptyable(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })) })),
-  blik: emptyable(obj({ mandate_options: obj({ expires_at: int({ min: 0 }) }) })),
-  card: emptyable(
+  billie: unset(obj({ company_details: unset(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: unset(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })) })),
+  blik: unset(obj({ mandate_options: obj({ expires_at: int({ min: 0 }) }) })),
+  card: unset(
     obj({
       mandate_options: obj({ amount: int({ min: 0 }), amount_type: oneOf(['fixed', 'maximum']), description: str({ max: 200 }) }),
       network: oneOf(['amex', 'cartes_bancaires', 'diners', 'discover', 'eftpos_au', 'girocard', 'interac', 'jcb', 'link', 'mastercard', 'unionpay', 'unknown', 'visa']),
       request_three_d_secure: oneOf(['any', 'automatic', 'challenge']),
     }),
   ),
-  pix: emptyable(
+  pix: unset(
     obj({
       expires_after_seconds: int({ min: 60, max: 1_209_600 }),
       mandate_options: obj({ amount: int({ min: 0 }), amount_includes_iof: oneOf(['always', 'never']), end_date: str({ max: 5000 }), payment_schedule: oneOf(['halfyearly', 'monthly', 'quarterly', 'weekly', 'yearly']) }),
@@ -98,7 +92,7 @@ const subscriptionOptionsShape = {
 export const subscriptionPaymentSettingsParam = () =>
   obj({
     payment_method_options: obj(subscriptionOptionsShape),
-    payment_method_types: emptyable(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
+    payment_method_types: unset(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
     save_default_payment_method: oneOf(['off', 'on_subscription']),
   });
 
@@ -124,8 +118,8 @@ export function applySubscriptionPaymentSettings(current: SubscriptionPaymentSet
 export const paymentSettingsParam = () =>
   obj({
     default_mandate: nullableStr({ max: 5000 }),
-    payment_method_options: emptyable(obj(optionsShape)),
-    payment_method_types: emptyable(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
+    payment_method_options: unset(obj(optionsShape)),
+    payment_method_types: unset(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
   });
 
 /** What an update of either settings sends, as parsed. */

@@ -1,6 +1,6 @@
 /** The params of `/v1/payment_intents` create, update and confirm (stripe-node 23 names). */
 import type { FormValue } from '../../api/form.js';
-import { arr, bool, int, metadata, nullableObj, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { arr, bool, int, metadata, nullableObj, nullableStr, obj, oneOf, required, str, unset, type Field } from '../../api/params.js';
 import { currencyParam } from '../../money/currencies.js';
 import { createShape as paymentMethodCreateShape } from '../payment-methods/params.js';
 import { addressParam, emailParam } from '../shared/params.js';
@@ -17,10 +17,7 @@ const offSessionParam: Field<boolean | undefined> = {
 };
 
 /** `setup_future_usage`; an update may unset it with `''`. */
-const usage = (): Field<'on_session' | 'off_session' | null | undefined> => {
-  const inner = oneOf(['on_session', 'off_session'] as const);
-  return { parse: (value, param) => (value === '' ? null : inner.parse(value, param)) };
-};
+const usage = (): Field<'on_session' | 'off_session' | null | undefined> => unset(oneOf(['on_session', 'off_session'] as const));
 
 const shipping = () =>
   nullableObj({

@@ -5,9 +5,9 @@
  * link accepts exactly what its sessions will; the rest are the link's own.
  */
 import type { FormValue } from '../../api/form.js';
-import { arr, bool, int, metadata, obj, oneOf, required, str, type Field, type InferShape } from '../../api/params.js';
+import { arr, bool, int, metadata, obj, oneOf, required, str, unset, type Field, type InferShape } from '../../api/params.js';
 import { createShape as session } from '../checkout-sessions/params.js';
-import { decimal, unset, urlParam } from '../checkout-sessions/params-stored.js';
+import { decimal, urlParam } from '../checkout-sessions/params-stored.js';
 
 /** Handed to the session as sent (`line_items[][price_data]`): prices validate it where it becomes a Price. */
 const passthrough: Field<FormValue | undefined> = { parse: (value) => value };

@@ -7,8 +7,7 @@
  */
 import type { Ctx } from '../../api/context.js';
 import { errors } from '../../api/errors.js';
-import type { FormValue } from '../../api/form.js';
-import { arr, obj, str, type Field } from '../../api/params.js';
+import { arr, obj, str, unset, type Field } from '../../api/params.js';
 import { ObjectTable } from '../../store/objects.js';
 import { findCoupon } from '../coupons/store.js';
 import type { Coupon } from '../coupons/shape.js';
@@ -38,8 +37,7 @@ export type DiscountParam = { coupon?: string | undefined; discount?: string | u
 
 /** `discounts`: a list of `{coupon}`, `{promotion_code}` or `{discount}`, or `''` for none. */
 export function discountsParam(): Field<DiscountParam[] | null | undefined> {
-  const list = arr(obj({ coupon: str({ max: 5000 }), discount: str({ max: 5000 }), promotion_code: str({ max: 5000 }) }), { max: 20 });
-  return { parse: (value: FormValue | undefined, param: string) => (value === '' ? null : list.parse(value, param)) };
+  return unset(arr(obj({ coupon: str({ max: 5000 }), discount: str({ max: 5000 }), promotion_code: str({ max: 5000 }) }), { max: 20 }));
 }
 
 /** The subscription's Discount objects, in its `discounts` order. */

@@ -6,7 +6,7 @@
 import type { FormValue } from '../../api/form.js';
 import { subscriptionPaymentSettingsParam } from '../invoices/params-payment-settings.js';
 import { errors } from '../../api/errors.js';
-import { arr, bool, int, metadata, nullableStr, obj, oneOf, required, str, type Field } from '../../api/params.js';
+import { arr, bool, int, metadata, nullableStr, obj, oneOf, required, str, unset, type Field } from '../../api/params.js';
 import { discountsParam } from './discounts.js';
 
 /** A param accepted as sent: it changes nothing offline. */
@@ -28,8 +28,7 @@ export function intOr<const W extends string>(words: readonly W[]): Field<number
 
 /** `''` (unset) or an integer timestamp. */
 export function intOrUnset(): Field<number | null | undefined> {
-  const n = int({ min: 0 });
-  return { parse: (value, param) => (value === '' ? null : n.parse(value, param)) };
+  return unset(int({ min: 0 }));
 }
 
 const recurring = obj({ interval: oneOf(['day', 'week', 'month', 'year'] as const), interval_count: int({ min: 1 }) });
@@ -44,10 +43,7 @@ export const itemPriceData = obj({
   unit_amount_decimal: str({ max: 50 }),
 });
 
-const taxRates = (): Field<string[] | null | undefined> => {
-  const list = arr(str({ max: 5000 }));
-  return { parse: (value, param) => (value === '' ? null : list.parse(value, param)) };
-};
+const taxRates = (): Field<string[] | null | undefined> => unset(arr(str({ max: 5000 })));
 
 const itemShape = {
   billing_thresholds: kept,
@@ -131,10 +127,7 @@ export const updateShape = {
   billing_cycle_anchor: oneOf(['now', 'unchanged'] as const),
   billing_schedules: kept,
   billing_thresholds: kept,
-  cancel_at: (() => {
-    const f = intOr(['max_billed_until', 'max_period_end', 'min_period_end'] as const);
-    return { parse: (v: FormValue | undefined, p: string) => (v === '' ? null : f.parse(v, p)) } as Field<number | 'max_billed_until' | 'max_period_end' | 'min_period_end' | null | undefined>;
-  })(),
+  cancel_at: unset(intOr(['max_billed_until', 'max_period_end', 'min_period_end'] as const)),
   cancel_at_period_end: bool(),
   cancellation_details: obj({ comment: nullableStr({ max: 5000 }), feedback: kept }),
   collection_method: oneOf(['charge_automatically', 'send_invoice'] as const),
