@@ -83,6 +83,12 @@ export async function chargeInvoice(ctx: Ctx, c: InvoiceCharge): Promise<ChargeR
   };
 }
 
+/** The PaymentIntent of the invoice's open payment, if it has one. */
+async function openPaymentIntentOf(ctx: Ctx, invoiceId: string): Promise<PaymentIntent | undefined> {
+  const open = await openInvoicePayment(ctx, invoiceId);
+  return open ? findPaymentIntent(ctx, open.payment.payment_intent) : undefined;
+}
+
 /** The invoice takes bank transfers: its `payment_settings.payment_method_types` names the type paid from the cash balance. */
 export function takesBankTransfer(inv: Invoice): boolean {
   const types = (inv.payment_settings as PaymentSettings | undefined)?.payment_method_types;
@@ -110,10 +116,9 @@ function bankTransferOptions(inv: Invoice, type: string): FormObject {
  * invoice is finalized, so the refusal is a recorded finalization failure, not a thrown error.
  */
 export function bankTransferRefusal(inv: Invoice): StripeError | null {
-  const type = bankTransferType().type;
+  const bankTransfer = bankTransferType();
   try {
-    const options = bankTransferOptions(inv, type) as Record<string, unknown>;
-    bankTransferType().bankTransfer.transferType(options, inv.currency as string);
+    bankTransfer.bankTransfer.transferType(bankTransferOptions(inv, bankTransfer.type) as Record<string, unknown>, inv.currency as string);
     return null;
   } catch (err) {
     if (err instanceof StripeError) return err;
@@ -152,13 +157,10 @@ export async function startInvoiceBankTransfer(ctx: Ctx, inv: Invoice, at: numbe
  * invoice waits for no transfer; throws when the balance does not cover it.
  */
 export async function payInvoiceFromCashBalance(ctx: Ctx, inv: Invoice, at: number): Promise<PaymentIntent | null> {
-  const open = await openInvoicePayment(ctx, inv.id);
-  const piId = open?.payment.payment_intent;
-  if (!piId) return null;
-  const pi = await findPaymentIntent(ctx, piId);
+  const pi = await openPaymentIntentOf(ctx, inv.id);
   if (!pi || !waitsForTransfer(pi)) return null;
-  charging.set(ctx, piId);
-  const paid = await payFromCashBalance(ctx, piId, at).finally(() => charging.delete(ctx));
+  charging.set(ctx, pi.id);
+  const paid = await payFromCashBalance(ctx, pi.id, at).finally(() => charging.delete(ctx));
   if (!paid) {
     throw errors.invalid(
       `This invoice waits for a bank transfer: the customer's cash balance does not hold the ${String(inv.amount_remaining)} ${String(inv.currency)} due. It is paid when a transfer covering it arrives.`,
@@ -171,8 +173,7 @@ export async function payInvoiceFromCashBalance(ctx: Ctx, inv: Invoice, at: numb
 /** The PaymentIntent of an open invoice that waits for a bank transfer, or null (the hosted invoice page links its instructions). */
 export async function waitingBankTransfer(ctx: Ctx, inv: Invoice): Promise<PaymentIntent | null> {
   if (inv.status !== 'open' || !takesBankTransfer(inv)) return null;
-  const open = await openInvoicePayment(ctx, inv.id);
-  const pi = open ? await findPaymentIntent(ctx, open.payment.payment_intent) : undefined;
+  const pi = await openPaymentIntentOf(ctx, inv.id);
   return pi && waitsForTransfer(pi) ? pi : null;
 }
 
@@ -197,7 +198,6 @@ export async function openInvoicePaymentIntent(ctx: Ctx, inv: Invoice, o: { save
 /** `confirmation_secret` of an invoice (an includable field): the client secret of its open PaymentIntent, or null. */
 export async function invoiceConfirmationSecret(ctx: Ctx, inv: Record<string, unknown>): Promise<{ client_secret: string; type: 'payment_intent' } | null> {
   if (inv.status !== 'open') return null;
-  const open = await openInvoicePayment(ctx, inv.id as string);
-  const pi = open ? await findPaymentIntent(ctx, open.payment.payment_intent) : undefined;
+  const pi = await openPaymentIntentOf(ctx, inv.id as string);
   return pi ? { client_secret: pi.client_secret, type: 'payment_intent' } : null;
 }

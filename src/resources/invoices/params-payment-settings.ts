@@ -20,17 +20,23 @@ export const INVOICE_PAYMENT_METHOD_TYPES = [
   'us_bank_account', 'wechat_pay',
 ] as const;
 
+/** `payment_method_types`, on an invoice and a subscription; `''` clears it. */
+const paymentMethodTypes = () => unset(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES)));
+
 /** The keys of the returned `payment_settings.payment_method_options` (Stripe's `invoices_payment_method_options`), each null unless set. */
 const RETURNED_OPTIONS = ['acss_debit', 'bancontact', 'card', 'customer_balance', 'konbini', 'sepa_debit', 'us_bank_account'] as const;
 
 const REGISTRATION_TYPES = ['ch_ein', 'de_hrb', 'dk_cvr', 'es_cif', 'fi_tunnus', 'fr_siren', 'fr_siret', 'it_rea', 'nl_kvk', 'no_org_number', 'no_pno', 'se_org_number', 'se_pno', 'uk_crn'] as const;
+
+/** Billie's `company_details`, the same on an invoice and a subscription. */
+const billieCompanyDetails = () => unset(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: unset(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) }));
 
 const optionsShape = {
   acss_debit: unset(obj({ mandate_options: obj({ transaction_type: oneOf(['business', 'personal']) }), verification_method: oneOf(['automatic', 'instant', 'microdeposits']) })),
   bancontact: unset(obj({ preferred_language: oneOf(['de', 'en', 'fr', 'nl']) })),
   billie: unset(
     obj({
-      company_details: unset(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: unset(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })),
+      company_details: billieCompanyDetails(),
       reference: str({ max: 5000 }),
     }),
   ),
@@ -71,7 +77,7 @@ const optionsShape = {
  */
 const subscriptionOptionsShape = {
   ...optionsShape,
-  billie: unset(obj({ company_details: unset(obj({ registered_address: addressParam(), registered_name: str({ max: 5000 }), registration_number: str({ max: 5000 }), registration_type: unset(oneOf(REGISTRATION_TYPES)), vat: str({ max: 5000 }) })) })),
+  billie: unset(obj({ company_details: billieCompanyDetails() })),
   blik: unset(obj({ mandate_options: obj({ expires_at: int({ min: 0 }) }) })),
   card: unset(
     obj({
@@ -92,7 +98,7 @@ const subscriptionOptionsShape = {
 export const subscriptionPaymentSettingsParam = () =>
   obj({
     payment_method_options: obj(subscriptionOptionsShape),
-    payment_method_types: unset(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
+    payment_method_types: paymentMethodTypes(),
     save_default_payment_method: oneOf(['off', 'on_subscription']),
   });
 
@@ -119,7 +125,7 @@ export const paymentSettingsParam = () =>
   obj({
     default_mandate: nullableStr({ max: 5000 }),
     payment_method_options: unset(obj(optionsShape)),
-    payment_method_types: unset(arr(oneOf(INVOICE_PAYMENT_METHOD_TYPES))),
+    payment_method_types: paymentMethodTypes(),
   });
 
 /** What an update of either settings sends, as parsed. */
