@@ -19,17 +19,9 @@ export const LOGIN_COOKIE = 'oc_dashboard_login';
 export const SESSION_SECONDS = 12 * 60 * 60;
 
 export const SECRET_NAME = 'dashboard_session';
-const secrets = new WeakMap<Db, Promise<string>>();
 
-function secretFor(db: Db): Promise<string> {
-  let s = secrets.get(db);
-  if (!s) {
-    s = installationSecret(db, SECRET_NAME);
-    s.catch(() => secrets.delete(db));
-    secrets.set(db, s);
-  }
-  return s;
-}
+/** The key sign-in tokens are signed with (read once per process: store/db.ts installationSecret). */
+const secretFor = (db: Db): Promise<string> => installationSecret(db, SECRET_NAME);
 
 /** A signed-in Dashboard session. */
 export interface DashboardSession {

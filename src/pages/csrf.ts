@@ -8,19 +8,8 @@ import { installationSecret, type Db } from '../store/db.js';
 
 export const CSRF_SECRET_NAME = 'page_csrf';
 
-// The secret never changes once created; one read per process (per database handle) is enough.
-const secrets = new WeakMap<Db, Promise<string>>();
-
-function secretFor(db: Db): Promise<string> {
-  let s = secrets.get(db);
-  if (!s) {
-    s = installationSecret(db, CSRF_SECRET_NAME);
-    // A failed read must not stick: the next request tries again.
-    s.catch(() => secrets.delete(db));
-    secrets.set(db, s);
-  }
-  return s;
-}
+/** The secret tokens are made under (read once per process: store/db.ts installationSecret). */
+const secretFor = (db: Db): Promise<string> => installationSecret(db, CSRF_SECRET_NAME);
 
 /** The token the page embeds in its form for this session. */
 export async function csrfToken(db: Db, sessionId: string): Promise<string> {
