@@ -78,6 +78,11 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
     return rec.visitEndsAt === null ? now < rec.expiresAt : now < rec.visitEndsAt;
   }
 
+  /** Whether an action may run now: the link was opened, and its hour is not over. */
+  function inVisit(rec: SessionRecord): boolean {
+    return rec.visitEndsAt !== null && unixNow(deps.clock) < rec.visitEndsAt;
+  }
+
   async function viewFor(account: string, data: PortalData, query: URLSearchParams, requestId: string): Promise<PortalView> {
     const ctx = readCtx(deps, account, requestId);
     const flow = data.session.flow;
@@ -243,7 +248,7 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
       return notice(403, NOTICES.forbidden(locale));
     }
     // An action needs an open visit: the link opened, and within its hour.
-    if (rec.visitEndsAt === null || unixNow(deps.clock) >= rec.visitEndsAt) return expired(locale);
+    if (!inVisit(rec)) return expired(locale);
     const action = parseAction(body, locale, token);
     if (!action) return notice(400, NOTICES.forbidden(locale));
     const config = await findConfiguration(readCtx(deps, rec.account, requestId), rec.session.configuration);
@@ -270,7 +275,7 @@ export function createPortalHandler(deps: Deps, routes: Route[]): PathHandler {
    * (and a flow completes) as if no authentication had been asked; failed, the card view shows why.
    */
   async function finishCard(rec: SessionRecord, token: string, locale: PageLocale, query: URLSearchParams, requestId: string): Promise<PageReply> {
-    if (rec.visitEndsAt === null || unixNow(deps.clock) >= rec.visitEndsAt) return expired(locale);
+    if (!inVisit(rec)) return expired(locale);
     try {
       await inTransaction(deps, rec.account, (ctx) => finishAddedCard(ctx, rec.session, query.get('setup_intent') ?? '', query.get('setup_intent_client_secret') ?? ''), requestId);
     } catch (err) {
